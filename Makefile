@@ -1,0 +1,37 @@
+# make run: install, build the demo district if no data is published, serve on http://localhost:8501
+# make test: install what the tests need (Chromium, Noto CJK fonts) and run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test demo bench sysdeps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	$(BIN)/python -m loaders demo --if-empty
+	$(BIN)/streamlit run app.py
+
+demo: $(VENV)/.run-deps
+	$(BIN)/python -m loaders demo
+
+sysdeps:
+	./scripts/sysdeps.sh
+
+test: $(VENV)/.test-deps sysdeps
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.run-deps
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache

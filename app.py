@@ -1,0 +1,33 @@
+"""RiverBoard (河长看板): the frame. Page config, the current data version, shared filters, navigation.
+
+The pages live in app_pages/, not pages/: Streamlit treats a pages/ folder beside the main script as a
+legacy multipage app and would then run a page without this frame (first run of a server, AppTest reruns).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from riverchief.store import StoreError
+from ui import data, filters
+from ui import strings as S
+
+HERE = Path(__file__).parent
+st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
+
+try:
+    version = data.current_version()
+    db = data.database(version)
+except StoreError as exc:
+    st.error(S.NO_DATA if "CURRENT" in str(exc) else S.BAD_DATA.format(error=exc))
+    st.stop()
+
+st.session_state["version"] = version
+st.session_state["selection"] = filters.render_sidebar(
+    version.notices, data.filter_options(str(version.path.parent.parent), version.id))
+
+page = st.navigation([
+    st.Page(HERE / "app_pages" / "light_board.py", title=S.PAGE_BOARD, icon=":material/traffic:", default=True),
+])
+page.run()

@@ -1,0 +1,83 @@
+"""三色看板: lights of the three lists on one notice — totals and change, by unit, the red and yellow items."""
+import pandas as pd
+import streamlit as st
+
+from riverchief.board import LIST_NAMES, headline, light_label
+from riverchief.dates import cn_notice
+from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
+from ui import charts, data, filters, frame
+from ui import strings as S
+
+version = st.session_state["version"]
+sel = filters.current()
+root = str(version.path.parent.parent)
+board = data.board(root, version.id, sel.notice, sel.filters)
+
+frame.header(S.PAGE_BOARD, sel, version)
+source = frame.source_line(sel, version)
+
+# Key numbers, each with its change on the previous notice (more red is bad, more green is good).
+cols = st.columns(4)
+help_text = S.METRIC_HELP_DELTA.format(prev=cn_notice(board.prev_notice)) if board.prev_notice else S.METRIC_NO_PREV
+for col, light, label, colour_rule in ((cols[0], RED, S.METRIC_RED, "inverse"),
+                                       (cols[1], YELLOW, S.METRIC_YELLOW, "inverse"),
+                                       (cols[2], GREEN, S.METRIC_GREEN, "normal")):
+    delta = board.count(light) - board.count(light, previous=True) if board.prev_notice else None
+    col.metric(label, f"{board.count(light)} {S.UNIT_ITEMS}", delta=None if delta is None else f"{delta:+d} {S.UNIT_ITEMS}",
+               delta_color=colour_rule, help=help_text, border=True)
+total, prev_total = int(board.totals["n"].sum()), int(board.totals["prev_n"].sum())
+cols[3].metric(S.METRIC_TOTAL, f"{total} {S.UNIT_ITEMS}", delta=f"{total - prev_total:+d} {S.UNIT_ITEMS}" if board.prev_notice else None,
+               delta_color="off", help=help_text, border=True)
+
+# The main chart, titled with its finding.
+left, right = st.columns([3, 2])
+with left:
+    if (board.by_unit["red"] + board.by_unit["yellow"]).sum() == 0:
+        st.info(S.CHART_BY_UNIT_EMPTY)
+    else:
+        charts.show(charts.lights_by_unit(board.by_unit, headline(board), source), key="by_unit")
+with right:
+    charts.show(charts.lights_by_list(board.by_list, source), key="by_list")
+
+# The table behind it.
+st.subheader(S.TABLE_FLAGGED, anchor=False)
+flagged = board.flagged
+if flagged.empty:
+    st.info(S.TABLE_FLAGGED_EMPTY)
+else:
+    table = flagged.assign(
+        light_text=[f"{S.LIGHT_DOT} {light_label(l, o)}" for l, o in zip(flagged["light"], flagged["overridden"])],
+        list_name=flagged["list"].map(LIST_NAMES),
+        quantity=[f"{d:,.10g}/{t:,.10g} {u}" if pd.notna(u) else "" for d, t, u in
+                  zip(flagged["done_qty"], flagged["target_qty"], flagged["target_unit"])],
+        progress_pct=pd.to_numeric(flagged["progress"]) * 100,
+        expected_pct=pd.to_numeric(flagged["expected"]) * 100,
+        days_overdue=pd.to_numeric(flagged["days_overdue"]).astype("float"),
+    )[["light_text", "title", "unit_name", "deadline", "days_overdue", "notices_in_light", "progress_pct",
+       "light_reason", "expected_pct", "quantity", "item_id", "list_name", "river_name", "township_name", "light"]]
+    colour = {f"{S.LIGHT_DOT} {light_label(l, o)}": LIGHT_COLOURS[l] for l in (RED, YELLOW) for o in (False, True)}
+    styled = table.style.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=["light_text"])
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 640),
+                 column_order=[c for c in table.columns if c != "light"],
+                 column_config={
+                     "light_text": st.column_config.TextColumn(S.COL_LIGHT, width="small"),
+                     "item_id": st.column_config.TextColumn(S.COL_ITEM_ID),
+                     "list_name": st.column_config.TextColumn(S.COL_LIST),
+                     "title": st.column_config.TextColumn(S.COL_TITLE, width="medium"),
+                     "unit_name": st.column_config.TextColumn(S.COL_UNIT),
+                     "river_name": st.column_config.TextColumn(S.COL_RIVER),
+                     "township_name": st.column_config.TextColumn(S.COL_TOWNSHIP),
+                     "deadline": st.column_config.DateColumn(S.COL_DEADLINE, format="YYYY年M月D日"),
+                     "days_overdue": st.column_config.NumberColumn(S.COL_OVERDUE, format="%d 天"),
+                     "notices_in_light": st.column_config.NumberColumn(S.COL_RUN, format="%d 个月"),
+                     "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%", min_value=0,
+                                                                     max_value=100),
+                     "expected_pct": st.column_config.NumberColumn(S.COL_EXPECTED, format="%.0f%%"),
+                     "quantity": st.column_config.TextColumn(S.COL_QUANTITY),
+                     "light_reason": st.column_config.TextColumn(S.COL_REASON, width="large"),
+                 })
+
+frame.method_note(S.METHOD_BOARD.format(
+    tolerance=f"{version.manifest.get('tolerance', 0.1):.0%}",
+    prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
+    source=version.manifest.get("source", ""), version=version.id, created=version.manifest.get("created_at", "")))

@@ -1,0 +1,1 @@
+"""Loaders: everything that writes the data folder (the demo district now; office files later)."""

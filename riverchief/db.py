@@ -1,0 +1,34 @@
+"""One DuckDB connection per published version: a view per table over its Parquet files.
+
+Paths come from the store, never from users; every value a user chooses is a bound parameter.
+Each query runs on its own cursor, so threads (Streamlit sessions) can share the connection.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from riverchief import schema
+from riverchief.sql import load_sql
+from riverchief.store import Version
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+class Database:
+    def __init__(self, version: Version):
+        self.version = version
+        self._con = duckdb.connect(":memory:")
+        for name in schema.TABLES:
+            if name in schema.SNAPSHOT_TABLES or name in schema.SERIES_TABLES:
+                files = version.path / name / "*" / "*.parquet"
+            else:
+                files = version.path / f"{name}.parquet"
+            self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(str(files))})")
+        self._con.execute(load_sql("macros"))
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run riverchief/sql/<name>.sql with its named parameters bound."""
+        return self._con.cursor().execute(load_sql(name), params).df()

@@ -1,0 +1,57 @@
+"""The data model: every table the store holds, its columns and their types.
+
+Reference tables are one file each; `items` and `problems` are monthly snapshots (one partition per
+notice date); `readings` is a time series (one partition per year); `readings_monthly` is the
+aggregate built at publish time, so pages never scan raw readings. docs/DATA.md explains each column.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+S, F, I, B, D, T = pa.string(), pa.float64(), pa.int32(), pa.bool_(), pa.date32(), pa.timestamp("s")
+
+TABLES: dict[str, pa.Schema] = {
+    "district": pa.schema([("code", S), ("name", S), ("geom_wkt", S)]),
+    "townships": pa.schema([("township_id", S), ("name", S), ("kind", S), ("geom_wkt", S)]),
+    "units": pa.schema([("unit_id", S), ("name", S), ("kind", S), ("township_id", S)]),
+    "rivers": pa.schema([
+        ("river_id", S), ("name", S), ("level", S), ("length_km", F), ("lead_unit_id", S),
+        ("chief", S), ("target_class", I), ("township_id", S), ("parent_river_id", S), ("geom_wkt", S),
+    ]),
+    "sections": pa.schema([
+        ("section_id", S), ("name", S), ("river_id", S), ("township_id", S), ("lon", F), ("lat", F),
+        ("water_body", S), ("target_class", I), ("control_level", S),
+    ]),
+    "items": pa.schema([
+        ("notice_date", D), ("item_id", S), ("list", S), ("list_year", I), ("title", S),
+        ("river_id", S), ("township_id", S), ("unit_id", S), ("start_date", D), ("deadline", D),
+        ("target_qty", F), ("target_unit", S), ("done_qty", F), ("progress", F), ("status", S),
+        ("done_date", D), ("funds_wan", F), ("funds_spent_wan", F), ("source", S), ("exposed", B),
+        ("at_risk", B), ("at_risk_note", S), ("month_reported", B), ("override_light", S),
+        ("override_reason", S), ("override_by", S), ("override_at", T),
+        ("light", S), ("light_reason", S), ("expected", F),
+    ]),
+    "problems": pa.schema([
+        ("notice_date", D), ("problem_id", S), ("title", S), ("source", S), ("chief_level", S),
+        ("severity", S), ("river_id", S), ("township_id", S), ("unit_id", S), ("lon", F), ("lat", F),
+        ("found_date", D), ("deadline", D), ("progress", F), ("status", S), ("rectified_date", D),
+        ("closed_date", D), ("light", S), ("light_reason", S),
+    ]),
+    "readings": pa.schema([
+        ("section_id", S), ("sampled_at", T), ("tp", F), ("tp_bdl", B), ("nh3n", F), ("nh3n_bdl", B),
+        ("codmn", F), ("codmn_bdl", B), ("do", F),
+    ]),
+    "readings_monthly": pa.schema([
+        ("section_id", S), ("month", D), ("n", I), ("tp", F), ("nh3n", F), ("codmn", F), ("do", F),
+        ("tp_bdl_n", I), ("nh3n_bdl_n", I), ("tp_class", I), ("nh3n_class", I), ("codmn_class", I),
+        ("do_class", I), ("water_class", I),
+    ]),
+}
+
+# How each table is laid out on disk inside a version.
+SNAPSHOT_TABLES = ("items", "problems")  # items/notice=YYYY-MM-DD/part-0.parquet
+SERIES_TABLES = ("readings",)  # readings/year=YYYY/part-0.parquet
+DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied
+SOURCE_TABLES = tuple(t for t in TABLES if t not in DERIVED_TABLES)
+
+LISTS = ("major", "task", "problem")  # the three lists (三张清单)

@@ -1,0 +1,8 @@
+-- The shared filters (township, river, list, unit) in one place; NULL means "all".
+CREATE MACRO scoped_items(township, river, list_kind, unit) AS TABLE
+    SELECT *
+    FROM items
+    WHERE (township IS NULL OR township_id = township)
+      AND (river IS NULL OR river_id = river)
+      AND (list_kind IS NULL OR list = list_kind)
+      AND (unit IS NULL OR unit_id = unit);

@@ -1,0 +1,212 @@
+"""The snapshot store: versions of the whole data set, published atomically.
+
+    <data dir>/CURRENT                    the id of the version being served (replaced atomically)
+    <data dir>/versions/<id>/manifest.json
+    <data dir>/versions/<id>/<table>.parquet                      reference tables, aggregates
+    <data dir>/versions/<id>/items/notice=2023-06-30/part-0.parquet   monthly snapshots
+    <data dir>/versions/<id>/readings/year=2023/part-0.parquet        time series
+
+A version is written aside (`versions/.tmp-*`), renamed into place, and only then named in CURRENT,
+so a reader sees either the old version or the new one, never half of one. Old versions are kept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import secrets
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from riverchief import lights, schema, water
+from riverchief.sql import load_sql
+
+DEFAULT_DATA_DIR = "data"
+
+
+class StoreError(Exception):
+    """The data folder holds no usable version, or a publish was refused."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("RIVERBOARD_DATA_DIR", DEFAULT_DATA_DIR))
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str
+    path: Path
+    manifest: dict
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.manifest.get("demo"))
+
+    @property
+    def notices(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(d) for d in self.manifest["notices"]]
+
+
+def current_version(root: Path | None = None) -> Version:
+    root = Path(root) if root is not None else data_dir()
+    pointer = root / "CURRENT"
+    if not pointer.exists():
+        raise StoreError(f"{root} holds no published data (no CURRENT file)")
+    vid = pointer.read_text(encoding="utf-8").strip()
+    return read_version(root, vid)
+
+
+def read_version(root: Path, vid: str) -> Version:
+    path = Path(root) / "versions" / vid
+    manifest_path = path / "manifest.json"
+    if not manifest_path.exists():
+        raise StoreError(f"version {vid} is missing or incomplete in {root}")
+    return Version(vid, path, json.loads(manifest_path.read_text(encoding="utf-8")))
+
+
+def list_versions(root: Path) -> list[Version]:
+    base = Path(root) / "versions"
+    if not base.exists():
+        return []
+    found = [read_version(root, p.name) for p in sorted(base.iterdir())
+             if not p.name.startswith(".") and (p / "manifest.json").exists()]
+    return sorted(found, key=lambda v: v.manifest["seq"])
+
+
+@contextmanager
+def _publish_lock(root: Path):
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".publish.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _table(name: str, frame: pd.DataFrame) -> pa.Table:
+    """Conform a frame to the declared schema: exact columns, declared types."""
+    target = schema.TABLES[name]
+    missing = [c for c in target.names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in target.names]
+    if missing or extra:
+        raise StoreError(f"table {name}: missing columns {missing}, unexpected columns {extra}")
+    return pa.Table.from_pandas(frame[target.names], schema=target, preserve_index=False)
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def _write_partitioned(table: pa.Table, folder: Path, key: str, values: list) -> None:
+    for value in values:
+        part = table.filter(pa.compute.equal(table[key], pa.scalar(value, table.schema.field(key).type)))
+        _write(part, folder / f"{value}" / "part-0.parquet")
+
+
+def classify_monthly(monthly: pd.DataFrame, water_body: pd.Series) -> pd.DataFrame:
+    out = monthly.copy()
+    lake = water_body.to_numpy() == water.LAKE
+    tp_river = water.factor_classes("tp", out["tp"], water.RIVER)
+    tp_lake = water.factor_classes("tp", out["tp"], water.LAKE)
+    out["tp_class"] = np.where(lake, tp_lake, tp_river)
+    for f in ("nh3n", "codmn", "do"):
+        out[f"{f}_class"] = water.factor_classes(f, out[f])
+    out["water_class"] = out[["tp_class", "nh3n_class", "codmn_class", "do_class"]].max(axis=1)
+    return out
+
+
+def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created_by: str,
+            demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None) -> Version:
+    """Write a complete new version and make it current. Refuses (and leaves CURRENT alone) on error.
+
+    Lights are computed here, by the rule, from each snapshot's facts: a light is a fact of its snapshot."""
+    root = Path(root)
+    missing = [t for t in schema.SOURCE_TABLES if t not in tables]
+    if missing:
+        raise StoreError(f"cannot publish without tables {missing}")
+    tables = dict(tables)
+    tables["items"] = lights.with_lights(tables["items"], tolerance)
+    tables["problems"] = lights.with_lights(
+        tables["problems"], tolerance, start="found_date", done="rectified_date").drop(columns="expected")
+    arrow = {name: _table(name, tables[name]) for name in schema.SOURCE_TABLES}
+    notices = sorted(set(arrow["items"]["notice_date"].to_pylist()))
+    if not notices:
+        raise StoreError("cannot publish without at least one notice snapshot")
+
+    with _publish_lock(root):
+        versions = root / "versions"
+        versions.mkdir(parents=True, exist_ok=True)
+        vid = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        tmp = versions / f".tmp-{vid}"
+        try:
+            for name, table in arrow.items():
+                if name in schema.SNAPSHOT_TABLES:
+                    dates = sorted(set(table["notice_date"].to_pylist()))
+                    _write_partitioned(table, tmp / name, "notice_date", dates)
+                    for d in dates:  # rename the partition folders to notice=YYYY-MM-DD
+                        (tmp / name / str(d)).rename(tmp / name / f"notice={d}")
+                elif name in schema.SERIES_TABLES:
+                    years = pa.compute.year(table["sampled_at"])
+                    for y in sorted(set(years.to_pylist())):
+                        _write(table.filter(pa.compute.equal(years, y)), tmp / name / f"year={y}" / "part-0.parquet")
+                else:
+                    _write(table, tmp / f"{name}.parquet")
+            monthly = _monthly_from(tmp, tables["sections"])
+            _write(_table("readings_monthly", monthly), tmp / "readings_monthly.parquet")
+            manifest = {
+                "version": vid,
+                "seq": max((v.manifest["seq"] for v in list_versions(root)), default=0) + 1,
+                "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "created_by": created_by,
+                "source": source,
+                "district": str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
+                "demo": demo,
+                "tolerance": tolerance,
+                "notices": [d.isoformat() for d in notices],
+                "rows": {name: t.num_rows for name, t in arrow.items()} | {"readings_monthly": len(monthly)},
+                **(extra or {}),
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            final = versions / vid
+            tmp.rename(final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _point_current(root, vid)
+    return read_version(root, vid)
+
+
+def _monthly_from(folder: Path, sections: pd.DataFrame) -> pd.DataFrame:
+    glob = str(folder / "readings" / "*" / "*.parquet")
+    con = duckdb.connect()
+    monthly = con.execute(load_sql("build_readings_monthly"), {"readings": glob}).df()
+    body = monthly["section_id"].map(sections.set_index("section_id")["water_body"])
+    if body.isna().any():
+        unknown = sorted(monthly.loc[body.isna(), "section_id"].unique())
+        raise StoreError(f"readings name unknown sections: {unknown[:5]}")
+    return classify_monthly(monthly, body)
+
+
+def _point_current(root: Path, vid: str) -> None:
+    tmp = root / f".CURRENT.{secrets.token_hex(4)}"
+    tmp.write_text(vid + "\n", encoding="utf-8")
+    os.replace(tmp, root / "CURRENT")
+
+
+def rollback(root: Path, vid: str) -> Version:
+    """Serve an earlier version again (it is kept whole, so this is one atomic pointer change)."""
+    with _publish_lock(Path(root)):
+        version = read_version(root, vid)
+        _point_current(Path(root), vid)
+    return version

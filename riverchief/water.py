@@ -1,0 +1,128 @@
+"""GB 3838-2002 surface-water classes: one factor, one sample (single-factor method).
+
+Limits are fixed by the standard and hard-coded here on purpose; tests pin every edge value.
+A value at a class limit belongs to that class (for DO, at or above the limit).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Class index: 1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ.
+WORSE_THAN_V = 6
+CLASS_NAMES = {1: "Ⅰ类", 2: "Ⅱ类", 3: "Ⅲ类", 4: "Ⅳ类", 5: "Ⅴ类", 6: "劣Ⅴ类"}
+CLASS_WORDS = {1: "优", 2: "优", 3: "良好", 4: "轻度污染", 5: "中度污染", 6: "重度污染"}
+# Bulletin palette: Ⅰ–Ⅱ blue, Ⅲ green, Ⅳ yellow, Ⅴ orange, 劣Ⅴ red (badges, never dots).
+CLASS_COLOURS = {1: "#1565C0", 2: "#1565C0", 3: "#2E7D32", 4: "#F9A825", 5: "#EF6C00", 6: "#C62828"}
+
+RIVER = "river"
+LAKE = "lake"  # lakes and reservoirs (湖库): stricter TP limits
+
+# mg/L, limits of classes Ⅰ..Ⅴ. DO is "at least"; every other factor "at most".
+LIMITS: dict[str, tuple[float, ...]] = {
+    "tp": (0.02, 0.1, 0.2, 0.3, 0.4),
+    "tp_lake": (0.01, 0.025, 0.05, 0.1, 0.2),
+    "nh3n": (0.15, 0.5, 1.0, 1.5, 2.0),
+    "codmn": (2.0, 4.0, 6.0, 10.0, 15.0),
+    "cod": (15.0, 15.0, 20.0, 30.0, 40.0),
+    "bod5": (3.0, 3.0, 4.0, 6.0, 10.0),
+    "do": (7.5, 6.0, 5.0, 3.0, 2.0),
+}
+HIGHER_IS_BETTER = {"do"}
+CLASSED_FACTORS = ("tp", "nh3n", "codmn", "cod", "bod5", "do")
+FACTOR_NAMES = {
+    "tp": "总磷", "nh3n": "氨氮", "codmn": "高锰酸盐指数", "cod": "化学需氧量",
+    "bod5": "五日生化需氧量", "do": "溶解氧",
+}
+# Reported values carry at most a few decimals; rounding first keeps a computed 0.30000000000000004
+# from falling into the next class.
+_DECIMALS = 6
+
+
+def _limits(factor: str, water_body: str) -> tuple[float, ...]:
+    if factor not in LIMITS or factor == "tp_lake":
+        raise ValueError(f"not a classed factor: {factor!r}")
+    if water_body not in (RIVER, LAKE):
+        raise ValueError(f"water body must be {RIVER!r} or {LAKE!r}, got {water_body!r}")
+    return LIMITS["tp_lake"] if (factor == "tp" and water_body == LAKE) else LIMITS[factor]
+
+
+def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
+    """Class (1..6) of each value; 0 where the value is missing (NaN)."""
+    v = np.round(np.asarray(values, dtype=float), _DECIMALS)
+    if np.any(v[~np.isnan(v)] < 0):
+        raise ValueError(f"negative concentration for {factor}")
+    limits = np.asarray(_limits(factor, water_body))
+    if factor in HIGHER_IS_BETTER:
+        idx = np.searchsorted(-limits, -v, side="left")
+    else:
+        idx = np.searchsorted(limits, v, side="left")
+    return np.where(np.isnan(v), 0, idx + 1).astype(int)
+
+
+def factor_class(factor: str, value: float, water_body: str = RIVER) -> int:
+    """Class (1..6) of one value of one factor."""
+    if value is None or np.isnan(value):
+        raise ValueError(f"no value for {factor}")
+    return int(factor_classes(factor, [value], water_body)[0])
+
+
+@dataclass(frozen=True)
+class SampleClass:
+    water_class: int  # 1..6
+    deciding: tuple[str, ...]  # factors that reach the worst class
+
+    @property
+    def name(self) -> str:
+        return CLASS_NAMES[self.water_class]
+
+
+def sample_class(values: dict[str, float | None], water_body: str = RIVER) -> SampleClass:
+    """Single-factor method: the sample's class is the worst class among its classed factors."""
+    classes = {
+        f: factor_class(f, v, water_body)
+        for f, v in values.items()
+        if f in CLASSED_FACTORS and v is not None and not np.isnan(v)
+    }
+    if not classes:
+        raise ValueError("no classed factor in the sample")
+    worst = max(classes.values())
+    return SampleClass(worst, tuple(f for f in CLASSED_FACTORS if classes.get(f) == worst))
+
+
+def exceedance(factor: str, value: float, water_class: int, water_body: str = RIVER) -> float:
+    """超标倍数 against the limit of `water_class`: (C − limit) / limit; ≤ 0 means within it.
+
+    For DO, which must stay above its limit, the shortfall counts: (limit − C) / limit.
+    """
+    if not 1 <= water_class <= 5:
+        raise ValueError("exceedance is measured against classes Ⅰ..Ⅴ")
+    limit = _limits(factor, water_body)[water_class - 1]
+    if factor in HIGHER_IS_BETTER:
+        return (limit - value) / limit
+    return (value - limit) / limit
+
+
+def parse_reading(text: str | float | None) -> tuple[float | None, bool]:
+    """A lab result as reported: `0.05`, or `0.01L` (below the detection limit 0.01).
+
+    Returns (value, below_detection). For a below-detection result the value is the detection limit.
+    """
+    if text is None:
+        return None, False
+    if isinstance(text, (int, float)):
+        return (None, False) if np.isnan(text) else (float(text), False)
+    s = str(text).strip()
+    if not s:
+        return None, False
+    bdl = s[-1] in "Ll"
+    value = float(s[:-1] if bdl else s)
+    if value < 0:
+        raise ValueError(f"negative concentration: {text!r}")
+    return value, bdl
+
+
+def value_for_mean(value: float, below_detection: bool) -> float:
+    """Below-detection results enter means at half the detection limit (DOMAIN.md §5)."""
+    return value / 2 if below_detection else value

@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from riverchief import store  # noqa: E402
+from tiny import tiny_tables  # noqa: E402
+
+
+@pytest.fixture
+def tiny_dir(tmp_path):
+    """A data folder holding the tiny district, published through the real store."""
+    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """A data folder holding the demo district (built once per test run)."""
+    from loaders.demo import build_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    build_demo(root)
+    return root

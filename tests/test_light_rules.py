@@ -1,0 +1,172 @@
+"""The monthly light (DOMAIN.md §3): precedence, schedule progress, tolerance edges, reasons in words."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from riverchief.lights import (GREEN, RED, YELLOW, ItemState, expected_progress, light_for, progress_of,
+                               with_lights)
+
+D = dt.date
+START, DEADLINE = D(2023, 1, 1), D(2023, 12, 31)
+MID = D(2023, 7, 2)  # 182 of 364 days: schedule progress exactly 50%
+
+
+def item(**kw) -> ItemState:
+    base = dict(start=START, deadline=DEADLINE, progress=0.5)
+    return ItemState(**(base | kw))
+
+
+def test_expected_progress_is_elapsed_share_clamped():
+    assert expected_progress(START, DEADLINE, MID) == 0.5
+    assert expected_progress(START, DEADLINE, D(2022, 12, 1)) == 0.0
+    assert expected_progress(START, DEADLINE, D(2024, 3, 1)) == 1.0
+    assert expected_progress(D(2023, 5, 1), D(2023, 5, 1), D(2023, 5, 1)) == 1.0  # a one-day item
+
+
+def test_done_before_notice_is_green_with_its_date():
+    light = light_for(item(progress=1.0, done_date=D(2023, 5, 20)), MID)
+    assert light.light == GREEN and light.reason == "已于2023年5月20日完成"
+
+
+def test_done_on_the_notice_date_is_green():
+    assert light_for(item(progress=1.0, done_date=MID), MID).light == GREEN
+
+
+def test_done_after_the_notice_date_does_not_count_yet():
+    assert light_for(item(progress=0.1, done_date=D(2023, 8, 1)), MID).light == YELLOW
+
+
+def test_done_late_is_green_once_done():
+    late = item(progress=1.0, done_date=D(2024, 2, 10))
+    assert light_for(late, D(2024, 1, 31)).light == RED
+    assert light_for(late, D(2024, 2, 29)).light == GREEN
+
+
+def test_past_deadline_not_done_is_red_with_days_overdue():
+    light = light_for(item(progress=0.8), D(2024, 1, 15))
+    assert light.light == RED
+    assert light.reason == "截止2023年12月31日未完成，已逾期15天（完成80%）"
+
+
+def test_on_the_deadline_day_it_is_not_yet_red():
+    assert light_for(item(progress=0.95), DEADLINE).light == GREEN  # 95% + 10% ≥ 100%
+    assert light_for(item(progress=0.85), DEADLINE).light == YELLOW
+    assert light_for(item(progress=0.85), DEADLINE + dt.timedelta(days=1)).light == RED
+
+
+@pytest.mark.parametrize("progress,tolerance,expected", [
+    (0.40, 0.10, GREEN),  # exactly at the tolerance edge: green
+    (0.39, 0.10, YELLOW),
+    (0.50, 0.00, GREEN),  # exactly on schedule with no tolerance
+    (0.49, 0.00, YELLOW),
+    (0.30, 0.20, GREEN),
+    (0.29, 0.20, YELLOW),
+    (0.90, 0.10, GREEN),  # ahead of schedule
+])
+def test_schedule_progress_with_tolerance(progress, tolerance, expected):
+    assert light_for(item(progress=progress), MID, tolerance).light == expected
+
+
+def test_yellow_reason_says_how_far_behind():
+    light = light_for(item(progress=0.25), MID)
+    assert light.light == YELLOW
+    assert light.reason == "截至7月2日完成25%，序时进度50%，落后25个百分点"
+    assert light.expected == 0.5
+
+
+def test_green_reason_on_schedule():
+    assert light_for(item(progress=0.45), MID).reason == "截至7月2日完成45%，序时进度50%，按序时推进"
+
+
+def test_float_sum_at_the_edge_is_green():
+    # 0.65 + 0.10 is 0.7500000000000001 or 0.7499999999999999 depending on order: both green at 75%
+    s, d = D(2023, 1, 1), D(2023, 1, 5)  # 4 days
+    assert light_for(ItemState(start=s, deadline=d, progress=0.65), D(2023, 1, 4)).light == GREEN
+
+
+def test_not_started_is_green():
+    light = light_for(item(start=D(2023, 9, 1), progress=0.0), MID)
+    assert light.light == GREEN and "尚未到开始时间" in light.reason
+
+
+def test_at_risk_makes_green_yellow_but_never_red_green():
+    assert light_for(item(progress=0.9, at_risk=True, at_risk_note="征地未完成"), MID).light == YELLOW
+    assert "征地未完成" in light_for(item(progress=0.9, at_risk=True, at_risk_note="征地未完成"), MID).reason
+    assert light_for(item(progress=0.5, at_risk=True), D(2024, 1, 2)).light == RED
+    assert light_for(item(progress=0.1, start=D(2023, 9, 1), at_risk=True), MID).light == YELLOW
+
+
+def test_done_item_flagged_at_risk_is_green():
+    assert light_for(item(progress=1.0, done_date=D(2023, 6, 1), at_risk=True), MID).light == GREEN
+
+
+@pytest.mark.parametrize("override", [RED, YELLOW, GREEN])
+def test_override_with_reason_wins_over_everything(override):
+    for state in (item(progress=1.0, done_date=D(2023, 3, 1)), item(progress=0.1), item(progress=0.5)):
+        light = light_for(ItemState(**(state.__dict__ | dict(override=override, override_reason="现场核查"))),
+                          D(2024, 1, 31))
+        assert light.light == override and "现场核查" in light.reason and "河长办认定" in light.reason
+
+
+def test_override_needs_a_reason_and_a_known_light():
+    with pytest.raises(ValueError, match="reason"):
+        light_for(item(override=RED, override_reason="  "), MID)
+    with pytest.raises(ValueError):
+        light_for(item(override="blue", override_reason="x"), MID)
+
+
+def test_standing_task_never_goes_red():
+    standing = dict(deadline=None, progress=0.0)
+    assert light_for(item(**standing, month_reported=True), D(2030, 1, 1)).light == GREEN
+    light = light_for(item(**standing, month_reported=False), D(2030, 1, 1))
+    assert light.light == YELLOW and "未报送" in light.reason
+
+
+def test_progress_out_of_range_is_refused():
+    with pytest.raises(ValueError):
+        light_for(item(progress=1.2), MID)
+    with pytest.raises(ValueError):
+        light_for(item(progress=-0.1), MID)
+
+
+@pytest.mark.parametrize("done,target,expected", [(0, 100, 0.0), (50, 200, 0.25), (3360, 3360, 1.0), (120, 100, 1.0)])
+def test_progress_of_quantified_task_is_capped(done, target, expected):
+    assert progress_of(done, target) == expected
+
+
+@pytest.mark.parametrize("done,target", [(1, 0), (1, -5), (-1, 10)])
+def test_progress_of_refuses_bad_quantities(done, target):
+    with pytest.raises(ValueError):
+        progress_of(done, target)
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.integers(0, 500))
+def test_more_progress_never_gives_a_worse_light(p1, p2, day):
+    order = {GREEN: 0, YELLOW: 1, RED: 2}
+    as_of = START + dt.timedelta(days=day)
+    lo, hi = sorted((p1, p2))
+    assert order[light_for(item(progress=hi), as_of).light] <= order[light_for(item(progress=lo), as_of).light]
+
+
+@given(st.floats(0, 1), st.integers(366, 2000))
+def test_after_the_deadline_only_done_is_not_red(progress, day):
+    as_of = START + dt.timedelta(days=day)
+    assert light_for(item(progress=progress), as_of).light == RED
+
+
+def test_with_lights_on_a_frame_handles_missing_values():
+    frame = pd.DataFrame([
+        dict(notice_date=MID, start_date=START, deadline=DEADLINE, progress=0.2, done_date=None, at_risk=None,
+             at_risk_note=None, month_reported=None, override_light=None, override_reason=None),
+        dict(notice_date=MID, start_date=START, deadline=pd.NaT, progress=0.0, done_date=pd.NaT, at_risk=False,
+             at_risk_note=None, month_reported=False, override_light=None, override_reason=None),
+        dict(notice_date=pd.Timestamp(MID), start_date=pd.Timestamp(START), deadline=pd.Timestamp(DEADLINE),
+             progress=0.2, done_date=None, at_risk=False, at_risk_note=None, month_reported=None,
+             override_light="green", override_reason="特殊情况"),
+    ])
+    out = with_lights(frame)
+    assert out["light"].tolist() == [YELLOW, YELLOW, GREEN]
+    assert out["expected"].iloc[0] == 0.5

@@ -1,0 +1,88 @@
+"""Every page through streamlit.testing.v1.AppTest, on the demo district and on the tiny one."""
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from riverchief import store
+from riverchief.board import Filters, load_board
+from riverchief.db import Database
+
+APP = str(ROOT / "app.py")
+
+
+def run_app(monkeypatch, data_dir, **query) -> AppTest:
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_board(data_dir, notice, filters=Filters()):
+    return load_board(Database(store.current_version(data_dir)), notice, filters)
+
+
+def test_board_shows_the_latest_notice_of_the_demo(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir)
+    latest = store.current_version(demo_dir).notices[-1]
+    board = expected_board(demo_dir, latest)
+    assert at.title[0].value == f"三色看板 · {latest.year}年{latest.month}月通报 · 全区"
+    assert "示例数据" in at.caption[0].value
+    assert metrics(at) == {"红灯": f"{board.count('red')} 项", "黄灯": f"{board.count('yellow')} 项",
+                           "绿灯": f"{board.count('green')} 项", "事项总数": f"{int(board.totals['n'].sum())} 项"}
+    assert len(at.get("plotly_chart")) == 2
+    table = at.dataframe[0].value
+    assert len(table) == board.count("red") + board.count("yellow") > 0
+    assert set(table["灯色"] if "灯色" in table else table["light_text"]) <= {"● 红灯", "● 黄灯", "● 红灯（人工认定）",
+                                                                          "● 黄灯（人工认定）"}
+    assert at.query_params["month"] == f"{latest.year}-{latest.month:02d}"
+
+
+def test_filters_come_from_the_url_and_narrow_everything(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, month="2024-06", list="task", township="T03")
+    board = expected_board(demo_dir, dt.date(2024, 6, 30), Filters(list="task", township="T03"))
+    assert at.title[0].value.startswith("三色看板 · 2024年6月通报 · ")
+    assert "“一河一策”任务" in at.title[0].value and "锦江街道" in at.title[0].value
+    assert metrics(at)["事项总数"] == f"{int(board.totals['n'].sum())} 项"
+    assert metrics(at)["红灯"] == f"{board.count('red')} 项"
+    assert at.selectbox(key="f_list").value == "task"
+
+
+def test_changing_a_filter_updates_the_board_and_the_url(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir)
+    at.selectbox(key="f_month").set_value("2023-07").run()
+    at.selectbox(key="f_list").set_value("major").run()
+    assert not at.exception
+    board = expected_board(demo_dir, dt.date(2023, 7, 31), Filters(list="major"))
+    assert metrics(at)["事项总数"] == f"{int(board.totals['n'].sum())} 项" == "8 项"
+    assert at.query_params["month"] == "2023-07" and at.query_params["list"] == "major"
+
+
+def test_unknown_values_in_the_link_are_ignored_with_a_warning(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, river="R99", month="1999-01")
+    assert "river=R99" in at.warning[0].value and "month=1999-01" in at.warning[0].value
+    assert at.title[0].value.endswith("· 全区")
+
+
+def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir)
+    assert metrics(at) == {"红灯": "3 项", "黄灯": "1 项", "绿灯": "1 项", "事项总数": "5 项"}
+    assert [m.delta for m in at.metric] == ["+3 项", "-1 项", "-2 项", "+0 项"]
+    table = at.dataframe[0].value
+    assert "● 红灯（人工认定）" in set(table.iloc[:, 0])
+    assert not at.caption or "示例数据" not in at.caption[0].value  # real data carries no demo tag
+
+
+def test_no_data_gives_a_clear_chinese_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "尚未发布数据" in at.error[0].value and "make run" in at.error[0].value

@@ -1,0 +1,104 @@
+"""The snapshot store: layout, atomic publish, refused publishes leave the last good version served."""
+import json
+import threading
+
+import pandas as pd
+import pytest
+
+from riverchief import store
+from riverchief.db import Database
+from tiny import N1, N2, tiny_tables
+
+
+def test_publish_lays_out_a_version_and_points_current_at_it(tmp_path):
+    v = store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    assert (tmp_path / "CURRENT").read_text().strip() == v.id
+    assert sorted(p.name for p in (v.path / "items").iterdir()) == [f"notice={N1}", f"notice={N2}"]
+    assert (v.path / "readings" / "year=2023" / "part-0.parquet").exists()
+    assert (v.path / "readings" / "year=2024" / "part-0.parquet").exists()
+    manifest = json.loads((v.path / "manifest.json").read_text())
+    assert manifest["notices"] == [N1.isoformat(), N2.isoformat()]
+    assert manifest["rows"]["items"] == 10 and manifest["rows"]["readings_monthly"] == 2
+    assert manifest["district"] == "测试区" and manifest["demo"] is False
+    assert v.notices == [N1, N2] and not v.is_demo
+
+
+def test_lights_are_stored_with_the_snapshot(tiny_dir):
+    items = pd.read_parquet(store.current_version(tiny_dir).path / "items" / f"notice={N2}")
+    assert dict(zip(items["item_id"], items["light"])) == {"A": "red", "B": "yellow", "C": "green", "D": "red",
+                                                           "E": "red"}
+    assert items["light_reason"].str.len().min() > 0
+
+
+def _no_leftovers(root):
+    return [p.name for p in (root / "versions").iterdir() if p.name.startswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("break_it,message", [
+    (lambda t: t.__setitem__("items", t["items"].drop(columns=["deadline"])), "missing columns"),
+    (lambda t: t["readings"].loc.__setitem__((0, "section_id"), "S9"), "unknown sections"),
+    (lambda t: t.pop("units"), "without tables"),
+    (lambda t: t["items"].loc.__setitem__((0, "progress"), 1.5), "progress"),
+    (lambda t: t["readings"].loc.__setitem__((0, "tp"), -0.1), "negative"),
+])
+def test_a_refused_publish_leaves_the_last_good_version(tiny_dir, break_it, message):
+    before = store.current_version(tiny_dir)
+    tables = tiny_tables()
+    break_it(tables)
+    with pytest.raises((store.StoreError, ValueError), match=message):
+        store.publish(tiny_dir, tables, source="坏文件", created_by="tests")
+    assert store.current_version(tiny_dir).id == before.id
+    assert len(store.list_versions(tiny_dir)) == 1 and _no_leftovers(tiny_dir)
+    assert Database(store.current_version(tiny_dir)).query("light_totals", notice=N2, township=None, river=None,
+                                                           list=None, unit=None)["n"].sum() == 5
+
+
+def test_old_versions_are_kept_and_rollback_restores_one(tiny_dir):
+    first = store.current_version(tiny_dir)
+    tables = tiny_tables()
+    tables["items"] = tables["items"][tables["items"]["item_id"] != "E"]
+    second = store.publish(tiny_dir, tables, source="第二次", created_by="tests")
+    assert store.current_version(tiny_dir).id == second.id
+    assert [v.id for v in store.list_versions(tiny_dir)] == [first.id, second.id]
+    store.rollback(tiny_dir, first.id)
+    assert store.current_version(tiny_dir).id == first.id
+    with pytest.raises(store.StoreError):
+        store.rollback(tiny_dir, "no-such-version")
+
+
+def test_a_reader_on_the_old_version_is_not_disturbed_by_a_publish(tiny_dir):
+    old = Database(store.current_version(tiny_dir))
+    store.publish(tiny_dir, tiny_tables(), source="新版本", created_by="tests")
+    assert old.query("light_totals", notice=N2, township=None, river=None, list=None, unit=None)["n"].sum() == 5
+
+
+def test_concurrent_publishes_each_produce_a_whole_version(tmp_path):
+    errors = []
+
+    def run():
+        try:
+            store.publish(tmp_path, tiny_tables(), source="并发", created_by="tests")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    versions = store.list_versions(tmp_path)
+    assert len({v.id for v in versions}) == 4 and _no_leftovers(tmp_path)
+    assert store.current_version(tmp_path).id in {v.id for v in versions}
+    for v in versions:
+        assert v.manifest["rows"]["items"] == 10
+
+
+def test_no_data_is_a_clear_error(tmp_path):
+    with pytest.raises(store.StoreError, match="no published data"):
+        store.current_version(tmp_path)
+
+
+def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
+    assert store.data_dir() == tmp_path
+    monkeypatch.delenv("RIVERBOARD_DATA_DIR")
+    assert str(store.data_dir()) == "data"

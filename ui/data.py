@@ -1,0 +1,35 @@
+"""Cached access to the domain package: one connection per data version, results keyed by version."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from riverchief import store
+from riverchief.board import Board, Filters, load_board
+from riverchief.db import Database
+
+
+def current_version() -> store.Version:
+    """The version named in CURRENT, read on every run so a new publish is served at once."""
+    return store.current_version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _database(root: str, version_id: str) -> Database:
+    return Database(store.read_version(root, version_id))
+
+
+def database(version: store.Version) -> Database:
+    return _database(str(version.path.parent.parent), version.id)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def board(root: str, version_id: str, notice: dt.date, filters: Filters) -> Board:
+    return load_board(_database(root, version_id), notice, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def filter_options(root: str, version_id: str) -> pd.DataFrame:
+    return _database(root, version_id).query("filter_options")

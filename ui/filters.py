@@ -1,0 +1,76 @@
+"""The shared filters in the sidebar, mirrored in the URL so any view can be sent as a link.
+
+URL keys: month=2024-10, township=T05, river=R02, list=task, unit=D02. In the widgets "" means all
+(a None option would show as an empty selectbox).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from riverchief.board import LIST_NAMES, Filters
+from riverchief.dates import cn_notice
+from ui import strings as S
+
+_KEYS = ("month", "township", "river", "list", "unit")
+ALL = ""
+
+
+@dataclass(frozen=True)
+class Selection:
+    notice: dt.date
+    filters: Filters
+    scope: str  # the filters in force, in words ("全区" when none)
+
+
+def _month_key(d: dt.date) -> str:
+    return f"{d.year}-{d.month:02d}"
+
+
+def render_sidebar(notices: list[dt.date], options) -> Selection:
+    """Draw the filters (first run: from the URL), write the URL back, and return the selection."""
+    by_month = {_month_key(d): d for d in sorted(notices, reverse=True)}
+    names = {kind: dict(zip(g["id"], g["name"])) for kind, g in options.groupby("kind")}
+    choices = {
+        "month": list(by_month),
+        "township": [ALL, *names.get("township", {})],
+        "river": [ALL, *names.get("river", {})],
+        "list": [ALL, *LIST_NAMES],
+        "unit": [ALL, *names.get("unit", {})],
+    }
+    if "f_month" not in st.session_state:  # a new session: take what the link says
+        ignored = []
+        for key in _KEYS:
+            value = st.query_params.get(key)
+            if value is not None and value not in choices[key]:
+                ignored.append(f"{key}={value}")
+                value = None
+            st.session_state[f"f_{key}"] = value if value else choices[key][0]
+        if ignored:
+            st.warning(S.BAD_URL.format(items="，".join(ignored)))
+
+    side = st.sidebar
+    side.header(S.FILTER_HEADER)
+    month = side.selectbox(S.FILTER_MONTH, choices["month"], key="f_month",
+                           format_func=lambda m: cn_notice(by_month[m]))
+    labels = {
+        "township": (S.FILTER_TOWNSHIP, S.ALL_TOWNSHIPS, names.get("township", {})),
+        "river": (S.FILTER_RIVER, S.ALL_RIVERS, names.get("river", {})),
+        "list": (S.FILTER_LIST, S.ALL_LISTS, LIST_NAMES),
+        "unit": (S.FILTER_UNIT, S.ALL_UNITS, names.get("unit", {})),
+    }
+    chosen = {}
+    for key, (label, all_label, mapping) in labels.items():
+        chosen[key] = side.selectbox(label, choices[key], key=f"f_{key}",
+                                     format_func=lambda v, m=mapping, a=all_label: m[v] if v else a)
+
+    st.query_params.from_dict({"month": month, **{k: v for k, v in chosen.items() if v}})
+    scope = " · ".join(labels[k][2][v] for k, v in chosen.items() if v) or S.ALL_DISTRICT
+    return Selection(by_month[month], Filters(**{k: v or None for k, v in chosen.items()}), scope)
+
+
+def current() -> Selection:
+    """The selection app.py made on this run (pages read it, never the widgets)."""
+    return st.session_state["selection"]

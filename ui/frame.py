@@ -1,0 +1,27 @@
+"""The frame every page shares: the title line with period and scope, the demo tag, the method note."""
+from __future__ import annotations
+
+import streamlit as st
+
+from riverchief.dates import cn_notice
+from riverchief.store import Version
+from ui import strings as S
+from ui.filters import Selection
+
+
+def header(page: str, selection: Selection, version: Version) -> None:
+    st.title(f"{page} · {cn_notice(selection.notice)} · {selection.scope}", anchor=False)
+    if version.is_demo:
+        st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
+        st.caption(S.DEMO_NOTE)
+
+
+def method_note(text: str) -> None:
+    with st.expander(S.METHOD_TITLE, icon=":material/info:"):
+        st.markdown(text)
+
+
+def source_line(selection: Selection, version: Version) -> str:
+    district = version.manifest.get("district", "")
+    line = S.CHART_SOURCE.format(district=district, notice=selection.notice.isoformat())
+    return line + (f" · {S.DEMO_TAG}" if version.is_demo else "")
