@@ -31,4 +31,9 @@ class Database:
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run riverchief/sql/<name>.sql with its named parameters bound."""
-        return self._con.cursor().execute(load_sql(name), params).df()
+        return self.execute(load_sql(name), **params)
+
+    def execute(self, sql: str, **params) -> pd.DataFrame:
+        """Run one statement over the version's views (tests, benchmarks, ad-hoc checks)."""
+        with self._con.cursor() as cur:
+            return cur.execute(sql, params).df()

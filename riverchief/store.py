@@ -108,10 +108,12 @@ def _write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _write_partitioned(table: pa.Table, folder: Path, key: str, values: list) -> None:
-    for value in values:
-        part = table.filter(pa.compute.equal(table[key], pa.scalar(value, table.schema.field(key).type)))
-        _write(part, folder / f"{value}" / "part-0.parquet")
+def _write_partitioned(table: pa.Table, folder: Path, values: list, name: str) -> None:
+    """One file per distinct value (a notice date, a year of readings), in folders `<name>=<value>`."""
+    keys = pa.array(values)
+    for value in sorted(set(values)):
+        part = table.filter(pa.compute.equal(keys, value))
+        _write(part, folder / f"{name}={value}" / "part-0.parquet")
 
 
 def classify_monthly(monthly: pd.DataFrame, water_body: pd.Series) -> pd.DataFrame:
@@ -152,14 +154,9 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
         try:
             for name, table in arrow.items():
                 if name in schema.SNAPSHOT_TABLES:
-                    dates = sorted(set(table["notice_date"].to_pylist()))
-                    _write_partitioned(table, tmp / name, "notice_date", dates)
-                    for d in dates:  # rename the partition folders to notice=YYYY-MM-DD
-                        (tmp / name / str(d)).rename(tmp / name / f"notice={d}")
+                    _write_partitioned(table, tmp / name, table["notice_date"].to_pylist(), "notice")
                 elif name in schema.SERIES_TABLES:
-                    years = pa.compute.year(table["sampled_at"])
-                    for y in sorted(set(years.to_pylist())):
-                        _write(table.filter(pa.compute.equal(years, y)), tmp / name / f"year={y}" / "part-0.parquet")
+                    _write_partitioned(table, tmp / name, pa.compute.year(table["sampled_at"]).to_pylist(), "year")
                 else:
                     _write(table, tmp / f"{name}.parquet")
             monthly = _monthly_from(tmp, tables["sections"])

@@ -14,7 +14,7 @@ def db(demo_dir):
 
 
 def q(db, sql, **params):
-    return db._con.cursor().execute(sql, params).df()
+    return db.execute(sql, **params)
 
 
 def test_demo_is_labelled_and_has_24_monthly_snapshots(demo_dir):
