@@ -29,5 +29,6 @@ st.session_state["selection"] = filters.render_sidebar(
 
 page = st.navigation([
     st.Page(HERE / "app_pages" / "light_board.py", title=S.PAGE_BOARD, icon=":material/traffic:", default=True),
+    st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
 ])
 page.run()

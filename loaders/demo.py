@@ -224,8 +224,10 @@ def _reference(rng):
             "water_body": body, "target_class": target, "control_level": level,
         })
 
-    for k, at in enumerate((0.05, 0.35, 0.65, 0.95)):
-        add_section(0, at, f"玉带河{['入境', '城区上游', '城区下游', '出境'][k]}断面", "river", 3, "国控" if k in (0, 3) else "市控")
+    # Five sections on the main river, so it is judged by the share rule (≥5 sections).
+    for k, at in enumerate((0.05, 0.3, 0.5, 0.7, 0.95)):
+        add_section(0, at, f"玉带河{['入境', '城区上游', '城区', '城区下游', '出境'][k]}断面", "river", 3,
+                    "国控" if k in (0, 4) else "市控")
     for i in range(1, len(DISTRICT_RIVERS)):
         add_section(i, 0.9, f"{DISTRICT_RIVERS[i]}河口断面", "river", int(rivers.loc[i, "target_class"]), "区控")
     for k, name in enumerate(RESERVOIRS):

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -116,18 +115,6 @@ def _write_partitioned(table: pa.Table, folder: Path, values: list, name: str) -
         _write(part, folder / f"{name}={value}" / "part-0.parquet")
 
 
-def classify_monthly(monthly: pd.DataFrame, water_body: pd.Series) -> pd.DataFrame:
-    out = monthly.copy()
-    lake = water_body.to_numpy() == water.LAKE
-    tp_river = water.factor_classes("tp", out["tp"], water.RIVER)
-    tp_lake = water.factor_classes("tp", out["tp"], water.LAKE)
-    out["tp_class"] = np.where(lake, tp_lake, tp_river)
-    for f in ("nh3n", "codmn", "do"):
-        out[f"{f}_class"] = water.factor_classes(f, out[f])
-    out["water_class"] = out[["tp_class", "nh3n_class", "codmn_class", "do_class"]].max(axis=1)
-    return out
-
-
 def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created_by: str,
             demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None) -> Version:
     """Write a complete new version and make it current. Refuses (and leaves CURRENT alone) on error.
@@ -192,7 +179,7 @@ def _monthly_from(folder: Path, sections: pd.DataFrame) -> pd.DataFrame:
     if body.isna().any():
         unknown = sorted(monthly.loc[body.isna(), "section_id"].unique())
         raise StoreError(f"readings name unknown sections: {unknown[:5]}")
-    return classify_monthly(monthly, body)
+    return water.classify_frame(monthly, body)
 
 
 def _point_current(root: Path, vid: str) -> None:

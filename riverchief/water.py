@@ -126,3 +126,20 @@ def parse_reading(text: str | float | None) -> tuple[float | None, bool]:
 def value_for_mean(value: float, below_detection: bool) -> float:
     """Below-detection results enter means at half the detection limit (DOMAIN.md §5)."""
     return value / 2 if below_detection else value
+
+
+MEAN_FACTORS = ("tp", "nh3n", "codmn", "do")  # the factors the data model carries
+
+
+def classify_frame(frame, water_body) -> "pd.DataFrame":
+    """Add <factor>_class for each carried factor and water_class (the worst) to a frame of means.
+
+    `water_body` gives each row's body (river / lake), which decides the TP limits.
+    """
+    out = frame.copy()
+    lake = np.asarray(water_body) == LAKE
+    out["tp_class"] = np.where(lake, factor_classes("tp", out["tp"], LAKE), factor_classes("tp", out["tp"], RIVER))
+    for f in MEAN_FACTORS[1:]:
+        out[f"{f}_class"] = factor_classes(f, out[f])
+    out["water_class"] = out[[f"{f}_class" for f in MEAN_FACTORS]].max(axis=1)
+    return out

@@ -159,3 +159,25 @@ def test_board_on_a_projector(page, server):
     for sel in ('[data-testid="stMetricValue"]', '[data-testid="stPlotlyChart"]'):
         box = page.locator(sel).first.bounding_box()
         assert box and box["y"] + box["height"] / 2 < 1080
+
+
+def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
+    open_app(page, f"{server}/water?month=2024-12")
+    expect(page.locator("h1")).to_have_text("水质 · 2024年12月 · 全区")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 3")
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    expect(charts).to_have_count(3)
+    titles = [t.text_content() for t in page.locator(".gtitle").all()]
+    assert any(t.startswith("总磷：白沙河2024年均值") for t in titles), titles
+    assert any(t.startswith("氨氮：白沙河2024年均值") for t in titles), titles
+    tp_chart = charts.nth(0)
+    labels = tp_chart.locator(".annotation-text").all_text_contents()
+    assert {"Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"} <= set(labels)  # class bands labelled at the right edge
+    points = tp_chart.locator("g.scatterlayer .trace").first.locator("path.point")
+    assert points.count() == 48  # four years of monthly means
+    expect(page.get_by_text("由2021年Ⅴ类改善为Ⅲ类")).to_be_visible()
+    grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
+    expect(grids).to_have_count(3)
+    assert int(grids.first.get_attribute("aria-rowcount")) == 34 + 1
+    assert "类" in grids.first.text_content()
+    assert_only_local_requests(page, server)

@@ -86,3 +86,33 @@ def test_no_data_gives_a_clear_chinese_message(monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "尚未发布数据" in at.error[0].value and "make run" in at.error[0].value
+
+
+def test_water_page_on_the_demo(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir)
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "水质 · 2024年12月 · 全区"
+    assert [m.label for m in at.metric][:3] == ["断面达标率", "Ⅰ–Ⅲ类断面比例", "劣Ⅴ类断面"]
+    stories = " ".join(m.value for m in at.markdown)
+    assert "清溪河、白沙河** 由2021年Ⅴ类改善为Ⅲ类" in stories
+    assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 3
+    sections = at.dataframe[0].value
+    assert len(sections) == 34 and set(sections["cls"]) <= {"Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"}
+
+
+def test_water_page_follows_the_filters_and_its_own_url_choice(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, month="2023-06", river="R01", trend="S:S03")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    assert at.title[0].value == "水质 · 2023年6月 · 玉带河"
+    assert len(at.dataframe[0].value) == 5  # the main river's five sections
+    trend = [s for s in at.selectbox if s.label == "趋势对象"][0]
+    assert trend.value == "S:S03" and at.query_params["trend"] == "S:S03"
+
+
+def test_water_page_without_readings_says_so(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir, month="2023-05")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    assert "没有监测数据" in at.info[0].value

@@ -1,11 +1,13 @@
 """One chart theme for the whole app, and the chart builders the pages share (Plotly)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from riverchief import water
 from riverchief.board import LIST_NAMES
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from ui import strings as S
@@ -13,6 +15,7 @@ from ui import strings as S
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 GRID = "#E6E8EB"
 TEXT = "#202124"
+ACCENT = "#1A5FB4"  # the one calm accent colour for everything that is neither a light nor a class
 
 pio.templates["riverboard"] = go.layout.Template(layout=go.Layout(
     font=dict(family=FONT, size=15, color=TEXT),
@@ -67,3 +70,56 @@ def lights_by_list(by_list: pd.DataFrame, source: str) -> go.Figure:
     fig.update_layout(barmode="stack", xaxis_title=S.CHART_UNITS_AXIS, showlegend=False)
     fig.update_yaxes(showgrid=False)
     return finish(fig, S.CHART_BY_LIST_TITLE, source, height=300)
+
+
+def class_bands(fig: go.Figure, factor: str, water_body: str, y_max: float) -> None:
+    """Shade each class range behind a concentration line and label it (Ⅱ Ⅲ Ⅳ …) at the right edge."""
+    limits = water.LIMITS["tp_lake" if factor == "tp" and water_body == water.LAKE else factor]
+    lower = 0.0
+    for cls in range(1, 7):
+        upper = min(limits[cls - 1] if cls <= 5 else y_max, y_max)
+        if upper > lower:
+            fig.add_hrect(y0=lower, y1=upper, fillcolor=water.CLASS_COLOURS[cls], opacity=0.10, line_width=0,
+                          layer="below")
+            fig.add_annotation(x=1.0, xref="x domain", y=(lower + upper) / 2, yref="y", showarrow=False,
+                               text=water.CLASS_NAMES[cls].removesuffix("类"), xanchor="left",
+                               font=dict(size=12, color=water.CLASS_COLOURS[cls]))
+        lower = max(lower, upper)
+
+
+def concentration_trend(trend: pd.DataFrame, factor: str, water_body: str, title: str, source: str) -> go.Figure:
+    """Monthly means with the annual mean as a step, over the class bands of the factor."""
+    name = water.FACTOR_NAMES[factor]
+    y_max = float(np.nanmax(trend[factor])) * 1.15 if len(trend) else 1.0
+    fig = go.Figure()
+    class_bands(fig, factor, water_body, y_max)
+    fig.add_scatter(x=trend["month"], y=trend[factor], mode="lines+markers", name=f"{name}{S.WATER_MONTHLY}",
+                    line=dict(color=ACCENT, width=2), marker=dict(size=5),
+                    hovertemplate="%{x|%Y年%-m月}：%{y:.3f} mg/L<extra></extra>")
+    fig.add_scatter(x=trend["month"], y=trend[f"{factor}_year"], mode="lines", name=f"{name}{S.WATER_ANNUAL}",
+                    line=dict(color=TEXT, width=2, dash="dash", shape="hv"),
+                    hovertemplate="%{x|%Y年}年均值：%{y:.3f} mg/L<extra></extra>")
+    fig.update_yaxes(title_text=f"{name}（mg/L）", range=[0, y_max], tickformat=".2f")
+    fig.update_xaxes(tickformat="%Y年", dtick="M12", ticklabelmode="period")
+    fig.update_layout(margin=dict(r=40))
+    return finish(fig, title, source, height=420)
+
+
+def attainment_lines(att: pd.DataFrame, title: str, source: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=att["month"], y=att["met_share"], mode="lines+markers", name=S.WATER_ATTAIN_MET,
+                    line=dict(color=ACCENT, width=2), hovertemplate="%{x|%Y年%-m月}：%{y:.1%}<extra></extra>")
+    fig.add_scatter(x=att["month"], y=att["good_share"], mode="lines", name=S.WATER_ATTAIN_GOOD,
+                    line=dict(color="#5F6368", width=2, dash="dot"), hovertemplate="%{x|%Y年%-m月}：%{y:.1%}<extra></extra>")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_xaxes(tickformat="%Y年", dtick="M12", ticklabelmode="period")
+    return finish(fig, title, source, height=380)
+
+
+def class_badge_style(value) -> str:
+    """Cell style of a water-class name: a filled badge in the bulletin palette (never a dot)."""
+    cls = next((k for k, v in water.CLASS_NAMES.items() if v == value), None)
+    if cls is None:
+        return ""
+    text = "#202124" if cls == 4 else "white"
+    return f"background-color: {water.CLASS_COLOURS[cls]}; color: {text}; font-weight: 600"

@@ -9,6 +9,7 @@ import streamlit as st
 from riverchief import store
 from riverchief.board import Board, Filters, load_board
 from riverchief.db import Database
+from riverchief.water_quality import WaterView, load_water
 
 
 def current_version() -> store.Version:
@@ -33,3 +34,8 @@ def board(root: str, version_id: str, notice: dt.date, filters: Filters) -> Boar
 @st.cache_data(show_spinner=False, max_entries=8)
 def filter_options(root: str, version_id: str) -> pd.DataFrame:
     return _database(root, version_id).query("filter_options")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> WaterView:
+    return load_water(_database(root, version_id), notice, township, river)

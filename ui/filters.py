@@ -66,7 +66,8 @@ def render_sidebar(notices: list[dt.date], options) -> Selection:
         chosen[key] = side.selectbox(label, choices[key], key=f"f_{key}",
                                      format_func=lambda v, m=mapping, a=all_label: m[v] if v else a)
 
-    st.query_params.from_dict({"month": month, **{k: v for k, v in chosen.items() if v}})
+    page_own = {k: v for k, v in st.query_params.to_dict().items() if k not in _KEYS}  # e.g. a page's trend=
+    st.query_params.from_dict({"month": month, **{k: v for k, v in chosen.items() if v}, **page_own})
     scope = " · ".join(labels[k][2][v] for k, v in chosen.items() if v) or S.ALL_DISTRICT
     return Selection(by_month[month], Filters(**{k: v or None for k, v in chosen.items()}), scope)
 
@@ -74,3 +75,16 @@ def render_sidebar(notices: list[dt.date], options) -> Selection:
 def current() -> Selection:
     """The selection app.py made on this run (pages read it, never the widgets)."""
     return st.session_state["selection"]
+
+
+def page_param(key: str, options: list[str], default: str | None) -> str | None:
+    """A page's own choice kept in the URL beside the shared filters (unknown values fall back)."""
+    value = st.query_params.get(key)
+    return value if value in options else default
+
+
+def set_page_param(key: str, value: str | None) -> None:
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]

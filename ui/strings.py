@@ -72,3 +72,79 @@ METHOD_BOARD = f"""
 """
 
 LIGHT_DOT = "●"
+
+# --- 水质 -------------------------------------------------------------------------------------------
+PAGE_WATER = "水质"
+WATER_PERIOD = "{year}年{month}月"
+WATER_SCOPE_NOTE = "水质按镇街、河流筛选（清单、责任单位筛选不适用于水质）。"
+WATER_M_MET = "断面达标率"
+WATER_M_GOOD = "Ⅰ–Ⅲ类断面比例"
+WATER_M_WORST = "劣Ⅴ类断面"
+WATER_M_TP = "总磷均值（{period}）"
+WATER_M_NH3N = "氨氮均值（{period}）"
+WATER_M_HELP_YOY = "与去年同月相比"
+WATER_M_HELP_RATE = "与去年同期相比；括号内为改善率 =（去年 − 今年）÷ 去年"
+WATER_YTD = "1–{month}月"
+WATER_NO_DATA = "所选范围内本月没有监测数据。"
+WATER_STORY_IMPROVED = "**{rivers}** 由{year}年{before}改善为{after}"
+WATER_STORY_WORSE = "**{rivers}** 由{year}年{before}变差为{after}"
+WATER_STORY_NONE = "与{year}年相比，各河流水质类别总体持平。"
+WATER_SECTIONS = "各断面本月水质（单因子评价）"
+WATER_TREND = "总磷、氨氮变化趋势"
+WATER_TREND_PICK = "趋势对象"
+WATER_TREND_RIVER = "{name}（{n}个断面均值）"
+WATER_TREND_SECTION = "{name}（断面）"
+WATER_TREND_TITLE = "{what}：{name}{year}年均值{value:.3f} mg/L，{change}"
+WATER_TREND_CHANGE = "较上年{direction}{rate:.1%}"
+WATER_MONTHLY = "月均值"
+WATER_ANNUAL = "年均值"
+WATER_YOY = "同比变化（{period}累计，与去年同期比较）"
+WATER_ATTAIN = "达标率与Ⅰ–Ⅲ类比例（逐月）"
+WATER_ATTAIN_TITLE = "{month}断面达标率{met:.1%}，Ⅰ–Ⅲ类比例{good:.1%}"
+WATER_ATTAIN_MET = "达标率"
+WATER_ATTAIN_GOOD = "Ⅰ–Ⅲ类比例"
+WATER_RIVERS = "河流水质评价（{period}累计）"
+COL_SECTION = "断面"
+COL_BODY = "水体"
+COL_TARGET = "目标"
+COL_CLASS = "本月类别"
+COL_LAST_YEAR_CLASS = "去年同月"
+COL_DECIDING = "定类因子"
+COL_MEETS = "达标"
+COL_TP = "总磷 mg/L"
+COL_NH3N = "氨氮 mg/L"
+COL_CODMN = "高锰酸盐指数 mg/L"
+COL_DO = "溶解氧 mg/L"
+COL_TP_X3 = "总磷超标倍数（Ⅲ类）"
+COL_TP_XT = "总磷超标倍数（目标）"
+COL_NH3N_X3 = "氨氮超标倍数（Ⅲ类）"
+COL_NH3N_XT = "氨氮超标倍数（目标）"
+COL_POLLUTANTS = "主要污染物"
+COL_BDL = "检出限以下"
+COL_TP_LAST = "总磷（去年同期）"
+COL_TP_RATE = "总磷改善率"
+COL_NH3N_LAST = "氨氮（去年同期）"
+COL_NH3N_RATE = "氨氮改善率"
+COL_CLASS_LAST = "去年同期类别"
+COL_CLASS_THIS = "今年类别"
+COL_SECTIONS = "断面数"
+COL_METHOD = "评价方法"
+COL_SHARE_GOOD = "Ⅰ–Ⅲ类比例"
+COL_JUDGEMENT = "水质状况"
+YES, NO = "达标", "未达标"
+BODY_NAMES = {"river": "河流", "lake": "湖库"}
+METHOD_WATER = """
+- **水质类别**：按《地表水环境质量标准》（GB 3838-2002）单因子评价，断面类别取总磷、氨氮、高锰酸盐指数、
+  溶解氧中最差的类别；“定类因子”为达到该类别的因子。数值等于某类限值时属于该类（溶解氧为不低于限值）。
+  湖库断面总磷按湖库限值（Ⅲ类 0.05 mg/L）评价，河流断面按河流限值（Ⅲ类 0.2 mg/L）。超过Ⅴ类限值为劣Ⅴ类。
+- **月均值**：当月全部监测结果的算术平均。**年均值**：当年（截至所选月份）全部监测结果的算术平均，
+  与去年同期（同样的月份）比较。改善率 =（去年同期 − 今年）÷ 去年同期，正值为改善。
+- **检出限以下**：报告为“0.01L”一类的结果保留“未检出”标记，计算均值时按检出限的一半计。
+- **超标倍数** =（浓度 − 标准限值）÷ 标准限值，分别对照Ⅲ类和断面水质目标；负值表示未超标。
+  **主要污染物**：超过Ⅲ类限值的因子，按超标倍数从大到小列前三项。
+- **达标**：断面类别不差于其水质目标。**河流评价**：有5个及以上断面的河流按Ⅰ–Ⅲ类断面比例评价
+  （≥90%优，75%–90%良好，不足75%时按劣Ⅴ类比例：<20%轻度污染，20%–40%中度污染，≥40%重度污染）；
+  不足5个断面的按各断面均值的类别评价。
+- **颜色**：水质类别用方形色块并写明类别（Ⅰ–Ⅱ类蓝、Ⅲ类绿、Ⅳ类黄、Ⅴ类橙、劣Ⅴ类红），与任务亮灯的圆点区分。
+- **数据来源**：{source}；数据版本 {version}。
+"""
