@@ -12,9 +12,11 @@ import streamlit as st
 from riverchief.store import StoreError
 from ui import data, filters
 from ui import strings as S
+from ui.assets import ensure_assets
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
+ensure_assets()
 
 try:
     version = data.current_version()
@@ -30,5 +32,6 @@ st.session_state["selection"] = filters.render_sidebar(
 page = st.navigation([
     st.Page(HERE / "app_pages" / "light_board.py", title=S.PAGE_BOARD, icon=":material/traffic:", default=True),
     st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
+    st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
 ])
 page.run()

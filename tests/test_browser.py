@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -31,28 +32,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serve(data_dir: Path, log_name: str):
+    """`streamlit run app.py` on a free port against `data_dir`; yields its URL once healthy."""
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / log_name, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=ROOT, env=os.environ | {"RIVERBOARD_DATA_DIR": str(data_dir)},
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError(f"streamlit did not start, see {ARTIFACTS / log_name}")
+                time.sleep(0.3)
+        try:
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
 @pytest.fixture(scope="module")
 def server(demo_dir):
-    port = _free_port()
-    env = os.environ | {"RIVERBOARD_DATA_DIR": str(demo_dir)}
-    log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start, see {ARTIFACTS / 'streamlit.log'}")
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    with serve(demo_dir, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +192,86 @@ def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     assert int(grids.first.get_attribute("aria-rowcount")) == 34 + 1
     assert "类" in grids.first.text_content()
     assert_only_local_requests(page, server)
+
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def open_map(pg, url):
+    pg.goto(url)
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    frame = pg.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container .leaflet-overlay-pane path").first.wait_for(timeout=30000)
+    expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+    return frame
+
+
+def test_map_renders_offline_with_every_layer(page, server, demo_dir):
+    frame = open_map(page, f"{server}/map")
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box["height"] >= 600 and box["width"] >= 800  # not the blank zero-height map of a missing CDN
+    container = frame.locator(".leaflet-container")
+    assert container.bounding_box()["height"] >= 600
+    db = Database(store.current_version(demo_dir))
+    n = db.execute("SELECT (SELECT count(*) FROM townships) t, (SELECT count(*) FROM rivers) r, "
+                   "(SELECT count(*) FROM sections) s, (SELECT count(*) FROM problems WHERE notice_date = "
+                   "'2024-12-31' AND status <> '已销号') p").iloc[0]
+    paths = frame.locator(".leaflet-overlay-pane path")
+    assert paths.count() == n["t"] + 1 + n["r"] + n["p"]  # townships, district outline, rivers, problems
+    expect(frame.locator(".riverboard-section")).to_have_count(int(n["s"]))
+    strokes = {paths.nth(i).get_attribute("stroke") for i in range(paths.count())}
+    assert {"#2E7D32", "#F9A825"} <= strokes  # rivers in Class Ⅲ green and Ⅳ yellow
+    expect(frame.locator(".riverboard-legend")).to_contain_text("河流水质类别（断面最差）")
+    expect(frame.locator(".leaflet-control-layers")).to_contain_text("监测断面")
+    # the component reports its first state back and redraws once after loading: retry the click past that
+    for _ in range(5):
+        page.wait_for_timeout(1000)
+        frame.locator(".riverboard-section").nth(5).click()
+        if frame.locator(".leaflet-popup-content").count():
+            break
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("总磷")
+    expect(frame.locator(".leaflet-popup-content span").first).to_contain_text("类")  # the class badge
+    assert_only_local_requests(page, server)
+
+
+def test_map_coloured_by_lights_and_a_click_filters(page, server):
+    frame = open_map(page, f"{server}/map?colour=lights")
+    strokes = {p.get_attribute("stroke") for p in frame.locator(".leaflet-overlay-pane path").all()}
+    assert "#D93025" in strokes and "#1E8E3E" in strokes
+    expect(frame.locator(".riverboard-legend")).to_contain_text("河流任务亮灯（最差）")
+    # click a township polygon (grey fill): the shared filter, the title and the URL follow
+    frame.locator('.leaflet-overlay-pane path[fill="#F1F3F4"]').first.dispatch_event("click")
+    page.wait_for_function("() => location.search.includes('township=')", timeout=20000)
+    expect(page.locator("h1")).not_to_contain_text("· 全区", timeout=20000)
+    assert "colour=lights" in page.url
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """The tiny district with markup in a problem title and a river name, served on its own port."""
+    from tiny import tiny_tables
+
+    root = tmp_path_factory.mktemp("hostile")
+    tables = tiny_tables()
+    tables["problems"].loc[0, "title"] = "<img src=x onerror=alert(1)>"
+    tables["rivers"].loc[0, "name"] = "<b>粗体河</b>"
+    store.publish(root, tables, source="测试", created_by="tests")
+    with serve(root, "streamlit-hostile.log") as url:
+        yield url
+
+
+def test_markup_in_data_shows_as_text_on_the_map(page, hostile_server):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    frame = open_map(page, f"{hostile_server}/map?month=2023-06")
+    problem = frame.locator('.leaflet-overlay-pane path[fill="#1E8E3E"], .leaflet-overlay-pane path[fill="#F2A900"], '
+                            '.leaflet-overlay-pane path[fill="#D93025"]')
+    problem.first.hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(frame.locator('img[src="x"]')).to_have_count(0)
+    river = frame.locator('.leaflet-overlay-pane path[stroke="#2E7D32"]').first  # R1, Class Ⅲ in June
+    river.dispatch_event("mouseover")
+    expect(frame.locator(".leaflet-tooltip").last).to_contain_text("<b>粗体河</b>")
+    page.wait_for_timeout(500)
+    assert dialogs == []

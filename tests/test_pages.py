@@ -116,3 +116,13 @@ def test_water_page_without_readings_says_so(monkeypatch, tiny_dir):
     at.switch_page("app_pages/water.py").run()
     assert not at.exception
     assert "没有监测数据" in at.info[0].value
+
+
+def test_map_page_on_the_demo(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, colour="lights")
+    at.switch_page("app_pages/river_map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "河流地图 · 2024年12月通报 · 全区"
+    assert at.get("component_instance"), "the map component is on the page"
+    assert any("河流 70 条（区级 26 条）· 监测断面 34 个" in c.value for c in at.caption)
+    assert at.query_params["colour"] == "lights"

@@ -69,7 +69,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         "items": _frame("items", items),
         "problems": _frame("problems", [dict(notice_date=N2, problem_id="P1", title="河面漂浮物", source="巡河",
                                              chief_level="村级", severity="一般", river_id="R1", township_id="T1",
-                                             unit_id="T1", found_date=dt.date(2023, 6, 1),
+                                             unit_id="T1", lon=0.4, lat=0.45, found_date=dt.date(2023, 6, 1),
                                              deadline=dt.date(2023, 7, 1), progress=0.5, status="整改中")]),
         "readings": _frame("readings", readings),
     }

@@ -9,6 +9,7 @@ import streamlit as st
 from riverchief import store
 from riverchief.board import Board, Filters, load_board
 from riverchief.db import Database
+from riverchief.geo import MapData, load_map
 from riverchief.water_quality import WaterView, load_water
 
 
@@ -39,3 +40,8 @@ def filter_options(root: str, version_id: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> WaterView:
     return load_water(_database(root, version_id), notice, township, river)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_data(root: str, version_id: str, notice: dt.date) -> MapData:
+    return load_map(_database(root, version_id), notice)

@@ -51,6 +51,10 @@ def render_sidebar(notices: list[dt.date], options) -> Selection:
         if ignored:
             st.warning(S.BAD_URL.format(items="，".join(ignored)))
 
+    for key, value in st.session_state.pop("pending_filters", {}).items():  # set by a click on the map
+        if value in choices[key]:
+            st.session_state[f"f_{key}"] = value
+
     side = st.sidebar
     side.header(S.FILTER_HEADER)
     month = side.selectbox(S.FILTER_MONTH, choices["month"], key="f_month",
@@ -88,3 +92,9 @@ def set_page_param(key: str, value: str | None) -> None:
         st.query_params[key] = value
     elif key in st.query_params:
         del st.query_params[key]
+
+
+def request_filter(key: str, value: str) -> None:
+    """Ask for a shared filter from a page (e.g. a click on the map); applied on the rerun it triggers."""
+    st.session_state["pending_filters"] = {key: value}
+    st.rerun()

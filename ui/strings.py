@@ -148,3 +148,43 @@ METHOD_WATER = """
 - **颜色**：水质类别用方形色块并写明类别（Ⅰ–Ⅱ类蓝、Ⅲ类绿、Ⅳ类黄、Ⅴ类橙、劣Ⅴ类红），与任务亮灯的圆点区分。
 - **数据来源**：{source}；数据版本 {version}。
 """
+
+# --- 河流地图 ----------------------------------------------------------------------------------------
+PAGE_MAP = "河流地图"
+MAP_COLOUR = "河流着色"
+MAP_COLOURS = {"water_worst": "按水质类别（断面最差）", "water_mean": "按水质类别（断面均值）", "lights": "按任务亮灯（最差）"}
+MAP_LEGEND_TITLE = {"water_worst": "河流水质类别（断面最差）", "water_mean": "河流水质类别（断面均值）",
+                    "lights": "河流任务亮灯（最差）"}
+MAP_LEGEND_NONE = "无数据"
+MAP_LEGEND_SECTION = "监测断面（方块内为本月类别）"
+MAP_LEGEND_PROBLEM = "未销号问题·{light}"
+MAP_LAYER_TILES = "底图"
+MAP_LAYER_TOWNSHIPS = "镇街"
+MAP_LAYER_DISTRICT = "区界"
+MAP_LAYER_RIVERS = "河流"
+MAP_LAYER_SECTIONS = "监测断面"
+MAP_LAYER_PROBLEMS = "问题点位"
+MAP_TOOLTIP_TOWNSHIP = "镇街"
+MAP_TOOLTIP_RIVER = ["河流", "级别", "状态"]
+MAP_NO_DATA = "本月无数据"
+MAP_NO_ITEMS = "无清单事项"
+MAP_RIVER_LIGHTS = "{light}（红灯{red}项、黄灯{yellow}项，共{items}项）"
+MAP_SECTION_POPUP = ("<div style=\"font-size:13px;line-height:1.7\"><b>{name}</b>（{river}）<br>"
+                     "本月 {badge} 目标{target} {meets}<br>总磷 {tp} mg/L（去年同月 {tp_last}）<br>"
+                     "氨氮 {nh3n} mg/L（去年同月 {nh3n_last}）<br>去年同月 {last_badge}</div>")
+MAP_PROBLEM_TOOLTIP = "{title}<br>{light} · {status} · {unit}"
+MAP_CLICK_HINT = "点击镇街或区级河流即按其筛选（筛选条件在左侧栏和链接中，其他页面同样生效）；再次点击同一对象取消。"
+MAP_TILES_ERROR = "底图设置有误，已不加载底图：{error}"
+MAP_SUMMARY = "河流 {rivers} 条（区级 {district} 条）· 监测断面 {sections} 个 · 未销号问题 {problems} 个"
+METHOD_MAP = """
+- **河流颜色**：按水质类别时，取该河流各监测断面本月结果——“断面最差”取最差断面的类别，“断面均值”取各断面浓度
+  均值的类别（单因子评价，GB 3838-2002）；按任务亮灯时，取该河流本期通报中三张清单事项的最差灯色。
+  没有断面或事项的河流为灰色。线宽按河流级别（区级、镇级、村级）。
+- **监测断面**：方形标记，颜色为本月水质类别；点开可见类别、目标、总磷、氨氮和去年同月结果。
+- **问题点位**：本期未销号的巡河、举报、督察问题，圆点颜色为其灯色。
+- **底图**：默认不加载在线底图，区界、镇街和河流即为底图，内网离线可用；如需底图见 README（天地图、高德、内网瓦片）。
+  图形为显示做了约30米的简化，坐标以WGS84存储（使用高德底图时转换为GCJ-02显示）。
+- **数据来源**：{source}；数据版本 {version}。
+"""
+MAP_SECTION_BADGE = ('<div style="background:{colour};color:{text};border:1.5px solid #fff;outline:1px solid #5F6368;'
+                     'font:600 11px/16px sans-serif;text-align:center;width:22px;height:16px">{numeral}</div>')

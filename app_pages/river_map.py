@@ -1,0 +1,43 @@
+"""河流地图: rivers coloured by water class or by task lights, sections and open problems, offline.
+A click on a township or a district river sets the shared filter (and so the URL and other pages)."""
+import streamlit as st
+from streamlit_folium import st_folium
+
+from riverchief.dates import cn_notice
+from ui import data, filters, frame, maps
+from ui import strings as S
+from ui.tiles import TileConfigError, tiles_from_env
+
+version = st.session_state["version"]
+sel = filters.current()
+root = str(version.path.parent.parent)
+geo = data.map_data(root, version.id, sel.notice)
+frame.header(S.PAGE_MAP, sel, version)
+
+colours = list(S.MAP_COLOURS)
+colour_by = st.segmented_control(S.MAP_COLOUR, colours, format_func=S.MAP_COLOURS.get, key="map_colour",
+                                 default=filters.page_param("colour", colours, colours[0])) or colours[0]
+filters.set_page_param("colour", colour_by)
+try:
+    tiles = tiles_from_env()
+except TileConfigError as exc:
+    st.warning(S.MAP_TILES_ERROR.format(error=exc))
+    tiles = None
+
+focus = {"township": sel.filters.township, "river": sel.filters.river}
+fmap = maps.build_map(geo, colour_by, tiles, focus)
+st.caption(S.MAP_CLICK_HINT)
+clicked = st_folium(fmap, key=f"river_map_{colour_by}", height=680, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
+signature = (props.get("township_id"), props.get("river_id"))
+if any(signature) and st.session_state.get("map_last_click") != signature:
+    st.session_state["map_last_click"] = signature
+    if props.get("river_id") and props["river_id"] in set(geo.rivers.loc[geo.rivers["level"] == "区级", "river_id"]):
+        filters.request_filter("river", "" if sel.filters.river == props["river_id"] else props["river_id"])
+    elif props.get("township_id"):
+        filters.request_filter("township", "" if sel.filters.township == props["township_id"] else props["township_id"])
+
+st.caption(S.MAP_SUMMARY.format(rivers=len(geo.rivers), district=int((geo.rivers["level"] == "区级").sum()),
+                                sections=len(geo.sections), problems=len(geo.problems)) + f" · {cn_notice(sel.notice)}")
+frame.method_note(S.METHOD_MAP.format(source=version.manifest.get("source", ""), version=version.id))

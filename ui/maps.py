@@ -1,0 +1,188 @@
+"""The river map (folium / Leaflet served locally): grey townships, rivers as the heroes, sections as
+class-coloured circles, open problems as small light-coloured dots, and a legend. Every text from data
+is HTML-escaped before it reaches a tooltip or popup (Leaflet renders them as HTML)."""
+from __future__ import annotations
+
+import math
+from html import escape
+
+import folium
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+
+from riverchief import water
+from riverchief.geo import RIVER_WIDTH, MapData, feature, to_gcj02
+from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
+from ui import strings as S
+from ui.assets import JQUERY_JS, LEAFLET_CSS, LEAFLET_JS
+from ui.tiles import Tiles
+
+GREY = "#B0B4BA"
+MAP_SIZE = (1100, 680)  # pixels the map is drawn at on a 1600-wide screen
+AREA_LINE = "#8A8F96"
+ACCENT = "#1A5FB4"
+
+
+def _class_badge(cls) -> str:
+    if pd.isna(cls):
+        return S.MAP_NO_DATA
+    cls = int(cls)
+    text = "#202124" if cls == 4 else "white"
+    return (f'<span style="background:{water.CLASS_COLOURS[cls]};color:{text};padding:1px 6px;'
+            f'border-radius:2px;font-weight:600">{water.CLASS_NAMES[cls]}</span>')
+
+
+def _river_style(row, colour_by: str) -> tuple[str, str]:
+    """(colour, words) of a river under the chosen colouring."""
+    if colour_by == "lights":
+        if isinstance(row.worst_light, str):
+            return LIGHT_COLOURS[row.worst_light], S.MAP_RIVER_LIGHTS.format(
+                light=LIGHT_NAMES[row.worst_light], red=int(row.red), yellow=int(row.yellow), items=int(row.items))
+        return GREY, S.MAP_NO_ITEMS
+    cls = row.worst_class if colour_by == "water_worst" else row.mean_class
+    if pd.isna(cls):
+        return GREY, S.MAP_NO_DATA
+    return water.CLASS_COLOURS[int(cls)], water.CLASS_NAMES[int(cls)]
+
+
+def _legend(colour_by: str) -> MacroElement:
+    if colour_by == "lights":
+        rows = [(LIGHT_COLOURS[l], LIGHT_NAMES[l], "line") for l in LIGHTS]
+    else:
+        rows = [(water.CLASS_COLOURS[c], name, "line") for c, name in
+                ((1, "Ⅰ–Ⅱ类"), (3, "Ⅲ类"), (4, "Ⅳ类"), (5, "Ⅴ类"), (6, "劣Ⅴ类"))]
+    rows.append((GREY, S.MAP_LEGEND_NONE, "line"))
+    rows.append(("#2E7D32", S.MAP_LEGEND_SECTION, "square"))
+    rows += [(LIGHT_COLOURS[l], S.MAP_LEGEND_PROBLEM.format(light=LIGHT_NAMES[l]), "dot") for l in LIGHTS]
+    shape = {"line": "width:22px;height:4px", "square": "width:11px;height:11px;border:2px solid #5F6368",
+             "dot": "width:9px;height:9px;border-radius:50%"}
+    items = "".join(f'<div style="margin:2px 0"><span style="display:inline-block;{shape[k]};background:{c};'
+                    f'vertical-align:middle;margin-right:6px"></span>{escape(t)}</div>' for c, t, k in rows)
+    title = S.MAP_LEGEND_TITLE[colour_by]
+    legend = MacroElement()
+    legend._template = Template(f"""{{% macro html(this, kwargs) %}}
+<div class="riverboard-legend" style="position:absolute;z-index:1000;left:12px;bottom:40px;background:rgba(255,255,255,.92);
+ padding:8px 12px;border:1px solid #DADCE0;border-radius:4px;font:13px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#202124">
+<div style="font-weight:600;margin-bottom:4px">{escape(title)}</div>{items}</div>
+{{% endmacro %}}""")
+    return legend
+
+
+def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -> folium.Map:
+    """`focus` holds the township_id / river_id being filtered on: drawn in the accent colour and zoomed to."""
+    conv = to_gcj02 if tiles is not None and tiles.gcj02 else (lambda g: g)
+    minx, miny, maxx, maxy = conv(shapely.box(*data.bounds)).bounds
+    focused = _focus_bounds(data, focus)
+    bounds = conv(shapely.box(*focused)).bounds if focused else (minx, miny, maxx, maxy)
+    m = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+                   zoom_start=_zoom_to_fit(bounds, MAP_SIZE), zoom_snap=0.25, tiles=None, control_scale=False)
+    m.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles.url, attr=escape(tiles.attribution), subdomains=tiles.subdomains,
+                         name=S.MAP_LAYER_TILES, max_zoom=18).add_to(m)
+
+    areas = data.areas
+    town = areas[areas["kind"] == "township"]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [
+            feature(conv(r.geometry), {"township_id": r.id, "name": escape(r.name),
+                                       "focus": r.id == focus.get("township")}) for r in town.itertuples()]},
+        name=S.MAP_LAYER_TOWNSHIPS,
+        style_function=lambda f: {"color": ACCENT if f["properties"]["focus"] else AREA_LINE,
+                                  "weight": 3 if f["properties"]["focus"] else 1, "fillColor": "#F1F3F4",
+                                  "fillOpacity": 0.55},
+        highlight_function=lambda f: {"fillColor": "#E3EAF5", "weight": 2},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[S.MAP_TOOLTIP_TOWNSHIP]),
+    ).add_to(m)
+    district = areas[areas["kind"] == "district"].iloc[0]
+    folium.GeoJson(feature(conv(district.geometry), {"name": escape(district["name"])}), name=S.MAP_LAYER_DISTRICT,
+                   style_function=lambda f: {"color": "#5F6368", "weight": 2.5, "fill": False},
+                   interactive=False).add_to(m)
+
+    river_features = []
+    for r in data.rivers.itertuples():
+        colour, words = _river_style(r, colour_by)
+        focused = r.river_id == focus.get("river")
+        river_features.append(feature(conv(r.geometry), {
+            "river_id": r.river_id, "name": escape(r.name), "level": escape(r.level), "status": escape(words),
+            "colour": colour, "weight": RIVER_WIDTH.get(r.level, 1.4) + (3 if focused else 0),
+        }))
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": river_features}, name=S.MAP_LAYER_RIVERS,
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": f["properties"]["weight"],
+                                  "opacity": 0.95, "lineCap": "round"},
+        highlight_function=lambda f: {"weight": f["properties"]["weight"] + 3},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "level", "status"], aliases=S.MAP_TOOLTIP_RIVER),
+    ).add_to(m)
+
+    sections = folium.FeatureGroup(name=S.MAP_LAYER_SECTIONS)
+    for s in data.sections.itertuples():
+        x, y = conv(shapely.Point(s.lon, s.lat)).coords[0]
+        cls = None if pd.isna(s.water_class) else int(s.water_class)
+        popup = S.MAP_SECTION_POPUP.format(
+            name=escape(s.section_name), river=escape(s.river_name), badge=_class_badge(cls),
+            target=water.CLASS_NAMES[int(s.target_class)],
+            meets=S.MAP_NO_DATA if cls is None else (S.YES if cls <= s.target_class else S.NO),
+            tp=_mgl(s.tp), nh3n=_mgl(s.nh3n), last_badge=_class_badge(s.last_year_class),
+            tp_last=_mgl(s.last_year_tp), nh3n_last=_mgl(s.last_year_nh3n))
+        colour = GREY if cls is None else water.CLASS_COLOURS[cls]
+        numeral = "–" if cls is None else water.CLASS_NAMES[cls].removesuffix("类")
+        text = "#202124" if cls == 4 else "white"
+        folium.Marker(
+            location=[y, x],
+            icon=folium.DivIcon(html=S.MAP_SECTION_BADGE.format(colour=colour, text=text, numeral=numeral),
+                                icon_size=(22, 18), icon_anchor=(11, 9), class_name="riverboard-section"),
+            popup=folium.Popup(popup, max_width=320), tooltip=escape(s.section_name),
+        ).add_to(sections)
+    sections.add_to(m)
+
+    problems = folium.FeatureGroup(name=S.MAP_LAYER_PROBLEMS)
+    for p in data.problems.itertuples():
+        x, y = conv(shapely.Point(p.lon, p.lat)).coords[0]
+        folium.CircleMarker(
+            location=[y, x], radius=4, weight=1, color="white", fill=True, fill_color=LIGHT_COLOURS[p.light],
+            fill_opacity=0.95,
+            tooltip=S.MAP_PROBLEM_TOOLTIP.format(title=escape(p.title), light=LIGHT_NAMES[p.light],
+                                                 status=escape(p.status), unit=escape(p.unit_name or "")),
+        ).add_to(problems)
+    problems.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(_legend(colour_by))
+    m.add_child(_MetricScale())
+    return m
+
+
+class _MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only (folium's also shows miles)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+
+def _zoom_to_fit(bounds, size: tuple[int, int]) -> float:
+    """The Web Mercator zoom at which `bounds` (lon/lat) fill a map of `size` pixels, with a margin."""
+    minx, miny, maxx, maxy = bounds
+    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    zx = math.log2(size[0] * 360 / (256 * max(maxx - minx, 1e-6)))
+    zy = math.log2(size[1] * 2 * math.pi / (256 * max(y(maxy) - y(miny), 1e-9)))
+    return math.floor(min(zx, zy, 16) * 4 - 1) / 4  # a quarter level of margin
+
+
+def _mgl(v) -> str:
+    return "—" if pd.isna(v) else f"{v:.3f}"
+
+
+def _focus_bounds(data: MapData, focus: dict):
+    if focus.get("river"):
+        hit = data.rivers[data.rivers["river_id"] == focus["river"]]
+        if len(hit):
+            return hit["geometry"].iloc[0].bounds
+    if focus.get("township"):
+        hit = data.areas[(data.areas["kind"] == "township") & (data.areas["id"] == focus["township"])]
+        if len(hit):
+            return hit["geometry"].iloc[0].bounds
+    return None
