@@ -3,7 +3,9 @@
 1. building and publishing the demo district;
 2. the light board's queries for every notice, on a fresh connection and again (DuckDB warm);
 3. readings at automatic-station frequency (every 4 h): publish with the monthly aggregate, then the
-   page-side query on the aggregate against the same question over the raw readings.
+   page-side query on the aggregate against the same question over the raw readings;
+4. the water page's data, and the river map (data, folium build, HTML size) for the demo and for a
+   district with thousands of river segments.
 """
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ from loaders.demo import build_tables  # noqa: E402
 from riverchief import store  # noqa: E402
 from riverchief.board import Filters, load_board  # noqa: E402
 from riverchief.db import Database  # noqa: E402
+from riverchief.geo import load_map  # noqa: E402
+from riverchief.water_quality import load_water  # noqa: E402
+from ui.maps import build_map  # noqa: E402
 
 
 def timed(fn, *args, **kw):
@@ -79,6 +84,37 @@ def main() -> None:
         print(f"readings: {n:,} raw rows ({stamps[0]:%Y}–{stamps[-1]:%Y}, every 4 h, {len(sections)} sections): "
               f"publish incl. monthly aggregate {t_big:.1f} s; page query on the aggregate "
               f"({len(monthly):,} rows) {ms(t_agg)}; the same over raw readings {ms(t_raw)}")
+
+        bench_map(version, "demo")
+        big_rivers = store.publish(Path(tmp) / "rivers", many_rivers(build_tables(2023), 50), source="bench",
+                                   created_by="bench")
+        bench_map(big_rivers, "50× the demo's rivers")
+
+
+def bench_map(version, label: str) -> None:
+    db = Database(version)
+    notice = version.notices[-1]
+    _, t_water = timed(load_water, db, notice, None, None)
+    data, t_data = timed(load_map, db, notice)
+    fmap, t_build = timed(build_map, data, "water_worst", None, {})
+    html, t_render = timed(lambda: fmap.get_root().render())
+    print(f"{label}: water page data {ms(t_water)}; map data {ms(t_data)} ({len(data.rivers):,} rivers, "
+          f"{sum(len(g.coords) for g in data.rivers['geometry']):,} vertices after simplification), "
+          f"folium build {ms(t_build)}, render {ms(t_render)}, HTML {len(html) / 1e6:.1f} MB")
+
+
+def many_rivers(tables: dict, copies: int) -> dict:
+    """The demo's rivers repeated with small offsets: a district with thousands of river segments."""
+    import shapely
+
+    rivers = tables["rivers"]
+    out = [rivers]
+    for k in range(1, copies):
+        shifted = rivers.assign(river_id=rivers["river_id"] + f"-{k}", level="村级", chief=None,
+                                geom_wkt=[shapely.affinity.translate(shapely.from_wkt(w), 0.002 * k, 0.001 * k).wkt
+                                          for w in rivers["geom_wkt"]])
+        out.append(shifted)
+    return tables | {"rivers": pd.concat(out, ignore_index=True)}
 
 
 if __name__ == "__main__":
