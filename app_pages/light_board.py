@@ -5,7 +5,7 @@ import streamlit as st
 from riverchief.board import LIST_NAMES, headline, light_label
 from riverchief.dates import cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
-from ui import charts, data, filters, frame
+from ui import board_parts, charts, data, filters, frame
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -15,6 +15,8 @@ board = data.board(root, version.id, sel.notice, sel.filters)
 
 frame.header(S.PAGE_BOARD, sel, version)
 source = frame.source_line(sel, version)
+if st.button(S.MEETING_ENTER, icon=":material/co_present:", help=S.MEETING_ENTER_HELP, key="enter_meeting"):
+    st.switch_page("app_pages/meeting.py", query_params={k: v for k, v in st.query_params.to_dict().items()})
 
 # Key numbers, each with its change on the previous notice (more red is bad, more green is good).
 cols = st.columns(4)
@@ -35,12 +37,18 @@ with left:
     if (board.by_unit["red"] + board.by_unit["yellow"]).sum() == 0:
         st.info(S.CHART_BY_UNIT_EMPTY)
     else:
-        charts.show(charts.lights_by_unit(board.by_unit, headline(board), source), key="by_unit")
+        picked = charts.show(charts.lights_by_unit(board.by_unit, headline(board), source), key="by_unit",
+                             on_select=True)
+        units = dict(zip(board.by_unit["unit_name"], board.by_unit["unit_id"]))
+        points = picked.selection.points if picked else []
+        if points and units.get(points[0].get("y")) and units[points[0]["y"]] != sel.filters.unit:
+            filters.request_filter("unit", units[points[0]["y"]])  # drill down: district → unit
 with right:
     charts.show(charts.lights_by_list(board.by_list, source), key="by_list")
 
 # The table behind it.
 st.subheader(S.TABLE_FLAGGED, anchor=False)
+st.caption(S.DRILL_HINT)
 flagged = board.flagged
 if flagged.empty:
     st.info(S.TABLE_FLAGGED_EMPTY)
@@ -57,7 +65,9 @@ else:
        "light_reason", "expected_pct", "quantity", "item_id", "list_name", "river_name", "township_name", "light"]]
     colour = {f"{S.LIGHT_DOT} {light_label(l, o)}": LIGHT_COLOURS[l] for l in (RED, YELLOW) for o in (False, True)}
     styled = table.style.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=["light_text"])
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 640),
+    chosen = st.dataframe(
+                 styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 640),
+                 on_select="rerun", selection_mode="single-row", key="flagged_table",
                  column_order=[c for c in table.columns if c != "light"],
                  column_config={
                      "light_text": st.column_config.TextColumn(S.COL_LIGHT, width="small"),
@@ -76,6 +86,18 @@ else:
                      "quantity": st.column_config.TextColumn(S.COL_QUANTITY),
                      "light_reason": st.column_config.TextColumn(S.COL_REASON, width="large"),
                  })
+    if chosen.selection.rows:  # drill down: one item
+        item = table["item_id"].iloc[chosen.selection.rows[0]]
+        st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
+
+changes = data.changes(root, version.id, sel.notice, sel.filters)
+board_parts.changes_section(changes, board.prev_notice is not None)
+left, right = st.columns([2, 3])
+with left:
+    board_parts.ytd_section(changes)
+with right:
+    board_parts.supervision_section(changes)
+board_parts.notice_downloads(sel, root, version)
 
 frame.method_note(S.METHOD_BOARD.format(
     tolerance=f"{version.manifest.get('tolerance', 0.1):.0%}",

@@ -78,7 +78,8 @@ st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(tabl
 st.subheader(S.WATER_TREND, anchor=False)
 series = view.series
 rivers = series.groupby(["river_id", "river_name"])["section_id"].nunique().reset_index()
-improved = stories.loc[stories["change"] == "改善"].sort_values("water_class_first", ascending=False)["river_id"]
+improved = stories.loc[stories["change"] == "改善"].sort_values(["water_class_first", "river_id"],
+                                                                ascending=[False, True])["river_id"]
 options = {**{f"R:{r.river_id}": S.WATER_TREND_RIVER.format(name=r.river_name, n=r.section_id) for r in rivers.itertuples()},
            **{f"S:{s.section_id}": S.WATER_TREND_SECTION.format(name=s.section_name)
               for s in series[["section_id", "section_name"]].drop_duplicates().itertuples()}}

@@ -18,6 +18,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import substring
 
 from riverchief import store
+from riverchief.lights import with_lights
 
 DISTRICT = {"code": "000001", "name": "清溪区（示例）"}
 CENTRE = (106.05, 29.85)
@@ -488,10 +489,12 @@ def build_tables(seed: int = 2023) -> dict[str, pd.DataFrame]:
     items = []
     for year in YEARS_OF_LISTS:
         items += _list_items(rng, year, rivers, units, notices)
+    snapshots = _item_snapshots(rng, items, notices)
     return {
         "district": district, "townships": townships, "units": units, "rivers": rivers, "sections": sections,
-        "items": _item_snapshots(rng, items, notices),
+        "items": snapshots,
         "problems": _other_problems(rng, rivers, lines, notices),
+        "supervision": _supervision(rng, snapshots, units, rivers),
         "readings": _readings(rng, sections),
     }
 
@@ -499,3 +502,46 @@ def build_tables(seed: int = 2023) -> dict[str, pd.DataFrame]:
 def build_demo(root: Path, seed: int = 2023) -> store.Version:
     return store.publish(root, build_tables(seed), source=f"示例数据（随机种子 {seed}）", created_by="python -m loaders demo",
                          demo=True)
+
+
+def _supervision(rng, items: pd.DataFrame, units: pd.DataFrame, rivers: pd.DataFrame) -> pd.DataFrame:
+    """督办 records following the lights: instructions on red items, interviews of units that stay red,
+    reminders of units newly yellow, and the monthly written notice — at the bulletin's yearly scale
+    (45 instructions, 6 interviews, 8 reminders)."""
+    lit = with_lights(items)
+    names = dict(zip(units["unit_id"], units["name"]))
+    chiefs = dict(zip(rivers["river_id"], rivers["chief"]))
+    rows = []
+
+    def add(kind, date, notice, unit, item, by_whom, person, content):
+        rows.append(dict(record_id=f"DB{len(rows) + 1:04d}", kind=kind, date=date, notice_date=notice,
+                         unit_id=unit, item_id=item, by_whom=by_whom, person=person, content=content))
+
+    notices = sorted(lit["notice_date"].unique())
+    previous = {}
+    runs: dict[str, int] = {}
+    interviewed: set = set()
+    for notice in notices:
+        now = lit[lit["notice_date"] == notice]
+        sent = notice + dt.timedelta(days=int(rng.integers(3, 8)))
+        add("通报", sent, notice, None, None, "区河长办", None, f"{notice.year}年{notice.month}月“三色”亮灯情况通报")
+        for r in now.itertuples():
+            runs[r.item_id] = runs.get(r.item_id, 0) + 1 if r.light == "red" else 0
+            was = previous.get(r.item_id)
+            if (r.light == "red" and was != "red" and rng.random() < 0.85) or (
+                    r.list == "major" and r.light == "yellow" and was == "green"):
+                chief = chiefs.get(r.river_id) or "区总河长"
+                add("批示", sent + dt.timedelta(days=int(rng.integers(1, 6))), notice, r.unit_id, r.item_id,
+                    f"区级河长 {chief}" if chief != "区总河长" else chief, None,
+                    f"请{names[r.unit_id]}倒排工期，{['月底前', '下月15日前', '限期'][int(rng.integers(3))]}完成整改并报送进展")
+            if r.light == "red" and runs[r.item_id] == 3 and (r.unit_id, notice.year) not in interviewed:
+                interviewed.add((r.unit_id, notice.year))  # a unit head is interviewed once a year
+                add("约谈", sent + dt.timedelta(days=int(rng.integers(5, 12))), notice, r.unit_id, r.item_id,
+                    "区总河长", f"{names[r.unit_id]}主要负责人", "连续三个月亮红灯，约谈责任单位主要负责人")
+        yellow_units = now[(now["light"] == "yellow") & now["item_id"].map(lambda i: previous.get(i) == "green")]
+        for unit, g in yellow_units.groupby("unit_id"):
+            if len(g) >= 3:
+                add("提醒", sent + dt.timedelta(days=1), notice, unit, g["item_id"].iloc[0], "区河长办",
+                    f"{names[unit]}分管负责人", f"{len(g)}项事项新亮黄灯，提醒加快推进")
+        previous = dict(zip(now["item_id"], now["light"]))
+    return pd.DataFrame(rows)

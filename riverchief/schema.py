@@ -37,6 +37,12 @@ TABLES: dict[str, pa.Schema] = {
         ("found_date", D), ("deadline", D), ("progress", F), ("status", S), ("rectified_date", D),
         ("closed_date", D), ("light", S), ("light_reason", S),
     ]),
+    # 督办: instructions (批示), interviews of red-light unit heads (约谈), reminders of yellow-light units
+    # (提醒) and written notices (通报) — who, when, on which unit and item.
+    "supervision": pa.schema([
+        ("record_id", S), ("kind", S), ("date", D), ("notice_date", D), ("unit_id", S), ("item_id", S),
+        ("by_whom", S), ("person", S), ("content", S),
+    ]),
     "readings": pa.schema([
         ("section_id", S), ("sampled_at", T), ("tp", F), ("tp_bdl", B), ("nh3n", F), ("nh3n_bdl", B),
         ("codmn", F), ("codmn_bdl", B), ("do", F),
@@ -55,3 +61,4 @@ DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied
 SOURCE_TABLES = tuple(t for t in TABLES if t not in DERIVED_TABLES)
 
 LISTS = ("major", "task", "problem")  # the three lists (三张清单)
+SUPERVISION_KINDS = ("批示", "约谈", "提醒", "通报")

@@ -194,3 +194,41 @@ def rollback(root: Path, vid: str) -> Version:
         version = read_version(root, vid)
         _point_current(Path(root), vid)
     return version
+
+
+def read_tables(version: Version) -> dict[str, pd.DataFrame]:
+    """Every source table of a version as frames (the derived light columns dropped)."""
+    out = {}
+    for name in schema.SOURCE_TABLES:
+        if name in schema.SNAPSHOT_TABLES or name in schema.SERIES_TABLES:
+            frame = pq.read_table(version.path / name, partitioning=None).to_pandas()
+        else:
+            frame = pq.read_table(version.path / f"{name}.parquet").to_pandas()
+        out[name] = frame.drop(columns=[c for c in ("light", "light_reason", "expected") if c in frame.columns])
+    return out
+
+
+def override_light(root: Path, item_id: str, notice: dt.date, light: str | None, reason: str, by: str) -> Version:
+    """Set (or, with light=None, clear) the office's light for one item on one notice, as a new version.
+
+    The override keeps who, when and why; the light rule then counts it as the item's light.
+    """
+    if light is not None and light not in lights.LIGHTS:
+        raise StoreError(f"unknown light {light!r}")
+    if light is not None and not reason.strip():
+        raise StoreError("an override needs a written reason")
+    if not by.strip():
+        raise StoreError("an override needs the name of who sets it")
+    version = current_version(root)
+    tables = read_tables(version)
+    items = tables["items"]
+    hit = (items["item_id"] == item_id) & (pd.to_datetime(items["notice_date"]).dt.date == notice)
+    if not hit.any():
+        raise StoreError(f"item {item_id} is not on the notice of {notice}")
+    items.loc[hit, "override_light"] = light
+    items.loc[hit, "override_reason"] = reason.strip() if light else None
+    items.loc[hit, "override_by"] = by.strip() if light else None
+    items.loc[hit, "override_at"] = pd.Timestamp.now().floor("s") if light else pd.NaT
+    action = f"人工认定 {item_id} {notice} 为{lights.LIGHT_NAMES[light]}" if light else f"撤销 {item_id} {notice} 的人工认定"
+    return publish(root, tables, source=action, created_by=by.strip(), demo=version.is_demo,
+                   tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE))

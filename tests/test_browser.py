@@ -110,7 +110,8 @@ def board_for(demo_dir, notice, filters=Filters()):
 
 
 def metric_values(pg):
-    return pg.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    """The four key numbers at the top of the board."""
+    return pg.locator('[data-testid="stMetricValue"]').all_inner_texts()[:4]
 
 
 def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
@@ -134,11 +135,12 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     widths = [b["width"] for b in (bar.bounding_box() for bar in bars.all()) if b]
     assert max(widths) > 200 and sum(w > 0 for w in widths) >= shown  # drawn, not just present
 
-    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
-    expect(grid).to_have_count(1)
+    grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
+    expect(grids).to_have_count(4)  # flagged items, changes (first tab), lights this year, supervision
+    grid = grids.first
     n_flagged = board.count("red") + board.count("yellow")
     assert int(grid.get_attribute("aria-rowcount")) == n_flagged + 1  # header row + items
-    first_cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    first_cells = grid.locator('[role="gridcell"]')
     assert first_cells.first.inner_text().startswith("● 红灯")
     assert board.flagged["title"].iloc[0] in grid.text_content()
     assert_only_local_requests(page, server)
@@ -179,8 +181,9 @@ def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     charts = page.locator('[data-testid="stPlotlyChart"]')
     expect(charts).to_have_count(3)
     titles = [t.text_content() for t in page.locator(".gtitle").all()]
-    assert any(t.startswith("总磷：白沙河2024年均值") for t in titles), titles
-    assert any(t.startswith("氨氮：白沙河2024年均值") for t in titles), titles
+    # by default the river that improved most (from Class Ⅴ, first by id): 清溪河
+    assert any(t.startswith("总磷：清溪河2024年均值") for t in titles), titles
+    assert any(t.startswith("氨氮：清溪河2024年均值") for t in titles), titles
     tp_chart = charts.nth(0)
     labels = tp_chart.locator(".annotation-text").all_text_contents()
     assert {"Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"} <= set(labels)  # class bands labelled at the right edge
@@ -275,3 +278,67 @@ def test_markup_in_data_shows_as_text_on_the_map(page, hostile_server):
     expect(frame.locator(".leaflet-tooltip").last).to_contain_text("<b>粗体河</b>")
     page.wait_for_timeout(500)
     assert dialogs == []
+
+
+@pytest.mark.parametrize("page", [(1920, 1080)], indirect=True)
+def test_meeting_mode_on_a_projector(page, server, demo_dir):
+    page.goto(f"{server}/meeting?month=2024-10")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(page.get_by_text("2024年10月通报亮灯情况")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    board = board_for(demo_dir, dt.date(2024, 10, 31))
+    big = page.locator(".meeting .big").first
+    expect(big).to_have_text(f"{board.count('red')} 项")
+    assert float(big.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 64
+    body = page.locator(".meeting p").first
+    assert float(body.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 28
+    expect(page.get_by_text("筛选条件：全区")).to_be_visible()
+
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text("红灯事项（1/")).to_be_visible(timeout=20000)
+    first_red = board.flagged[board.flagged["light"] == "red"]["title"].iloc[0]
+    expect(page.locator(".meeting .card").first).to_contain_text(first_red)
+    for card in page.locator(".meeting .card").all():  # every card on screen, none below the fold
+        box = card.bounding_box()
+        assert box["y"] + box["height"] <= 1080
+    page.wait_for_function("() => location.search.includes('screen=2')")
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text("2024年10月通报亮灯情况")).to_be_visible(timeout=20000)
+
+
+def test_drill_down_from_a_row_to_the_item(page, server, demo_dir):
+    open_app(page, f"{server}/?month=2024-10")
+    board = board_for(demo_dir, dt.date(2024, 10, 31))
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 18)  # the first row's selection box (the grid is a canvas)
+    page.wait_for_function("() => location.pathname.endsWith('/item')", timeout=20000)
+    item = board.flagged["item_id"].iloc[0]
+    assert f"item={item}" in page.url
+    expect(page.locator("h3").first).to_have_text(board.flagged["title"].iloc[0], timeout=20000)
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
+    assert_only_local_requests(page, server)
+
+
+def test_notice_downloads_match_the_board(page, server, demo_dir, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    open_app(page, f"{server}/?month=2024-10&list=task")
+    board = board_for(demo_dir, dt.date(2024, 10, 31), Filters(list="task"))
+    with page.expect_download() as word:
+        page.get_by_role("button", name="下载通报（Word）").click()
+    path = tmp_path / word.value.suggested_filename
+    word.value.save_as(path)
+    assert path.name == "三色亮灯通报_2024-10_“一河一策”任务.docx"
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    red, yellow, green = (board.count(l) for l in ("red", "yellow", "green"))
+    assert f"共{red + yellow + green}项，其中绿灯{green}项、黄灯{yellow}项、红灯{red}项" in text
+    with page.expect_download() as excel:
+        page.get_by_role("button", name="下载三色清单（Excel）").click()
+    path = tmp_path / excel.value.suggested_filename
+    excel.value.save_as(path)
+    ws = load_workbook(path)["三色清单"]
+    lights = [ws.cell(row=r, column=9).value for r in range(3, ws.max_row + 1)]
+    assert sum(v.startswith("红灯") for v in lights) == red and sum(v.startswith("黄灯") for v in lights) == yellow

@@ -23,7 +23,8 @@ def run_app(monkeypatch, data_dir, **query) -> AppTest:
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The board's four key numbers (the change metrics further down are checked on their own)."""
+    return {m.label: m.value for m in at.metric if m.label in ("红灯", "黄灯", "绿灯", "事项总数")}
 
 
 def expected_board(data_dir, notice, filters=Filters()):
@@ -75,7 +76,7 @@ def test_unknown_values_in_the_link_are_ignored_with_a_warning(monkeypatch, demo
 def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
     at = run_app(monkeypatch, tiny_dir)
     assert metrics(at) == {"红灯": "3 项", "黄灯": "1 项", "绿灯": "1 项", "事项总数": "5 项"}
-    assert [m.delta for m in at.metric] == ["+3 项", "-1 项", "-2 项", "+0 项"]
+    assert [m.delta for m in at.metric][:4] == ["+3 项", "-1 项", "-2 项", "+0 项"]
     table = at.dataframe[0].value
     assert "● 红灯（人工认定）" in set(table.iloc[:, 0])
     assert not at.caption or "示例数据" not in at.caption[0].value  # real data carries no demo tag
@@ -126,3 +127,76 @@ def test_map_page_on_the_demo(monkeypatch, demo_dir):
     assert at.get("component_instance"), "the map component is on the page"
     assert any("河流 70 条（区级 26 条）· 监测断面 34 个" in c.value for c in at.caption)
     assert at.query_params["colour"] == "lights"
+
+
+def test_board_shows_changes_lights_this_year_supervision_and_notice(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["新亮红灯"] == "3 项" and labels["完成销号"] == "1 项"
+    assert any("约谈 1 次 · 提醒 1 次" in m.value for m in at.markdown)
+    assert [b.label for b in at.get("download_button")] == ["下载通报（Word）", "下载三色清单（Excel）"]
+    ytd = [d.value for d in at.dataframe if "red_lights" in d.value.columns][0]
+    assert dict(zip(ytd["unit_name"], ytd["red_lights"])) == {"甲镇": 2, "乙街道": 1, "区水利局": 0}
+
+
+def test_meeting_mode_pages_through_the_red_items(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/meeting.py").run()
+    assert not at.exception
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "2023年6月通报亮灯情况" in html and "第 1 / 4 页" in html  # totals, 3 red (one screen), 1 yellow, per unit
+    assert "3 项" in html and "较上期 +3" in html
+    at.button[1].click().run()  # 下一页
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "红灯事项（1/1）" in html and "事项D" in html and "逾期 15 天" in html and "（人工认定）" in html
+    assert at.query_params["screen"] == "2"
+
+
+def test_meeting_mode_escapes_titles(monkeypatch, tmp_path):
+    from tiny import tiny_tables
+
+    tables = tiny_tables()
+    tables["items"].loc[tables["items"]["item_id"] == "A", "title"] = "<script>alert(1)</script>"
+    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    at = run_app(monkeypatch, tmp_path, screen="2")
+    at.switch_page("app_pages/meeting.py").run()
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+
+
+def test_item_page_shows_history_supervision_and_override_form(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir, item="A")
+    at.switch_page("app_pages/item.py").run()
+    assert not at.exception
+    assert at.title[0].value == "事项详情 · 2023年6月通报 · 全区"
+    assert at.subheader[0].value == "事项A"
+    assert any("● 红灯" in m.value and "截止2023年5月31日未完成，已逾期30天（完成95%）" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 2
+    history = [d.value for d in at.dataframe if "light_text" in d.value.columns][0]
+    assert history["light_text"].tolist() == ["红灯", "绿灯"]  # newest first
+    supervision = [d.value for d in at.dataframe if "by_whom" in d.value.columns][0]
+    assert supervision["kind"].tolist() == ["约谈"]
+
+
+def test_item_override_through_the_page(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir, item="B")
+    at.switch_page("app_pages/item.py").run()
+    at.radio[0].set_value("green")
+    at.text_area[0].input("现场核查进度正常")
+    at.text_input[0].input("河长办 王某")
+    at.button[0].click().run()
+    assert not at.exception
+    history = Database(store.current_version(tiny_dir)).query("item_history", item="B")
+    assert history["light"].tolist() == ["yellow", "green"] and history["override_by"].iloc[-1] == "河长办 王某"
+    assert any("● 绿灯" in m.value and "现场核查进度正常" in m.value for m in at.markdown)
+    assert "人工认定" in at.info[0].value
+
+
+def test_item_override_needs_reason_and_name(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir, item="B")
+    at.switch_page("app_pages/item.py").run()
+    before = store.current_version(tiny_dir).id
+    at.radio[0].set_value("red")
+    at.button[0].click().run()
+    assert "请填写认定理由和操作人" in at.error[0].value
+    assert store.current_version(tiny_dir).id == before

@@ -71,5 +71,13 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
                                              chief_level="村级", severity="一般", river_id="R1", township_id="T1",
                                              unit_id="T1", lon=0.4, lat=0.45, found_date=dt.date(2023, 6, 1),
                                              deadline=dt.date(2023, 7, 1), progress=0.5, status="整改中")]),
+        "supervision": _frame("supervision", [
+            dict(record_id="SV1", kind="约谈", date=dt.date(2023, 7, 5), notice_date=N2, unit_id="T1", item_id="A",
+                 by_whom="区总河长", person="甲镇镇长", content="约谈红灯事项责任人"),
+            dict(record_id="SV2", kind="提醒", date=dt.date(2023, 7, 3), notice_date=N2, unit_id="D1", item_id="B",
+                 by_whom="区河长办", person="区水利局局长", content="提醒加快进度"),
+            dict(record_id="SV3", kind="批示", date=dt.date(2023, 6, 10), notice_date=N1, unit_id="D1", item_id=None,
+                 by_whom="区总河长", person=None, content="请区水利局统筹推进"),
+        ]),
         "readings": _frame("readings", readings),
     }

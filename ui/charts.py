@@ -42,8 +42,13 @@ def finish(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
     return fig
 
 
-def show(fig: go.Figure, key: str) -> None:
+def show(fig: go.Figure, key: str, on_select: bool = False):
+    """Draw a chart; with on_select, clicking a bar reruns the page and the selection is returned."""
+    if on_select:
+        return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select="rerun",
+                               selection_mode="points")
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    return None
 
 
 def lights_by_unit(by_unit: pd.DataFrame, title: str, source: str, top: int = 15) -> go.Figure:

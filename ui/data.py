@@ -10,6 +10,7 @@ from riverchief import store
 from riverchief.board import Board, Filters, load_board
 from riverchief.db import Database
 from riverchief.geo import MapData, load_map
+from riverchief.notice import Changes, Notice, build_notice, load_changes
 from riverchief.water_quality import WaterView, load_water
 
 
@@ -45,3 +46,20 @@ def water(root: str, version_id: str, notice: dt.date, township: str | None, riv
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_data(root: str, version_id: str, notice: dt.date) -> MapData:
     return load_map(_database(root, version_id), notice)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def changes(root: str, version_id: str, notice: dt.date, filters: Filters) -> Changes:
+    return load_changes(_database(root, version_id), notice, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def notice(root: str, version_id: str, notice: dt.date, filters: Filters, scope: str) -> Notice:
+    version = store.read_version(root, version_id)
+    return build_notice(_database(root, version_id), notice, filters, scope, version.manifest.get("district", ""))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def query(root: str, version_id: str, name: str, **params) -> pd.DataFrame:
+    """Any riverchief/sql query, cached by data version and parameters."""
+    return _database(root, version_id).query(name, **params)

@@ -1,0 +1,128 @@
+"""事项详情: one item — every field, its light on every notice with the reason, progress against
+schedule, the supervision on it, and the office's light override (with who, when and why)."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from riverchief import store
+from riverchief.board import LIST_NAMES
+from riverchief.dates import cn_date, cn_month, cn_notice
+from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
+from ui import board_parts, charts, data, filters, frame
+from ui import strings as S
+
+version = st.session_state["version"]
+sel = filters.current()
+root = str(version.path.parent.parent)
+choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
+wanted = st.query_params.get("item")
+options = list(choices["item_id"])
+if wanted and wanted not in options and len(data.query(root, version.id, "item_history", item=wanted)):
+    options.insert(0, wanted)  # an item from a link, off this notice or outside the filters
+if not options:
+    frame.header(S.PAGE_ITEM, sel, version)
+    st.info(S.ITEM_NONE)
+    st.stop()
+titles = dict(zip(choices["item_id"], choices["title"]))
+lights = dict(zip(choices["item_id"], choices["light"]))
+item_id = st.selectbox(S.ITEM_PICK, options, index=options.index(filters.page_param("item", options, options[0])),
+                       format_func=lambda i: f"{i} {titles.get(i, '')}（{LIGHT_NAMES.get(lights.get(i), '—')}）")
+filters.set_page_param("item", item_id)
+history = data.query(root, version.id, "item_history", item=item_id)
+on_notice = history[pd.to_datetime(history["notice_date"]).dt.date == sel.notice]
+row = (on_notice if len(on_notice) else history).iloc[-1]
+frame.header(S.PAGE_ITEM, sel, version)
+if on_notice.empty:
+    st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
+
+# The light now, with its reason; an override says who set it and when.
+st.subheader(f"{row['title']}", anchor=False)
+st.markdown(f":{ {'red': 'red', 'yellow': 'orange', 'green': 'green'}[row['light']] }[**● {LIGHT_NAMES[row['light']]}**] "
+            f"{row['light_reason']}")
+if pd.notna(row["override_light"]):
+    st.info(S.ITEM_OVERRIDDEN.format(reason=row["override_reason"], by=row["override_by"],
+                                     at=pd.Timestamp(row["override_at"]).strftime("%Y年%m月%d日 %H:%M")))
+
+
+def date_or_blank(v, blank=""):
+    return cn_date(pd.Timestamp(v).date()) if pd.notna(v) else blank
+
+
+qty = lambda v: "" if pd.isna(v) else f"{v:,.10g} {row['target_unit']}"  # noqa: E731
+fields = {
+    "item_id": row["item_id"], "list": LIST_NAMES[row["list"]], "title": row["title"], "unit_name": row["unit_name"],
+    "river_name": row["river_name"], "township_name": row["township_name"],
+    "start_date": date_or_blank(row["start_date"]), "deadline": date_or_blank(row["deadline"], S.STANDING),
+    "target": qty(row["target_qty"]), "done": qty(row["done_qty"]), "progress": f"{row['progress']:.0%}",
+    "status": row["status"], "done_date": date_or_blank(row["done_date"]),
+    "funds": "" if pd.isna(row["funds_wan"]) else f"{row['funds_wan']:,.1f} 万元",
+    "funds_spent": "" if pd.isna(row["funds_spent_wan"]) else f"{row['funds_spent_wan']:,.1f} 万元",
+    "source": row["source"] or "", "exposed": "是" if row["exposed"] else "",
+    "at_risk": row["at_risk_note"] if row["at_risk"] else "",
+}
+left, right = st.columns([2, 3])
+with left:
+    st.markdown(f"**{S.ITEM_FIELDS}**")
+    st.dataframe(pd.DataFrame([(S.FIELD_NAMES[k], str(v)) for k, v in fields.items() if v not in ("", None)],
+                              columns=["项目", "内容"]), hide_index=True, width="stretch")
+with right:
+    counts = history["light"].value_counts()
+    title = S.ITEM_TIMELINE_TITLE.format(n=len(history), red=int(counts.get("red", 0)),
+                                         yellow=int(counts.get("yellow", 0)), green=int(counts.get("green", 0)))
+    fig = go.Figure()
+    for light in LIGHTS:
+        h = history[history["light"] == light]
+        fig.add_scatter(x=h["notice_date"], y=[LIGHT_NAMES[light]] * len(h), mode="markers", name=LIGHT_NAMES[light],
+                        marker=dict(color=LIGHT_COLOURS[light], size=18, line=dict(color="white", width=1)),
+                        customdata=h["light_reason"], hovertemplate="%{x|%Y年%-m月}：%{customdata}<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=[LIGHT_NAMES[l] for l in reversed(LIGHTS)])
+    fig.update_xaxes(tickformat="%Y年%-m月")
+    charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=260), key="timeline")
+    if history["deadline"].notna().any():
+        fig = go.Figure()
+        fig.add_scatter(x=history["notice_date"], y=history["progress"], mode="lines+markers",
+                        name=S.ITEM_PROGRESS_ACTUAL, line=dict(color=charts.ACCENT, width=3))
+        fig.add_scatter(x=history["notice_date"], y=history["expected"], mode="lines", name=S.ITEM_PROGRESS_EXPECTED,
+                        line=dict(color="#5F6368", dash="dash", width=2))
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        fig.update_xaxes(tickformat="%Y年%-m月")
+        charts.show(charts.finish(fig, S.ITEM_PROGRESS, frame.source_line(sel, version), height=300), key="progress")
+
+st.markdown(f"**{S.ITEM_TIMELINE}**")
+st.dataframe(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],
+                            light_text=[LIGHT_NAMES[l] + ("（人工认定）" if pd.notna(o) else "")
+                                        for l, o in zip(history["light"], history["override_light"])],
+                            progress_pct=history["progress"] * 100)[
+    ["month", "light_text", "progress_pct", "status", "light_reason"]].iloc[::-1], hide_index=True, width="stretch",
+    column_config={"month": "通报月份", "light_text": S.COL_LIGHT, "status": "状态", "light_reason": S.COL_REASON,
+                   "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%", min_value=0,
+                                                                   max_value=100)})
+
+st.markdown(f"**{S.ITEM_SUPERVISION}**")
+records = data.query(root, version.id, "supervision_for", notice=None, year=None, unit=None, item=item_id)
+if records.empty:
+    st.caption(S.ITEM_SUPERVISION_NONE)
+else:
+    board_parts.supervision_table(records)
+
+with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
+    st.caption(S.ITEM_OVERRIDE_HELP)
+    if on_notice.empty:
+        st.caption(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
+    else:
+        with st.form("override"):
+            choice = st.radio(S.ITEM_OVERRIDE_LIGHT, [*LIGHTS, "clear"], horizontal=True,
+                              format_func=lambda l: S.ITEM_OVERRIDE_CLEAR if l == "clear" else LIGHT_NAMES[l])
+            reason = st.text_area(S.ITEM_OVERRIDE_REASON)
+            by = st.text_input(S.ITEM_OVERRIDE_BY)
+            if st.form_submit_button(S.ITEM_OVERRIDE_SUBMIT):
+                if not by.strip() or (choice != "clear" and not reason.strip()):
+                    st.error(S.ITEM_OVERRIDE_MISSING)
+                else:
+                    try:
+                        new = store.override_light(version.path.parent.parent, item_id, sel.notice,
+                                                   None if choice == "clear" else choice, reason, by)
+                        st.success(S.ITEM_OVERRIDE_DONE.format(version=new.id))
+                        st.rerun()
+                    except store.StoreError as exc:
+                        st.error(S.ITEM_OVERRIDE_ERROR.format(error=exc))

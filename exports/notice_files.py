@@ -1,0 +1,192 @@
+"""The monthly light notice as a Word document (.docx) and an Excel workbook (.xlsx).
+
+Word: Chinese fonts are set for East Asian text (w:eastAsia), not only the Latin font, or Word falls
+back to a font without the glyphs. Excel: lights are cell fills with the word in the cell, so the sheet
+still reads in black and white.
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from riverchief.board import LIST_NAMES
+from riverchief.dates import cn_date
+from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
+from riverchief.notice import CHANGE_NAMES, CHANGE_ORDER, Notice
+
+BODY_FONT, HEADING_FONT = "仿宋", "黑体"
+LIGHT_FILLS = {k: v.lstrip("#") for k, v in LIGHT_COLOURS.items()}
+TABLE_COLUMNS = [("item_id", "编号", 13), ("list", "清单", 16), ("title", "事项", 34), ("unit_name", "责任单位", 14),
+                 ("river_name", "河流", 10), ("township_name", "镇街", 10), ("deadline", "完成时限", 14),
+                 ("progress", "完成进度", 10), ("light", "灯色", 12), ("light_reason", "亮灯原因", 46)]
+
+
+def _light_word(light: str, overridden: bool) -> str:
+    return LIGHT_NAMES[light] + ("（人工认定）" if overridden else "")
+
+
+def _cell_value(column: str, row) -> str:
+    value = row[column]
+    if column == "list":
+        return LIST_NAMES[value]
+    if column == "deadline":
+        return "长期坚持" if pd.isna(value) else cn_date(pd.Timestamp(value).date())
+    if column == "progress":
+        return f"{value:.0%}"
+    if column == "light":
+        return _light_word(value, bool(row["overridden"]))
+    return "" if pd.isna(value) else str(value)
+
+
+def _set_font(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
+    font = run_or_style.font
+    font.name = name
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
+    rpr = element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _shade(cell, hex_colour: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), hex_colour)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
+    doc = Document()
+    _set_font(doc.styles["Normal"], BODY_FONT, 14)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(title.add_run(notice.title), HEADING_FONT, 20, bold=True)
+    meta = doc.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(meta.add_run(filters_line + ("（示例数据，非真实情况）" if demo else "")), BODY_FONT, 11)
+    for text in notice.paragraphs:
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(28)
+        _set_font(p.add_run(text), BODY_FONT, 14)
+
+    if len(notice.red_by_unit):
+        _set_font(doc.add_paragraph().add_run("一、红灯事项（按责任单位）"), HEADING_FONT, 14, bold=True)
+        red = notice.red_by_unit
+        table = doc.add_table(rows=1, cols=5)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["责任单位", "编号", "事项", "逾期天数", "亮灯原因"]):
+            _set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5, bold=True)
+        for r in red.itertuples():
+            cells = table.add_row().cells
+            overdue = "" if pd.isna(r.days_overdue) else f"{int(r.days_overdue)}天"
+            for cell, text in zip(cells, [r.unit_name, r.item_id, r.title, overdue, r.light_reason]):
+                _set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 10.5)
+
+    _set_font(doc.add_paragraph().add_run("二、“三色”清单"), HEADING_FONT, 14, bold=True)
+    columns = [c for c in TABLE_COLUMNS if c[0] not in ("river_name", "township_name", "light_reason")]
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, (_, label, _) in zip(table.rows[0].cells, columns):
+        _set_font(cell.paragraphs[0].add_run(label), HEADING_FONT, 10.5, bold=True)
+    for _, row in notice.table.iterrows():
+        cells = table.add_row().cells
+        for cell, (column, _, _) in zip(cells, columns):
+            run = cell.paragraphs[0].add_run(_cell_value(column, row))
+            _set_font(run, BODY_FONT, 10.5)
+            if column == "light":
+                _shade(cell, LIGHT_FILLS[row["light"]])
+                run.font.color.rgb = RGBColor(0x20, 0x21, 0x24) if row["light"] == "yellow" else RGBColor(0xFF, 0xFF, 0xFF)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+THIN = Side(style="thin", color="DADCE0")
+HEADER_FILL = PatternFill("solid", fgColor="1A5FB4")
+
+
+def _sheet(wb: Workbook, title: str, filters_line: str, frame: pd.DataFrame, columns: list[tuple[str, str, int]],
+           light_column: str | None = None):
+    ws = wb.create_sheet(title)
+    ws.append([filters_line])
+    ws["A1"].font = Font(name="等线", bold=True, size=12)
+    ws.append([label for _, label, _ in columns])
+    for i, (_, _, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=i)
+        cell.font = Font(name="等线", bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for _, row in frame.iterrows():
+        ws.append([None if pd.isna(row[c]) else row[c] for c, _, _ in columns])
+        r = ws.max_row
+        for i in range(1, len(columns) + 1):
+            ws.cell(row=r, column=i).border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+            ws.cell(row=r, column=i).alignment = Alignment(vertical="top", wrap_text=True)
+        if light_column is not None:
+            light = row[light_column]
+            idx = [c for c, _, _ in columns].index("light_text") + 1
+            cell = ws.cell(row=r, column=idx)
+            cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
+            cell.font = Font(bold=True, color="202124" if light == "yellow" else "FFFFFF")
+    ws.freeze_panes = "A3"
+    return ws
+
+
+def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    head = filters_line + ("（示例数据）" if demo else "")
+    summary = wb.create_sheet("通报")
+    summary.column_dimensions["A"].width = 120
+    summary.append([notice.title])
+    summary["A1"].font = Font(name="等线", bold=True, size=14)
+    summary.append([head])
+    for text in notice.paragraphs:
+        summary.append([text])
+        summary.cell(row=summary.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    summary.append([])
+    summary.append(["灯色", "数量（项）", "较上期"])
+    for light in ("red", "yellow", "green"):
+        now, before = notice.board.count(light), notice.board.count(light, previous=True)
+        summary.append([LIGHT_NAMES[light], now, now - before if notice.board.prev_notice else None])
+        summary.cell(row=summary.max_row, column=1).fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
+
+    table = notice.table.assign(
+        light_text=[_light_word(l, bool(o)) for l, o in zip(notice.table["light"], notice.table["overridden"])],
+        list=notice.table["list"].map(LIST_NAMES),
+        deadline=[_cell_value("deadline", r) for _, r in notice.table.iterrows()],
+        progress=notice.table["progress"].round(4))
+    columns = [(c if c != "light" else "light_text", label, width) for c, label, width in TABLE_COLUMNS]
+    ws = _sheet(wb, "三色清单", head, table, columns, light_column="light")
+    for row in ws.iter_rows(min_row=3, min_col=8, max_col=8):
+        for cell in row:
+            cell.number_format = "0%"
+
+    changes = notice.changes.items[notice.changes.items["change"] != "unchanged"].copy()
+    changes["order"] = changes["change"].map(CHANGE_ORDER.index)
+    changes = changes.sort_values(["order", "item_id"]).assign(
+        change_name=lambda f: f["change"].map(CHANGE_NAMES),
+        light_text=lambda f: f["light"].map(LIGHT_NAMES),
+        prev=lambda f: f["prev_light"].map(LIGHT_NAMES).fillna("—"))
+    _sheet(wb, "与上期相比", head, changes, [("change_name", "变化", 18), ("item_id", "编号", 13), ("title", "事项", 34),
+                                         ("unit_name", "责任单位", 14), ("prev", "上期灯色", 10),
+                                         ("light_text", "本期灯色", 10), ("days_overdue", "逾期天数", 10)],
+           light_column="light")
+    _sheet(wb, "本年亮灯次数", head, notice.changes.ytd, [("unit_name", "责任单位", 16), ("unit_kind", "类别", 8),
+                                                    ("red_lights", "红灯次数", 10), ("yellow_lights", "黄灯次数", 10)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,110 @@
+"""The monthly light notice (每月亮灯通报): what changed, lights per unit this year, and the text draft.
+
+Everything here is computed from the same queries as the board, so the notice and the board agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from riverchief.board import LIST_NAMES, Board, Filters, load_board
+from riverchief.dates import cn_date, cn_notice
+from riverchief.db import Database
+from riverchief.lights import GREEN, LIGHT_NAMES, RED, YELLOW
+
+CHANGE_NAMES = {
+    "newly_red": "新亮红灯", "newly_yellow": "新亮黄灯", "back_to_green": "转为绿灯", "closed": "完成销号",
+    "still_red": "持续红灯（逾期延长）", "new": "新纳入清单", "unchanged": "灯色未变",
+}
+CHANGE_ORDER = ["newly_red", "newly_yellow", "back_to_green", "closed", "still_red", "new", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Changes:
+    items: pd.DataFrame  # item_id, title, list, unit_name, light, prev_light, change, days_overdue
+    ytd: pd.DataFrame  # per unit: red_lights, yellow_lights counted per notice this year
+    supervision: pd.DataFrame  # 督办 records on this notice
+
+    def count(self, change: str) -> int:
+        return int((self.items["change"] == change).sum())
+
+
+def load_changes(db: Database, notice: dt.date, filters: Filters) -> Changes:
+    params = {"notice": notice, **filters.params()}
+    supervision = db.query("supervision_for", notice=notice, year=None, unit=filters.unit, item=None)
+    return Changes(items=db.query("light_changes", **params), ytd=db.query("unit_lights_ytd", **params),
+                   supervision=supervision)
+
+
+def change_summary(changes: Changes) -> str:
+    parts = [f"{CHANGE_NAMES[c]}{changes.count(c)}项" for c in ("newly_red", "newly_yellow", "back_to_green", "closed")]
+    return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    scope: str
+    board: Board
+    changes: Changes
+    paragraphs: list[str]
+    red_by_unit: pd.DataFrame  # unit_name, item_id, title, days_overdue, notices_in_light, light_reason
+    table: pd.DataFrame  # every item with its light: the three-colour list
+
+
+def _red_by_unit(board: Board) -> pd.DataFrame:
+    red = board.flagged[board.flagged["light"] == RED]
+    return red.sort_values(["unit_name", "days_overdue"], ascending=[True, False])[
+        ["unit_name", "item_id", "title", "deadline", "days_overdue", "notices_in_light", "light_reason", "overridden"]]
+
+
+def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, district: str) -> Notice:
+    board = load_board(db, notice, filters)
+    changes = load_changes(db, notice, filters)
+    red, yellow, green = board.count(RED), board.count(YELLOW), board.count(GREEN)
+    total = red + yellow + green
+    head = (f"截至{cn_date(notice)}，{scope}纳入“三张清单”管理的事项共{total}项，其中绿灯{green}项、"
+            f"黄灯{yellow}项、红灯{red}项。")
+    if board.prev_notice is not None:
+        d_red, d_yellow = red - board.count(RED, True), yellow - board.count(YELLOW, True)
+        head += (f"与{cn_notice(board.prev_notice)}相比，红灯{_delta(d_red)}，黄灯{_delta(d_yellow)}；"
+                 f"{change_summary(changes)}。")
+    by_list = "；".join(f"{LIST_NAMES[r.list]}红灯{r.red}项、黄灯{r.yellow}项、绿灯{r.green}项"
+                        for r in board.by_list.itertuples())
+    paragraphs = [head, f"分清单看：{by_list}。"]
+    red_items = _red_by_unit(board)
+    if len(red_items):
+        units = red_items.groupby("unit_name", sort=False).size().sort_values(ascending=False)
+        paragraphs.append("红灯事项涉及" + "、".join(f"{u}（{n}项）" for u, n in units.items()) +
+                          "。请相关责任单位主要负责人高度重视，逐项制定整改措施，倒排工期，限期完成；"
+                          "区河长办将对连续亮红灯的责任单位提请约谈。")
+    if yellow:
+        paragraphs.append(f"黄灯事项{yellow}项，请相关责任单位加快推进，确保按序时进度完成。")
+    ytd = changes.ytd
+    if len(ytd):
+        top = ytd.head(3)
+        paragraphs.append(f"{notice.year}年以来（按每期亮灯次数累计），亮红灯次数较多的责任单位为" +
+                          "、".join(f"{r.unit_name}（红灯{r.red_lights}次、黄灯{r.yellow_lights}次）" for r in top.itertuples())
+                          + "。亮灯次数将纳入年度考核。")
+    table = db.query("notice_table", notice=notice, **filters.params())
+    return Notice(title=f"{district}河长制“三张清单”{cn_notice(notice)}", scope=scope, board=board,
+                  changes=changes, paragraphs=paragraphs, red_by_unit=red_items, table=table)
+
+
+def _delta(d: int) -> str:
+    return "持平" if d == 0 else (f"增加{d}项" if d > 0 else f"减少{-d}项")
+
+
+def scope_words(db: Database, filters: Filters) -> str:
+    """The filters in force in words (`锦江街道 · “一河一策”任务`), `全区` when none."""
+    names = {(r.kind, r.id): r.name for r in db.query("filter_options").itertuples()}
+    words = [names.get(("township", filters.township)), names.get(("river", filters.river)),
+             LIST_NAMES.get(filters.list), names.get(("unit", filters.unit))]
+    return " · ".join(w for w in words if w) or "全区"
+
+
+def filters_line(notice: dt.date, scope: str, version_id: str) -> str:
+    """The line above every exported table: what it covers and from which data."""
+    return f"范围：{scope} · 通报日期：{cn_date(notice)} · 数据版本 {version_id}"
