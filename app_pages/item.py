@@ -19,8 +19,8 @@ wanted = st.query_params.get("item")
 options = list(choices["item_id"])
 if wanted and wanted not in options and len(data.query(root, version.id, "item_history", item=wanted)):
     options.insert(0, wanted)  # an item from a link, off this notice or outside the filters
+frame.header(S.PAGE_ITEM, sel, version)
 if not options:
-    frame.header(S.PAGE_ITEM, sel, version)
     st.info(S.ITEM_NONE)
     st.stop()
 titles = dict(zip(choices["item_id"], choices["title"]))
@@ -31,7 +31,6 @@ filters.set_page_param("item", item_id)
 history = data.query(root, version.id, "item_history", item=item_id)
 on_notice = history[pd.to_datetime(history["notice_date"]).dt.date == sel.notice]
 row = (on_notice if len(on_notice) else history).iloc[-1]
-frame.header(S.PAGE_ITEM, sel, version)
 if on_notice.empty:
     st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
 
@@ -75,6 +74,7 @@ with right:
         fig.add_scatter(x=h["notice_date"], y=[LIGHT_NAMES[light]] * len(h), mode="markers", name=LIGHT_NAMES[light],
                         marker=dict(color=LIGHT_COLOURS[light], size=18, line=dict(color="white", width=1)),
                         customdata=h["light_reason"], hovertemplate="%{x|%Y年%-m月}：%{customdata}<extra></extra>")
+    fig.add_vline(x=pd.Timestamp(sel.notice).timestamp() * 1000, line=dict(color="#5F6368", dash="dot"))
     fig.update_yaxes(categoryorder="array", categoryarray=[LIGHT_NAMES[l] for l in reversed(LIGHTS)])
     fig.update_xaxes(tickformat="%Y年%-m月")
     charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=260), key="timeline")
