@@ -35,5 +35,6 @@ page = st.navigation([
     st.Page(HERE / "app_pages" / "item.py", title=S.PAGE_ITEM, icon=":material/assignment:", url_path="item"),
     st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
     st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
+    st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),
 ])
 page.run()

@@ -15,9 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font, PatternFill
 
+from exports.xlsx import table_sheet
 from riverchief.board import LIST_NAMES
 from riverchief.dates import cn_date
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
@@ -113,36 +113,9 @@ def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
     return out.getvalue()
 
 
-THIN = Side(style="thin", color="DADCE0")
-HEADER_FILL = PatternFill("solid", fgColor="1A5FB4")
-
-
-def _sheet(wb: Workbook, title: str, filters_line: str, frame: pd.DataFrame, columns: list[tuple[str, str, int]],
-           light_column: str | None = None):
-    ws = wb.create_sheet(title)
-    ws.append([filters_line])
-    ws["A1"].font = Font(name="等线", bold=True, size=12)
-    ws.append([label for _, label, _ in columns])
-    for i, (_, _, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=i)
-        cell.font = Font(name="等线", bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = width
-    for _, row in frame.iterrows():
-        ws.append([None if pd.isna(row[c]) else row[c] for c, _, _ in columns])
-        r = ws.max_row
-        for i in range(1, len(columns) + 1):
-            ws.cell(row=r, column=i).border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-            ws.cell(row=r, column=i).alignment = Alignment(vertical="top", wrap_text=True)
-        if light_column is not None:
-            light = row[light_column]
-            idx = [c for c, _, _ in columns].index("light_text") + 1
-            cell = ws.cell(row=r, column=idx)
-            cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
-            cell.font = Font(bold=True, color="202124" if light == "yellow" else "FFFFFF")
-    ws.freeze_panes = "A3"
-    return ws
+def _light_style(row):
+    light = row["light"]
+    return LIGHT_FILLS[light], ("202124" if light == "yellow" else "FFFFFF")
 
 
 def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
@@ -170,7 +143,7 @@ def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
         deadline=[_cell_value("deadline", r) for _, r in notice.table.iterrows()],
         progress=notice.table["progress"].round(4))
     columns = [(c if c != "light" else "light_text", label, width) for c, label, width in TABLE_COLUMNS]
-    ws = _sheet(wb, "三色清单", head, table, columns, light_column="light")
+    ws = table_sheet(wb, "三色清单", head, table, columns, colour=("light_text", _light_style))
     for row in ws.iter_rows(min_row=3, min_col=8, max_col=8):
         for cell in row:
             cell.number_format = "0%"
@@ -181,12 +154,13 @@ def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
         change_name=lambda f: f["change"].map(CHANGE_NAMES),
         light_text=lambda f: f["light"].map(LIGHT_NAMES),
         prev=lambda f: f["prev_light"].map(LIGHT_NAMES).fillna("—"))
-    _sheet(wb, "与上期相比", head, changes, [("change_name", "变化", 18), ("item_id", "编号", 13), ("title", "事项", 34),
-                                         ("unit_name", "责任单位", 14), ("prev", "上期灯色", 10),
-                                         ("light_text", "本期灯色", 10), ("days_overdue", "逾期天数", 10)],
-           light_column="light")
-    _sheet(wb, "本年亮灯次数", head, notice.changes.ytd, [("unit_name", "责任单位", 16), ("unit_kind", "类别", 8),
-                                                    ("red_lights", "红灯次数", 10), ("yellow_lights", "黄灯次数", 10)])
+    table_sheet(wb, "与上期相比", head, changes, [("change_name", "变化", 18), ("item_id", "编号", 13),
+                                              ("title", "事项", 34), ("unit_name", "责任单位", 14),
+                                              ("prev", "上期灯色", 10), ("light_text", "本期灯色", 10),
+                                              ("days_overdue", "逾期天数", 10)], colour=("light_text", _light_style))
+    table_sheet(wb, "本年亮灯次数", head, notice.changes.ytd, [("unit_name", "责任单位", 16), ("unit_kind", "类别", 8),
+                                                         ("red_lights", "红灯次数", 10),
+                                                         ("yellow_lights", "黄灯次数", 10)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -495,6 +495,8 @@ def build_tables(seed: int = 2023) -> dict[str, pd.DataFrame]:
         "items": snapshots,
         "problems": _other_problems(rng, rivers, lines, notices),
         "supervision": _supervision(rng, snapshots, units, rivers),
+        "ratings": _ratings(rng, units),
+        "complaints": _complaints(rng, units, rivers),
         "readings": _readings(rng, sections),
     }
 
@@ -544,4 +546,29 @@ def _supervision(rng, items: pd.DataFrame, units: pd.DataFrame, rivers: pd.DataF
                 add("提醒", sent + dt.timedelta(days=1), notice, unit, g["item_id"].iloc[0], "区河长办",
                     f"{names[unit]}分管负责人", f"{len(g)}项事项新亮黄灯，提醒加快推进")
         previous = dict(zip(now["item_id"], now["light"]))
+    return pd.DataFrame(rows)
+
+
+def _ratings(rng, units: pd.DataFrame) -> pd.DataFrame:
+    """The district chiefs' year-end rating of every unit: mostly 好, some 较好, a few 一般."""
+    rows = [dict(year=y, unit_id=u, rating=rng.choice(["好", "较好", "一般"], p=[0.6, 0.3, 0.1]), by_whom="区总河长")
+            for y in YEARS_OF_LISTS for u in units["unit_id"]]
+    return pd.DataFrame(rows)
+
+
+def _complaints(rng, units: pd.DataFrame, rivers: pd.DataFrame) -> pd.DataFrame:
+    """Public complaints that came back: most rectified in the end, a few not, one or two with a
+    negative impact (a news report)."""
+    towns = units[units["kind"] == "镇街"]["unit_id"].tolist()
+    district = rivers[rivers["level"] == "区级"]
+    rows = []
+    for year in YEARS_OF_LISTS:
+        for k in range(int(rng.integers(12, 18))):
+            r = district.iloc[int(rng.integers(len(district)))]
+            unit = r.township_id if r.township_id in towns else towns[int(rng.integers(len(towns)))]
+            rows.append(dict(complaint_id=f"JB{year}-{k + 1:03d}",
+                             date=dt.date(year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 360))),
+                             unit_id=unit, river_id=r.river_id,
+                             title=f"群众再次举报{r['name']}{['异味', '垃圾堆放', '污水直排', '河面漂浮物'][int(rng.integers(4))]}",
+                             repeated=True, rectified=bool(rng.random() < 0.7), negative_impact=bool(rng.random() < 0.08)))
     return pd.DataFrame(rows)

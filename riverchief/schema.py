@@ -43,6 +43,13 @@ TABLES: dict[str, pa.Schema] = {
         ("record_id", S), ("kind", S), ("date", D), ("notice_date", D), ("unit_id", S), ("item_id", S),
         ("by_whom", S), ("person", S), ("content", S),
     ]),
+    # Year-end inputs of the assessment (考核): the district chiefs' rating of each unit, and public
+    # complaints that came back (repeated) while not rectified, or caused a negative impact.
+    "ratings": pa.schema([("year", I), ("unit_id", S), ("rating", S), ("by_whom", S)]),
+    "complaints": pa.schema([
+        ("complaint_id", S), ("date", D), ("unit_id", S), ("river_id", S), ("title", S), ("repeated", B),
+        ("rectified", B), ("negative_impact", B),
+    ]),
     "readings": pa.schema([
         ("section_id", S), ("sampled_at", T), ("tp", F), ("tp_bdl", B), ("nh3n", F), ("nh3n_bdl", B),
         ("codmn", F), ("codmn_bdl", B), ("do", F),

@@ -229,7 +229,7 @@ def test_map_renders_offline_with_every_layer(page, server, demo_dir):
     # the component reports its first state back and redraws once after loading: retry the click past that
     for _ in range(5):
         page.wait_for_timeout(1000)
-        frame.locator(".riverboard-section").nth(5).click()
+        frame.locator(".riverboard-section").nth(5).dispatch_event("click")  # badges may overlap in town
         if frame.locator(".leaflet-popup-content").count():
             break
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("总磷")
@@ -342,3 +342,32 @@ def test_notice_downloads_match_the_board(page, server, demo_dir, tmp_path):
     ws = load_workbook(path)["三色清单"]
     lights = [ws.cell(row=r, column=9).value for r in range(3, ws.max_row + 1)]
     assert sum(v.startswith("红灯") for v in lights) == red and sum(v.startswith("黄灯") for v in lights) == yellow
+
+
+def test_score_page_renders_and_exports(page, server, demo_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    from riverchief.assessment import load_inputs, score_units
+    from riverchief.assessment_rules import default_rules
+
+    open_app(page, f"{server}/score?month=2024-12")
+    expect(page.locator("h1")).to_have_text("考核评分 · 2024年度（截至12月通报） · 全区")
+    scores = score_units(load_inputs(Database(store.current_version(demo_dir)), dt.date(2024, 12, 31)), default_rules())
+    lowest = scores.loc[scores["total"].idxmin()]
+    titles = [t.text_content() for t in page.locator(".gtitle").all()]
+    assert any(t.startswith(f"{lowest['unit_name']}：{lowest['total']:.1f}分") for t in titles), titles
+    assert page.locator(".waterfall path, g.waterfalllayer path").count() >= 3
+    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    towns = scores[scores["unit_kind"] == "镇街"]
+    assert int(grid.get_attribute("aria-rowcount")) == len(towns) + 1
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="下载考核结果（Excel）").click()
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["镇街排名", "部门排名", "得分明细", "亮灯明细"]
+    ws = wb["部门排名"]
+    totals = [ws.cell(row=r, column=3).value for r in range(3, ws.max_row + 1)]
+    depts = scores[scores["unit_kind"] == "部门"]
+    assert totals == pytest.approx(depts["total"].round(2).tolist())
+    assert_only_local_requests(page, server)

@@ -200,3 +200,39 @@ def test_item_override_needs_reason_and_name(monkeypatch, tiny_dir):
     at.button[0].click().run()
     assert "请填写认定理由和操作人" in at.error[0].value
     assert store.current_version(tiny_dir).id == before
+
+
+def test_score_page_ranks_and_explains(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/score.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "考核评分 · 2023年度（截至6月通报） · 全区"
+    towns = at.dataframe[0].value
+    assert towns["unit_name"].tolist() == ["乙街道", "甲镇"] and towns["total"].tolist() == [97, 95]
+    evidence = [d.value for d in at.dataframe if "计分项" in d.value.columns][0]
+    assert evidence.set_index("计分项").loc["红灯", "说明"].startswith("红灯")
+    assert len(at.get("plotly_chart")) == 1  # the waterfall
+
+
+def test_score_what_if_moves_the_ranking_and_saving_is_recorded(monkeypatch, tiny_dir):
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/score.py").run()
+    at.number_input(key="rule_complaint_points").set_value(-5.0).run()
+    side = [d.value for d in at.dataframe if "rank_trial" in d.value.columns][0].set_index("unit_name")
+    assert side.loc["乙街道", "total_trial"] == 93 and side.loc["乙街道", "rank_trial"] == 2
+    assert side.loc["甲镇", "rank_trial"] == 1 and side.loc["甲镇", "change"] == 1
+    assert at.dataframe[0].value["total"].tolist() == [97, 95]  # the official ranking is untouched
+    at.text_input(key="rules_by").input("河长办 赵某")
+    [b for b in at.button if b.label == "保存为正式规则"][0].click().run()
+    assert "已保存为正式规则" in at.success[0].value
+    assert (tiny_dir / "rules" / "assessment.toml").read_text(encoding="utf-8").startswith("# 由 河长办 赵某")
+
+
+def test_score_page_says_when_the_rules_file_is_broken(monkeypatch, tiny_dir):
+    (tiny_dir / "rules").mkdir()
+    (tiny_dir / "rules" / "assessment.toml").write_text("base = [", encoding="utf-8")
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/score.py").run()
+    assert not at.exception
+    assert "考核规则文件有误" in at.error[0].value and "默认规则" in at.error[0].value
+    assert at.dataframe[0].value["total"].tolist() == [97, 95]

@@ -79,5 +79,14 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             dict(record_id="SV3", kind="批示", date=dt.date(2023, 6, 10), notice_date=N1, unit_id="D1", item_id=None,
                  by_whom="区总河长", person=None, content="请区水利局统筹推进"),
         ]),
+        "ratings": _frame("ratings", [dict(year=2023, unit_id="T1", rating="较好", by_whom="区总河长"),
+                                      dict(year=2023, unit_id="T2", rating="好", by_whom="区总河长"),
+                                      dict(year=2023, unit_id="D1", rating="一般", by_whom="区总河长")]),
+        "complaints": _frame("complaints", [
+            dict(complaint_id="C1", date=dt.date(2023, 4, 2), unit_id="T2", river_id="R2", title="重复举报：排污",
+                 repeated=True, rectified=False, negative_impact=False),
+            dict(complaint_id="C2", date=dt.date(2023, 5, 2), unit_id="T2", river_id="R2", title="已整改的举报",
+                 repeated=True, rectified=True, negative_impact=False),
+        ]),
         "readings": _frame("readings", readings),
     }

@@ -8,6 +8,8 @@ import streamlit as st
 
 from riverchief import store
 from riverchief.board import Board, Filters, load_board
+from riverchief.assessment import load_inputs, score_units
+from riverchief.assessment_rules import Rules
 from riverchief.db import Database
 from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
@@ -63,3 +65,8 @@ def notice(root: str, version_id: str, notice: dt.date, filters: Filters, scope:
 def query(root: str, version_id: str, name: str, **params) -> pd.DataFrame:
     """Any riverchief/sql query, cached by data version and parameters."""
     return _database(root, version_id).query(name, **params)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def assessment(root: str, version_id: str, notice: dt.date, rules: Rules) -> pd.DataFrame:
+    return score_units(load_inputs(_database(root, version_id), notice), rules)

@@ -256,3 +256,54 @@ FIELD_NAMES = {
     "done": "已完成量", "progress": "完成进度", "status": "状态", "done_date": "完成日期", "funds": "落实资金",
     "funds_spent": "已支出资金", "source": "来源", "exposed": "是否曝光", "at_risk": "风险提示",
 }
+
+# --- 考核评分 ---------------------------------------------------------------------------------------
+PAGE_SCORE = "考核评分"
+SCORE_PERIOD = "{year}年度（截至{month}月通报）"
+SCORE_RULES_ERROR = "考核规则文件有误，未采用：{error}。当前按{source}计分。"
+SCORE_RULES_SOURCE = "计分规则：{source}"
+SCORE_M_UNITS = "参评单位"
+SCORE_M_TOWN_MEAN = "镇街平均分"
+SCORE_M_DEPT_MEAN = "部门平均分"
+SCORE_M_LOWEST = "最低分"
+SCORE_TAB_TOWNS = "镇街排名"
+SCORE_TAB_DEPTS = "部门排名"
+SCORE_BREAKDOWN = "单位得分明细"
+SCORE_PICK = "选择单位"
+SCORE_WATERFALL = "{unit}：{total:.1f}分（基础分{base:g}分{parts}）"
+SCORE_EVIDENCE = "计分依据"
+SCORE_WHATIF = "规则试算（不保存）"
+SCORE_WHATIF_HELP = "修改分值后对比正式排名与试算排名；保存为正式规则需填写操作人，并留存记录。"
+SCORE_WHATIF_TABLE = "正式排名与试算排名对比"
+SCORE_SAVE = "保存为正式规则"
+SCORE_SAVE_BY = "操作人（必填）"
+SCORE_SAVED = "已保存为正式规则：{path}"
+SCORE_EXPORT = "下载考核结果（Excel）"
+COL_RANK = "名次"
+COL_RATING = "评价等次"
+SCORE_SCOPE_NOTE = "考核对全区所有单位计分排名，镇街、河流、清单、责任单位筛选不影响排名。"
+COL_TOTAL = "总分"
+COL_WHATIF_TOTAL = "试算总分"
+COL_WHATIF_RANK = "试算名次"
+COL_RANK_CHANGE = "名次变化"
+COL_COMPONENT = "计分项"
+COL_POINTS = "得分"
+COL_EXPLANATION = "说明"
+RULE_LABELS = {
+    "base": "基础分", "red_points": "每个红灯", "yellow_free": "免扣黄灯个数", "yellow_points": "每个黄灯（超出部分）",
+    "all_green_points": "全年全绿加分", "water_decline_points": "水质变差扣分", "water_decline_threshold": "变差阈值（改善率）",
+    "water_weight": "改善加分权重", "water_cap": "改善加分上限", "tp_floor": "总磷清洁线（mg/L）",
+    "nh3n_floor": "氨氮清洁线（mg/L）", "complaint_points": "每件重复举报",
+}
+METHOD_SCORE = """
+- **总分** = 基础分 + 红灯 + 黄灯 + 全年全绿 + 水质 + 河长评价 + 重复举报，各项分值来自规则文件
+  `{rules_file}`（修改文件即修改评分，格式有误时沿用上一次有效的规则并提示）。
+- **红灯、黄灯**：按每期通报亮灯次数累计（同一事项连续三期红灯计三次），统计本年1月至所选月份的通报；
+  黄灯前若干次不扣分。人工认定的灯色按认定结果计。
+- **全年全绿**：本年每期通报中本单位的事项全部为绿灯（本年有事项的单位）。
+- **水质**（镇街）：辖区监测断面本年1月至所选月份的均值与上年同期比较，总磷、氨氮改善率 =（上年 − 今年）÷ 上年，
+  取平均为综合改善率；低于负阈值扣分，为正按权重加分并封顶；上年已低于清洁线的因子不参与（避免按噪声计分）。
+  部门和辖区无断面的镇街不计水质分。
+- **河长评价**：区级河长对单位的年度评价（好、较好、一般）。**重复举报**：群众重复举报仍未整改或造成负面影响的，每件扣分。
+- **数据来源**：{source}；数据版本 {version}。
+"""

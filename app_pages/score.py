@@ -1,0 +1,118 @@
+"""考核评分: every township and department scored for the year from its lights, water, rating and
+complaints — ranked, broken down to the rows behind each point, with a what-if on the rules."""
+import dataclasses
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from exports.score_file import score_xlsx
+from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain
+from riverchief.assessment_rules import RulesError, load_rules, rules_dir, save_rules
+from riverchief.dates import cn_date
+from riverchief.notice import filters_line
+from ui import charts, data, filters, frame
+from ui import strings as S
+
+version = st.session_state["version"]
+sel = filters.current()
+root = str(version.path.parent.parent)
+loaded = load_rules(root)
+rules = loaded.rules
+scores = data.assessment(root, version.id, sel.notice, rules)
+period = S.SCORE_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
+frame.header(S.PAGE_SCORE, sel, version, period)
+if loaded.error:
+    st.error(S.SCORE_RULES_ERROR.format(error=loaded.error, source=loaded.source))
+st.caption(S.SCORE_RULES_SOURCE.format(source=loaded.source))
+if any(sel.filters.params().values()):
+    st.caption(S.SCORE_SCOPE_NOTE)
+
+towns, depts = scores[scores["unit_kind"] == "镇街"], scores[scores["unit_kind"] == "部门"]
+lowest = scores.loc[scores["total"].idxmin()]
+cols = st.columns(4)
+cols[0].metric(S.SCORE_M_UNITS, f"{len(scores)} 个", border=True)
+cols[1].metric(S.SCORE_M_TOWN_MEAN, f"{towns['total'].mean():.1f} 分", border=True)
+cols[2].metric(S.SCORE_M_DEPT_MEAN, f"{depts['total'].mean():.1f} 分", border=True)
+cols[3].metric(f"{S.SCORE_M_LOWEST}（{lowest['unit_name']}）", f"{lowest['total']:.1f} 分", border=True)
+
+points = lambda label: st.column_config.NumberColumn(label, format="%.1f")  # noqa: E731
+rank_config = {"rank": S.COL_RANK, "unit_name": S.COL_UNIT, "total": points(S.COL_TOTAL),
+               **{c: points(COMPONENT_NAMES[c]) for c in COMPONENTS},
+               "red_n": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
+               "yellow_n": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次"), "rating": S.COL_RATING}
+for tab, group in zip(st.tabs([S.SCORE_TAB_TOWNS, S.SCORE_TAB_DEPTS]), (towns, depts)):
+    tab.dataframe(group[list(rank_config)].fillna({"rating": "未评价"}), hide_index=True, width="stretch",
+                  height=min(36 * (len(group) + 1) + 4, 560), column_config=rank_config)
+
+# One unit: a waterfall from the base to the final score, and the rows behind each component.
+st.subheader(S.SCORE_BREAKDOWN, anchor=False)
+by_id = scores.set_index("unit_id")
+order = list(scores.sort_values("total")["unit_id"])
+unit_id = st.selectbox(S.SCORE_PICK, order, format_func=lambda u: f"{by_id.loc[u, 'unit_name']}（{by_id.loc[u, 'total']:.1f}分）",
+                       index=order.index(filters.page_param("score_unit", order, order[0])))
+filters.set_page_param("score_unit", unit_id)
+row = by_id.loc[unit_id]
+words = explain(row, rules)
+parts = "".join(f"，{COMPONENT_NAMES[c]}{row[c]:+.1f}" for c in COMPONENTS if row[c])
+fig = go.Figure(go.Waterfall(
+    x=["基础分", *[COMPONENT_NAMES[c] for c in COMPONENTS], "总分"],
+    measure=["absolute", *["relative"] * len(COMPONENTS), "total"],
+    y=[row["base"], *[row[c] for c in COMPONENTS], 0], text=[f"{row['base']:g}", *[f"{row[c]:+.1f}" for c in COMPONENTS],
+                                                             f"{row['total']:.1f}"],
+    textposition="outside", connector=dict(line=dict(color="#DADCE0")),
+    increasing=dict(marker=dict(color="#1E8E3E")), decreasing=dict(marker=dict(color="#D93025")),
+    totals=dict(marker=dict(color=charts.ACCENT))))
+fig.update_yaxes(range=[min(0, row["total"] - 10), row["base"] + 15])
+title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base=row["base"], parts=parts)
+charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
+
+st.markdown(f"**{S.SCORE_EVIDENCE}**")
+st.dataframe(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
+                          columns=[S.COL_COMPONENT, S.COL_POINTS, S.COL_EXPLANATION]), hide_index=True, width="stretch")
+for light, label in (("red", "红灯"), ("yellow", "黄灯")):
+    rows = data.query(root, version.id, "assessment_evidence_lights", unit=unit_id, year=sel.notice.year,
+                      notice=sel.notice, light=light)
+    with st.expander(f"{label}明细（{len(rows)}次）"):
+        st.dataframe(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
+            ["month", "item_id", "title", "light_reason"]], hide_index=True, width="stretch",
+            column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "light_reason": S.COL_REASON})
+complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
+with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(complaints['counted'].sum()) if len(complaints) else 0}件）"):
+    st.dataframe(complaints, hide_index=True, width="stretch")
+
+# What-if: change the points, compare rankings; saving is an office action, recorded.
+with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
+    st.caption(S.SCORE_WHATIF_HELP)
+    fields = [f.name for f in dataclasses.fields(rules) if f.name in S.RULE_LABELS]
+    grid = st.columns(4)
+    values = {}
+    for k, name in enumerate(fields):
+        current = getattr(rules, name)
+        step = 1 if isinstance(current, int) else 0.5 if "floor" not in name and "threshold" not in name else 0.01
+        values[name] = grid[k % 4].number_input(S.RULE_LABELS[name], value=current, step=step, key=f"rule_{name}")
+    trial = dataclasses.replace(rules, **values)
+    if trial != rules:
+        tried = data.assessment(root, version.id, sel.notice, trial).set_index("unit_id")
+        side = scores.set_index("unit_id")[["unit_name", "unit_kind", "total", "rank"]].join(
+            tried[["total", "rank"]], suffixes=("", "_trial"))
+        side["change"] = side["rank"] - side["rank_trial"]
+        st.markdown(f"**{S.SCORE_WHATIF_TABLE}**")
+        st.dataframe(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
+            "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
+            "total_trial": points(S.COL_WHATIF_TOTAL), "rank_trial": S.COL_WHATIF_RANK,
+            "change": st.column_config.NumberColumn(S.COL_RANK_CHANGE, format="%+d")})
+        by = st.text_input(S.SCORE_SAVE_BY, key="rules_by")
+        if st.button(S.SCORE_SAVE, icon=":material/save:"):
+            try:
+                st.success(S.SCORE_SAVED.format(path=save_rules(root, trial, by)))
+            except RulesError as exc:
+                st.error(str(exc))
+
+line = filters_line(sel.notice, S.ALL_DISTRICT, version.id) + f" · {period}"
+st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.query(
+    root, version.id, "assessment_lights_detail", year=sel.notice.year, notice=sel.notice)),
+    file_name=f"考核评分_{sel.notice.year}年_截至{sel.notice.month}月.xlsx", on_click="ignore", icon=":material/table:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+frame.method_note(S.METHOD_SCORE.format(rules_file=rules_dir(root) / "assessment.toml",
+                                        source=version.manifest.get("source", ""), version=version.id))

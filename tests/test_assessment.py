@@ -1,0 +1,145 @@
+"""The assessment rules case by case, the rules file, and the score of the tiny district by hand."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from riverchief import store
+from riverchief.assessment import (COMPONENTS, AssessmentInputs, breakdown, load_inputs, score_units, water_index,
+                                   water_points)
+from riverchief.assessment_rules import RulesError, default_rules, load_rules, parse_rules, rules_dir, save_rules
+from riverchief.db import Database
+from tiny import N2
+
+RULES = default_rules()
+
+
+def inputs(lights=(), rating="好", complaints=0, water=(), kind="镇街", notices=12):
+    """One unit 'U' with the given per-notice (red, yellow) lights, rating, complaints and water means."""
+    rows = [dict(unit_id="U", notice_date=dt.date(2024, m + 1, 1), items=5, red=r, yellow=y)
+            for m, (r, y) in enumerate(lights)] or [dict(unit_id="U", notice_date=dt.date(2024, 1, 1), items=0,
+                                                            red=0, yellow=0)]
+    return AssessmentInputs(
+        year=2024, notice=dt.date(2024, 12, 31),
+        units=pd.DataFrame([dict(unit_id="U", unit_name="某镇", unit_kind=kind, rating=rating, complaints=complaints)]),
+        lights=pd.DataFrame(rows),
+        water=pd.DataFrame([dict(unit_id="U", year=y, sections=1, tp=tp, nh3n=n) for y, tp, n in water],
+                           columns=["unit_id", "year", "sections", "tp", "nh3n"]))
+
+
+def score(**kw) -> pd.Series:
+    return score_units(inputs(**kw), RULES).iloc[0]
+
+
+def test_two_yellow_lights_cost_nothing_the_third_costs():
+    assert score(lights=[(0, 1), (0, 1)])["p_yellow"] == 0
+    assert score(lights=[(0, 1), (0, 1), (0, 1)])["p_yellow"] == -1
+    assert score(lights=[(0, 2), (0, 3)])["p_yellow"] == -3
+
+
+def test_red_lights_count_per_notice():
+    s = score(lights=[(1, 0), (1, 0), (1, 0)])  # the same item red on three notices: three red lights
+    assert s["red_n"] == 3 and s["p_red"] == -6
+
+
+def test_all_green_bonus_and_one_yellow_takes_it_away():
+    assert score(lights=[(0, 0)] * 12)["p_all_green"] == 2
+    assert score(lights=[(0, 0)] * 11 + [(0, 1)])["p_all_green"] == 0
+    assert score()["p_all_green"] == 0  # no items this year: nothing to be green about
+
+
+@pytest.mark.parametrize("rating,points", [("好", 0), ("较好", -1), ("一般", -2), (None, 0)])
+def test_ratings_map_to_points(rating, points):
+    assert score(rating=rating)["p_rating"] == points
+
+
+def test_complaints_cost_each():
+    assert score(complaints=3)["p_complaint"] == -3
+
+
+def test_decline_in_water_deducts():
+    s = score(water=[(2023, 0.20, 0.8), (2024, 0.24, 0.9)])
+    assert s["water_index"] < 0 and s["p_water"] == -3
+
+
+def test_improvement_scores_proportionally_and_respects_the_cap():
+    s = score(water=[(2023, 0.20, 1.0), (2024, 0.18, 0.9)])  # both 10% better → index 0.1 → 1 point
+    assert s["water_index"] == pytest.approx(0.1) and s["p_water"] == pytest.approx(1.0)
+    s = score(water=[(2023, 0.40, 2.0), (2024, 0.20, 1.0)])  # 50% better → 5 points, capped at 3
+    assert s["p_water"] == 3
+
+
+def test_clean_sections_are_not_scored_on_noise():
+    index, note = water_index(0.03, 0.045, 0.2, 0.24, RULES)  # both below the floors last year
+    assert pd.isna(index) and "已较清洁" in note and water_points(index, RULES) == 0
+    index, _ = water_index(0.03, 0.06, 1.0, 0.8, RULES)  # TP left out, NH3-N 20% better
+    assert index == pytest.approx(0.2)
+
+
+def test_no_sections_no_water_points():
+    s = score()
+    assert s["p_water"] == 0 and "无监测断面" in s["water_note"]
+
+
+def test_totals_equal_the_sum_of_their_parts():
+    s = score(lights=[(1, 2), (2, 3), (0, 1)], rating="一般", complaints=2, water=[(2023, 0.3, 1.2), (2024, 0.33, 1.3)])
+    assert s["total"] == pytest.approx(s["base"] + sum(s[c] for c in COMPONENTS))
+    assert s["total"] == pytest.approx(100 - 6 - 4 + 0 - 3 - 2 - 2)
+
+
+def test_tiny_district_scored_by_hand(tiny_dir):
+    scores = score_units(load_inputs(Database(store.current_version(tiny_dir)), N2), RULES).set_index("unit_id")
+    # 甲镇: A red on N2, E red on N2 → -4; rated 较好 → -1; S1 has no 2022 readings → no water points
+    assert scores.loc["T1", ["red_n", "p_red", "p_rating", "total"]].tolist() == [2, -4, -1, 95]
+    # 乙街道: D yellow on N1, red on N2 → -2; 1 counted complaint (C1; C2 was rectified) → -1; rated 好
+    assert scores.loc["T2", ["p_red", "p_yellow", "p_complaint", "total"]].tolist() == [-2, 0, -1, 97]
+    # 区水利局: B yellow twice (free), C green; rated 一般 → -2
+    assert scores.loc["D1", ["p_yellow", "p_all_green", "total"]].tolist() == [0, 0, 98]
+    assert scores.loc["T2", "rank"] == 1 and scores.loc["T1", "rank"] == 2
+    long = breakdown(scores.reset_index(), RULES)
+    assert long[long["component"] == "总分"]["points"].tolist() == scores["total"].tolist()
+
+
+def test_rules_file_round_trip_and_what_a_change_does():
+    text = RULES.to_toml()
+    assert parse_rules(text) == RULES
+    harsher = parse_rules(text.replace("points = -2.0", "points = -5.0", 1))
+    assert harsher.red_points == -5
+    base = score_units(inputs(lights=[(1, 0)]), RULES).iloc[0]["total"]
+    assert score_units(inputs(lights=[(1, 0)]), harsher).iloc[0]["total"] == base - 3
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda t: t + "\n[[[", "格式错误"),
+    (lambda t: t.replace("points = -2.0", "points = 2.0", 1), "扣分项"),
+    (lambda t: t.replace('"一般" = -2.0', '"差" = -2.0'), "三档评价"),
+    (lambda t: t.replace("free = 2", "free = 1.5"), "整数"),
+    (lambda t: t.replace("free = 2", 'free = "两个"'), "数字"),
+    (lambda t: t.replace('"较好" = -1.0', '"较好" = -3.0'), "好 ≥ 较好 ≥ 一般"),
+    (lambda t: t.replace("base = 100.0\n", ""), "缺少规则项 base"),
+])
+def test_bad_rules_are_refused_in_chinese(edit, message):
+    with pytest.raises(RulesError, match=message):
+        parse_rules(edit(RULES.to_toml()))
+
+
+def test_a_bad_rules_file_keeps_the_last_good_rules(tmp_path):
+    assert load_rules(tmp_path).source == "默认规则"
+    good = RULES.to_toml().replace("points = -2.0", "points = -4.0", 1)
+    rules_dir(tmp_path).mkdir()
+    (rules_dir(tmp_path) / "assessment.toml").write_text(good, encoding="utf-8")
+    assert load_rules(tmp_path).rules.red_points == -4
+    (rules_dir(tmp_path) / "assessment.toml").write_text("base = [", encoding="utf-8")
+    loaded = load_rules(tmp_path)
+    assert loaded.rules.red_points == -4 and loaded.error and "格式错误" in loaded.error
+    assert loaded.source == "上一次有效的规则文件"
+
+
+def test_saving_rules_is_recorded(tmp_path):
+    with pytest.raises(RulesError, match="操作人"):
+        save_rules(tmp_path, RULES, " ")
+    path = save_rules(tmp_path, RULES.__class__(**{**RULES.__dict__, "red_points": -3.0}), "河长办 赵某")
+    assert load_rules(tmp_path).rules.red_points == -3
+    history = list((rules_dir(tmp_path) / "history").iterdir())
+    assert len(history) == 1 and "河长办 赵某" in history[0].read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# 由 河长办 赵某")
