@@ -77,6 +77,15 @@ for light, label in (("red", "红灯"), ("yellow", "黄灯")):
         st.dataframe(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
             ["month", "item_id", "title", "light_reason"]], hide_index=True, width="stretch",
             column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "light_reason": S.COL_REASON})
+if row["unit_kind"] == "镇街":
+    sections = data.query(root, version.id, "water_section_years", township=unit_id, river=None, upto=sel.notice.month)
+    sections = sections[sections["year"].isin([sel.notice.year - 1, sel.notice.year])]
+    with st.expander(f"水质明细（{sections['section_id'].nunique()}个断面，1–{sel.notice.month}月均值）"):
+        st.dataframe(sections[["section_name", "river_name", "year", "months", "tp", "nh3n"]], hide_index=True,
+                     width="stretch", column_config={
+                         "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "year": "年份", "months": "月数",
+                         "tp": st.column_config.NumberColumn(S.COL_TP, format="%.3f"),
+                         "nh3n": st.column_config.NumberColumn(S.COL_NH3N, format="%.3f")})
 complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
 with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(complaints['counted'].sum()) if len(complaints) else 0}件）"):
     st.dataframe(complaints, hide_index=True, width="stretch")
