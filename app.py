@@ -33,6 +33,7 @@ page = st.navigation([
     st.Page(HERE / "app_pages" / "light_board.py", title=S.PAGE_BOARD, icon=":material/traffic:", default=True),
     st.Page(HERE / "app_pages" / "meeting.py", title=S.PAGE_MEETING, icon=":material/co_present:", url_path="meeting"),
     st.Page(HERE / "app_pages" / "item.py", title=S.PAGE_ITEM, icon=":material/assignment:", url_path="item"),
+    st.Page(HERE / "app_pages" / "progress.py", title=S.PAGE_PROGRESS, icon=":material/task_alt:", url_path="progress"),
     st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
     st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
     st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),

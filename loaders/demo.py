@@ -19,6 +19,7 @@ from shapely.ops import substring
 
 from riverchief import store
 from riverchief.lights import with_lights
+from riverchief.rectification import PATROLS_REQUIRED
 
 DISTRICT = {"code": "000001", "name": "清溪区（示例）"}
 CENTRE = (106.05, 29.85)
@@ -444,41 +445,129 @@ def _item_snapshots(rng, items: list[dict], notices: list[dt.date]) -> list[dict
     return frame
 
 
-def _other_problems(rng, rivers: pd.DataFrame, lines: list[LineString], notices: list[dt.date]) -> pd.DataFrame:
-    rows = []
-    seq = 0
+def _problem_records(rng, rivers: pd.DataFrame, lines: list[LineString]) -> list[dict]:
+    """Problems from patrols, complaints and inspection feedback: when found, fixed and closed."""
+    records = []
     for year in YEARS_OF_LISTS:
         for _ in range(int(rng.integers(250, 290))):
-            seq += 1
             ri = int(rng.integers(len(rivers)))
             river = rivers.iloc[ri]
             p = lines[ri].interpolate(rng.uniform(0.05, 0.95), normalized=True)
-            source = rng.choice(["巡河", "群众举报", "督察反馈"], p=[0.62, 0.25, 0.13])
-            level = rng.choice(["区级", "镇级", "村级"], p=[0.12, 0.36, 0.52]) if source == "巡河" else None
-            severity = rng.choice(["一般", "较重", "严重"], p=[0.72, 0.23, 0.05])
+            source = str(rng.choice(["巡河", "群众举报", "督察反馈"], p=[0.62, 0.25, 0.13]))
+            severity = str(rng.choice(["一般", "较重", "严重"], p=[0.72, 0.23, 0.05]))
             found = dt.date(year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 350)))
             allowed = {"一般": 30, "较重": 45, "严重": 90}[severity]
-            deadline = found + dt.timedelta(days=allowed)
-            took = int(rng.lognormal(math.log(allowed * 0.6), 0.55))
-            rectified = found + dt.timedelta(days=max(took, 2))
-            closed = rectified + dt.timedelta(days=int(rng.integers(5, 25)))
-            title = f"{river['name']}{OTHER_PROBLEM_KINDS[int(rng.integers(len(OTHER_PROBLEM_KINDS)))]}"
-            for notice in notices:
-                if notice < found or (notice.year > year and closed <= notice.replace(day=1)):
-                    continue
-                if notice.year > year + 1:
-                    break
-                done = rectified if rectified <= notice else None
-                elapsed = min((notice - found).days / max(took, 1), 1.0)
-                status = ("已销号" if closed <= notice else "已整改") if done else ("已交办" if (notice - found).days < 7 else "整改中")
-                rows.append({
-                    "notice_date": notice, "problem_id": f"WT{year}-{seq:04d}", "title": title, "source": source,
-                    "chief_level": level, "severity": severity, "river_id": river.river_id,
-                    "township_id": river.township_id, "unit_id": river.township_id,
-                    "lon": round(p.x, 5), "lat": round(p.y, 5), "found_date": found, "deadline": deadline,
-                    "progress": 1.0 if done else round(float(np.clip(elapsed * 0.9, 0, 0.95)), 2),
-                    "status": status, "rectified_date": done, "closed_date": closed if closed <= notice else None,
-                })
+            took = max(int(rng.lognormal(math.log(allowed * 0.6), 0.55)), 2)
+            rectified = found + dt.timedelta(days=took)
+            records.append(dict(
+                problem_id=f"WT{year}-{len(records) + 1:04d}", river=river, lon=round(p.x, 5), lat=round(p.y, 5),
+                source=source, severity=severity, found=found, deadline=found + dt.timedelta(days=allowed),
+                chief_level=str(rng.choice(["区级", "镇级", "村级"], p=[0.12, 0.36, 0.52])) if source == "巡河" else None,
+                rectified=rectified, closed=rectified + dt.timedelta(days=int(rng.integers(5, 25))), relapse=None,
+                title=f"{river['name']}{OTHER_PROBLEM_KINDS[int(rng.integers(len(OTHER_PROBLEM_KINDS)))]}"))
+    return records
+
+
+def _lookbacks(rng, records: list[dict]) -> pd.DataFrame:
+    """Quarterly look-back (回头看) of closed problems: ~32 a year, two of which relapse. A relapse
+    re-opens the problem (changing the records in place); it is fixed and closed again later."""
+    rows = []
+    for year in YEARS_OF_LISTS:
+        relapses = 0
+        for quarter_end in (dt.date(year, 3, 31), dt.date(year, 6, 30), dt.date(year, 9, 30), dt.date(year, 12, 10)):
+            closed = [r for r in records if r["closed"] < quarter_end - dt.timedelta(days=20) and r["relapse"] is None]
+            for k in rng.choice(len(closed), size=min(8, len(closed)), replace=False):
+                r = closed[int(k)]
+                date = quarter_end - dt.timedelta(days=int(rng.integers(0, 15)))
+                relapsed = relapses < 2 and quarter_end.month in (6, 9) and rng.random() < 0.3
+                if relapsed:
+                    relapses += 1
+                    r["relapse"] = date
+                    r["re_rectified"] = date + dt.timedelta(days=int(rng.integers(25, 60)))
+                    r["re_closed"] = r["re_rectified"] + dt.timedelta(days=int(rng.integers(5, 20)))
+                rows.append(dict(lookback_id=f"HT{year}-{len(rows) + 1:03d}", date=date, problem_id=r["problem_id"],
+                                 result="反弹" if relapsed else "巩固", inspector="区河长办暗访组",
+                                 notes="问题复现，重新交办整改" if relapsed else "整改成效巩固"))
+    return pd.DataFrame(rows)
+
+
+def _recurrences(rng, records: list[dict]) -> None:
+    """A few problems reported again at the same place soon after closing, with no look-back: the
+    suspected relapses the dashboard should flag by itself."""
+    closed = [r for r in records if r["relapse"] is None and r["closed"] < dt.date(2024, 10, 1)]
+    for k in rng.choice(len(closed), size=5, replace=False):
+        old = closed[int(k)]
+        found = old["closed"] + dt.timedelta(days=int(rng.integers(15, 80)))
+        records.append({**old, "problem_id": f"WT{found.year}-{len(records) + 1:04d}", "found": found,
+                        "deadline": found + dt.timedelta(days=30), "rectified": found + dt.timedelta(days=20),
+                        "closed": found + dt.timedelta(days=30), "relapse": None, "source": "群众举报",
+                        "chief_level": None, "lon": round(old["lon"] + 0.0004, 5), "lat": old["lat"]})
+
+
+def _problem_state(r: dict, notice: dt.date) -> tuple[str, dt.date | None, dt.date | None, dt.date, dt.date | None]:
+    """(status, rectified on, closed on, deadline, re-opened on) of a problem on a notice date."""
+    if r["relapse"] is not None and notice >= r["relapse"]:
+        deadline = r["relapse"] + dt.timedelta(days=30)
+        if notice < r["re_rectified"]:
+            return "反弹重办", None, None, deadline, r["relapse"]
+        closed = r["re_closed"] if r["re_closed"] <= notice else None
+        return ("已销号" if closed else "已整改"), r["re_rectified"], closed, deadline, r["relapse"]
+    if r["rectified"] > notice:
+        return ("已交办" if (notice - r["found"]).days < 7 else "整改中"), None, None, r["deadline"], None
+    closed = r["closed"] if r["closed"] <= notice else None
+    return ("已销号" if closed else "已整改"), r["rectified"], closed, r["deadline"], None
+
+
+def _problem_snapshots(records: list[dict], notices: list[dt.date]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        finally_closed = r["re_closed"] if r["relapse"] is not None else r["closed"]
+        for notice in notices:
+            if notice < r["found"] or notice.year > r["found"].year + 1:
+                continue
+            if notice.year > r["found"].year and finally_closed <= notice.replace(day=1):
+                continue  # closed before this month: off next year's notices
+            status, rectified, closed, deadline, reopened = _problem_state(r, notice)
+            start = reopened or r["found"]
+            elapsed = min((notice - start).days / max((r["rectified"] - r["found"]).days, 1), 1.0)
+            rows.append({
+                "notice_date": notice, "problem_id": r["problem_id"], "title": r["title"], "source": r["source"],
+                "chief_level": r["chief_level"], "severity": r["severity"], "river_id": r["river"].river_id,
+                "township_id": r["river"].township_id, "unit_id": r["river"].township_id, "lon": r["lon"],
+                "lat": r["lat"], "found_date": r["found"], "deadline": deadline,
+                "progress": 1.0 if rectified else round(float(np.clip(elapsed * 0.9, 0, 0.95)), 2),
+                "status": status, "rectified_date": rectified, "closed_date": closed, "reopened_date": reopened,
+            })
+    return pd.DataFrame(rows)
+
+
+def _chiefs(rivers: pd.DataFrame, rng) -> pd.DataFrame:
+    """River chiefs at three levels: the district rivers' chiefs, and a chief for every township and
+    village river (named here; the data model keeps only the patrols they make)."""
+    rows = []
+    for r in rivers.itertuples():
+        name = r.chief if r.level == "区级" else _person(rng)
+        rows.append(dict(chief=name, chief_level=r.level, river_id=r.river_id, township_id=r.township_id))
+    return pd.DataFrame(rows)
+
+
+def _patrols(rng, rivers: pd.DataFrame) -> pd.DataFrame:
+    """Monthly patrols per chief: most do what is required, some fall short, a few patrol but never report
+    a problem (the reminders the bulletin speaks of)."""
+    rows = []
+    chiefs = _chiefs(rivers, rng)
+    for c in chiefs.itertuples():
+        compliance = rng.choice([1.0, 0.8, 0.5], p=[0.7, 0.2, 0.1])
+        finds = 0.0 if rng.random() < 0.12 else {"区级": 0.35, "镇级": 0.2, "村级": 0.1}[c.chief_level]
+        for year in YEARS_OF_LISTS:
+            for month in range(1, 13):
+                n = rng.binomial(PATROLS_REQUIRED[c.chief_level], compliance)
+                for _ in range(n):
+                    found = int(rng.random() < finds)
+                    rows.append(dict(patrol_id=f"XH{len(rows) + 1:06d}",
+                                     date=dt.date(year, month, int(rng.integers(1, 29))), chief=c.chief,
+                                     chief_level=c.chief_level, river_id=c.river_id, township_id=c.township_id,
+                                     problems_reported=found, serious_reported=int(found and rng.random() < 0.25)))
     return pd.DataFrame(rows)
 
 
@@ -490,10 +579,15 @@ def build_tables(seed: int = 2023) -> dict[str, pd.DataFrame]:
     for year in YEARS_OF_LISTS:
         items += _list_items(rng, year, rivers, units, notices)
     snapshots = _item_snapshots(rng, items, notices)
+    records = _problem_records(rng, rivers, lines)
+    lookbacks = _lookbacks(rng, records)
+    _recurrences(rng, records)
     return {
         "district": district, "townships": townships, "units": units, "rivers": rivers, "sections": sections,
         "items": snapshots,
-        "problems": _other_problems(rng, rivers, lines, notices),
+        "problems": _problem_snapshots(records, notices),
+        "lookbacks": lookbacks,
+        "patrols": _patrols(rng, rivers),
         "supervision": _supervision(rng, snapshots, units, rivers),
         "ratings": _ratings(rng, units),
         "complaints": _complaints(rng, units, rivers),

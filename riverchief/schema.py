@@ -35,8 +35,14 @@ TABLES: dict[str, pa.Schema] = {
         ("notice_date", D), ("problem_id", S), ("title", S), ("source", S), ("chief_level", S),
         ("severity", S), ("river_id", S), ("township_id", S), ("unit_id", S), ("lon", F), ("lat", F),
         ("found_date", D), ("deadline", D), ("progress", F), ("status", S), ("rectified_date", D),
-        ("closed_date", D), ("light", S), ("light_reason", S),
+        ("closed_date", D), ("reopened_date", D), ("light", S), ("light_reason", S),
     ]),
+    # 回头看: re-inspections of closed problems; a relapse re-opens the problem (status 反弹重办).
+    "lookbacks": pa.schema([("lookback_id", S), ("date", D), ("problem_id", S), ("result", S),
+                            ("inspector", S), ("notes", S)]),
+    # 巡河: every patrol by a river chief (区级 / 镇级 / 村级) and what it reported.
+    "patrols": pa.schema([("patrol_id", S), ("date", D), ("chief", S), ("chief_level", S), ("river_id", S),
+                          ("township_id", S), ("problems_reported", I), ("serious_reported", I)]),
     # 督办: instructions (批示), interviews of red-light unit heads (约谈), reminders of yellow-light units
     # (提醒) and written notices (通报) — who, when, on which unit and item.
     "supervision": pa.schema([

@@ -371,3 +371,21 @@ def test_score_page_renders_and_exports(page, server, demo_dir, tmp_path):
     depts = scores[scores["unit_kind"] == "部门"]
     assert totals == pytest.approx(depts["total"].round(2).tolist())
     assert_only_local_requests(page, server)
+
+
+def test_progress_page_with_filters_from_the_url(page, server, demo_dir):
+    open_app(page, f"{server}/progress?month=2023-12&river=R02")
+    expect(page.locator("h1")).to_have_text("整改进度 · 2023年（截至12月通报） · 清溪河")
+    db = Database(store.current_version(demo_dir))
+    found = db.execute("SELECT count(*) n FROM problems WHERE notice_date = '2023-12-31' AND year(found_date) = 2023 "
+                       "AND river_id = 'R02'")["n"][0]
+    assert metric_values(page)[0] == f"{found} 个"
+    titles = [t.text_content() for t in page.locator(".gtitle").all()]
+    assert any(t.startswith(f"本年发现{found}个问题") for t in titles), titles
+    page.get_by_role("tab", name="任务推进").click()
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="S曲线")
+    expect(chart).to_have_count(1)
+    assert chart.locator("g.scatterlayer .trace").count() == 2  # planned and actual
+    page.get_by_role("tab", name="巡河").click()
+    expect(page.get_by_text("各级河长发现问题（其中较重、严重问题）")).to_be_visible()
+    assert_only_local_requests(page, server)

@@ -236,3 +236,27 @@ def test_score_page_says_when_the_rules_file_is_broken(monkeypatch, tiny_dir):
     assert not at.exception
     assert "考核规则文件有误" in at.error[0].value and "默认规则" in at.error[0].value
     assert at.dataframe[0].value["total"].tolist() == [97, 95]
+
+
+def test_progress_page_every_tab(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, month="2023-12")
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "整改进度 · 2023年（截至12月通报） · 全区"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["回头看抽查"] == "32 个" and labels["反弹"] == "2 个"
+    assert labels["“一河一策”总体进度"].endswith("%")
+    assert any("曝光10个，已整改7个，整改中3个" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 6  # flow, sources, overdue, S-curve, funds, levels
+
+
+def test_progress_page_follows_the_filters(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, month="2024-06", township="T05")
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception
+    prog_rows = [d.value for d in at.dataframe if "problem_id" in d.value.columns and "source" in d.value.columns][0]
+    db = Database(store.current_version(demo_dir))
+    expected = db.execute("SELECT count(*) n FROM problems WHERE notice_date = '2024-06-30' AND year(found_date) = 2024 "
+                          "AND township_id = 'T05'")["n"][0]
+    assert len(prog_rows) == expected
+    assert {m.label: m.value for m in at.metric}["本年发现问题"] == f"{expected} 个"

@@ -88,5 +88,15 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             dict(complaint_id="C2", date=dt.date(2023, 5, 2), unit_id="T2", river_id="R2", title="已整改的举报",
                  repeated=True, rectified=True, negative_impact=False),
         ]),
+        "lookbacks": _frame("lookbacks", [dict(lookback_id="L1", date=dt.date(2023, 6, 20), problem_id="P1",
+                                               result="巩固", inspector="暗访组", notes="")]),
+        "patrols": _frame("patrols", [
+            dict(patrol_id="X1", date=dt.date(2023, 6, 3), chief="张三", chief_level="镇级", river_id="R1",
+                 township_id="T1", problems_reported=1, serious_reported=0),
+            dict(patrol_id="X2", date=dt.date(2023, 6, 17), chief="张三", chief_level="镇级", river_id="R1",
+                 township_id="T1", problems_reported=0, serious_reported=0),
+            dict(patrol_id="X3", date=dt.date(2023, 6, 5), chief="李四", chief_level="村级", river_id="R2",
+                 township_id="T2", problems_reported=0, serious_reported=0),
+        ]),
         "readings": _frame("readings", readings),
     }

@@ -128,3 +128,38 @@ def class_badge_style(value) -> str:
         return ""
     text = "#202124" if cls == 4 else "white"
     return f"background-color: {water.CLASS_COLOURS[cls]}; color: {text}; font-weight: 600"
+
+
+GREY_BAR = "#9AA0A6"
+
+
+def bars(frame: pd.DataFrame, category: str, series: list[tuple[str, str, str]], title: str, source: str,
+         horizontal: bool = False, stacked: bool = True, percent: bool = False, height: int | None = None) -> go.Figure:
+    """Bars of one or more series (column, name, colour) per category, labelled with their values."""
+    fig = go.Figure()
+    fmt = "%{x:.1%}" if percent and horizontal else "%{y:.1%}" if percent else None
+    for column, name, colour in series:
+        values = frame[column]
+        kwargs = dict(x=values, y=frame[category], orientation="h") if horizontal else dict(x=frame[category], y=values)
+        fig.add_bar(name=name, marker_color=colour, text=values, texttemplate=fmt or "%{text:,.4~g}",
+                    textposition="inside" if stacked else "outside", **kwargs)
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
+    axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    if percent:
+        axis(tickformat=".0%")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", showgrid=False)
+    return finish(fig, title, source, height=height or (140 + 30 * max(len(frame), 4) if horizontal else 380))
+
+
+def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], title: str, source: str,
+          percent: bool = False) -> go.Figure:
+    """Lines (column, name, colour, dash) over x, e.g. planned and actual progress (an S-curve)."""
+    fig = go.Figure()
+    for column, name, colour, dash in series:
+        fig.add_scatter(x=frame[x], y=frame[column], mode="lines+markers", name=name,
+                        line=dict(color=colour, width=3, dash=dash))
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_xaxes(tickformat="%Y年%-m月")
+    return finish(fig, title, source, height=380)

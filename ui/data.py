@@ -13,6 +13,7 @@ from riverchief.assessment_rules import Rules
 from riverchief.db import Database
 from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
+from riverchief.rectification import Progress, load_progress
 from riverchief.water_quality import WaterView, load_water
 
 
@@ -70,3 +71,8 @@ def query(root: str, version_id: str, name: str, **params) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def assessment(root: str, version_id: str, notice: dt.date, rules: Rules) -> pd.DataFrame:
     return score_units(load_inputs(_database(root, version_id), notice), rules)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> Progress:
+    return load_progress(_database(root, version_id), notice, filters)

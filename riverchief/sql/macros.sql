@@ -13,3 +13,11 @@ CREATE MACRO scoped_sections(township, river) AS TABLE
     FROM sections
     WHERE (township IS NULL OR township_id = township)
       AND (river IS NULL OR river_id = river);
+
+-- Problems (patrols, complaints, inspection feedback) under the township, river and unit filters.
+CREATE MACRO scoped_problems(township, river, unit) AS TABLE
+    SELECT *
+    FROM problems
+    WHERE (township IS NULL OR township_id = township)
+      AND (river IS NULL OR river_id = river)
+      AND (unit IS NULL OR unit_id = unit);
