@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from riverchief.store import StoreError
-from ui import data, filters
+from ui import data, filters, tables
 from ui import strings as S
 from ui.assets import ensure_assets
 
@@ -38,4 +38,6 @@ page = st.navigation([
     st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
     st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),
 ])
+st.session_state["page_title"] = page.title
+tables.start_page()
 page.run()

@@ -8,7 +8,7 @@ from riverchief import store
 from riverchief.board import LIST_NAMES
 from riverchief.dates import cn_date, cn_month, cn_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
-from ui import board_parts, charts, data, filters, frame
+from ui import board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -62,7 +62,7 @@ fields = {
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**{S.ITEM_FIELDS}**")
-    st.dataframe(pd.DataFrame([(S.FIELD_NAMES[k], str(v)) for k, v in fields.items() if v not in ("", None)],
+    tables.show(pd.DataFrame([(S.FIELD_NAMES[k], str(v)) for k, v in fields.items() if v not in ("", None)],
                               columns=["项目", "内容"]), hide_index=True, width="stretch")
 with right:
     counts = history["light"].value_counts()
@@ -89,7 +89,7 @@ with right:
         charts.show(charts.finish(fig, S.ITEM_PROGRESS, frame.source_line(sel, version), height=300), key="progress")
 
 st.markdown(f"**{S.ITEM_TIMELINE}**")
-st.dataframe(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],
+tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],
                             light_text=[LIGHT_NAMES[l] + ("（人工认定）" if pd.notna(o) else "")
                                         for l, o in zip(history["light"], history["override_light"])],
                             progress_pct=history["progress"] * 100)[

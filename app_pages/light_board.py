@@ -5,7 +5,7 @@ import streamlit as st
 from riverchief.board import LIST_NAMES, headline, light_label
 from riverchief.dates import cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
-from ui import board_parts, charts, data, filters, frame
+from ui import board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -65,7 +65,7 @@ else:
        "light_reason", "expected_pct", "quantity", "item_id", "list_name", "river_name", "township_name", "light"]]
     colour = {f"{S.LIGHT_DOT} {light_label(l, o)}": LIGHT_COLOURS[l] for l in (RED, YELLOW) for o in (False, True)}
     styled = table.style.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=["light_text"])
-    chosen = st.dataframe(
+    chosen = tables.show(
                  styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 640),
                  on_select="rerun", selection_mode="single-row", key="flagged_table",
                  column_order=[c for c in table.columns if c != "light"],

@@ -5,7 +5,7 @@ import streamlit as st
 
 from riverchief import rectification as R
 from riverchief.dates import cn_month
-from ui import charts, data, filters, frame
+from ui import charts, data, filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -22,7 +22,7 @@ days = lambda label: st.column_config.NumberColumn(label, format="%.0f 天")  # 
 def rows(frame_, columns: dict, label: str | None = None) -> None:
     """A count opened into the rows behind it."""
     with st.expander(label or S.PR_ROWS.format(n=len(frame_))):
-        st.dataframe(frame_[list(columns)], hide_index=True, width="stretch", column_config=columns)
+        tables.show(frame_[list(columns)], hide_index=True, width="stretch", column_config=columns)
 
 
 PROBLEM_COLUMNS = {"problem_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "source": S.COL_SOURCE, "unit_name": S.COL_UNIT,
@@ -61,7 +61,7 @@ with tabs[0]:
     exposed = prog.exposed
     done = int(exposed["done_date"].notna().sum())
     st.markdown(S.PR_EXPOSED_LINE.format(n=len(exposed), done=done, open=len(exposed) - done))
-    st.dataframe(exposed[["item_id", "title", "unit_name", "exposed_on", "deadline", "status", "light_reason"]],
+    tables.show(exposed[["item_id", "title", "unit_name", "exposed_on", "deadline", "status", "light_reason"]],
                  hide_index=True, width="stretch", column_config={
                      "item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "unit_name": S.COL_UNIT,
                      "exposed_on": st.column_config.DateColumn("曝光日期"), "deadline": st.column_config.DateColumn(S.COL_DEADLINE),
@@ -75,13 +75,13 @@ with tabs[0]:
     with right:
         times = R.rectify_time(problems)
         st.markdown(f"**{S.PR_TIME_TITLE}**")
-        st.dataframe(times, hide_index=True, width="stretch", height=320, column_config={
+        tables.show(times, hide_index=True, width="stretch", height=320, column_config={
             "unit_name": S.COL_UNIT, "n": S.COL_TOTAL_PROBLEMS, "median": days(S.COL_MEDIAN), "p25": days(S.COL_P25),
             "p75": days(S.COL_P75), "max": days(S.COL_MAX)})
     st.subheader(S.PR_COMPLETION, anchor=False)
     for col, key, label in zip(st.columns(2), ("township_name", "unit_name"), (S.PR_TOWNSHIP, S.PR_UNIT)):
         col.markdown(f"**{label}**")
-        col.dataframe(R.completion(problems, key), hide_index=True, width="stretch", height=360, column_config={
+        tables.show_in(col, R.completion(problems, key), hide_index=True, width="stretch", height=360, column_config={
             key: label[1:], "total": S.COL_TOTAL_PROBLEMS, "rectified": S.COL_RECTIFIED, "rate": pct(S.COL_RATE),
             "rank": S.COL_RANK})
 
@@ -94,14 +94,14 @@ with tabs[1]:
     cols[2].metric(S.LB_M_SUSPECTED, f"{len(prog.suspected)} 个", border=True)
     left, right = st.columns([3, 2])
     left.markdown(f"**{S.LB_TABLE}**")
-    left.dataframe(lb[["date", "problem_id", "title", "unit_name", "result", "notes"]], hide_index=True, width="stretch",
+    tables.show_in(left, lb[["date", "problem_id", "title", "unit_name", "result", "notes"]], hide_index=True, width="stretch",
                    column_config={"date": st.column_config.DateColumn("抽查日期"), "problem_id": S.COL_ITEM_ID,
                                   "title": S.COL_TITLE, "unit_name": S.COL_UNIT, "result": "结果", "notes": "说明"})
     right.markdown(f"**{S.LB_BY_UNIT}**")
-    right.dataframe(R.relapse_by_unit(lb), hide_index=True, width="stretch", column_config={
+    tables.show_in(right, R.relapse_by_unit(lb), hide_index=True, width="stretch", column_config={
         "unit_name": S.COL_UNIT, "inspected": "抽查", "relapsed": "反弹", "rate": pct("反弹率")})
     st.markdown(f"**{S.LB_SUSPECTED.format(radius=R.RELAPSE_RADIUS_M, days=R.RELAPSE_WINDOW_DAYS)}**")
-    st.dataframe(prog.suspected, hide_index=True, width="stretch", column_config={
+    tables.show(prog.suspected, hide_index=True, width="stretch", column_config={
         "closed_problem": "原问题", "closed_title": "原问题内容", "closed_date": st.column_config.DateColumn("销号日期"),
         "new_problem": "再次发现", "new_title": "新问题内容", "found_date": st.column_config.DateColumn("发现日期"),
         "days_after_closing": days("销号后"), "metres_apart": st.column_config.NumberColumn("相距", format="%d 米"),
@@ -126,12 +126,12 @@ with tabs[2]:
                                                      planned=last["planned"]), source, percent=True), key="s_curve")
     for col, key, label in zip(st.columns(2), ("river_name", "lead_unit_name"), (S.TK_BY_RIVER, S.TK_BY_LEAD)):
         col.markdown(f"**{label}**")
-        col.dataframe(R.progress_by(now, key), hide_index=True, width="stretch", height=360, column_config={
+        tables.show_in(col, R.progress_by(now, key), hide_index=True, width="stretch", height=360, column_config={
             key: label[1:], "tasks": S.COL_TASKS, "progress": st.column_config.ProgressColumn(
                 S.COL_PROGRESS_MEAN, format="percent", min_value=0, max_value=1),
             "planned": pct(S.COL_PLANNED), "done": S.COL_DONE_TASKS, "behind": pct("落后")})
     st.markdown(f"**{S.TK_QUANTITIES}**")
-    st.dataframe(R.quantities(now), hide_index=True, width="stretch", column_config={
+    tables.show(R.quantities(now), hide_index=True, width="stretch", column_config={
         "target_unit": S.COL_MEASURE, "tasks": S.COL_TASKS, "target": st.column_config.NumberColumn(S.COL_TARGET, format="localized"),
         "planned": st.column_config.NumberColumn(S.COL_PLANNED_QTY, format="localized"),
         "done": st.column_config.NumberColumn(S.COL_DONE_QTY, format="localized"), "share": pct(S.COL_RATE)})
@@ -161,7 +161,7 @@ with tabs[3]:
                             stacked=False), key="levels")
     st.markdown(f"**{S.PT_TABLE.format(**R.PATROLS_REQUIRED)}**")
     st.caption(S.PT_SILENT_NOTE)
-    st.dataframe(patrols.assign(flag=patrols["silent"].map({True: "提醒", False: ""})), hide_index=True,
+    tables.show(patrols.assign(flag=patrols["silent"].map({True: "提醒", False: ""})), hide_index=True,
                  width="stretch", column_order=["flag", "chief", "chief_level", "river_name", "township_name", "patrols",
                                                 "required", "rate", "problems_reported", "serious_reported"],
                  column_config={"flag": S.COL_FLAG, "chief": S.COL_CHIEF, "chief_level": S.COL_LEVEL,

@@ -11,7 +11,7 @@ from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain
 from riverchief.assessment_rules import RulesError, load_rules, rules_dir, save_rules
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
-from ui import charts, data, filters, frame
+from ui import charts, data, filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -42,7 +42,7 @@ rank_config = {"rank": S.COL_RANK, "unit_name": S.COL_UNIT, "total": points(S.CO
                "red_n": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
                "yellow_n": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次"), "rating": S.COL_RATING}
 for tab, group in zip(st.tabs([S.SCORE_TAB_TOWNS, S.SCORE_TAB_DEPTS]), (towns, depts)):
-    tab.dataframe(group[list(rank_config)].fillna({"rating": "未评价"}), hide_index=True, width="stretch",
+    tables.show_in(tab, group[list(rank_config)].fillna({"rating": "未评价"}), hide_index=True, width="stretch",
                   height=min(36 * (len(group) + 1) + 4, 560), column_config=rank_config)
 
 # One unit: a waterfall from the base to the final score, and the rows behind each component.
@@ -68,27 +68,27 @@ title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base
 charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
 
 st.markdown(f"**{S.SCORE_EVIDENCE}**")
-st.dataframe(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
+tables.show(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
                           columns=[S.COL_COMPONENT, S.COL_POINTS, S.COL_EXPLANATION]), hide_index=True, width="stretch")
 for light, label in (("red", "红灯"), ("yellow", "黄灯")):
     rows = data.query(root, version.id, "assessment_evidence_lights", unit=unit_id, year=sel.notice.year,
                       notice=sel.notice, light=light)
     with st.expander(f"{label}明细（{len(rows)}次）"):
-        st.dataframe(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
+        tables.show(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
             ["month", "item_id", "title", "light_reason"]], hide_index=True, width="stretch",
             column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "light_reason": S.COL_REASON})
 if row["unit_kind"] == "镇街":
     sections = data.query(root, version.id, "water_section_years", township=unit_id, river=None, upto=sel.notice.month)
     sections = sections[sections["year"].isin([sel.notice.year - 1, sel.notice.year])]
     with st.expander(f"水质明细（{sections['section_id'].nunique()}个断面，1–{sel.notice.month}月均值）"):
-        st.dataframe(sections[["section_name", "river_name", "year", "months", "tp", "nh3n"]], hide_index=True,
+        tables.show(sections[["section_name", "river_name", "year", "months", "tp", "nh3n"]], hide_index=True,
                      width="stretch", column_config={
                          "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "year": "年份", "months": "月数",
                          "tp": st.column_config.NumberColumn(S.COL_TP, format="%.3f"),
                          "nh3n": st.column_config.NumberColumn(S.COL_NH3N, format="%.3f")})
 complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
 with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(complaints['counted'].sum()) if len(complaints) else 0}件）"):
-    st.dataframe(complaints, hide_index=True, width="stretch")
+    tables.show(complaints, hide_index=True, width="stretch")
 
 # What-if: change the points, compare rankings; saving is an office action, recorded.
 with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
@@ -107,7 +107,7 @@ with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
             tried[["total", "rank"]], suffixes=("", "_trial"))
         side["change"] = side["rank"] - side["rank_trial"]
         st.markdown(f"**{S.SCORE_WHATIF_TABLE}**")
-        st.dataframe(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
+        tables.show(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
             "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
             "total_trial": points(S.COL_WHATIF_TOTAL), "rank_trial": S.COL_WHATIF_RANK,
             "change": st.column_config.NumberColumn(S.COL_RANK_CHANGE, format="%+d")})

@@ -5,7 +5,7 @@ import streamlit as st
 
 from riverchief import water as rules
 from riverchief.water_quality import trend_of
-from ui import charts, data, filters, frame
+from ui import charts, data, filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
@@ -66,7 +66,7 @@ cols_shown = ["section_name", "river_name", "body", "target", "cls", "meets", "d
               "tp_x3", "tp_xt", "nh3n_x3", "nh3n_xt", "main_pollutants", "cls_last", "bdl"]
 styled = table[cols_shown].style.map(charts.class_badge_style, subset=["cls", "cls_last", "target"])
 num = lambda label, fmt="%.3f": st.column_config.NumberColumn(label, format=fmt)  # noqa: E731
-st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
+tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
     "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "body": S.COL_BODY, "target": S.COL_TARGET,
     "cls": S.COL_CLASS, "meets": S.COL_MEETS, "deciding": S.COL_DECIDING, "tp": num(S.COL_TP),
     "nh3n": num(S.COL_NH3N), "codmn": num(S.COL_CODMN, "%.1f"), "do": num(S.COL_DO, "%.1f"),
@@ -108,7 +108,7 @@ for col, f in ((left, "tp"), (right, "nh3n")):
 st.subheader(S.WATER_YOY.format(period=ytd), anchor=False)
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
-st.dataframe(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(charts.class_badge_style, subset=["cls", "cls_last"]),
+tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(charts.class_badge_style, subset=["cls", "cls_last"]),
              hide_index=True, width="stretch", height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
     "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "tp": num(S.COL_TP), "tp_last": num(S.COL_TP_LAST),
     "tp_rate": num(S.COL_TP_RATE, "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num(S.COL_NH3N_LAST),
@@ -125,7 +125,7 @@ with left:
 with right:
     st.subheader(S.WATER_RIVERS.format(period=ytd), anchor=False)
     judged = view.rivers.assign(cls=view.rivers["water_class"].map(rules.CLASS_NAMES).fillna("—"))
-    st.dataframe(judged[["river_name", "sections", "method", "cls", "share_good", "judgement"]]
+    tables.show(judged[["river_name", "sections", "method", "cls", "share_good", "judgement"]]
                  .style.map(charts.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
                  height=380, column_config={
         "river_name": S.COL_RIVER, "sections": S.COL_SECTIONS, "method": S.COL_METHOD, "cls": S.COL_CLASS_THIS,

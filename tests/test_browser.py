@@ -139,7 +139,7 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     expect(grids).to_have_count(4)  # flagged items, changes (first tab), lights this year, supervision
     grid = grids.first
     n_flagged = board.count("red") + board.count("yellow")
-    assert int(grid.get_attribute("aria-rowcount")) == n_flagged + 1  # header row + items
+    expect(grid).to_have_attribute("aria-rowcount", str(n_flagged + 1))  # header row + items
     first_cells = grid.locator('[role="gridcell"]')
     assert first_cells.first.inner_text().startswith("● 红灯")
     assert board.flagged["title"].iloc[0] in grid.text_content()
@@ -192,7 +192,7 @@ def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     expect(page.get_by_text("由2021年Ⅴ类改善为Ⅲ类")).to_be_visible()
     grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
     expect(grids).to_have_count(3)
-    assert int(grids.first.get_attribute("aria-rowcount")) == 34 + 1
+    expect(grids.first).to_have_attribute("aria-rowcount", str(34 + 1))
     assert "类" in grids.first.text_content()
     assert_only_local_requests(page, server)
 
@@ -359,7 +359,7 @@ def test_score_page_renders_and_exports(page, server, demo_dir, tmp_path):
     assert page.locator(".waterfall path, g.waterfalllayer path").count() >= 3
     grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
     towns = scores[scores["unit_kind"] == "镇街"]
-    assert int(grid.get_attribute("aria-rowcount")) == len(towns) + 1
+    expect(grid).to_have_attribute("aria-rowcount", str(len(towns) + 1))
     with page.expect_download() as dl:
         page.get_by_role("button", name="下载考核结果（Excel）").click()
     path = tmp_path / dl.value.suggested_filename
@@ -389,3 +389,22 @@ def test_progress_page_with_filters_from_the_url(page, server, demo_dir):
     page.get_by_role("tab", name="巡河").click()
     expect(page.get_by_text("各级河长发现问题（其中较重、严重问题）")).to_be_visible()
     assert_only_local_requests(page, server)
+
+
+def test_chart_png_and_table_excel_downloads(page, server, tmp_path):
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    open_app(page, f"{server}/?month=2024-10")
+    with page.expect_download(timeout=60000) as png:
+        page.get_by_role("button", name="下载图片（PNG）").first.click()
+    path = tmp_path / png.value.suggested_filename
+    png.value.save_as(path)
+    assert path.name.startswith("红灯19项") and Image.open(path).size == (1600, 900)
+    with page.expect_download() as xlsx:
+        page.get_by_role("button", name="下载表格（Excel）").first.click()
+    path = tmp_path / xlsx.value.suggested_filename
+    xlsx.value.save_as(path)
+    ws = load_workbook(path).active
+    assert ws["A1"].value.startswith("三色看板_表1 · 范围：全区 · 通报日期：2024-10-31")
+    assert ws["A2"].value == "灯色" and ws["A3"].value == "● 红灯" and ws["A3"].fill.fgColor.rgb[-6:] == "D93025"

@@ -134,7 +134,10 @@ def test_board_shows_changes_lights_this_year_supervision_and_notice(monkeypatch
     labels = {m.label: m.value for m in at.metric}
     assert labels["新亮红灯"] == "3 项" and labels["完成销号"] == "1 项"
     assert any("约谈 1 次 · 提醒 1 次" in m.value for m in at.markdown)
-    assert [b.label for b in at.get("download_button")] == ["下载通报（Word）", "下载三色清单（Excel）"]
+    labels = [b.label for b in at.get("download_button")]
+    assert {"下载通报（Word）", "下载三色清单（Excel）"} <= set(labels)
+    assert labels.count("下载图片（PNG）") == 2  # one per chart
+    assert labels.count("下载表格（Excel）") == len(at.dataframe)  # one per table
     ytd = [d.value for d in at.dataframe if "red_lights" in d.value.columns][0]
     assert dict(zip(ytd["unit_name"], ytd["red_lights"])) == {"甲镇": 2, "乙街道": 1, "区水利局": 0}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
+from exports.pack import build_pack
+from riverchief.assessment_rules import load_rules
 from riverchief.lights import LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
-from ui import data
+from ui import data, tables
 from ui import strings as S
 from ui.filters import Selection
 
@@ -29,7 +32,7 @@ def changes_section(changes: Changes, has_previous: bool) -> None:
     tabs = st.tabs([f"{CHANGE_NAMES[c]}（{changes.count(c)}）" for c in shown])
     for tab, change in zip(tabs, shown):
         rows = changed[changed["change"] == change]
-        tab.dataframe(rows.assign(prev=rows["prev_light"].map(LIGHT_NAMES), now=rows["light"].map(LIGHT_NAMES))[
+        tables.show_in(tab, rows.assign(prev=rows["prev_light"].map(LIGHT_NAMES), now=rows["light"].map(LIGHT_NAMES))[
             ["item_id", "title", "unit_name", "prev", "now", "days_overdue"]], hide_index=True, width="stretch",
             column_config={"item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "unit_name": S.COL_UNIT,
                            "prev": "上期灯色", "now": "本期灯色",
@@ -38,7 +41,7 @@ def changes_section(changes: Changes, has_previous: bool) -> None:
 
 def ytd_section(changes: Changes) -> None:
     st.subheader(S.YTD_TITLE, anchor=False)
-    st.dataframe(changes.ytd[["unit_name", "unit_kind", "red_lights", "yellow_lights"]], hide_index=True,
+    tables.show(changes.ytd[["unit_name", "unit_kind", "red_lights", "yellow_lights"]], hide_index=True,
                  width="stretch", height=min(36 * (len(changes.ytd) + 1) + 4, 400), column_config={
                      "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND,
                      "red_lights": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
@@ -46,7 +49,7 @@ def ytd_section(changes: Changes) -> None:
 
 
 def supervision_table(records: pd.DataFrame) -> None:
-    st.dataframe(records[["kind", "date", "unit_name", "item_title", "by_whom", "person", "content"]].fillna(""),
+    tables.show(records[["kind", "date", "unit_name", "item_title", "by_whom", "person", "content"]].fillna(""),
                  hide_index=True, width="stretch", column_config={
                      "kind": S.COL_SV_KIND, "date": st.column_config.DateColumn(S.COL_SV_DATE, format="YYYY年M月D日"),
                      "unit_name": S.COL_UNIT, "item_title": S.COL_SV_ITEM, "by_whom": S.COL_SV_BY,
@@ -76,7 +79,16 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
         notice = data.notice(root, version.id, sel.notice, sel.filters, sel.scope)
         return (notice_docx if kind == "docx" else notice_xlsx)(notice, line, version.is_demo)
 
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
+    if images.available():
+        middle.download_button(
+            S.PACK_PPTX, lambda: build_pack(data.database(version), version, sel.notice, sel.filters, sel.scope,
+                                            load_rules(root).rules),
+            file_name=f"会议材料_{month}" + stem.removeprefix(f"三色亮灯通报_{month}") + ".pptx", icon=":material/slideshow:",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore",
+            key="dl_pptx", help=S.PACK_HELP)
+    else:
+        middle.caption(S.CHART_EXPORT_UNAVAILABLE)
     left.download_button(S.NOTICE_DOCX, lambda: build("docx"), file_name=f"{stem}.docx", icon=":material/description:",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          on_click="ignore", key="dl_docx")

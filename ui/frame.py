@@ -24,5 +24,5 @@ def method_note(text: str) -> None:
 
 def source_line(selection: Selection, version: Version) -> str:
     district = version.manifest.get("district", "")
-    line = S.CHART_SOURCE.format(district=district, notice=selection.notice.isoformat())
+    line = S.CHART_SOURCE.format(district=district, notice=selection.notice.isoformat(), scope=selection.scope)
     return line + (f" · {S.DEMO_TAG}" if version.is_demo else "")

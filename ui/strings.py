@@ -34,7 +34,7 @@ UNIT_ITEMS = "项"
 CHART_BY_UNIT_EMPTY = "所选范围内本期没有红灯或黄灯事项。"
 CHART_BY_LIST_TITLE = "三张清单亮灯情况"
 CHART_UNITS_AXIS = "事项数（项）"
-CHART_SOURCE = "数据：{district}河长办 · {notice}快照"
+CHART_SOURCE = "数据：{district}河长办 · {notice}快照 · 范围：{scope}"
 CHART_TOP_UNITS = "（红、黄灯最多的{n}个责任单位）"
 
 TABLE_FLAGGED = "红灯、黄灯事项清单"
@@ -396,3 +396,11 @@ METHOD_PROGRESS = """
 - **巡河**：应巡次数 = 每月应巡次数 × 本年已过月数；有巡河记录但从未上报问题的河长标记“提醒”。
 - **数据来源**：{source}；数据版本 {version}。
 """
+
+# --- exports ----------------------------------------------------------------------------------------
+TABLE_EXPORT = "下载表格（Excel）"
+TABLE_EXPORT_LINE = "{title} · 范围：{scope} · 通报日期：{notice} · 数据版本 {version}"
+CHART_EXPORT = "下载图片（PNG）"
+CHART_EXPORT_UNAVAILABLE = "服务器未安装 Chromium，无法生成图片（可用图表右上角的相机按钮）"
+PACK_PPTX = "下载会议材料（PPT）"
+PACK_HELP = "封面、亮灯与变化、各单位亮灯、红灯事项、问题与任务、总磷氨氮与水质类别、考核排名；图表在服务器生成，约需几秒。"

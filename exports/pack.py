@@ -1,0 +1,213 @@
+"""The meeting pack (会议材料): one PowerPoint for a month and filters — cover, lights and what changed,
+lights by unit, the red items, problems and tasks, TP and NH3-N with water classes, the score ranking.
+
+Charts are the app's own figures rendered on the server (exports.images); Chinese text is set as East
+Asian text (a:ea) so PowerPoint does not fall back to a font without the glyphs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from exports.images import chart_png
+from riverchief import rectification as R
+from riverchief import water
+from riverchief.assessment import load_inputs, score_units
+from riverchief.assessment_rules import Rules
+from riverchief.board import Filters, headline
+from riverchief.dates import cn_date, cn_month, cn_notice
+from riverchief.db import Database
+from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
+from riverchief.notice import build_notice, change_summary
+from riverchief.store import Version
+from riverchief.water_quality import load_water, trend_of
+from ui import figures
+
+FONT = "微软雅黑"
+GREY = RGBColor(0x5F, 0x63, 0x68)
+WIDE = (Inches(13.333), Inches(7.5))
+RED_ROWS = 10  # red items on the slide; the rest are in the notice
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _text(slide, text: str, left, top, width, height, size=20, bold=False, colour: RGBColor | None = None):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = p.add_run()
+        run.text = line
+        _font(run, size, bold, colour)
+    return box
+
+
+def _font(run, size, bold=False, colour=None):
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = FONT
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = rpr.makeelement(qn(tag), {})
+            rpr.append(el)
+        el.set("typeface", FONT)
+    if colour is not None:
+        run.font.color.rgb = colour
+
+
+def _slide(prs, title: str, footer: str):
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    _text(slide, title, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), size=30, bold=True)
+    _text(slide, footer, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), size=11, colour=GREY)
+    return slide
+
+
+def _picture(slide, fig, left, top, width):
+    png = chart_png(fig)
+    slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+
+
+def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, size=14, colours=None):
+    rows, cols = len(frame) + 1, len(headers)
+    shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(int(Inches(0.42)) * rows))
+    table = shape.table
+    for j, h in enumerate(headers):
+        cell = table.cell(0, j)
+        cell.text = ""
+        _font(cell.text_frame.paragraphs[0].add_run(), size, True)
+        cell.text_frame.paragraphs[0].runs[0].text = h
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            run = cell.text_frame.paragraphs[0].add_run()
+            run.text = "" if pd.isna(value) else str(value)
+            _font(run, size)
+            fill = colours(value) if colours else None
+            if fill:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(fill[0])
+                run.font.color.rgb = _rgb(fill[1])
+    return table
+
+
+def _colour_of(value):
+    from exports.xlsx import auto_style
+
+    return auto_style(value)
+
+
+def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters, scope: str, rules: Rules) -> bytes:
+    district = version.manifest.get("district", "")
+    demo = "（示例数据，虚构）" if version.is_demo else ""
+    source = f"数据：{district}河长办 · {notice.isoformat()}快照 · 范围：{scope}" + (" · 示例数据" if version.is_demo else "")
+    footer = f"{district}河长办 · {cn_notice(notice)} · 范围：{scope} · 数据版本 {version.id}{demo}"
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDE
+
+    # 1 cover
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    _text(slide, f"{district}河长制工作调度", Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.2), size=44, bold=True)
+    _text(slide, f"{cn_notice(notice)} · 范围：{scope}{demo}", Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.8), size=24)
+    _text(slide, f"{district}河长办 · {cn_date(dt.date.today())}", Inches(0.8), Inches(4.4), Inches(11.7),
+          Inches(0.6), size=18, colour=GREY)
+
+    # 2 lights and what changed
+    notice_doc = build_notice(db, notice, filters, scope, district)
+    board = notice_doc.board
+    slide = _slide(prs, f"“三色”亮灯情况 · {cn_notice(notice)}", footer)
+    for k, light in enumerate((RED, YELLOW, GREEN)):
+        now = board.count(light)
+        delta = "" if board.prev_notice is None else f"较上期 {now - board.count(light, True):+d}"
+        left = Inches(0.7 + 4.1 * k)
+        _text(slide, LIGHT_NAMES[light], left, Inches(1.4), Inches(3.8), Inches(0.7), size=28, bold=True,
+              colour=_rgb(LIGHT_COLOURS[light]))
+        _text(slide, f"{now} 项", left, Inches(2.1), Inches(3.8), Inches(1.4), size=66, bold=True)
+        _text(slide, delta, left, Inches(3.6), Inches(3.8), Inches(0.6), size=20, colour=GREY)
+    _text(slide, headline(board), Inches(0.7), Inches(4.5), Inches(12), Inches(0.9), size=24, bold=True)
+    if board.prev_notice is not None:
+        _text(slide, change_summary(notice_doc.changes), Inches(0.7), Inches(5.4), Inches(12), Inches(0.7), size=20)
+
+    # 3 lights by unit
+    slide = _slide(prs, "各责任单位亮灯情况", footer)
+    _picture(slide, figures.lights_by_unit(board.by_unit, headline(board), source), Inches(1.5), Inches(1.1), Inches(10.2))
+
+    # 4 red items by unit
+    red = notice_doc.red_by_unit
+    slide = _slide(prs, f"红灯事项（{len(red)}项，按责任单位）", footer)
+    shown = red.head(RED_ROWS).assign(days=red["days_overdue"].map(lambda d: "" if pd.isna(d) else f"{int(d)}天"))
+    table = _table(slide, shown[["unit_name", "item_id", "title", "days"]], ["责任单位", "编号", "事项", "逾期"],
+                   Inches(0.5), Inches(1.2), Inches(12.3), size=14)
+    for j, width in enumerate((2.6, 1.8, 6.4, 1.5)):
+        table.columns[j].width = Inches(width)
+    if len(red) > RED_ROWS:
+        _text(slide, f"另有{len(red) - RED_ROWS}项，见每月亮灯通报。", Inches(0.5), Inches(6.45), Inches(12), Inches(0.4),
+              size=14, colour=GREY)
+
+    # 5 problems and tasks
+    prog = R.load_progress(db, notice, filters)
+    fl = R.flow(prog.problems).set_index("stage")["n"]
+    slide = _slide(prs, "问题整改与任务推进", footer)
+    found, rectified = int(fl["发现"]), int(fl["已整改"])
+    _picture(slide, figures.bars(R.flow(prog.problems), "stage", [("n", "数量", figures.ACCENT)],
+                                 f"本年发现{found}个问题，已整改{rectified}个", source, horizontal=True),
+             Inches(0.4), Inches(1.2), Inches(6.2))
+    curve = R.s_curve(prog.tasks)
+    if len(curve):
+        last = curve.iloc[-1]
+        _picture(slide, figures.lines(curve, "notice_date", [("planned", "计划（序时）", "#5F6368", "dash"),
+                                                             ("actual", "实际", figures.ACCENT, "solid")],
+                                      f"“一河一策”任务：实际{last['actual']:.1%}，计划{last['planned']:.1%}", source,
+                                      percent=True), Inches(6.8), Inches(1.2), Inches(6.2))
+
+    # 6 TP and NH3-N of the most improved river, 7 water classes of the month
+    view = load_water(db, notice, filters.township, filters.river)
+    stories = view.stories
+    improved = stories[stories["change"] == "改善"].sort_values(["water_class_first", "river_id"], ascending=[False, True])
+    pick = improved["river_id"].iloc[0] if len(improved) else (view.series["river_id"].iloc[0] if len(view.series) else None)
+    if pick is not None:
+        trend = trend_of(view.series, river_id=pick)
+        name = view.series.loc[view.series["river_id"] == pick, "river_name"].iloc[0]
+        body = water.LAKE if (view.series.loc[view.series["river_id"] == pick, "water_body"] == water.LAKE).all() else water.RIVER
+        slide = _slide(prs, f"总磷、氨氮变化：{name}", footer)
+        for k, f in enumerate(("tp", "nh3n")):
+            _picture(slide, figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值",
+                                                        source), Inches(0.4 + 6.4 * k), Inches(1.2), Inches(6.2))
+    month = view.sections[view.sections["water_class"].notna()]
+    slide = _slide(prs, f"断面水质类别 · {cn_month(notice)}", footer)
+    counts = month["water_class"].value_counts()
+    classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)], columns=["类别", "断面数"])
+    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=18, colours=_colour_of)
+    if len(month):
+        met = (month["water_class"] <= month["target_class"]).mean()
+        good = (month["water_class"] <= 3).mean()
+        _text(slide, f"达标率 {met:.1%}\nⅠ–Ⅲ类比例 {good:.1%}\n劣Ⅴ类断面 {int((month['water_class'] == 6).sum())} 个",
+              Inches(5.2), Inches(1.4), Inches(7.5), Inches(2.2), size=28, bold=True)
+        lines = [f"{r.river_name}：由{int(r.first_year)}年{water.CLASS_NAMES[int(r.water_class_first)]}"
+                 f"{r.change}为{water.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]
+        _text(slide, "\n".join(lines), Inches(5.2), Inches(3.8), Inches(7.5), Inches(3), size=18)
+
+    # 8 score ranking
+    scores = score_units(load_inputs(db, notice), rules)
+    slide = _slide(prs, f"考核得分 · {notice.year}年度（截至{notice.month}月通报）", footer)
+    for k, kind in enumerate(("镇街", "部门")):
+        group = scores[scores["unit_kind"] == kind].sort_values("rank")
+        shown = pd.concat([group.head(5), group.tail(5)]).drop_duplicates("unit_id")
+        shown = shown.assign(total_text=shown["total"].map(lambda v: f"{v:.1f}"))
+        _text(slide, f"{kind}（前5名与后5名）", Inches(0.5 + 6.4 * k), Inches(1.1), Inches(6), Inches(0.5), size=18, bold=True)
+        _table(slide, shown[["rank", "unit_name", "total_text", "red_n", "yellow_n"]], ["名次", "单位", "总分", "红灯", "黄灯"],
+               Inches(0.5 + 6.4 * k), Inches(1.7), Inches(6.0), size=13)
+
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()

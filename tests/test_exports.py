@@ -1,0 +1,82 @@
+"""Exports opened and read back: chart PNGs, table workbooks, the meeting pack."""
+import datetime as dt
+import io
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pptx import Presentation
+from pptx.oxml.ns import qn
+
+from conftest import ROOT
+from exports.images import available, chart_png
+from exports.pack import build_pack
+from exports.xlsx import table_xlsx
+from riverchief import store
+from riverchief.assessment_rules import default_rules
+from riverchief.board import Filters, headline, load_board
+from riverchief.db import Database
+from ui import figures
+
+pytestmark = pytest.mark.skipif(not available(), reason="Chromium is needed to render charts (make test installs it)")
+NOTICE = dt.date(2024, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_dir):
+    return Database(store.current_version(demo_dir))
+
+
+def test_chart_png_is_slide_sized_with_the_lights_drawn(demo_db):
+    board = load_board(demo_db, NOTICE, Filters())
+    png = chart_png(figures.lights_by_unit(board.by_unit, headline(board), "数据：测试"))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (1600, 900)
+    colours = set(image.get_flattened_data())
+    assert (0xD9, 0x30, 0x25) in colours and (0x1E, 0x8E, 0x3E) in colours  # red and green bars
+    # Chinese text renders as glyphs: the title row holds many dark pixels, not a few box outlines
+    title_band = image.crop((0, 0, 1600, 60)).convert("L")
+    assert sum(1 for p in title_band.get_flattened_data() if p < 100) > 2000
+
+
+def test_table_workbook_styles_lights_and_classes():
+    import pandas as pd
+
+    frame = pd.DataFrame({"unit": ["甲镇", "乙镇"], "light": ["● 红灯", "● 黄灯（人工认定）"], "cls": ["Ⅲ类", "劣Ⅴ类"],
+                          "rate": [0.5, 0.125]})
+    wb = load_workbook(io.BytesIO(table_xlsx(frame, [("unit", "单位", 10), ("light", "灯色", 12), ("cls", "类别", 8),
+                                                     ("rate", "比例", 8)], "范围：全区", "测试表", percent=("rate",))))
+    ws = wb["测试表"]
+    assert ws["A1"].value == "范围：全区" and [c.value for c in ws[2]] == ["单位", "灯色", "类别", "比例"]
+    assert ws["A2"].font.bold and ws.column_dimensions["B"].width == 12
+    assert ws["B3"].fill.fgColor.rgb[-6:] == "D93025" and ws["B4"].fill.fgColor.rgb[-6:] == "F2A900"
+    assert ws["C3"].fill.fgColor.rgb[-6:] == "2E7D32" and ws["C4"].fill.fgColor.rgb[-6:] == "C62828"
+    assert ws["D3"].number_format == "0.0%" and ws["D4"].value == 0.125
+
+
+def test_meeting_pack_slides_and_numbers(demo_dir, demo_db):
+    version = store.current_version(demo_dir)
+    prs = Presentation(io.BytesIO(build_pack(demo_db, version, NOTICE, Filters(), "全区", default_rules())))
+    assert len(prs.slides) == 8
+    texts = [[sh.text_frame.text for sh in s.shapes if sh.has_text_frame] for s in prs.slides]
+    assert "清溪区（示例）河长制工作调度" in texts[0] and any("示例数据" in t for t in texts[0])
+    board = load_board(demo_db, NOTICE, Filters())
+    assert [f"{board.count(l)} 项" for l in ("red", "yellow", "green")] == [t for t in texts[1] if t.endswith(" 项")]
+    red_table = next(sh.table for sh in prs.slides[3].shapes if sh.has_table)
+    assert len(red_table.rows) - 1 == min(10, board.count("red"))
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == 5  # lights by unit, flow, S-curve, TP, NH3-N
+    run = prs.slides[1].shapes[0].text_frame.paragraphs[0].runs[0]
+    assert run._r.get_or_add_rPr().find(qn("a:ea")).get("typeface") == "微软雅黑"
+
+
+def test_meeting_pack_from_the_command_line(demo_dir, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "exports", "pack", "--month", "2024-06", "--list", "task",
+                          "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                         env={"RIVERBOARD_DATA_DIR": str(demo_dir), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    path = tmp_path / "会议材料_2024-06_“一河一策”任务.pptx"
+    assert path.exists() and len(Presentation(path).slides) == 8
+    assert out.stderr.strip().endswith(" s")  # how long it took, for the record

@@ -1,0 +1,69 @@
+"""Every table on every page: shown with st.dataframe and downloadable as Excel — header styled,
+widths set, lights and water classes as cell colours, the filters in force written above it."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from exports.xlsx import table_xlsx
+from ui import strings as S
+
+_COUNTER = "_tables_on_page"
+
+
+def start_page() -> None:
+    """Called by app.py before each page runs: numbers the tables so their download keys are stable."""
+    st.session_state[_COUNTER] = 0
+
+
+def _label(name: str, config) -> str | None:
+    if config is None:
+        return name
+    if isinstance(config, str):
+        return config
+    return config.get("label") or name
+
+
+def export_columns(frame: pd.DataFrame, column_config: dict | None, column_order=None):
+    """(column, header, width) for each shown column, and the columns formatted as percent."""
+    config = column_config or {}
+    names = list(column_order or frame.columns)
+    columns, percent = [], []
+    for name in names:
+        if name not in frame.columns or (name in config and config[name] is None):
+            continue
+        label = _label(name, config.get(name))
+        lengths = frame[name].map(lambda v: 0 if v is None or v is pd.NA or v != v else len(str(v)))
+        width = min(max(len(label) * 2 + 2, int(lengths.quantile(0.9)) + 2 if len(frame) else 10), 60)
+        columns.append((name, label, width))
+        cfg = config.get(name)
+        if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("format") == "percent":
+            percent.append(name)
+    return columns, tuple(percent)
+
+
+def show_in(container, data, *, title: str | None = None, **kwargs):
+    """`container.dataframe(data, **kwargs)` plus an Excel download of exactly what is shown."""
+    result = container.dataframe(data, **kwargs)
+    frame = data.data if isinstance(data, Styler) else data
+    n = st.session_state.get(_COUNTER, 0) + 1
+    st.session_state[_COUNTER] = n
+    sel, version = st.session_state.get("selection"), st.session_state.get("version")
+    page_title = st.session_state.get("page_title", S.APP_TITLE)
+    name = title or f"{page_title}_表{n}"
+    line = S.TABLE_EXPORT_LINE.format(title=name, scope=sel.scope if sel else "", version=version.id if version else "",
+                                      notice=sel.notice.isoformat() if sel else "")
+    columns, percent = export_columns(frame, kwargs.get("column_config"), kwargs.get("column_order"))
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
+    container.download_button(S.TABLE_EXPORT, lambda: table_xlsx(frame, columns, line, name, percent),
+                              file_name=f"{stem}.xlsx", key=f"xlsx_{n}", on_click="ignore", type="tertiary",
+                              icon=":material/download:",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return result
+
+
+def show(data, **kwargs):
+    return show_in(st, data, **kwargs)
