@@ -5,7 +5,8 @@
 3. readings at automatic-station frequency (every 4 h): publish with the monthly aggregate, then the
    page-side query on the aggregate against the same question over the raw readings;
 4. the water page's data, and the river map (data, folium build, HTML size) for the demo and for a
-   district with thousands of river segments.
+   district with thousands of river segments;
+5. exports: the monthly notice (.docx, .xlsx), a chart PNG, and the meeting pack (.pptx).
 """
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def main() -> None:
         big_rivers = store.publish(Path(tmp) / "rivers", many_rivers(build_tables(2023), 50), source="bench",
                                    created_by="bench")
         bench_map(big_rivers, "50× the demo's rivers")
+        bench_exports(version)
 
 
 def bench_map(version, label: str) -> None:
@@ -101,6 +103,32 @@ def bench_map(version, label: str) -> None:
     print(f"{label}: water page data {ms(t_water)}; map data {ms(t_data)} ({len(data.rivers):,} rivers, "
           f"{sum(len(g.coords) for g in data.rivers['geometry']):,} vertices after simplification), "
           f"folium build {ms(t_build)}, render {ms(t_render)}, HTML {len(html) / 1e6:.1f} MB")
+
+
+def bench_exports(version) -> None:
+    from exports.images import available, chart_png
+    from exports.notice_files import notice_docx, notice_xlsx
+    from exports.pack import build_pack
+    from riverchief.assessment_rules import default_rules
+    from riverchief.board import headline
+    from riverchief.notice import build_notice
+    from ui.figures import lights_by_unit
+
+    db = Database(version)
+    notice = version.notices[-1]
+    doc, t_notice = timed(build_notice, db, notice, Filters(), "全区", "示例")
+    _, t_docx = timed(notice_docx, doc, "全区", True)
+    _, t_xlsx = timed(notice_xlsx, doc, "全区", True)
+    print(f"notice: data {ms(t_notice)}, .docx {ms(t_docx)}, .xlsx {ms(t_xlsx)}")
+    if not available():
+        print("exports: no Chromium here, chart images and the meeting pack not measured")
+        return
+    fig = lights_by_unit(doc.board.by_unit, headline(doc.board), "bench")
+    _, t_first = timed(chart_png, fig)
+    _, t_next = timed(chart_png, fig)
+    _, t_pack = timed(build_pack, db, version, notice, Filters(), "全区", default_rules())
+    print(f"chart PNG 1600×900: first {ms(t_first)} (starts the browser), then {ms(t_next)}; "
+          f"meeting pack (8 slides, 5 charts) {t_pack:.1f} s")
 
 
 def many_rivers(tables: dict, copies: int) -> dict:
