@@ -152,7 +152,7 @@ with tabs[2]:
 with tabs[3]:
     patrols = R.patrol_compliance(prog.patrols, sel.notice.month)
     cols = st.columns(3)
-    cols[0].metric(S.PT_M_PATROLS, f"{int(patrols['patrols'].sum())} 次", border=True)
+    cols[0].metric(S.PT_M_PATROLS, f"{int(patrols['patrols'].sum()):,} 次", border=True)
     cols[1].metric(S.PT_M_COMPLIANCE, f"{int((patrols['rate'] >= 1).sum())} / {len(patrols)} 人", border=True)
     cols[2].metric(S.PT_M_SILENT, f"{int(patrols['silent'].sum())} 人", border=True)
     levels = R.found_by_level(problems)

@@ -131,12 +131,11 @@ def bars(frame: pd.DataFrame, category: str, series: list[tuple[str, str, str]],
     for column, name, colour in series:
         values = frame[column]
         kwargs = dict(x=values, y=frame[category], orientation="h") if horizontal else dict(x=frame[category], y=values)
-        fig.add_bar(name=name, marker_color=colour, text=values, texttemplate=fmt or "%{text:,.4~g}",
+        fig.add_bar(name=name, marker_color=colour, text=values, texttemplate=fmt or "%{text:,.0f}",
                     textposition="inside" if stacked else "outside", **kwargs)
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
     axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    if percent:
-        axis(tickformat=".0%")
+    axis(tickformat=".0%" if percent else ",.0f")
     if horizontal:
         fig.update_yaxes(autorange="reversed", showgrid=False)
     return finish(fig, title, source, height=height or (140 + 30 * max(len(frame), 4) if horizontal else 380))
