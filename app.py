@@ -37,6 +37,7 @@ page = st.navigation([
     st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
     st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
     st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),
+    st.Page(HERE / "app_pages" / "data_admin.py", title=S.PAGE_DATA, icon=":material/database:", url_path="data"),
 ])
 st.session_state["page_title"] = page.title
 tables.start_page()

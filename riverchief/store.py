@@ -168,6 +168,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _point_current(root, vid)
+        _audit(root, "publish", vid, created_by, source)
     return read_version(root, vid)
 
 
@@ -188,12 +189,28 @@ def _point_current(root: Path, vid: str) -> None:
     os.replace(tmp, root / "CURRENT")
 
 
-def rollback(root: Path, vid: str) -> Version:
+def rollback(root: Path, vid: str, by: str = "") -> Version:
     """Serve an earlier version again (it is kept whole, so this is one atomic pointer change)."""
     with _publish_lock(Path(root)):
         version = read_version(root, vid)
         _point_current(Path(root), vid)
+        _audit(Path(root), "rollback", vid, by, f"回退到版本 {vid}")
     return version
+
+
+def _audit(root: Path, action: str, vid: str, by: str, what: str) -> None:
+    """One line per publish or rollback in <data dir>/audit.log: when, what, which version, who."""
+    line = json.dumps({"at": dt.datetime.now().isoformat(timespec="seconds"), "action": action, "version": vid,
+                       "by": by, "what": what}, ensure_ascii=False)
+    with open(Path(root) / "audit.log", "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def audit_log(root: Path) -> list[dict]:
+    path = Path(root) / "audit.log"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def read_tables(version: Version) -> dict[str, pd.DataFrame]:

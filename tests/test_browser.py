@@ -408,3 +408,42 @@ def test_chart_png_and_table_excel_downloads(page, server, tmp_path):
     ws = load_workbook(path).active
     assert ws["A1"].value.startswith("三色看板_表1 · 范围：全区 · 通报日期：2024-10-31")
     assert ws["A2"].value == "灯色" and ws["A3"].value == "● 红灯" and ws["A3"].fill.fgColor.rgb[-6:] == "D93025"
+
+
+@pytest.fixture
+def import_server(tmp_path):
+    """The tiny district on its own server: an upload publishes into it."""
+    from tiny import tiny_tables
+
+    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    with serve(tmp_path, "streamlit-import.log") as url:
+        yield url, tmp_path
+
+
+def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp_path_factory):
+    url, root = import_server
+    folder = tmp_path_factory.mktemp("uploads")
+    bad, good = folder / "坏数据.csv", folder / "7月水质.csv"
+    bad.write_bytes("断面,采样时间,总磷\n一号和断面,2023-07-01,-0.1\n".encode("gbk"))
+    good.write_bytes("监测断面,采样日期,总磷,氨氮\n一号河断面,2023/7/5,0.01L,0.3\n".encode("gbk"))
+    before = store.current_version(root).id
+    page.goto(f"{url}/data")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.set_input_files(str(bad))
+    expect(page.get_by_text("发现 2 个问题，未发布")).to_be_visible(timeout=20000)
+    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    expect(grid).to_contain_text("您是否要填“一号河断面”")
+    expect(grid).to_contain_text("浓度不能为负数")
+    assert store.current_version(root).id == before
+    page.goto(f"{url}/data")  # a fresh session: the uploader is empty again
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
+    page.get_by_label("操作人（必填）").first.fill("河长办 孙某")
+    page.get_by_role("button", name="确认发布").click()
+    expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
+    version = store.current_version(root)
+    assert version.id != before and version.manifest["created_by"] == "河长办 孙某"
+    got = Database(version).execute("SELECT tp, tp_bdl FROM readings WHERE sampled_at = '2023-07-05'")
+    assert got.values.tolist() == [[0.01, True]]

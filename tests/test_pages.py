@@ -263,3 +263,21 @@ def test_progress_page_follows_the_filters(monkeypatch, demo_dir):
                           "AND township_id = 'T05'")["n"][0]
     assert len(prog_rows) == expected
     assert {m.label: m.value for m in at.metric}["本年发现问题"] == f"{expected} 个"
+
+
+def test_data_page_lists_versions_and_rolls_back(monkeypatch, tiny_dir):
+    first = store.current_version(tiny_dir)
+    from tiny import tiny_tables
+
+    second = store.publish(tiny_dir, tiny_tables(), source="第二次", created_by="测试员")
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/data_admin.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "数据管理 · 导入与版本 · 全区"
+    history = at.dataframe[0].value
+    assert history["id"].tolist() == [second.id, first.id] and history["current"].tolist() == ["当前", ""]
+    assert "下载模板" in [b.label for b in at.get("download_button")]
+    at.text_input(key="rollback_by").input("河长办 钱某")
+    [b for b in at.button if b.label == "回退"][0].click().run()
+    assert store.current_version(tiny_dir).id == first.id
+    assert store.audit_log(tiny_dir)[-1] == {**store.audit_log(tiny_dir)[-1], "action": "rollback", "by": "河长办 钱某"}

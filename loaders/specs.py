@@ -1,0 +1,114 @@
+"""What an office file may hold: for each table, its Chinese headers (with the synonyms met in real
+files), what each column must be, and how a file's rows replace the current ones.
+
+Names, not ids, are what people type: rivers, townships, units and sections are written by name and
+resolved against the data (or the same upload), with "did you mean" suggestions for near misses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    column: str  # the data model's column (riverchief/schema.py)
+    header: str  # the header in templates and messages
+    kind: str  # text int float date datetime bool class conc choice river township unit section
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    example: object = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table: str
+    title: str  # sheet name in the template, kind name in messages
+    key: tuple[str, ...]  # what identifies a row
+    fields: tuple[Field, ...]
+    replace_by: tuple[str, ...] = ()  # a file replaces every current row sharing these values (a notice's snapshot)
+
+    def headers(self) -> dict[str, Field]:
+        return {f.header: f for f in self.fields}
+
+
+YES_NO = ("是", "否")
+LISTS = {"重大事项重大项目": "major", "重大项目": "major", "一河一策": "task", "“一河一策”任务": "task",
+         "一河一策任务": "task", "突出问题整改": "problem", "突出问题": "problem"}
+
+SPECS: dict[str, TableSpec] = {s.table: s for s in (
+    TableSpec("townships", "镇街", ("township_id",), (
+        Field("township_id", "镇街编号", "text", True, ("编号", "代码"), example="T01"),
+        Field("name", "镇街名称", "text", True, ("镇街", "名称", "乡镇（街道）"), example="白鹤镇"),
+        Field("kind", "类型", "choice", True, choices=("镇", "街道"), example="镇"),
+    )),
+    TableSpec("units", "责任单位", ("unit_id",), (
+        Field("unit_id", "单位编号", "text", True, ("编号",), example="D01"),
+        Field("name", "单位名称", "text", True, ("单位", "名称"), example="区水利局"),
+        Field("kind", "类别", "choice", True, choices=("镇街", "部门"), example="部门"),
+        Field("township_id", "所属镇街", "township", note="镇街单位填写其镇街名称，部门留空"),
+    )),
+    TableSpec("rivers", "河流", ("river_id",), (
+        Field("river_id", "河流编号", "text", True, ("编号",), example="R01"),
+        Field("name", "河流名称", "text", True, ("河流", "名称", "河流（湖库）名称"), example="玉带河"),
+        Field("level", "河流级别", "choice", True, ("级别",), choices=("区级", "镇级", "村级"), example="区级"),
+        Field("length_km", "河长（公里）", "float", False, ("长度（公里）", "长度", "河流长度（公里）"), minimum=0, example=42.5),
+        Field("lead_unit_id", "牵头单位", "unit", example="区水利局"),
+        Field("chief", "区级河长", "text", False, ("河长",), example="王建国"),
+        Field("target_class", "水质目标", "class", False, ("目标水质", "水质目标类别"), example="Ⅲ类"),
+        Field("township_id", "所在镇街", "township", example="白鹤镇"),
+        Field("parent_river_id", "汇入河流", "river", note="支流填写其汇入的河流名称"),
+    )),
+    TableSpec("sections", "监测断面", ("section_id",), (
+        Field("section_id", "断面编号", "text", True, ("编号",), example="S01"),
+        Field("name", "断面名称", "text", True, ("断面",), example="玉带河出境断面"),
+        Field("river_id", "所在河流", "river", True, ("河流",), example="玉带河"),
+        Field("township_id", "所在镇街", "township", example="白鹤镇"),
+        Field("lon", "经度", "float", True, minimum=73, maximum=136, example=106.05, note="WGS84 经度"),
+        Field("lat", "纬度", "float", True, minimum=3, maximum=54, example=29.85, note="WGS84 纬度"),
+        Field("water_body", "水体类型", "choice", True, choices=("河流", "湖库"), example="河流",
+              note="湖库断面总磷按湖库标准评价"),
+        Field("target_class", "水质目标", "class", True, ("目标水质",), example="Ⅲ类"),
+        Field("control_level", "控制级别", "choice", False, choices=("国控", "市控", "区控"), example="区控"),
+    )),
+    TableSpec("items", "三张清单", ("notice_date", "item_id"), (
+        Field("notice_date", "通报日期", "date", True, ("通报月份", "截止日期（通报）"), example="2024-06-30",
+              note="该行状态所对应的通报日（月末）"),
+        Field("item_id", "编号", "text", True, ("事项编号", "序号编号"), example="YH2024-001"),
+        Field("list", "清单", "choice", True, ("清单类别", "所属清单"), choices=tuple(LISTS), example="一河一策"),
+        Field("list_year", "年度", "int", True, minimum=2000, maximum=2100, example=2024),
+        Field("title", "事项名称", "text", True, ("任务名称", "项目名称", "问题描述", "事项"), example="玉带河河道整治"),
+        Field("river_id", "河流", "river", True, ("所属河流", "河流名称"), example="玉带河"),
+        Field("township_id", "镇街", "township", False, ("所在镇街", "镇（街道）"), example="白鹤镇"),
+        Field("unit_id", "责任单位", "unit", True, ("责任部门", "牵头单位", "实施单位"), example="区水利局"),
+        Field("start_date", "开始日期", "date", True, ("开工日期", "计划开始"), example="2024-02-01"),
+        Field("deadline", "完成时限", "date", False, ("完成时间", "截止日期", "整改时限"), example="2024-11-30",
+              note="长期坚持类任务留空"),
+        Field("target_qty", "目标量", "float", False, ("量化目标", "目标数量"), minimum=0, example=800),
+        Field("target_unit", "计量单位", "text", False, ("单位（计量）",), example="米"),
+        Field("done_qty", "已完成量", "float", False, ("完成量",), minimum=0, example=420),
+        Field("progress", "完成进度", "float", False, ("进度", "完成比例"), minimum=0, maximum=1, example="52.5%",
+              note="0–100%；量化任务可留空，按已完成量÷目标量计算"),
+        Field("status", "状态", "text", False, example="推进中"),
+        Field("done_date", "完成日期", "date", False, ("销号日期", "整改完成日期"), example=None),
+        Field("funds_wan", "落实资金（万元）", "float", False, ("资金（万元）", "落实资金"), minimum=0),
+        Field("funds_spent_wan", "已支出资金（万元）", "float", False, ("已支出（万元）",), minimum=0),
+        Field("source", "问题来源", "text", False, ("来源",)),
+        Field("exposed", "是否曝光", "bool", False),
+        Field("at_risk", "风险提示", "bool", False, ("存在风险",)),
+        Field("at_risk_note", "风险说明", "text", False),
+        Field("month_reported", "本月工作已完成", "bool", False, note="长期坚持类任务填写"),
+    ), replace_by=("notice_date", "list")),
+    TableSpec("readings", "水质监测", ("section_id", "sampled_at"), (
+        Field("section_id", "断面", "section", True, ("断面名称", "监测断面"), example="玉带河出境断面"),
+        Field("sampled_at", "采样时间", "datetime", True, ("采样日期", "监测时间", "日期"), example="2024-06-12"),
+        Field("tp", "总磷", "conc", False, ("总磷（mg/L）", "TP"), example="0.162", note="mg/L；检出限以下写 0.01L、<0.01 或 未检出"),
+        Field("nh3n", "氨氮", "conc", False, ("氨氮（mg/L）", "NH3-N"), example="0.025L"),
+        Field("codmn", "高锰酸盐指数", "conc", False, ("高锰酸盐指数（mg/L）", "CODMn"), example="3.2"),
+        Field("do", "溶解氧", "float", False, ("溶解氧（mg/L）", "DO"), minimum=0, maximum=25, example=7.8),
+    )),
+)}
+DETECTION_LIMITS = {"tp": 0.01, "nh3n": 0.025, "codmn": 0.5}  # for results written only as 未检出
