@@ -45,6 +45,7 @@ class Prepared:
     issues: list[Issue] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
     changes: pd.DataFrame | None = None  # per table: added, changed, removed
+    based_on: str | None = None  # the version the import was merged into
 
     @property
     def ok(self) -> bool:
@@ -161,6 +162,12 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
 def _finish(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """Fill what the file leaves to the rules: progress of quantified tasks, item defaults, missing columns."""
     out = frame.drop(columns="_row")
+    if spec.table == "problems":  # unreported progress: done when rectified, else not started
+        reported = out["progress"] if "progress" in out else pd.Series(float("nan"), index=out.index)
+        rectified = out["rectified_date"] if "rectified_date" in out else pd.Series(None, index=out.index)
+        out["progress"] = reported.fillna(rectified.notna().astype(float))
+    if spec.table == "complaints":
+        out["negative_impact"] = out["negative_impact"].fillna(False) if "negative_impact" in out else False
     if spec.table == "items":
         qty = out["target_qty"].notna() & out.get("done_qty", pd.Series(index=out.index)).notna()
         missing = out.get("progress", pd.Series(index=out.index)).isna()
@@ -208,6 +215,7 @@ def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None)
     try:
         version = store.current_version(root)
         tables = store.read_tables(version)
+        prepared.based_on = version.id
     except store.StoreError:
         version, tables = None, None
     raws: list[RawTable] = []
@@ -291,7 +299,7 @@ def publish(prepared: Prepared, root: Path, by: str) -> store.Version:
     try:
         # data built on the demo stays labelled as demo
         return store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=current.is_demo,
-                             tolerance=current.manifest.get("tolerance", 0.1))
+                             tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
     except ValueError as exc:  # a rule refusing a value (e.g. progress beyond 100%) after the checks
         raise store.StoreError(f"发布被拒绝：{exc}") from exc
 

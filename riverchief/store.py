@@ -116,10 +116,12 @@ def _write_partitioned(table: pa.Table, folder: Path, values: list, name: str) -
 
 
 def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created_by: str,
-            demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None) -> Version:
+            demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None,
+            expect_current: str | None = None) -> Version:
     """Write a complete new version and make it current. Refuses (and leaves CURRENT alone) on error.
 
-    Lights are computed here, by the rule, from each snapshot's facts: a light is a fact of its snapshot."""
+    Lights are computed here, by the rule, from each snapshot's facts: a light is a fact of its snapshot.
+    With expect_current, the publish is refused if another one landed since that version was read."""
     root = Path(root)
     missing = [t for t in schema.SOURCE_TABLES if t not in tables]
     if missing:
@@ -134,6 +136,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
         raise StoreError("cannot publish without at least one notice snapshot")
 
     with _publish_lock(root):
+        if expect_current is not None and (root / "CURRENT").read_text(encoding="utf-8").strip() != expect_current:
+            raise StoreError("数据已被他人更新（当前版本已变化），请重新检查后再发布")
         versions = root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         vid = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)

@@ -229,3 +229,40 @@ def test_rollback_is_recorded(tiny_dir):
     store.rollback(tiny_dir, first.id, "乙")
     assert store.current_version(tiny_dir).id == first.id
     assert [(a["action"], a["by"]) for a in store.audit_log(tiny_dir)][-2:] == [("publish", "甲"), ("rollback", "乙")]
+
+
+def test_every_table_has_a_template_that_imports(tiny_dir):
+    """Each template's example row, with the tiny district's names, passes the checks."""
+    names = {"river": "一号河", "township": "甲镇", "unit": "甲镇", "section": "一号河断面"}
+    for spec in SPECS.values():
+        wb = load_workbook(io.BytesIO(template_xlsx(spec)))
+        ws = wb[spec.title]
+        headers = [c.value for c in ws[1]]
+        row = []
+        for f in spec.fields:
+            value = names.get(f.kind, f.example)
+            if f.column in ("item_id", "problem_id") and spec.table in ("items", "problems"):
+                value = "NEW-1"
+            row.append(value)
+        data = xlsx([headers, row], sheet=spec.title)
+        prepared = prepare([(f"{spec.title}.xlsx", data)], tiny_dir)
+        assert prepared.ok, (spec.table, [str(i) for i in prepared.issues])
+        assert prepared.changes["table"].tolist() == [spec.title]
+
+
+def test_problems_replace_a_notice(tiny_dir):
+    rows = [["通报日期", "问题编号", "问题描述", "来源", "河流", "责任单位", "发现日期", "整改时限", "状态", "整改日期"],
+            ["2023-06-30", "P1", "河面漂浮物", "巡河", "一号河", "甲镇", "2023-06-01", "2023-07-01", "已整改", "2023-06-20"]]
+    version = publish(prepare([("问题.xlsx", xlsx(rows))], tiny_dir), tiny_dir, "测试员")
+    got = Database(version).execute("SELECT status, light, progress FROM problems WHERE notice_date = '2023-06-30'")
+    assert got.values.tolist() == [["已整改", "green", 1.0]]
+
+
+def test_two_imports_at_once_cannot_overwrite_each_other(tiny_dir):
+    first = prepare([("a.xlsx", xlsx(READINGS))], tiny_dir)
+    other = READINGS[:1] + [["二号水库", "2023-09-01", 0.04, 0.3, 2, 8]]
+    second = prepare([("b.xlsx", xlsx(other))], tiny_dir)
+    publish(first, tiny_dir, "甲")
+    with pytest.raises(store.StoreError, match="已被他人更新"):
+        publish(second, tiny_dir, "乙")  # prepared against the old version: re-check first
+    assert store.current_version(tiny_dir).manifest["created_by"] == "甲"

@@ -18,4 +18,5 @@ LEFT JOIN rivers AS r USING (river_id)
 LEFT JOIN units AS u USING (unit_id)
 WHERE p.notice_date = $notice
   AND p.status <> '已销号'
+  AND p.lon IS NOT NULL AND p.lat IS NOT NULL
 ORDER BY p.light = 'green', p.problem_id
