@@ -70,10 +70,10 @@ tables.show(history, hide_index=True, width="stretch", title="数据版本", col
 with st.form("rollback"):
     left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
     target = left.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in reversed(versions) if v.id != version.id] or [None])
-    by = middle.text_input(S.DATA_BY, key="rollback_by")
+    by = middle.text_input(S.DATA_ROLLBACK_BY, key="rollback_by")
     if right.form_submit_button(S.DATA_ROLLBACK) and target:
         if not by.strip():
-            st.error(S.DATA_BY)
+            st.error(S.DATA_ROLLBACK_BY)
         else:
             store.rollback(root, target, by.strip())
             st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)

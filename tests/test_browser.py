@@ -440,7 +440,7 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
-    page.get_by_label("操作人（必填）").first.fill("河长办 孙某")
+    page.get_by_label("发布人（必填）").fill("河长办 孙某")
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
     version = store.current_version(root)
