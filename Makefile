@@ -18,6 +18,7 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
+	@./scripts/sysdeps.sh || echo "note: without chromium and fonts-noto-cjk, chart images and the meeting pack cannot be made on this server (everything else works)"
 	$(BIN)/python -m loaders demo --if-empty
 	$(BIN)/streamlit run app.py
 
