@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from riverchief import store
-from riverchief.board import LIST_NAMES
+from riverchief.board import LIST_NAMES, light_label
 from riverchief.dates import cn_date, cn_month, cn_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from ui import board_parts, charts, data, filters, frame, tables
@@ -90,7 +90,7 @@ with right:
 
 st.markdown(f"**{S.ITEM_TIMELINE}**")
 tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],
-                            light_text=[LIGHT_NAMES[l] + ("（人工认定）" if pd.notna(o) else "")
+                            light_text=[light_label(l, pd.notna(o))
                                         for l, o in zip(history["light"], history["override_light"])],
                             progress_pct=history["progress"] * 100)[
     ["month", "light_text", "progress_pct", "status", "light_reason"]].iloc[::-1], hide_index=True, width="stretch",

@@ -6,9 +6,9 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from riverchief.board import headline
+from riverchief.board import headline, light_label
 from riverchief.dates import cn_date, cn_notice
-from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
+from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
 from riverchief.notice import change_summary
 from ui import data, filters
 from ui import strings as S
@@ -49,10 +49,9 @@ current = filters.page_param("screen", [str(i) for i in range(1, n + 1)], "1")
 i = int(current)
 
 
-def light_label(light: str, overridden: bool = False) -> str:
-    mark = "（人工认定）" if overridden else ""
+def light_html(light: str, overridden: bool = False) -> str:
     return (f'<span class="dot" style="background:{LIGHT_COLOURS[light]}"></span>'
-            f'<b style="color:{LIGHT_COLOURS[light]}">{LIGHT_NAMES[light]}{mark}</b>')
+            f'<b style="color:{LIGHT_COLOURS[light]}">{light_label(light, overridden)}</b>')
 
 
 demo = f" ｜ {S.DEMO_TAG}" if version.is_demo else ""
@@ -66,7 +65,7 @@ if kind == "totals":
     for light in (RED, YELLOW, GREEN):
         now = board.count(light)
         delta = "" if board.prev_notice is None else f"较上期 {now - board.count(light, True):+d}"
-        parts.append(f'<td>{light_label(light)}<div class="big">{now} 项</div><p class="muted">{delta}</p></td>')
+        parts.append(f'<td>{light_html(light)}<div class="big">{now} 项</div><p class="muted">{delta}</p></td>')
     parts.append(f"</tr></table><h2>{escape(headline(board))}</h2>")
     if board.prev_notice is not None:
         parts.append(f"<p>{escape(change_summary(changes))}</p>")
@@ -78,13 +77,13 @@ elif kind in ("red", "yellow"):
             facts.append(S.MEETING_OVERDUE.format(days=int(r.days_overdue)))
         facts.append(S.MEETING_RUN.format(n=int(r.notices_in_light)))
         deadline = f" · 时限 {cn_date(r.deadline.date())}" if pd.notna(r.deadline) else ""
-        parts.append(f'<div class="card"><p>{light_label(r.light, r.overridden)} <b>{escape(r.title)}</b></p>'
+        parts.append(f'<div class="card"><p>{light_html(r.light, r.overridden)} <b>{escape(r.title)}</b></p>'
                      f'<p>{" · ".join(facts)}{deadline}</p><p class="muted">{escape(r.light_reason)}</p></div>')
 else:
     parts.append(f"<h2>{S.MEETING_YTD}</h2><table>")
     for r in changes.ytd.head(8).itertuples():
-        parts.append(f"<tr><td>{escape(r.unit_name)}</td><td>{light_label(RED)} {r.red_lights} 次</td>"
-                     f"<td>{light_label(YELLOW)} {r.yellow_lights} 次</td></tr>")
+        parts.append(f"<tr><td>{escape(r.unit_name)}</td><td>{light_html(RED)} {r.red_lights} 次</td>"
+                     f"<td>{light_html(YELLOW)} {r.yellow_lights} 次</td></tr>")
     parts.append("</table>")
 parts.append("</div>")
 st.html("".join(parts))

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from exports.xlsx import table_sheet
-from riverchief.board import LIST_NAMES
+from riverchief.board import LIST_NAMES, light_label
 from riverchief.dates import cn_date
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, CHANGE_ORDER, Notice
@@ -30,10 +30,6 @@ TABLE_COLUMNS = [("item_id", "编号", 13), ("list", "清单", 16), ("title", "�
                  ("progress", "完成进度", 10), ("light", "灯色", 12), ("light_reason", "亮灯原因", 46)]
 
 
-def _light_word(light: str, overridden: bool) -> str:
-    return LIGHT_NAMES[light] + ("（人工认定）" if overridden else "")
-
-
 def _cell_value(column: str, row) -> str:
     value = row[column]
     if column == "list":
@@ -43,7 +39,7 @@ def _cell_value(column: str, row) -> str:
     if column == "progress":
         return f"{value:.0%}"
     if column == "light":
-        return _light_word(value, bool(row["overridden"]))
+        return light_label(value, bool(row["overridden"]))
     return "" if pd.isna(value) else str(value)
 
 
@@ -138,7 +134,7 @@ def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
         summary.cell(row=summary.max_row, column=1).fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
 
     table = notice.table.assign(
-        light_text=[_light_word(l, bool(o)) for l, o in zip(notice.table["light"], notice.table["overridden"])],
+        light_text=[light_label(l, bool(o)) for l, o in zip(notice.table["light"], notice.table["overridden"])],
         list=notice.table["list"].map(LIST_NAMES),
         deadline=[_cell_value("deadline", r) for _, r in notice.table.iterrows()],
         progress=notice.table["progress"].round(4))

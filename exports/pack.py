@@ -16,6 +16,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from exports.images import chart_png
+from exports.xlsx import auto_style
 from riverchief import rectification as R
 from riverchief import water
 from riverchief.assessment import load_inputs, score_units
@@ -101,12 +102,6 @@ def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, siz
     return table
 
 
-def _colour_of(value):
-    from exports.xlsx import auto_style
-
-    return auto_style(value)
-
-
 def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters, scope: str, rules: Rules) -> bytes:
     district = version.manifest.get("district", "")
     demo = "（示例数据，虚构）" if version.is_demo else ""
@@ -187,7 +182,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     slide = _slide(prs, f"断面水质类别 · {cn_month(notice)}", footer)
     counts = month["water_class"].value_counts()
     classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)], columns=["类别", "断面数"])
-    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=18, colours=_colour_of)
+    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=18, colours=auto_style)
     if len(month):
         met = (month["water_class"] <= month["target_class"]).mean()
         good = (month["water_class"] <= 3).mean()
