@@ -18,14 +18,32 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 ensure_assets()
 
+START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
+DATA = st.Page(HERE / "app_pages" / "data_admin.py", title=S.PAGE_DATA, icon=":material/database:", url_path="data")
+
 try:
     version = data.current_version()
     db = data.database(version)
 except StoreError as exc:
-    st.error(S.NO_DATA if "CURRENT" in str(exc) else S.BAD_DATA.format(error=exc))
+    if "CURRENT" not in str(exc):
+        st.error(S.BAD_DATA)
+        st.stop()
+    version = None
+
+if version is None:  # an empty data folder: start the district (or look at the demo first)
+    st.navigation([START], position="hidden").run()
     st.stop()
 
 st.session_state["version"] = version
+if not version.notices:  # a district just started: bring its files in first
+    st.session_state["selection"] = None
+    st.info(S.NO_NOTICES, icon=":material/upload_file:")
+    page = st.navigation([DATA, START] if version.is_demo else [DATA])
+    st.session_state["page_title"] = page.title
+    tables.start_page()
+    page.run()
+    st.stop()
+
 st.session_state["selection"] = filters.render_sidebar(
     version.notices, data.filter_options(str(version.path.parent.parent), version.id))
 
@@ -37,7 +55,8 @@ page = st.navigation([
     st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
     st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
     st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),
-    st.Page(HERE / "app_pages" / "data_admin.py", title=S.PAGE_DATA, icon=":material/database:", url_path="data"),
+    DATA,
+    *([START] if version.is_demo else []),
 ])
 st.session_state["page_title"] = page.title
 tables.start_page()

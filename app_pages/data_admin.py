@@ -1,9 +1,13 @@
-"""数据管理: import the office's Excel, CSV and map files — templates, every problem listed at once,
-a preview of what changes, an atomic publish — and every earlier version kept, to roll back to."""
+"""数据管理: bring the office's files in — every file at once, sheets it cannot read mapped once and
+remembered, every problem listed, a preview of exactly what changes, an atomic publish — and every
+earlier version kept, to roll back to."""
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from exports.xlsx import table_xlsx
+from loaders import convert, mappings
 from loaders.importer import issues_frame, prepare, publish
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
@@ -12,12 +16,14 @@ from ui import filters, frame, tables
 from ui import strings as S
 
 version = st.session_state["version"]
-sel = filters.current()
 root = version.path.parent.parent
-frame.header(S.PAGE_DATA, sel, version, S.DATA_PERIOD)
+frame.header(S.PAGE_DATA, filters.current(), version, S.DATA_PERIOD)
 m = version.manifest
 st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=m.get("created_by", ""),
                                  source=m.get("source", "")))
+if version.is_demo:
+    st.info(S.DATA_SWITCH, icon=":material/info:")
+    st.page_link("app_pages/start.py", label=S.DATA_SWITCH_LINK, icon=":material/flag:")
 
 st.subheader(S.DATA_TEMPLATES, anchor=False)
 st.caption(S.DATA_TEMPLATES_HELP)
@@ -27,13 +33,53 @@ right.download_button(S.DATA_TEMPLATE_DOWNLOAD, lambda: template_xlsx(SPECS[tabl
                       file_name=f"{SPECS[table].title}导入模板.xlsx", on_click="ignore",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _prepare(files: tuple, root: str, version_id: str, shapes: tuple, notice, crs: str, map_kind: str):
+    """Checked once per set of files, options, data version and saved mappings (not on every rerun)."""
+    return prepare(list(files), root, notice=notice, crs=crs or None, map_kind=map_kind or None)
+
+
 st.subheader(S.DATA_UPLOAD, anchor=False)
 st.caption(S.DATA_UPLOAD_HELP)
 uploads = st.file_uploader(S.DATA_UPLOAD, accept_multiple_files=True, label_visibility="collapsed", key="uploads",
-                           type=["xlsx", "xlsm", "csv", "geojson", "json", "gpkg", "zip"])
+                           type=["xlsx", "xlsm", "xls", "csv", "geojson", "json", "gpkg", "zip"])
+with st.expander(S.DATA_OPTIONS, icon=":material/tune:"):
+    picked = st.text_input(S.DATA_NOTICE_PICK, placeholder="2024-06", key="import_notice")
+    crs = st.text_input(S.DATA_CRS, key="import_crs")
+    map_kind = st.selectbox(S.DATA_MAP_KIND, list(S.DATA_MAP_KINDS), format_func=S.DATA_MAP_KINDS.get, key="import_map_kind")
+notice = None
+if picked.strip():
+    try:
+        notice = convert.to_notice_month(picked)
+    except convert.BadValue as exc:
+        st.error(str(exc))
 if uploads:
-    files = [(u.name, u.getvalue()) for u in uploads]
-    prepared = prepare(files, root)
+    files = tuple((u.name, u.getvalue()) for u in uploads)
+    shapes = tuple(sorted(mappings.load(root)))
+    prepared = _prepare(files, str(root), version.id, shapes, notice, crs.strip(), map_kind)
+    for u in prepared.unknown:
+        with st.container(border=True):
+            st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")
+            st.markdown(f"**{u.label}** · " + S.DATA_MAP_HEADER_ROW.format(row=u.header_row + 1))
+            shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(u.headers)]
+            preview = pd.DataFrame([[("" if v is None else str(v)) for v in (r + [None] * len(shown))[:len(shown)]]
+                                    for r in u.preview], columns=pd.Index(shown).str.cat([""] * len(shown)))
+            st.dataframe(preview, hide_index=True)
+            key = hashlib.sha1(u.label.encode()).hexdigest()[:8]
+            kind = st.selectbox(S.DATA_MAP_TABLE, list(SPECS), format_func=lambda t: SPECS[t].title, key=f"map_t_{key}")
+            fields = {"": S.DATA_MAP_IGNORE} | {f.column: f.header + ("（必填）" if f.required else "")
+                                                 for f in SPECS[kind].fields}
+            cols = st.columns(min(4, max(len(shown), 1)))
+            chosen = {}
+            for i, h in enumerate(u.headers):
+                if h is not None:
+                    chosen[str(h)] = cols[i % len(cols)].selectbox(str(h), list(fields), format_func=fields.get,
+                                                                   key=f"map_{key}_{kind}_{i}")
+            if st.button(S.DATA_MAP_SAVE, key=f"map_save_{key}", icon=":material/save:"):
+                mappings.save(root, u.headers, kind, chosen)
+                st.session_state["data_notice"] = S.DATA_MAP_SAVED.format(label=u.label)
+                st.rerun()
     if prepared.issues:
         st.error(S.DATA_ISSUES.format(n=len(prepared.issues)))
         report = issues_frame(prepared.issues)
@@ -41,18 +87,35 @@ if uploads:
         st.download_button(S.DATA_ISSUES_REPORT, table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
                                                             "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
                            file_name="导入问题清单.xlsx", icon=":material/error:")
-    else:
+    elif prepared.ok and prepared.unchanged:
+        st.info(S.DATA_UNCHANGED, icon=":material/check_circle:")
+    elif prepared.ok:
         st.success(S.DATA_PREVIEW)
         tables.show(prepared.changes, hide_index=True, width="stretch", title="导入预览", column_config={
-            "table": S.COL_TABLE, "file": S.COL_FILE, "sheet": S.COL_SHEET, "rows": S.COL_ROWS, "added": S.COL_ADDED,
-            "changed": S.COL_CHANGED, "removed": S.COL_REMOVED})
+            "table": S.COL_TABLE, "file": S.COL_FILE, "sheets": S.COL_SHEET, "rows": S.COL_ROWS, "added": S.COL_ADDED,
+            "changed": S.COL_CHANGED, "removed": S.COL_REMOVED, "unchanged": S.COL_UNCHANGED,
+            "ignored": S.COL_IGNORED, "skipped": S.COL_SKIPPED})
+        if len(prepared.details):
+            with st.expander(S.DATA_DETAILS.format(n=len(prepared.details)), icon=":material/list:"):
+                tables.show(prepared.details, hide_index=True, width="stretch", title="逐行变化", column_config={
+                    "table": S.COL_TABLE, "action": S.COL_ACTION, "what": S.COL_WHAT, "change": S.COL_CHANGE})
+        if prepared.notes:
+            with st.expander(S.DATA_NOTES.format(n=len(prepared.notes)), icon=":material/info:"):
+                st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True, width="stretch")
+        accepted = True
+        if prepared.new_units:
+            st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names="、".join(prepared.new_units)))
+            accepted = st.checkbox(S.DATA_NEW_UNITS_OK)
         with st.form("publish"):
             by = st.text_input(S.DATA_BY)
             if st.form_submit_button(S.DATA_PUBLISH, type="primary"):
                 try:
+                    if not accepted:
+                        raise store.StoreError(S.DATA_NEW_UNITS_NEEDED)
                     new = publish(prepared, root, by)
                     st.session_state["data_notice"] = S.DATA_PUBLISHED.format(id=new.id)
                     del st.session_state["uploads"]
+                    st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
                 except store.StoreError as exc:
                     st.error(S.DATA_PUBLISH_ERROR.format(error=exc))

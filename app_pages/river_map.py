@@ -25,10 +25,17 @@ except TileConfigError as exc:
     tiles = None
 
 focus = {"township": sel.filters.township, "river": sel.filters.river}
-fmap = maps.build_map(geo, colour_by, tiles, focus)
-st.caption(S.MAP_CLICK_HINT)
-clicked = st_folium(fmap, key=f"river_map_{colour_by}", height=680, use_container_width=True,
-                    returned_objects=["last_active_drawing"])
+if geo.bounds is None:
+    st.info(S.MAP_NOTHING, icon=":material/map:")
+    clicked = None
+else:
+    fmap = maps.build_map(geo, colour_by, tiles, focus)
+    st.caption(S.MAP_CLICK_HINT)
+    clicked = st_folium(fmap, key=f"river_map_{colour_by}", height=680, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+missing = [S.MAP_UNSHAPED[k].format(n=len(v), names="、".join(v)) for k, v in geo.unshaped.items() if v]
+if missing:
+    st.caption(S.MAP_UNSHAPED_NOTE + "；".join(missing))
 props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
 signature = (props.get("township_id"), props.get("river_id"))
 if any(signature) and st.session_state.get("map_last_click") != signature:

@@ -1,11 +1,15 @@
 """Command line:
+    python -m loaders init --district 青川区 [--code 500xxx]   start the office's own district (no demo rows)
+    python -m loaders import PATH... [--dry-run] [--notice 2024-06] [--crs EPSG:4524] [--map-kind district]
+                                     [--kind K] [--by NAME] [--add-units]   import files, or every file of a folder
+    python -m loaders map FILE [--sheet S] [--table T --column 表头=字段 ...]   say once what a sheet's columns hold
     python -m loaders demo [--if-empty] [--seed N]      build the fictional demo district
-    python -m loaders import FILE... [--dry-run] [--kind K] [--by NAME]   import office files
     python -m loaders templates [--out DIR]             the Excel templates to fill in
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import sys
 import time
@@ -15,17 +19,42 @@ from loaders.specs import SPECS
 from riverchief import store
 
 
+def _month(text: str) -> dt.date:
+    from loaders.convert import BadValue, to_notice_month
+
+    try:
+        return to_notice_month(text)
+    except BadValue as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="RiverBoard data loaders")
     sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="start the office's own district: an empty real data set (no demo rows)")
+    init.add_argument("--district", required=True, help="the district's name, e.g. 青川区")
+    init.add_argument("--code", default="", help="its 6-digit administrative code, e.g. 500151 (optional)")
+    init.add_argument("--by", default=getpass.getuser())
     demo = sub.add_parser("demo", help="build the fictional demo district (示例数据) into the data folder")
     demo.add_argument("--seed", type=int, default=2023)
-    demo.add_argument("--if-empty", action="store_true", help="do nothing when data is already published")
-    imp = sub.add_parser("import", help="import office files (Excel, CSV) into a new data version")
-    imp.add_argument("files", nargs="+", type=Path)
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the data folder holds any version")
+    imp = sub.add_parser("import", help="import office files (Excel, CSV, maps), or every such file of a folder")
+    imp.add_argument("paths", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check and show what would change; publish nothing")
-    imp.add_argument("--kind", choices=sorted(SPECS), help="what the files hold, when the headers do not say")
+    imp.add_argument("--kind", choices=sorted(SPECS), help="what the tables hold, when the headers do not say")
+    imp.add_argument("--notice", type=_month, help="the notice month of list files that do not say it, e.g. 2024-06")
+    imp.add_argument("--crs", help="the coordinate system of map files that do not say it, e.g. EPSG:4524")
+    imp.add_argument("--map-kind", choices=("district", "townships", "rivers"), help="what the map files hold")
+    imp.add_argument("--add-units", action="store_true", help="add units named in the lists but in no list of units "
+                                                              "as departments")
+    imp.add_argument("--details", action="store_true", help="list every row added, changed or removed")
     imp.add_argument("--by", default=getpass.getuser(), help="who publishes (recorded with the version)")
+    mp = sub.add_parser("map", help="say what the columns of a sheet hold (remembered for files of that shape)")
+    mp.add_argument("file", type=Path)
+    mp.add_argument("--sheet", help="the sheet, when the workbook has several")
+    mp.add_argument("--table", choices=sorted(SPECS), help="what the sheet holds")
+    mp.add_argument("--column", action="append", default=[], metavar="表头=字段",
+                    help="e.g. 点位=section_id; columns not named are ignored")
     tpl = sub.add_parser("templates", help="write the Excel templates of every importable table")
     tpl.add_argument("--out", type=Path, default=Path("templates"))
     args = parser.parse_args(argv)
@@ -39,11 +68,21 @@ def main(argv: list[str] | None = None) -> int:
             (args.out / name).write_bytes(data)
             print(args.out / name)
         return 0
+    if args.command == "init":
+        try:
+            version = store.init_district(root, args.district, args.code, args.by)
+        except store.StoreError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"已开始使用本区数据：{args.district}（数据版本 {version.id}）。下一步：python -m loaders import 文件夹")
+        return 0
     if args.command == "import":
         return _import(root, args)
+    if args.command == "map":
+        return _map(root, args)
     if args.command == "demo":
-        if args.if_empty and (root / "CURRENT").exists():
-            print(f"{root}: data already published ({store.current_version(root).id}); demo not rebuilt")
+        if args.if_empty and store.list_versions(root):
+            print(f"{root}: data already published; demo not rebuilt")
             return 0
         from loaders.demo import build_demo  # heavy imports only when building
 
@@ -55,17 +94,45 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(root: Path, args) -> int:
-    """Exit 0 only when published (or, with --dry-run, when there is nothing wrong); 1 on any issue."""
-    from loaders.importer import prepare, publish
+    """Exit 0 when published, when nothing changed, or (--dry-run) when nothing is wrong; 1 on any issue."""
+    from loaders.importer import expand, prepare, publish
 
-    prepared = prepare([(p.name, p.read_bytes()) for p in args.files], root, args.kind)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print("找不到文件：" + "、".join(missing), file=sys.stderr)
+        return 1
+    files, passed = expand(args.paths)
+    for name in passed:
+        print(f"已跳过 {name}（不是 Excel、CSV 或地图文件）")
+    if not files:
+        print("没有可导入的文件", file=sys.stderr)
+        return 1
+    prepared = prepare(files, root, args.kind, args.notice, args.crs, args.map_kind, accept_new_units=args.add_units)
     for issue in prepared.issues:
         print(issue, file=sys.stderr)
-    if prepared.issues:
-        print(f"共{len(prepared.issues)}个问题，未发布；当前数据版本保持不变。", file=sys.stderr)
+    for u in prepared.unknown:
+        shown = "、".join(str(h) for h in u.headers if h is not None)
+        print(f"{u.label}：没有识别出这张表（第{u.header_row + 1}行表头：{shown}）。请在“数据管理”页面指定各列内容，或运行 "
+              f"python -m loaders map \"{u.file}\"{f' --sheet {u.sheet}' if u.sheet else ''} --table 表名 "
+              "--column 表头=字段 …", file=sys.stderr)
+    if prepared.new_units and not args.add_units:
+        print("确认无误后加 --add-units 重新导入，以上单位将新增为部门", file=sys.stderr)
+    if not prepared.ok:
+        print(f"共{len(prepared.issues) + len(prepared.unknown)}个问题，未发布；当前数据版本保持不变。", file=sys.stderr)
         return 1
+    for note in prepared.notes:
+        if "跳过" not in note.message:
+            print(f"提示：{note}")
     for r in prepared.changes.itertuples():
-        print(f"{r.table}（{r.file}{' · ' + r.sheet if r.sheet else ''}）：{r.rows}行，新增{r.added}、修改{r.changed}、删除{r.removed}")
+        extra = (f"，忽略列：{r.ignored}" if r.ignored else "") + (f"，跳过小计/说明等{r.skipped}行" if r.skipped else "")
+        print(f"{r.table}（{r.file}{' · ' + r.sheets if r.sheets else ''}）：{r.rows}行，新增{r.added}、修改{r.changed}、"
+              f"删除{r.removed}、不变{r.unchanged}{extra}")
+    if args.details:
+        for d in prepared.details.itertuples():
+            print(f"  {d.table} {d.action}：{d.what}{'（' + d.change + '）' if d.change else ''}")
+    if prepared.unchanged:
+        print("无变化：与当前数据完全相同，未发布新版本")
+        return 0
     if args.dry_run:
         print("检查通过（--dry-run：未发布）")
         return 0
@@ -75,6 +142,38 @@ def _import(root: Path, args) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"已发布为数据版本 {version.id}")
+    return 0
+
+
+def _map(root: Path, args) -> int:
+    from loaders import mappings
+    from loaders.read import ReadError, read_bytes
+
+    try:
+        found = read_bytes(args.file.name, args.file.read_bytes(), mappings=mappings.load(root))
+    except (OSError, ReadError) as exc:
+        print(exc if isinstance(exc, ReadError) else f"无法读取 {args.file}", file=sys.stderr)
+        return 1
+    sheets = [u for u in found.unknown if args.sheet in (None, u.sheet)]
+    if not sheets:
+        print("这个文件中没有需要指定的工作表（都已识别）")
+        return 0
+    u = sheets[0]
+    if not args.table:
+        print(f"{u.label} 的表头：" + "、".join(str(h) for h in u.headers if h is not None))
+        for spec in SPECS.values():
+            print(f"  --table {spec.table}（{spec.title}）字段：" + "、".join(f"{f.column}={f.header}" for f in spec.fields))
+        return 0
+    chosen = {}
+    for pair in args.column:
+        header, _, column = pair.partition("=")
+        chosen[header.strip()] = column.strip()
+    try:
+        path = mappings.save(root, u.headers, args.table, chosen)
+    except ValueError:
+        print("字段名不对：请用 --table 后列出的字段名", file=sys.stderr)
+        return 1
+    print(f"已记住 {u.label} 这种表头的对应关系（{path.name}），以后同样表头的文件会自动识别")
     return 0
 
 

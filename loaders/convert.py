@@ -1,27 +1,70 @@
-"""Cell values as people type them, into the data model's types — or a precise complaint.
+"""Cell values as people type them, into the data model's types — or a precise complaint in Chinese.
 
-Dates: 2023-06-30, 2023/6/30, 2023年6月30日, 2023.6.30, 20230630 or an Excel serial number.
-Concentrations: 0.05, 0.05L, <0.05, 未检出 (below detection: the flag is kept, the value is the limit).
+Dates: 2023-06-30, 2023/6/30, 2023年6月30日, 2023.6.30, 20230630, an Excel serial number, or 6月30日 /
+01月15日 with the year taken from the sheet's title. Deadlines also in words: 2024年底前, 2024.10 (the end
+of that month), 3月底前, 上半年, 三季度; 长期坚持 / 持续推进 / 常态化 mean a standing task (no deadline).
+Progress: 60%, 0.6, 60, 已完成, 未启动, 推进中（60%）, 完成3.2公里. Concentrations: 0.05, 0.05L, <0.05,
+未检出, ND (below detection: the flag is kept, the value is the limit). Coordinates: 106.04 or 106°02′30″.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from loaders.specs import DETECTION_LIMITS, LISTS
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 _CLASSES = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
             "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+EMPTY_MARKS = {"—", "——", "-", "--", "－", "/", "／", "无", "空", "暂无", "N/A", "n/a", "NA", "#N/A"}
+STANDING = ("长期坚持", "持续推进", "常态化", "长期", "持续开展", "长期开展", "每月", "每年", "常年")
+DONE_WORDS = ("已完成", "已整改", "已销号", "整改完成", "已办结", "已完工", "全部完成", "完成", "已落实", "办结")
+NOT_STARTED = ("未启动", "未开始", "尚未启动", "尚未开始", "未开工")
+UNDER_WAY = ("推进中", "正在推进", "正在整改", "整改中", "进行中", "在建", "实施中", "正在实施", "已启动", "已交办")
+_QTY = re.compile(r"完成\s*(\d+(?:\.\d+)?)\s*(公里|千米|km|米|m|亩|平方米|万平方米|个|处|户|座|家|万尾|条|项|台|套|吨)")
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_LENGTH = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "米": 1.0, "m": 1.0}
 
 
 class BadValue(ValueError):
     """The message says what was expected, in Chinese."""
 
 
-def to_datetime(value) -> dt.datetime:
+def plain(value) -> str:
+    """Text for matching and parsing only (full-width to half-width, no spaces); never stored."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def is_empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and (not value.strip() or plain(value) in EMPTY_MARKS)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise BadValue(f"“{month}月”不是有效月份")
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def to_notice_month(text: str) -> dt.date:
+    """The notice of a month written as 2024-06 (or 2024年6月): that month's last day."""
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", plain(text))
+    if not m:
+        raise BadValue(f"“{text}”不是月份，应写作 2024-06")
+    return month_end(int(m[1]), int(m[2]))
+
+
+def to_datetime(value, year: int | None = None) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -30,27 +73,65 @@ def to_datetime(value) -> dt.datetime:
         if 20000 <= value <= 80000:  # an Excel serial number (1954–2119)
             return EXCEL_EPOCH + dt.timedelta(days=float(value))
         raise BadValue(f"“{value}”不是日期，应为 2023-06-30、2023/6/30 或 2023年6月30日")
-    text = str(value).strip()
+    text = plain(value)
     m = _DATE.match(text) or _COMPACT.match(text)
     if m:
         parts = [int(p) if p else 0 for p in m.groups()] + [0, 0, 0]
         try:
             return dt.datetime(*parts[:6])
         except ValueError as exc:
-            raise BadValue(f"“{text}”不是有效日期") from exc
-    raise BadValue(f"“{text}”不是日期，应为 2023-06-30、2023/6/30 或 2023年6月30日")
+            raise BadValue(f"“{value}”不是有效日期") from exc
+    m = _MONTH_DAY.match(text)
+    if m and year:  # 6月30日: the year comes from the sheet's title
+        try:
+            return dt.datetime(year, int(m[1]), int(m[2]))
+        except ValueError as exc:
+            raise BadValue(f"“{value}”不是有效日期") from exc
+    if m:
+        raise BadValue(f"“{value}”缺少年份，且表格标题中也没有年份，应写作 2024年6月30日")
+    raise BadValue(f"“{value}”不是日期，应为 2023-06-30、2023/6/30 或 2023年6月30日")
 
 
-def to_date(value) -> dt.date:
-    return to_datetime(value).date()
+def to_date(value, year: int | None = None) -> dt.date:
+    return to_datetime(value, year).date()
+
+
+def to_deadline(value, year: int | None = None) -> dt.date | None:
+    """A deadline as offices write it; None for a standing task (长期坚持, 持续推进, 常态化)."""
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return to_date(value, year)
+    text = plain(value)
+    if any(text.startswith(w) for w in STANDING):
+        return None
+    body = re.sub(r"(之前|以前|前|止)$", "", text)
+    m = re.fullmatch(r"(?:(\d{4})年)?(?:年底|年末|底)", body) or re.fullmatch(r"(\d{4})年(?:年底|年末|底)?", body)
+    if m and (m[1] or year):
+        return dt.date(int(m[1] or year), 12, 31)
+    m = re.fullmatch(r"(?:(\d{4})年)?([上下])半年(?:底|末)?", body)
+    if m and (m[1] or year):
+        return dt.date(int(m[1] or year), 6, 30) if m[2] == "上" else dt.date(int(m[1] or year), 12, 31)
+    m = re.fullmatch(r"(?:(\d{4})年)?(?:第)?([一二三四1234])季度(?:底|末)?", body)
+    if m and (m[1] or year):
+        return month_end(int(m[1] or year), 3 * _CN_QUARTER[m[2]])
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:底|末)?", body)
+    if m:
+        return month_end(int(m[1]), int(m[2]))
+    m = re.fullmatch(r"(\d{1,2})月(?:底|末)?", body)
+    if m and year:
+        return month_end(year, int(m[1]))
+    try:
+        return to_date(body, year)
+    except BadValue:
+        raise BadValue(f"“{value}”不是完成时限，应为 2024-06-30、2024年底前、2024.10、6月30日前 或 长期坚持") from None
 
 
 def to_float(value, percent: bool = False) -> float:
     if isinstance(value, bool):
         raise BadValue(f"“{value}”不是数字")
     if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace(",", "")
+        number = float(value)
+        return number / 100 if percent and number > 1 else number
+    text = plain(value).replace(",", "")
     scale = 1.0
     if text.endswith("%"):
         text, scale = text[:-1], 0.01
@@ -63,6 +144,53 @@ def to_float(value, percent: bool = False) -> float:
     return number
 
 
+@dataclass(frozen=True)
+class Progress:
+    progress: float | None  # 0..1, None when the words give no figure (推进中)
+    done: bool = False
+    done_qty: float | None = None
+    qty_unit: str | None = None
+    not_started: bool = False
+
+
+def to_progress(value) -> Progress:
+    """Progress as reported: a share, a percentage, words, or a quantity done (完成3.2公里)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        share = to_float(value, percent=True)
+        return Progress(share, done=share >= 1)
+    text = plain(value)
+    if any(text.startswith(w) for w in NOT_STARTED):
+        return Progress(0.0, not_started=True)
+    m = _QTY.search(text)
+    if m and not _PCT.search(text):
+        return Progress(None, done_qty=float(m[1]), qty_unit=m[2])
+    m = _PCT.search(text)
+    if m:
+        share = float(m[1]) / 100
+        return Progress(share, done=share >= 1)
+    if text in DONE_WORDS or any(text.startswith(w) for w in DONE_WORDS[:6]):
+        return Progress(1.0, done=True)
+    if any(w in text for w in UNDER_WAY) or "滞后" in text:
+        return Progress(None)
+    try:
+        share = to_float(text, percent=True)
+    except BadValue:
+        raise BadValue(f"“{value}”不是进度，应为 60%、0.6、已完成、未启动、推进中（60%）或 完成3.2公里") from None
+    return Progress(share, done=share >= 1)
+
+
+def quantity_in(qty: float, unit: str, target_unit: str | None) -> float | None:
+    """A quantity done in the target's unit (公里 and 米 convert); None when the units differ."""
+    if target_unit is None:
+        return None
+    target = plain(target_unit)
+    if unit == target:
+        return qty
+    if unit in _LENGTH and target in _LENGTH:
+        return qty * _LENGTH[unit] / _LENGTH[target]
+    return None
+
+
 def to_int(value) -> int:
     number = to_float(value)
     if number != int(number):
@@ -71,10 +199,10 @@ def to_int(value) -> int:
 
 
 def to_bool(value) -> bool:
-    text = str(value).strip().lower()
-    if text in ("是", "y", "yes", "true", "1", "√"):
+    text = plain(value).lower()
+    if text in ("是", "y", "yes", "true", "1", "√", "有"):
         return True
-    if text in ("否", "n", "no", "false", "0", "×"):
+    if text in ("否", "n", "no", "false", "0", "×", "无"):
         return False
     raise BadValue(f"“{value}”应为“是”或“否”")
 
@@ -82,18 +210,40 @@ def to_bool(value) -> bool:
 def to_class(value) -> int:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
         value = int(value)
-    text = str(value).strip().removesuffix("类")
+    text = plain(value).upper().replace("Ⅰ", "Ⅰ").removesuffix("类").removeprefix("地表水")
     if text in _CLASSES:
         return _CLASSES[text]
-    raise BadValue(f"“{value}”不是水质类别，应为 Ⅰ类 至 Ⅴ类（或 1 至 5）")
+    raise BadValue(f"“{value}”不是水质类别，应为 Ⅰ类 至 Ⅴ类（或 Ⅲ、III、3类）")
+
+
+_DMS = re.compile(r"^([EWNS东西南北]?)(\d+(?:\.\d+)?)[°度:](?:(\d+(?:\.\d+)?)['′’分:]?)?(?:(\d+(?:\.\d+)?)(?:\"|″|”|''|′′|秒)?)?([EWNS东西南北]?)$")
+
+
+def to_coordinate(value) -> float:
+    """Decimal degrees from 106.0417, 106°02′30″, 106度2分30秒 or E106°02′30″."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = plain(value)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = _DMS.match(text)
+    if not m:
+        raise BadValue(f"“{value}”不是坐标，应为 106.0417 或 106°02′30″")
+    deg, minutes, seconds = float(m[2]), float(m[3] or 0), float(m[4] or 0)
+    if minutes > 60 or seconds > 60:  # 60″ is a rounding habit: it carries over
+        raise BadValue(f"“{value}”的分或秒超过60")
+    sign = -1 if (m[1] or m[5]) in ("W", "S", "西", "南") else 1
+    return sign * (deg + minutes / 60 + seconds / 3600)
 
 
 def to_concentration(value, factor: str) -> tuple[float, bool]:
     """(value in mg/L, below detection limit)."""
-    text = str(value).strip() if not isinstance(value, (int, float)) else None
+    text = plain(value) if not isinstance(value, (int, float)) else None
     if text is None:
         number, bdl = float(value), False
-    elif text in ("未检出", "ND", "nd"):
+    elif text.upper() in ("未检出", "ND", "N.D.", "<DL", "低于检出限"):
         return DETECTION_LIMITS.get(factor, 0.0), True
     elif text.startswith("<"):
         number, bdl = to_float(text[1:]), True
@@ -107,9 +257,17 @@ def to_concentration(value, factor: str) -> tuple[float, bool]:
 
 
 def to_list(value) -> str:
-    text = str(value).strip()
+    text = plain(value)
     if text in LISTS:
         return LISTS[text]
     if text in ("major", "task", "problem"):
         return text
+    for words, name in LISTS.items():
+        if words in text:
+            return name
     raise BadValue(f"“{value}”不是清单名称，应为 重大事项重大项目、一河一策 或 突出问题整改")
+
+
+def split_names(value) -> list[str]:
+    """Several names in one cell: 区水利局、石门镇 / 区水利局，石门镇 / one per line."""
+    return [p.strip() for p in re.split(r"[、，,;；/\n]+", str(value)) if p.strip()]

@@ -430,6 +430,7 @@ def _item_snapshots(rng, items: list[dict], notices: list[dt.date]) -> list[dict
                 "source": it["source"], "exposed": it["exposed"], "at_risk": bool(at_risk),
                 "at_risk_note": risk_note if at_risk else None,
                 "month_reported": bool(rng.random() < 0.93) if standing else None,
+                "co_unit_ids": None, "co_river_ids": None, "funds_plan_wan": it["funds_wan"],
                 "override_light": None, "override_reason": None, "override_by": None, "override_at": None,
             })
     frame = pd.DataFrame(rows)

@@ -1,27 +1,36 @@
-"""Import office files into a new data version: read, convert, resolve names, validate, preview, publish.
+"""Import office files into a new data version: read, convert, resolve names, make ids, validate,
+merge, preview, publish.
 
 Every problem is collected (file, sheet, row, column, what was expected) and nothing is published while
-any stands; the version being served is untouched until a publish succeeds.
+any stands; the version being served is untouched until a publish succeeds. Rows are keyed by what they
+are, never by 序号: the same file imported twice changes nothing, and a corrected value replaces the old.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-import shapely
-
-from loaders import convert, maps
-from loaders.read import RawTable, ReadError, match, read_bytes
-from loaders.specs import SPECS, Field, TableSpec
+from loaders import convert, mappings as saved_mappings, maps
+from loaders.read import RawTable, ReadError, Unknown, header_key, read_bytes
+from loaders.specs import FACTORS, SPECS, Field, TableSpec
 from riverchief import schema, store
 
 REF_TABLES = {"river": ("rivers", "river_id"), "township": ("townships", "township_id"), "unit": ("units", "unit_id"),
               "section": ("sections", "section_id")}
 REF_NAMES = {"river": "河流", "township": "镇街", "unit": "责任单位", "section": "监测断面"}
+ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
+ID_PREFIX = {"townships": "T", "units": "D", "rivers": "R", "sections": "S", "problems": "WT", "supervision": "DB",
+             "patrols": "XH", "lookbacks": "HT", "complaints": "JB"}
+LIST_PREFIX = {"major": "ZD", "task": "YH", "problem": "TC"}
+DERIVED = ("light", "light_reason", "expected")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv") + maps.MAP_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -36,88 +45,184 @@ class Issue:
         where = "，".join(p for p in (self.file, f"工作表“{self.sheet}”" if self.sheet else None,
                                      f"第{self.row}行" if self.row else None,
                                      f"“{self.column}”列" if self.column else None) if p)
-        return f"{where}：{self.message}"
+        return f"{where}：{self.message}" if where else self.message
+
+
+CHANGE_COLUMNS = ["table", "file", "sheets", "rows", "added", "changed", "removed", "unchanged", "ignored", "skipped"]
+DETAIL_COLUMNS = ["table", "action", "what", "change"]
 
 
 @dataclass
 class Prepared:
     files: list[str]
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # each one blocks the publish
+    notes: list[Issue] = field(default_factory=list)  # said, not blocking: rows skipped, values read a certain way
+    unknown: list[Unknown] = field(default_factory=list)  # sheets to map once
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
-    changes: pd.DataFrame | None = None  # per table: added, changed, removed
+    changes: pd.DataFrame | None = None  # per table and file: rows, added, changed, removed, unchanged
+    details: pd.DataFrame | None = None  # each row added, changed (old → new) or removed
+    new_units: list[str] = field(default_factory=list)  # units named in lists, to be added as departments
     based_on: str | None = None  # the version the import was merged into
+    demo: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.issues and bool(self.files)
+        return not self.issues and not self.unknown and bool(self.files) and self.changes is not None
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing to publish: every row read is already in the data exactly so."""
+        return self.ok and not self.changes[["added", "changed", "removed"]].to_numpy().sum()
+
+
+# -- names and ids -------------------------------------------------------------------------------------
+
+
+def name_key(name) -> str:
+    """How names are compared (never stored): half-width, no spaces, one kind of bracket."""
+    return header_key(name)
 
 
 def _lookup(tables: dict[str, pd.DataFrame], ref: str) -> dict[str, str]:
     name, key = REF_TABLES[ref]
     frame = tables[name]
-    return {**dict(zip(frame["name"], frame[key])), **{k: k for k in frame[key]}}
+    out = {name_key(k): k for k in frame[key].dropna()}
+    out.update({name_key(n): i for n, i in zip(frame["name"], frame[key]) if n is not None})
+    return out
 
 
-def _convert(raw: RawTable, refs: dict[str, dict], issues: list[Issue]) -> pd.DataFrame:
-    spec = raw.spec
-    fields = {f.column: f for f in spec.fields}
-    by_header = {i: fields[c] for i, h in enumerate(raw.headers) if h is not None and (c := match(spec, h))}
-    present = {f.column for f in by_header.values()}
-    for f in spec.fields:
+def _next_ids(existing, prefix: str, n: int) -> list[str]:
+    numbers = [int(m[1]) for x in existing if isinstance(x, str) and (m := re.fullmatch(re.escape(prefix) + r"(\d+)", x))]
+    start = max(numbers, default=0) + 1
+    return [f"{prefix}{k:02d}" for k in range(start, start + n)]
+
+
+def _digest(*parts) -> str:
+    text = "\x1f".join("" if p is None or p is pd.NaT or (isinstance(p, float) and p != p) else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6].upper()
+
+
+def _dedupe(ids: list[str]) -> list[str]:
+    """Two rows describing the same thing get -2, -3 … in the order of the file."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        out.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
+    return out
+
+
+def _is_sequence(raw: RawTable, column: str) -> bool:
+    """序号 is never an identity: a column headed 序号, or holding only whole numbers, is a row number."""
+    index = next((j for j, f in raw.columns.items() if f.column == column), None)
+    if index is None:
+        return True
+    if header_key(raw.headers[index]) == "序号":
+        return True
+    values = [cells[index] for _, cells in raw.rows if index < len(cells) and cells[index] is not None]
+    return bool(values) and all(re.fullmatch(r"\d{1,4}", convert.plain(v)) for v in values)
+
+
+# -- converting cells ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Refs:
+    lookups: dict[str, dict[str, str]]
+    unit_ids: list = field(default_factory=list)  # ids already taken, to number new departments
+    new_units: dict[str, tuple[str, str]] = field(default_factory=dict)  # name key → (name as typed, its new id)
+
+
+def _resolve(kind: str, text: str, refs: _Refs) -> str:
+    known = refs.lookups[kind]
+    key = name_key(text)
+    if key in known:
+        return known[key]
+    if kind == "unit" and key in refs.new_units:
+        return refs.new_units[key][1]
+    names = [k for k in known if not k[:1].isascii()]
+    near = difflib.get_close_matches(key, names, n=1, cutoff=0.8 if kind == "unit" else 0.5)
+    if kind == "unit" and not near:  # a unit nobody has listed yet: offered as a new department
+        new_id = _next_ids(refs.unit_ids + [i for _, i in refs.new_units.values()], "D", 1)[0]
+        refs.new_units[key] = (text, new_id)
+        return new_id
+    hint = f"，您是否要填“{near[0]}”？" if near else ""
+    raise convert.BadValue(f"未知的{REF_NAMES[kind]}“{text}”{hint}")
+
+
+def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
+    column = f.column
+    if convert.is_empty(value) and not (f.kind == "text" and isinstance(value, str) and value.strip()):
+        return {column: None} | ({f"{column}_bdl": False} if f.kind == "conc" else {})
+    kind = f.kind
+    if kind == "text":
+        return {column: str(value).strip()}
+    if kind == "date":
+        return {column: convert.to_date(value, year)}
+    if kind == "datetime":
+        return {column: convert.to_datetime(value, year)}
+    if kind == "deadline":
+        return {column: convert.to_deadline(value, year)}
+    if kind == "progress":
+        return {"_progress": convert.to_progress(value),
+                "_progress_text": str(value).strip() if isinstance(value, str) else None}
+    if kind == "coord":
+        return {column: convert.to_coordinate(value)}
+    if kind == "int":
+        return {column: convert.to_int(value)}
+    if kind == "float":
+        return {column: convert.to_float(value)}
+    if kind == "bool":
+        return {column: convert.to_bool(value)}
+    if kind == "class":
+        return {column: convert.to_class(value)}
+    if kind == "conc":
+        number, bdl = convert.to_concentration(value, column)
+        return {column: number, f"{column}_bdl": bdl}
+    if kind == "choice":
+        if column == "list":
+            return {column: convert.to_list(value)}
+        text = convert.plain(value)
+        if column == "water_body":
+            if text not in f.choices:
+                raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
+            return {column: "river" if text == "河流" else "lake"}
+        if column == "kind" and text == "乡":
+            text = "镇"
+        if text not in f.choices:
+            raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
+        return {column: text}
+    if kind in REF_TABLES:
+        names = convert.split_names(value) if f.many else [str(value).strip()]
+        ids = [_resolve(kind, n, refs) for n in names]
+        out = {column: ids[0]}
+        if f.many:
+            out["co_" + column.replace("_id", "_ids")] = "、".join(ids[1:]) or None
+        return out
+    raise AssertionError(kind)
+
+
+def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
+    present = {f.column for f in raw.columns.values()}
+    for f in raw.spec.fields:
         if f.required and f.column not in present:
             issues.append(Issue(raw.file, raw.sheet, None, f.header, f"缺少必填列“{f.header}”"))
+    year = raw.context.year
     records = []
     for number, cells in raw.rows:
         record = {"_row": number}
-        for i, f in by_header.items():
+        for i, f in raw.columns.items():
             value = cells[i] if i < len(cells) else None
             try:
-                record.update(_value(f, value, refs))
+                record.update(_value(f, value, refs, year))
             except convert.BadValue as exc:
-                issues.append(Issue(raw.file, raw.sheet, number, f.header, str(exc)))
+                issues.append(Issue(raw.file, raw.sheet, number, raw.headers[i] or f.header, str(exc)))
                 record[f.column] = None
         records.append(record)
     return pd.DataFrame(records)
 
 
-def _value(f: Field, value, refs: dict[str, dict]) -> dict:
-    if value is None:
-        return {f.column: None} | ({f"{f.column}_bdl": False} if f.kind == "conc" else {})
-    kind = f.kind
-    if kind == "text":
-        return {f.column: str(value).strip()}
-    if kind == "date":
-        return {f.column: convert.to_date(value)}
-    if kind == "datetime":
-        return {f.column: convert.to_datetime(value)}
-    if kind == "int":
-        return {f.column: convert.to_int(value)}
-    if kind == "float":
-        return {f.column: convert.to_float(value, percent=f.column == "progress")}
-    if kind == "bool":
-        return {f.column: convert.to_bool(value)}
-    if kind == "class":
-        return {f.column: convert.to_class(value)}
-    if kind == "conc":
-        number, bdl = convert.to_concentration(value, f.column)
-        return {f.column: number, f"{f.column}_bdl": bdl}
-    if kind == "choice":
-        if f.column == "list":
-            return {f.column: convert.to_list(value)}
-        text = str(value).strip()
-        mapped = {"河流": "river", "湖库": "lake"}.get(text, text) if f.column == "water_body" else text
-        if text not in f.choices:
-            raise convert.BadValue(f"“{text}”不在可选值中，应为 {'、'.join(f.choices)}")
-        return {f.column: mapped}
-    if kind in REF_TABLES:
-        text = str(value).strip()
-        known = refs[kind]
-        if text in known:
-            return {f.column: known[text]}
-        near = difflib.get_close_matches(text, [k for k in known if not k[:1].isascii()], n=1, cutoff=0.5)
-        hint = f"，您是否要填“{near[0]}”？" if near else ""
-        raise convert.BadValue(f"未知的{REF_NAMES[kind]}“{text}”{hint}")
-    raise AssertionError(kind)
+# -- checks ---------------------------------------------------------------------------------------------
 
 
 def _schema(spec: TableSpec) -> pa.DataFrameSchema:
@@ -132,16 +237,23 @@ def _schema(spec: TableSpec) -> pa.DataFrameSchema:
         columns[f.column] = pa.Column(nullable=not f.required, checks=checks, required=False)
     checks = []
     if {"start_date", "deadline"} <= {f.column for f in spec.fields}:
-        checks.append(pa.Check(lambda d: d["deadline"].isna() | d["start_date"].isna() | (d["deadline"] >= d["start_date"]),
-                               element_wise=False, error="完成时限早于开始日期"))
+        checks.append(pa.Check(_deadline_after_start, element_wise=False, error="完成时限早于开始日期"))
     return pa.DataFrameSchema(columns, checks=checks, unique=list(spec.key), report_duplicates="all")
+
+
+def _deadline_after_start(d: pd.DataFrame) -> pd.Series:
+    if "deadline" not in d or "start_date" not in d:
+        return pd.Series(True, index=d.index)
+    return d["deadline"].isna() | d["start_date"].isna() | (d["deadline"] >= d["start_date"])
 
 
 def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
     if frame.empty:
         return
     said = {(i.row, i.column) for i in issues}  # a value already refused is not also reported as missing
+    rows_said = {i.row for i in issues if i.file == raw.file and i.sheet == raw.sheet}
     headers = {f.column: f.header for f in raw.spec.fields}
+    headers.update({f.column: raw.headers[j] for j, f in raw.columns.items() if raw.headers[j]})
     try:
         _schema(raw.spec).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -151,154 +263,505 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
             if "not_nullable" in check:
                 message = "必填，不能为空"
             elif "field_uniqueness" in check or "multiple_fields_uniqueness" in check:
+                if row in rows_said:  # a row whose name was not understood is not also a duplicate
+                    continue
                 message = "与其他行重复（" + "、".join(headers[k] for k in raw.spec.key) + "相同）"
-            else:
+            elif check.startswith("应"):
                 message = f"{check}（实际为 {case.failure_case}）"
+            elif "完成时限" in check:
+                message = check
+            else:
+                message = "数值不符合要求"
             column = headers.get(case.column) if isinstance(case.column, str) else None
             if (row, column) not in said:
                 issues.append(Issue(raw.file, raw.sheet, row, column, message))
 
 
-def _finish(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    """Fill what the file leaves to the rules: progress of quantified tasks, item defaults, missing columns."""
-    out = frame.drop(columns="_row")
-    if spec.table == "problems":  # unreported progress: done when rectified, else not started
-        reported = out["progress"] if "progress" in out else pd.Series(float("nan"), index=out.index)
-        rectified = out["rectified_date"] if "rectified_date" in out else pd.Series(None, index=out.index)
-        out["progress"] = reported.fillna(rectified.notna().astype(float))
-    if spec.table == "complaints":
-        out["negative_impact"] = out["negative_impact"].fillna(False) if "negative_impact" in out else False
+# -- filling what the file leaves to the rules ---------------------------------------------------------
+
+
+def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
+    return frame[column] if column in frame else pd.Series(default, index=frame.index, dtype=object)
+
+
+def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
+           notes: list[Issue]) -> pd.DataFrame:
+    """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
+    progress from words or quantities; done when 100%; ids from what the row is."""
+    ctx = raw.context
+    if "notice_date" not in frame or frame["notice_date"].isna().any():
+        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
+        if when is None:
+            issues.append(Issue(raw.file, raw.sheet, None, None, "无法确定这份清单对应的通报月份：请在文件名或标题中写明"
+                                "（如“2024年6月”），或在导入时指定通报月份"))
+            return frame
+        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    if "list" not in frame or frame["list"].isna().any():
+        if ctx.list is None:
+            issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
+                                "（重大事项重大项目、一河一策、突出问题整改），或增加“清单”列"))
+            return frame
+        frame["list"] = _col(frame, "list").fillna(ctx.list)
+    year = _col(frame, "list_year")
+    frame["list_year"] = year.where(year.notna(), ctx.year or frame["notice_date"].map(lambda d: d.year))
+    if "deadline" not in frame and (frame["list"] == "major").all():  # an annual list of major projects
+        frame["deadline"] = frame["list_year"].map(lambda y: dt.date(int(y), 12, 31))
+        notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
+    start = _col(frame, "start_date")
+    frame["start_date"] = start.where(start.notna(), frame["list_year"].map(lambda y: dt.date(int(y), 1, 1)))
+    # Progress as reported, in numbers or words; a quantity done in the target's unit.
+    progress, done_qty, status, done = [], [], [], []
+    target_unit = _col(frame, "target_unit")
+    for i, row in frame.iterrows():
+        p = row.get("_progress") if "_progress" in frame else None
+        p = p if isinstance(p, convert.Progress) else None
+        qty = row.get("done_qty") if "done_qty" in frame else None
+        share = p.progress if p else None
+        if p and p.done_qty is not None:
+            converted = convert.quantity_in(p.done_qty, p.qty_unit, target_unit[i])
+            if converted is None:
+                notes.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度",
+                                   f"“{row['_progress_text']}”的单位与目标单位“{target_unit[i] if isinstance(target_unit[i], str) else '（未填）'}”"
+                                   "不一致，未计入完成量"))
+            else:
+                qty = converted
+        target = row.get("target_qty") if "target_qty" in frame else None
+        if share is None and pd.notna(qty) and pd.notna(target) and target:
+            share = min(float(qty) / float(target), 1.0)
+        share = 0.0 if share is None else share
+        if share > 1:
+            issues.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度", f"进度超过100%（{share:.0%}）"))
+            share = 1.0
+        progress.append(share)
+        done_qty.append(qty)
+        finished = bool(p and p.done) or share >= 1
+        done.append(finished)
+        standing = pd.isna(row.get("deadline")) if "deadline" in frame else True
+        words = row.get("_progress_text") if "_progress_text" in frame else None
+        status.append(words if isinstance(words, str) and not re.search(r"\d", words or "") else
+                      "已完成" if finished else "持续推进" if standing else
+                      "未开始" if p and p.not_started else "推进中")
+    frame["progress"] = progress
+    frame["done_qty"] = done_qty
+    reported = _col(frame, "month_reported")
+    quiet = pd.Series([bool(p.not_started) if isinstance(p, convert.Progress) else False
+                       for p in _col(frame, "_progress")], index=frame.index)
+    frame["month_reported"] = reported.where(reported.notna(), ~quiet)  # 未启动 on a standing task: not reported
+    given = _col(frame, "status")
+    frame["status"] = given.where(given.notna(), pd.Series(status, index=frame.index))
+    # Done without a date: the date an earlier notice already recorded, else this notice.
+    earlier = tables["items"].dropna(subset=["done_date"]).groupby("item_id")["done_date"].min()
+    frame["_done"] = done
+    frame["exposed"] = _col(frame, "exposed").where(_col(frame, "exposed").notna(),
+                                                    _col(frame, "source").fillna("").astype(str).str.contains("曝光"))
+    frame["at_risk"] = _col(frame, "at_risk").fillna(False)
+    # Ids from what the item is: list, year, river, title, unit (序号 is a row number, never an id).
+    if "item_id" not in frame or _is_sequence(raw, "item_id"):
+        frame["item_id"] = _dedupe([
+            f"{LIST_PREFIX[r['list']]}{int(r['list_year'])}-"
+            f"{_digest(r['list'], int(r['list_year']), r['river_id'], name_key(r['title']), r['unit_id'])}"
+            for _, r in frame.iterrows()])
+    dates = _col(frame, "done_date")
+    dated = dates.notna() & (dates.astype(object) <= frame["notice_date"].astype(object))
+    frame.loc[dated, "progress"] = 1.0  # a 销号 date on or before the notice means done
+    carried = frame["item_id"].map(earlier)
+    frame["done_date"] = dates.where(dates.notna(), carried.where(frame["_done"], None))
+    frame["done_date"] = frame["done_date"].where(frame["done_date"].notna() | ~frame["_done"], frame["notice_date"])
+    # A township's own items are that township's.
+    towns = tables["units"].dropna(subset=["township_id"]).set_index("unit_id")["township_id"]
+    own = _col(frame, "township_id")
+    frame["township_id"] = own.where(own.notna(), frame["unit_id"].map(towns))
+    return frame
+
+
+def _problems(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue]) -> pd.DataFrame:
+    ctx = raw.context
+    if "notice_date" not in frame or frame["notice_date"].isna().any():
+        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
+        if when is None:
+            issues.append(Issue(raw.file, raw.sheet, None, None, "无法确定这份问题台账对应的通报月份：请在文件名或标题中"
+                                "写明（如“2024年6月”），或在导入时指定通报月份"))
+            return frame
+        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    p = _col(frame, "_progress")
+    frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
+    share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
+    rectified = _col(frame, "rectified_date")
+    frame["progress"] = share.where(share.notna(), rectified.notna().astype(float)).astype(float)
+    if "problem_id" not in frame or _is_sequence(raw, "problem_id"):
+        frame["problem_id"] = _dedupe([f"WT{r['found_date'].year}-{_digest(r['river_id'], name_key(r['title']), r['found_date'])}"
+                                       for _, r in frame.iterrows()])
+    return frame
+
+
+def _sections(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
+    rivers = tables["rivers"].set_index("river_id")
+    body = _col(frame, "water_body")
+    lake = frame["river_id"].map(rivers["name"]).fillna("").astype(str).str.contains(r"(?:水库|湖|库|塘|堰)$")
+    frame["water_body"] = body.where(body.notna(), lake.map({True: "lake", False: "river"}))
+    target = _col(frame, "target_class")
+    frame["target_class"] = target.where(target.notna(), frame["river_id"].map(rivers["target_class"]))
+    for _, r in frame[frame["target_class"].isna()].iterrows():
+        issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "水质目标", "缺少水质目标（断面和所在河流都没有填写）"))
+    return frame
+
+
+def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
+    factors = [f for f in FACTORS if f in frame]
+    headers = {f.column: raw.headers[j] or f.header for j, f in raw.columns.items()}
+    for f in factors:
+        if frame[f].isna().all() and len(frame):
+            issues.append(Issue(raw.file, raw.sheet, None, headers[f], "这一列没有读到任何数值，请检查表头和单元格内容"))
+    if not factors:
+        issues.append(Issue(raw.file, raw.sheet, None, None, "没有找到任何监测指标列（总磷、氨氮、高锰酸盐指数、溶解氧）"))
+        return frame
+    empty = frame[factors].isna().all(axis=1)
+    for _, r in frame[empty].iterrows():
+        issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, "该行没有任何监测值"))
+    return frame
+
+
+def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
+            notes: list[Issue]) -> pd.DataFrame:
+    """Fill what the file leaves to the rules, make ids, keep the data model's columns."""
+    spec = raw.spec
+    out = frame.copy()
     if spec.table == "items":
-        qty = out["target_qty"].notna() & out.get("done_qty", pd.Series(index=out.index)).notna()
-        missing = out.get("progress", pd.Series(index=out.index)).isna()
-        out.loc[qty & missing, "progress"] = (out["done_qty"] / out["target_qty"]).clip(upper=1.0)
-        out["progress"] = out["progress"].fillna(0.0)
-        for column, default in (("exposed", False), ("at_risk", False), ("status", "推进中")):
-            out[column] = out[column].fillna(default) if column in out else default
-    for column in schema.TABLES[spec.table].names:
-        if column not in out and column not in ("light", "light_reason", "expected"):
-            out[column] = None
-    keep = [c for c in schema.TABLES[spec.table].names if c in out]
+        out = _items(raw, out, tables, notice, issues, notes)
+    elif spec.table == "problems":
+        out = _problems(raw, out, notice, issues)
+    elif spec.table == "sections":
+        out = _sections(out, tables, raw, issues)
+    elif spec.table == "readings":
+        out = _readings(out, raw, issues)
+    elif spec.table == "complaints":
+        out["negative_impact"] = _col(out, "negative_impact").fillna(False)
+    elif spec.table == "townships":
+        kind = _col(out, "kind")
+        out["kind"] = kind.where(kind.notna(), out["name"].astype(str).str.endswith("街道").map({True: "街道", False: "镇"}))
+    elif spec.table == "units":
+        towns = _lookup(tables, "township")
+        tid = out["name"].map(lambda n: towns.get(name_key(n)))
+        out["township_id"] = _col(out, "township_id").where(_col(out, "township_id").notna(), tid)
+        kind = _col(out, "kind")
+        out["kind"] = kind.where(kind.notna(), out["township_id"].notna().map({True: "镇街", False: "部门"}))
+    key = spec.key[-1]
+    needs_id = key not in out or _is_sequence(raw, key)
+    if spec.table in ("townships", "units", "rivers", "sections") and needs_id:
+        out[key] = _reference_ids(spec.table, out, tables)
+    elif spec.table in ("supervision", "patrols", "lookbacks", "complaints") and needs_id:
+        values = [c for c in out.columns if not c.startswith("_") and c != key]
+        out[key] = _dedupe([ID_PREFIX[spec.table] + _digest(*[r[c] for c in values]) for _, r in out.iterrows()])
+    keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in DERIVED]
     return out[keep]
 
 
-def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Upsert by key; a file of snapshot rows replaces every current row of the same notice and list."""
+def _reference_ids(table: str, frame: pd.DataFrame, tables: dict) -> list[str]:
+    """A reference row keeps the id its name already has; a new name gets the next free number."""
+    current = tables[table]
+    key = schema.TABLES[table].names[0]
+    known = {name_key(n): i for n, i in zip(current["name"], current[key])}
+    if table == "units":  # a township's unit takes the township's id
+        known.update({name_key(n): i for n, i in zip(tables["townships"]["name"], tables["townships"]["township_id"])
+                      if name_key(n) not in known})
+    fresh = [name_key(n) for n in frame["name"] if name_key(n) not in known]
+    fresh = list(dict.fromkeys(fresh))
+    ids = dict(zip(fresh, _next_ids(current[key], ID_PREFIX[table], len(fresh))))
+    return [known.get(name_key(n)) or ids[name_key(n)] for n in frame["name"]]
+
+
+# -- merging and what changes --------------------------------------------------------------------------
+
+
+def _canon(value) -> str:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.10g}"
+    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+        return "是" if value else "否"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        ts = pd.Timestamp(value)
+        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _canon(value.item())
+    return str(value)
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    return frame[key].apply(lambda r: "\x1f".join(_canon(v) for v in r), axis=1) if len(frame) else \
+        pd.Series([], dtype=str)
+
+
+def _label(spec: TableSpec, row) -> str:
+    for column in ("name", "title"):
+        if column in row and isinstance(row[column], str):
+            return row[column]
+    return " ".join(_canon(row[k]) for k in spec.key)
+
+
+def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: set[str]) -> tuple[pd.DataFrame, dict, list]:
+    """Upsert by identity; snapshot rows replace every current row of the same notice (and list).
+    Columns the file does not hold keep their current values (a shape, an office override)."""
     key = list(spec.key)
-    cur = current.drop(columns=[c for c in ("light", "light_reason", "expected") if c in current])
-    def ids(frame):
-        return set(map(tuple, frame[key].astype(str).values.tolist()))
-    replaced = cur.iloc[0:0]  # rows the file takes the place of, beyond those with the same key
-    if spec.replace_by:
-        mask = pd.Series(False, index=cur.index)
-        for values in new[list(spec.replace_by)].drop_duplicates().itertuples(index=False):
-            hit = pd.Series(True, index=cur.index)
-            for column, value in zip(spec.replace_by, values):
-                hit &= cur[column].astype(str) == str(value)
-            mask |= hit
-        replaced = cur[mask]
-    new_ids, old_ids = ids(new), ids(replaced)
-    stayed = cur[~cur[key].astype(str).apply(tuple, axis=1).isin(new_ids | old_ids)] if len(cur) else cur
+    cur = current.drop(columns=[c for c in DERIVED if c in current]).reset_index(drop=True)
+    new = new.reset_index(drop=True)
+    cur_keys, new_keys = _keys(cur, key), _keys(new, key)
+    where = dict(zip(cur_keys, range(len(cur))))
+    matched = new_keys.map(where)
+    keep_cols = [c for c in cur.columns if c not in provided]
+    for c in keep_cols:
+        if c not in new:
+            new[c] = None  # values the file does not speak of stay as they were
+        have = matched.notna()
+        if have.any():
+            new.loc[have, c] = cur[c].iloc[matched[have].astype(int)].to_numpy()
+    scope = pd.Series(False, index=cur.index)
+    if spec.replace_by and len(cur):
+        wanted = set(_keys(new, list(spec.replace_by)))
+        scope = _keys(cur, list(spec.replace_by)).isin(wanted)
+    removed = cur[scope & ~cur_keys.isin(set(new_keys))]
+    stayed = cur[~(scope | cur_keys.isin(set(new_keys)))]
     merged = pd.concat([stayed, new], ignore_index=True) if len(stayed) else new.copy()
-    common = [c for c in new.columns if c in cur.columns]
-    both = cur.merge(new, on=key, suffixes=("_old", ""))
-    changed = 0
-    for _, row in both.iterrows():
-        if any(str(row[f"{c}_old"]) != str(row[c]) for c in common if c not in key):
+    details, changed = [], 0
+    headers = {f.column: f.header for f in spec.fields}
+    compare = [c for c in new.columns if c in cur.columns]
+    for i in range(len(new)):
+        if pd.isna(matched[i]):
+            details.append({"table": spec.title, "action": "新增", "what": _label(spec, new.iloc[i]), "change": ""})
+            continue
+        old = cur.iloc[int(matched[i])]
+        diffs = [(c, _canon(old[c]), _canon(new.at[i, c])) for c in compare if _canon(old[c]) != _canon(new.at[i, c])]
+        if diffs:
             changed += 1
-    return merged, {"added": len(new_ids - ids(cur)), "changed": changed, "removed": len(old_ids - new_ids)}
+            details.append({"table": spec.title, "action": "修改", "what": _label(spec, new.iloc[i]),
+                            "change": "；".join(f"{headers.get(c, c)}：{a or '（空）'} → {b or '（空）'}" for c, a, b in diffs)})
+    for _, row in removed.iterrows():
+        details.append({"table": spec.title, "action": "删除", "what": _label(spec, row),
+                        "change": "本次文件中已没有这一行（同一通报、同一清单的数据以本次文件为准）"})
+    added = int(matched.isna().sum())
+    counts = {"added": added, "changed": changed, "removed": len(removed), "unchanged": len(new) - added - changed}
+    return merged, counts, details
 
 
-def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None) -> Prepared:
+def _township_units(tables: dict) -> tuple[pd.DataFrame, dict, list]:
+    """Every township is also a responsible unit (镇街), with the township's id."""
+    towns, units = tables["townships"], tables["units"]
+    have = {name_key(n) for n in units["name"]}
+    missing = towns[~towns["name"].map(name_key).isin(have)]
+    if missing.empty:
+        return units, {"added": 0}, []
+    rows = pd.DataFrame({"unit_id": missing["township_id"], "name": missing["name"], "kind": "镇街",
+                         "township_id": missing["township_id"]})
+    details = [{"table": SPECS["units"].title, "action": "新增", "what": n, "change": "镇街自动作为责任单位"}
+               for n in rows["name"]]
+    return pd.concat([units, rows], ignore_index=True) if len(units) else rows, {"added": len(rows)}, details
+
+
+# -- the whole import ----------------------------------------------------------------------------------
+
+
+def expand(paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Files to import from files and folders (a folder: every Excel, CSV and map file in it, any depth);
+    and the names of files in folders that were passed over."""
+    files, passed = [], []
+    for path in paths:
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                if p.is_file() and not p.name.startswith((".", "~$")):
+                    if p.name.lower().endswith(SUFFIXES):
+                        files.append((p.name, p.read_bytes()))
+                    else:
+                        passed.append(p.name)
+        else:
+            files.append((path.name, path.read_bytes()))
+    return files, passed
+
+
+def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None, notice: dt.date | None = None,
+            crs: str | None = None, map_kind: str | None = None, accept_new_units: bool = True) -> Prepared:
     """Everything up to publishing: the new data set and what would change, or every issue found."""
     prepared = Prepared([name for name, _ in files])
     try:
         version = store.current_version(root)
-        tables = store.read_tables(version)
-        prepared.based_on = version.id
     except store.StoreError:
-        version, tables = None, None
+        prepared.issues.append(Issue("", None, None, None, "还没有本区数据：请先“开始使用本区数据”（页面上，或运行 "
+                                     "python -m loaders init --district 区名），再导入文件"))
+        return prepared
+    if version.is_demo:
+        prepared.issues.append(Issue("", None, None, None, "当前显示的是示例数据：本区的文件不能与示例数据混在一起。"
+                                     "请先“开始使用本区数据”，再导入"))
+        return prepared
+    prepared.based_on = version.id
+    tables = store.read_tables(version)
+    maps_known = saved_mappings.load(root)
     raws: list[RawTable] = []
     layers = []
     for name, data in files:
         if name.lower().endswith(maps.MAP_SUFFIXES):
             try:
-                layers.append((name, *maps.read_map(name, data)))
+                layers.append((name, *maps.read_map(name, data, crs)))
             except ReadError as exc:
                 prepared.issues.append(Issue(name, None, None, None, str(exc)))
             continue
         try:
-            found = read_bytes(name, data, kind)
+            found = read_bytes(name, data, kind, maps_known)
         except ReadError as exc:
             prepared.issues.append(Issue(name, None, None, None, str(exc)))
             continue
-        if not found:
-            prepared.issues.append(Issue(name, None, None, None, "没有找到可识别的表头（请使用数据模板，或用 --kind 指明内容）"))
-        raws += found
-    if tables is None:
-        prepared.issues.append(Issue("", None, None, None, "数据文件夹中还没有已发布的数据，请先导入或生成基础数据"))
-        return prepared
-    # Reference tables of this upload first, so later sheets can name what they add.
-    order = {"townships": 0, "units": 1, "rivers": 2, "sections": 3}
-    changes = []
-    for raw in sorted(raws, key=lambda r: order.get(r.spec.table, 9)):
-        refs = {k: _lookup(tables, k) for k in REF_TABLES}
+        if not found.tables and not found.unknown:
+            prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
+        prepared.unknown += found.unknown
+        raws += found.tables
+    refs = _Refs({})
+    changes, details = [], []
+    for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
+        refs.lookups = {k: _lookup(tables, k) for k in REF_TABLES}
+        refs.unit_ids = tables["units"]["unit_id"].tolist()
         before = len(prepared.issues)
         frame = _convert(raw, refs, prepared.issues)
         _validate(raw, frame, prepared.issues)
+        for row, why in raw.skipped:
+            prepared.notes.append(Issue(raw.file, raw.sheet, row, None, f"已跳过{why}"))
         if len(prepared.issues) > before or frame.empty:
             continue
-        merged, counts = _merge(raw.spec, tables[raw.spec.table], _finish(raw.spec, frame))
+        finished = _finish(raw, frame, tables, notice, prepared.issues, prepared.notes)
+        if len(prepared.issues) > before:
+            continue
+        provided = {f.column for f in raw.columns.values()} | _derived_columns(raw.spec.table)
+        provided |= {f"{f.column}_bdl" for f in raw.columns.values() if f.kind == "conc"}
+        merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided)
         tables[raw.spec.table] = merged
-        changes.append({"table": raw.spec.title, "file": raw.file, "sheet": raw.sheet, "rows": len(frame), **counts})
-    for name, layer, repaired in layers:
-        change = _apply_layer(name, layer, repaired, tables, prepared.issues)
+        details += rows
+        changes.append({"table": raw.spec.title, "file": raw.file, "sheets": raw.sheet or "", "rows": len(frame), **counts,
+                        "ignored": "、".join(raw.ignored), "skipped": len(raw.skipped)})
+        if raw.spec.table == "townships":
+            tables["units"], counts, rows = _township_units(tables)
+            if counts["added"]:
+                details += rows
+                changes.append({"table": SPECS["units"].title, "file": raw.file, "sheets": "（由镇街名单生成）",
+                                "rows": counts["added"], "added": counts["added"], "changed": 0, "removed": 0,
+                                "unchanged": 0, "ignored": "", "skipped": 0})
+    if refs.new_units:
+        _add_departments(refs, tables, changes, details)
+        prepared.new_units = [text for text, _ in refs.new_units.values()]
+        if not accept_new_units:
+            prepared.issues.append(Issue("", None, None, "责任单位", "以下单位不在责任单位名单中：" + "、".join(prepared.new_units)
+                                         + "。确认后将新增为部门"))
+    for name, layer, repaired, how in layers:
+        change = _apply_layer(name, layer, repaired, tables, prepared.issues, map_kind, details)
+        if how:
+            prepared.notes.append(Issue(name, None, None, None, how))
         if change:
             changes.append(change)
     prepared.tables = tables
-    prepared.changes = pd.DataFrame(changes, columns=["table", "file", "sheet", "rows", "added", "changed", "removed"])
+    prepared.changes = _summarise(changes)
+    prepared.details = pd.DataFrame(details, columns=DETAIL_COLUMNS)
     return prepared
 
 
-def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Issue]) -> dict | None:
-    """Replace the shapes of the townships (polygons) or rivers (lines) the layer names."""
+def _derived_columns(table: str) -> set[str]:
+    """Columns the import always computes for a table (so they replace the current values)."""
+    return {"items": {"notice_date", "list", "list_year", "start_date", "progress", "done_qty", "status", "done_date",
+                      "exposed", "at_risk", "item_id", "township_id", "co_unit_ids", "co_river_ids"},
+            "problems": {"notice_date", "progress", "problem_id"},
+            "sections": {"water_body", "target_class", "section_id"},
+            "townships": {"kind", "township_id"}, "units": {"kind", "township_id", "unit_id"},
+            "rivers": {"river_id"}, "complaints": {"negative_impact"}}.get(table, set())
+
+
+def _summarise(changes: list[dict]) -> pd.DataFrame:
+    """One line per table and file: the sheets of a workbook (one per month of readings) added up."""
+    frame = pd.DataFrame(changes, columns=CHANGE_COLUMNS)
+    if frame.empty:
+        return frame
+    out = frame.groupby(["table", "file"], sort=False, as_index=False).agg(
+        sheets=("sheets", lambda s: "、".join(x for x in s if x)), rows=("rows", "sum"), added=("added", "sum"),
+        changed=("changed", "sum"), removed=("removed", "sum"), unchanged=("unchanged", "sum"),
+        ignored=("ignored", lambda s: "、".join(dict.fromkeys(x for v in s for x in v.split("、") if x))),
+        skipped=("skipped", "sum"))
+    return out[CHANGE_COLUMNS]
+
+
+def _add_departments(refs: _Refs, tables: dict, changes: list, details: list) -> None:
+    """Units named in the lists but in no list of units: new departments (the preview says so)."""
+    units = tables["units"]
+    rows = []
+    for text, new_id in refs.new_units.values():
+        rows.append({"unit_id": new_id, "name": text, "kind": "部门", "township_id": None})
+        details.append({"table": SPECS["units"].title, "action": "新增", "what": text,
+                        "change": "清单中出现但不在责任单位名单中，新增为部门"})
+    tables["units"] = pd.concat([units, pd.DataFrame(rows)], ignore_index=True) if len(units) else pd.DataFrame(rows)
+    changes.append({"table": SPECS["units"].title, "file": "（清单中的新单位）", "sheets": "", "rows": len(rows),
+                    "added": len(rows), "changed": 0, "removed": 0, "unchanged": 0, "ignored": "", "skipped": 0})
+
+
+def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Issue], map_kind: str | None,
+                 details: list) -> dict | None:
+    """Replace the shapes of the district (its outline), townships (polygons) or rivers (lines) the layer names."""
+    district = tables["district"]
     try:
-        target = maps.geometry_kind(layer)
+        target = maps.geometry_kind(layer, map_kind, district["name"].tolist(), tables["townships"]["name"].tolist())
     except ReadError as exc:
         issues.append(Issue(name, None, None, None, str(exc)))
         return None
-    column = maps.name_column(layer)
-    if column is None:
-        issues.append(Issue(name, None, None, None, f"地图图层缺少名称字段（应为 {'、'.join(maps.NAME_COLUMNS[:5])} 之一）"))
-        return None
+    if target == "district":
+        if district.empty:
+            issues.append(Issue(name, None, None, None, "还没有本区名称，无法导入行政区界"))
+            return None
+        outline = maps.dissolve(layer)
+        updated = district.copy()
+        old = updated.at[0, "geom_wkt"]
+        updated.at[0, "geom_wkt"] = outline
+        tables["district"] = updated
+        changed = int(old != outline)
+        if changed:
+            details.append({"table": "行政区界", "action": "修改", "what": str(updated.at[0, "name"]), "change": "更新区界"})
+        return {"table": "行政区界", "file": name, "sheets": "", "rows": len(layer), "added": 0, "changed": changed,
+                "removed": 0, "unchanged": 1 - changed, "ignored": "", "skipped": 0}
     frame = tables[target]
     key = "township_id" if target == "townships" else "river_id"
-    found, unknown = maps.match_names(layer[column], dict(zip(frame["name"], frame[key])))
-    for i, (n, near) in enumerate(unknown):
+    column = maps.name_column(layer, frame["name"].tolist())
+    if column is None:
+        issues.append(Issue(name, None, None, None, "地图图层中找不到名称字段：应有一列写着"
+                            + ("镇街" if target == "townships" else "河流") + "名称（如“名称”“NAME”）"))
+        return None
+    found, unknown = maps.match_names(layer[column], {name_key(n): i for n, i in zip(frame["name"], frame[key])}, name_key)
+    for n, near in unknown:
         hint = f"，您是否要填“{near}”？" if near else ""
         issues.append(Issue(name, None, None, column, f"未知的{'镇街' if target == 'townships' else '河流'}“{n}”{hint}"))
     if unknown:
         return None
-    shapes = {found[str(n).strip()]: g for n, g in zip(layer[column], layer.geometry)}
+    shapes = {found[name_key(n)]: g for n, g in zip(layer[column], layer.geometry)}
     updated = frame.copy()
     hit = updated[key].isin(shapes)
-    updated.loc[hit, "geom_wkt"] = [shapely.set_precision(shapes[k], 1e-6).wkt for k in updated.loc[hit, key]]
+    new_wkt = [maps.to_wkt(shapes[k]) for k in updated.loc[hit, key]]
+    old_wkt = updated.loc[hit, "geom_wkt"].tolist()
+    updated.loc[hit, "geom_wkt"] = new_wkt
     tables[target] = updated
+    changed = sum(a != b for a, b in zip(old_wkt, new_wkt))
     title = "镇街边界" if target == "townships" else "河流走向"
-    return {"table": title + (f"（修复无效图形{repaired}个）" if repaired else ""), "file": name, "sheet": None,
-            "rows": len(layer), "added": 0, "changed": int(hit.sum()), "removed": 0}
+    for n, a, b in zip(updated.loc[hit, "name"], old_wkt, new_wkt):
+        if a != b:
+            details.append({"table": title, "action": "修改", "what": n, "change": "更新图形"})
+    return {"table": title + (f"（修复无效图形{repaired}个）" if repaired else ""), "file": name, "sheets": "",
+            "rows": len(layer), "added": 0, "changed": changed, "removed": 0, "unchanged": int(hit.sum()) - changed,
+            "ignored": "", "skipped": 0}
 
 
 def publish(prepared: Prepared, root: Path, by: str) -> store.Version:
     if not prepared.ok:
         raise store.StoreError("导入仍有错误，未发布")
+    if prepared.unchanged:
+        raise store.StoreError("与当前数据相比没有变化，无需发布")
     if not by.strip():
         raise store.StoreError("发布需要填写操作人")
     current = store.current_version(root)
     source = "导入：" + "、".join(prepared.files)
     try:
-        # data built on the demo stays labelled as demo
-        return store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=current.is_demo,
+        return store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
                              tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
     except ValueError as exc:  # a rule refusing a value (e.g. progress beyond 100%) after the checks
         raise store.StoreError(f"发布被拒绝：{exc}") from exc

@@ -1,19 +1,28 @@
-"""Forgiving reading of office files: Excel with title rows and merged cells above the header, blank
-rows, full-width characters; CSV in UTF-8 (with or without BOM) or GBK. Formulas are read as their
-values and macros never run (openpyxl does neither)."""
+"""Reading office files as they are: Excel (.xlsx, .xlsm, .xls) and CSV, every sheet; title rows and a
+填报单位 line above the header; two-level merged headers (目标 → 数量 / 单位); 小计/合计/总计 and 说明/注
+rows skipped and reported; the year and month taken from the title, the sheet or the file name.
+
+Values are kept as typed: text is normalised only to match headers and names, never when stored.
+Formulas are read as their values and macros never run.
+"""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import unicodedata
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
 
-from loaders.specs import SPECS, TableSpec
+from loaders.convert import plain
+from loaders.specs import LISTS, SPECS, Field, TableSpec
 
 MAX_BYTES = 50 * 1024 * 1024
-ALLOWED = (".xlsx", ".xlsm", ".csv")
+ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
+HEADER_SCAN = 20  # the header is looked for in a sheet's first rows
+_TOTALS = ("小计", "合计", "总计", "累计")
+_NOTES = ("说明", "注：", "注:", "注1", "注 ", "备注：", "备注:", "填表人", "填报人", "审核人", "制表", "联系人", "附注")
 
 
 class ReadError(ValueError):
@@ -21,69 +30,251 @@ class ReadError(ValueError):
 
 
 @dataclass
+class Sheet:
+    file: str
+    name: str | None
+    rows: list[list]  # cell values as read; blank text is None
+
+
+@dataclass
+class Context:
+    """What a sheet says about itself outside its table: the year and month of its title or file name."""
+    year: int | None = None
+    month: int | None = None
+    list: str | None = None  # major / task / problem, from a sheet or title naming one of the three lists
+    texts: tuple[str, ...] = ()
+
+
+@dataclass
 class RawTable:
     file: str
     sheet: str | None
     spec: TableSpec
-    headers: list[str]  # as written in the file (normalised)
+    headers: list[str | None]  # as written (two-level headers joined)
+    columns: dict[int, Field]  # column index → the field it holds
+    ignored: list[str]  # headers of columns nothing is read from
     rows: list[tuple[int, list]]  # (row number in the file, cell values)
+    skipped: list[tuple[int, str]]  # (row number, why) for 小计/合计/说明 rows
+    context: Context
+    mapped: bool = False  # read through a mapping the office chose
 
 
-def normalise(value):
-    """Full-width digits, letters and spaces to half-width; trim; blank cells to None."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).replace("\u3000", " ").strip()
-        value = " ".join(value.split())
-        return value or None
-    return value
+@dataclass
+class Unknown:
+    """A sheet none of whose header rows is understood: shown to the office to map once."""
+    file: str
+    sheet: str | None
+    header_row: int  # 0-based index of the row most likely to be the header
+    headers: list[str | None]
+    preview: list[list]
+    shape: str  # the key its mapping is saved under
+
+    @property
+    def label(self) -> str:
+        return self.file + (f" · {self.sheet}" if self.sheet else "")
 
 
-def _key(header) -> str:
-    return "".join(str(normalise(header) or "").split()).replace("(", "（").replace(")", "）")
+@dataclass
+class Found:
+    tables: list[RawTable] = field(default_factory=list)
+    unknown: list[Unknown] = field(default_factory=list)
+
+
+def header_key(text) -> str:
+    """A header for matching: half-width, no spaces, one kind of bracket."""
+    key = plain(text or "")
+    for a, b in (("(", "（"), (")", "）"), ("[", "（"), ("]", "）"), ("【", "（"), ("】", "）")):
+        key = key.replace(a, b)
+    return key
+
+
+def bare(key: str) -> str:
+    """The header without what brackets say (units, notes): 总磷（mg/L） → 总磷."""
+    return re.sub(r"（[^（）]*）", "", key)
+
+
+def _keys(f: Field) -> set[str]:
+    return {header_key(h) for h in (f.header, *f.synonyms)}
 
 
 def match(spec: TableSpec, header) -> str | None:
-    """The field a header names, through its synonyms."""
-    k = _key(header)
+    """The field a header names: exactly (through its synonyms), else once units in brackets are set aside."""
+    key = header_key(header)
+    if not key:
+        return None
     for f in spec.fields:
-        if k in {_key(f.header), *map(_key, f.synonyms)}:
+        if key in _keys(f):
             return f.column
+    stripped = bare(key)
+    if stripped and stripped != key:
+        for f in spec.fields:
+            if stripped in {bare(k) for k in _keys(f)}:
+                return f.column
     return None
 
 
-def detect(rows: list[list], kind: str | None) -> tuple[TableSpec, int] | None:
-    """The table a sheet holds and the index of its header row (the best match in the first 15 rows)."""
+def shape_of(headers: list) -> str:
+    """The identity of a header row, for remembering how the office mapped it."""
+    text = "|".join(header_key(h) for h in headers)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_text(v) -> bool:
+    if not isinstance(v, str):
+        return False
+    try:
+        float(plain(v).rstrip("%"))
+        return False
+    except ValueError:
+        return True
+
+
+def _two_level(top: list, sub: list) -> list | None:
+    """Join a merged group header with the row under it (目标 + 数量 → 目标数量), or None if `sub` is data."""
+    if not any(v is not None for v in sub) or not all(v is None or _is_text(v) for v in sub):
+        return None
+    width = max(len(top), len(sub))
+    top, sub = top + [None] * (width - len(top)), sub + [None] * (width - len(sub))
+    out, parent = [], None
+    for t, s in zip(top, sub):
+        if t is not None:
+            parent = t if s is not None else None
+            out.append(f"{t}{s}" if s is not None else t)
+        elif s is not None:
+            out.append(f"{parent}{s}" if parent is not None else s)
+        else:
+            parent = None
+            out.append(None)
+    return out
+
+
+def _context(sheet: Sheet, header_row: int) -> Context:
+    texts = [sheet.file.rsplit(".", 1)[0], sheet.name or ""]
+    texts += [str(v) for r in sheet.rows[:header_row] for v in r if isinstance(v, str)]
+    year = month = None
+    for t in texts:
+        m = re.search(r"(20\d{2})\s*年", plain(t))
+        if m:
+            year = int(m[1])
+            break
+    else:
+        m = re.search(r"(20\d{2})", plain(texts[0]))
+        year = int(m[1]) if m else None
+    for t in texts:  # a month not followed by a day (6月, （6月）, 2024年6月份), never 填报日期 6月28日
+        m = re.search(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t))
+        if m and 1 <= int(m[1]) <= 12:
+            month = int(m[1])
+            break
+    else:
+        for t in texts:  # the 填报日期 as a last resort
+            m = re.search(r"填报日期.*?(20\d{2})\s*年\s*(\d{1,2})\s*月", plain(t))
+            if m:
+                year, month = year or int(m[1]), int(m[2])
+                break
+    kinds = None
+    for t in [sheet.name or "", *texts[2:], texts[0]]:
+        kinds = next((LISTS[w] for w in sorted(LISTS, key=len, reverse=True) if w in plain(t)), None)
+        if kinds:
+            break
+    return Context(year, month, kinds, tuple(t for t in texts if t))
+
+
+def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
+    where = plain(" ".join([sheet.name or "", sheet.file] + [str(v) for r in sheet.rows[:3] for v in r
+                                                              if isinstance(v, str)]))
+    return any(h in where for h in spec.hints)
+
+
+def _matched(spec: TableSpec, headers: list) -> dict[int, str]:
+    out, seen = {}, set()
+    for i, h in enumerate(headers):
+        column = match(spec, h) if h is not None else None
+        if column and column not in seen:
+            out[i] = column
+            seen.add(column)
+    return out
+
+
+def _skip_reason(cells: list) -> str | None:
+    texts = [plain(v) for v in cells if isinstance(v, str) and v.strip()]
+    if any(t in _TOTALS or t.endswith(_TOTALS) or t.startswith(_TOTALS) for t in texts):
+        return "小计/合计行"
+    if texts and texts[0].startswith(_NOTES):
+        return "说明/注释行"
+    return None
+
+
+def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown | None:
+    rows = sheet.rows
     specs = [SPECS[kind]] if kind else list(SPECS.values())
-    best = None
-    for i, row in enumerate(rows[:15]):
-        for spec in specs:
-            matched = {match(spec, c) for c in row if c is not None} - {None}
-            required = {f.column for f in spec.fields if f.required}
-            score = (len(matched & required) == len(required), len(matched))
-            if matched and (best is None or score > best[0]):
-                best = (score, spec, i)
+    best = None  # (score, spec, header index, headers, data start)
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        if not any(v is not None for v in row):
+            continue
+        options = [(row, i + 1)]
+        joined = _two_level(row, rows[i + 1]) if i + 1 < len(rows) else None
+        if joined:
+            options.append((joined, i + 2))
+        for headers, start in options:
+            saved = mappings.get(shape_of(headers))
+            if saved and (kind is None or saved["table"] == kind):
+                return _raw(sheet, SPECS[saved["table"]], i, headers, start, saved["columns"])
+            for spec in specs:
+                matched = _matched(spec, headers)
+                if not matched:
+                    continue
+                required = {f.column for f in spec.fields if f.required}
+                score = (required <= set(matched.values()), len(matched) + 2 * _hinted(spec, sheet), -i)
+                if best is None or score > best[0]:
+                    best = (score, spec, i, headers, start)
     if best is None or (kind is None and not best[0][0]):
-        return None
-    return best[1], best[2]
+        if not any(any(v is not None for v in r) for r in rows):
+            return None
+        guess = best[2] if best else next((i for i, r in enumerate(rows[:HEADER_SCAN]) if sum(v is not None for v in r) >= 2), 0)
+        headers = best[3] if best else rows[guess]
+        return Unknown(sheet.file, sheet.name, guess, list(headers), [list(r) for r in rows[guess + 1: guess + 6]],
+                       shape_of(headers))
+    _, spec, i, headers, start = best
+    return _raw(sheet, spec, i, headers, start, None)
 
 
-def _table(file: str, sheet: str | None, rows: list[list], kind: str | None) -> RawTable | None:
-    found = detect(rows, kind)
-    if found is None:
-        return None
-    spec, h = found
-    headers = [normalise(c) for c in rows[h]]
-    body = [(h + 2 + i, r) for i, r in enumerate(rows[h + 1:]) if any(v is not None for v in r)]
-    return RawTable(file, sheet, spec, headers, body)
+def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved: dict | None) -> RawTable:
+    fields = {f.column: f for f in spec.fields}
+    if saved is not None:  # the office's own mapping: header text → column ("" = ignore)
+        columns = {j: fields[saved[header_key(h)]] for j, h in enumerate(headers)
+                   if h is not None and saved.get(header_key(h)) in fields}
+    else:
+        columns = {j: fields[c] for j, c in _matched(spec, headers).items()}
+    ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in columns]
+    body, skipped = [], []
+    header_keys = [header_key(h) for h in headers]
+    for n, cells in enumerate(sheet.rows[start:], start=start + 1):
+        if not any(v is not None for v in cells):
+            continue
+        if [header_key(v) for v in cells[:len(headers)]] == header_keys:
+            skipped.append((n, "重复的表头行"))
+            continue
+        why = _skip_reason(cells)
+        if why:
+            skipped.append((n, why))
+            continue
+        body.append((n, list(cells)))
+    return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
+                    body, skipped, _context(sheet, i), mapped=saved is not None)
 
 
-def read_bytes(name: str, data: bytes, kind: str | None = None) -> list[RawTable]:
-    """Every table found in one file; a sheet that holds none of ours is passed over."""
+def _clean(value):
+    if isinstance(value, str):
+        return value if value.strip() else None
+    return value
+
+
+def read_sheets(name: str, data: bytes) -> list[Sheet]:
     lower = name.lower()
     if len(data) > MAX_BYTES:
         raise ReadError(f"{name}：文件超过 {MAX_BYTES // 1024 // 1024} MB")
     if not lower.endswith(ALLOWED):
-        raise ReadError(f"{name}：不支持的文件类型，应为 {'、'.join(ALLOWED)}（.xls 请另存为 .xlsx）")
+        raise ReadError(f"{name}：不支持的文件类型，应为 Excel（.xlsx、.xls）、CSV 或地图文件（.geojson、.gpkg、.zip）")
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -93,17 +284,50 @@ def read_bytes(name: str, data: bytes, kind: str | None = None) -> list[RawTable
                 continue
         else:
             raise ReadError(f"{name}：无法识别文字编码（应为 UTF-8 或 GBK）")
-        rows = [[normalise(c) for c in r] for r in csv.reader(io.StringIO(text))]
-        table = _table(name, None, rows, kind)
-        return [table] if table else []
+        try:
+            rows = [[_clean(c) for c in r] for r in csv.reader(io.StringIO(text))]
+        except csv.Error:
+            raise ReadError(f"{name}：CSV 格式有误，无法读取") from None
+        return [Sheet(name, None, rows)]
+    if lower.endswith(".xls"):
+        return _read_xls(name, data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReadError(f"{name}：不是有效的 Excel 文件（{type(exc).__name__}）") from exc
-    tables = []
-    for ws in wb.worksheets:
-        rows = [[normalise(c) for c in r] for r in ws.iter_rows(values_only=True)]
-        table = _table(name, ws.title, rows, kind)
-        if table:
-            tables.append(table)
-    return tables
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise ReadError(f"{name}：不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
+    try:
+        return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
+                for ws in wb.worksheets if ws.sheet_state == "visible"]
+    finally:
+        wb.close()
+
+
+def _read_xls(name: str, data: bytes) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for sheet_name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name, sheet_name, [[None if c == "" else _clean(c) for c in r] for r in rows]))
+        return sheets
+    except Exception:  # calamine errors for a damaged or encrypted file
+        raise ReadError(f"{name}：不是有效的 .xls 文件，或文件已损坏或加密（可用 Excel 另存为 .xlsx 再试）") from None
+
+
+SKIP_SHEETS = ("填写说明", "说明", "目录", "封面")
+
+
+def read_bytes(name: str, data: bytes, kind: str | None = None, mappings: dict | None = None) -> Found:
+    """Every table found in one file, and the sheets that could not be understood."""
+    found = Found()
+    for sheet in read_sheets(name, data):
+        if sheet.name and plain(sheet.name) in SKIP_SHEETS:
+            continue
+        got = _table(sheet, kind, mappings or {})
+        if isinstance(got, RawTable):
+            found.tables.append(got)
+        elif isinstance(got, Unknown):
+            found.unknown.append(got)
+    return found

@@ -27,11 +27,13 @@ class MapData:
     rivers: pd.DataFrame  # river_id, name, level, worst_class, mean_class, worst_light, geometry, ...
     sections: pd.DataFrame  # the month's section table (enrich_month) with last year's TP
     problems: pd.DataFrame  # open problems on the notice, with light
-    bounds: tuple[float, float, float, float]  # the district's (minx, miny, maxx, maxy)
+    bounds: tuple[float, float, float, float] | None  # the district's (minx, miny, maxx, maxy); None: nothing to draw
+    unshaped: dict[str, list[str]]  # names of townships and rivers that have no shape yet (listed, not drawn)
 
 
 def simplified(wkts: pd.Series, tolerance: float = SIMPLIFY_DEGREES) -> list:
-    geoms = shapely.from_wkt(wkts.to_numpy())
+    """Simplified shapes; None where a row has no shape (a township or river imported from Excel only)."""
+    geoms = shapely.from_wkt(wkts.where(wkts.notna(), None).to_numpy(dtype=object))
     return list(shapely.set_precision(shapely.simplify(geoms, tolerance, preserve_topology=True), 1e-5))
 
 
@@ -46,6 +48,7 @@ def mean_class(rivers: pd.DataFrame) -> pd.Series:
 
 
 def load_map(db: Database, notice: dt.date) -> MapData:
+    """What the map draws. Rows without a shape are left out of the drawing and named in `unshaped`."""
     month = notice.replace(day=1)
     areas = db.query("map_areas")
     areas["geometry"] = simplified(areas["geom_wkt"])
@@ -53,9 +56,27 @@ def load_map(db: Database, notice: dt.date) -> MapData:
     rivers["geometry"] = simplified(rivers["geom_wkt"])
     rivers["mean_class"] = mean_class(rivers)
     sections = enrich_month(db.query("water_sections_month", month=month, township=None, river=None))
-    district = areas.loc[areas["kind"] == "district", "geometry"].iloc[0]
-    return MapData(areas=areas.drop(columns="geom_wkt"), rivers=rivers.drop(columns="geom_wkt"),
-                   sections=sections, problems=db.query("map_problems", notice=notice), bounds=district.bounds)
+    problems = db.query("map_problems", notice=notice)
+    unshaped = {"township": areas.loc[(areas["kind"] == "township") & areas["geometry"].isna(), "name"].tolist(),
+                "river": rivers.loc[rivers["geometry"].isna(), "name"].tolist()}
+    areas, rivers = areas[areas["geometry"].notna()], rivers[rivers["geometry"].notna()]
+    return MapData(areas=areas.drop(columns="geom_wkt"), rivers=rivers.drop(columns="geom_wkt"), sections=sections,
+                   problems=problems, bounds=_bounds(areas, rivers, sections, problems), unshaped=unshaped)
+
+
+def _bounds(areas: pd.DataFrame, rivers: pd.DataFrame, sections: pd.DataFrame, problems: pd.DataFrame):
+    """The district outline's extent, else the extent of whatever has a place."""
+    district = areas.loc[areas["kind"] == "district", "geometry"]
+    if len(district):
+        return district.iloc[0].bounds
+    shapes = list(areas["geometry"]) + list(rivers["geometry"])
+    shapes += list(shapely.points(sections[["lon", "lat"]].to_numpy())) if len(sections) else []
+    shapes += list(shapely.points(problems[["lon", "lat"]].to_numpy())) if len(problems) else []
+    if not shapes:
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+    pad = 0.01
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
 def to_gcj02(geometry):

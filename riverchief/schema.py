@@ -27,7 +27,9 @@ TABLES: dict[str, pa.Schema] = {
         ("river_id", S), ("township_id", S), ("unit_id", S), ("start_date", D), ("deadline", D),
         ("target_qty", F), ("target_unit", S), ("done_qty", F), ("progress", F), ("status", S),
         ("done_date", D), ("funds_wan", F), ("funds_spent_wan", F), ("source", S), ("exposed", B),
-        ("at_risk", B), ("at_risk_note", S), ("month_reported", B), ("override_light", S),
+        ("at_risk", B), ("at_risk_note", S), ("month_reported", B),
+        # several units or rivers named in one cell: the first is unit_id / river_id, the others here (ids, "、")
+        ("co_unit_ids", S), ("co_river_ids", S), ("funds_plan_wan", F), ("override_light", S),
         ("override_reason", S), ("override_by", S), ("override_at", T),
         ("light", S), ("light_reason", S), ("expected", F),
     ]),

@@ -99,7 +99,13 @@ def _table(name: str, frame: pd.DataFrame) -> pa.Table:
     extra = [c for c in frame.columns if c not in target.names]
     if missing or extra:
         raise StoreError(f"table {name}: missing columns {missing}, unexpected columns {extra}")
-    return pa.Table.from_pandas(frame[target.names], schema=target, preserve_index=False)
+    frame = frame[target.names].copy()
+    for f in target:  # values merged from several sources arrive as mixed Python/pandas objects
+        if pa.types.is_timestamp(f.type):
+            frame[f.name] = pd.to_datetime(frame[f.name]).astype("datetime64[s]")
+        elif pa.types.is_date(f.type):
+            frame[f.name] = pd.to_datetime(frame[f.name]).dt.date.astype(object).where(frame[f.name].notna(), None)
+    return pa.Table.from_pandas(frame, schema=target, preserve_index=False)
 
 
 def _write(table: pa.Table, path: Path) -> None:
@@ -109,6 +115,9 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def _write_partitioned(table: pa.Table, folder: Path, values: list, name: str) -> None:
     """One file per distinct value (a notice date, a year of readings), in folders `<name>=<value>`."""
+    if not values:  # an empty table still has a file, so readers find its columns
+        _write(table, folder / f"{name}=none" / "part-0.parquet")
+        return
     keys = pa.array(values)
     for value in sorted(set(values)):
         part = table.filter(pa.compute.equal(keys, value))
@@ -131,12 +140,11 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
     tables["problems"] = lights.with_lights(
         tables["problems"], tolerance, start="found_date", done="rectified_date").drop(columns="expected")
     arrow = {name: _table(name, tables[name]) for name in schema.SOURCE_TABLES}
-    notices = sorted(set(arrow["items"]["notice_date"].to_pylist()))
-    if not notices:
-        raise StoreError("cannot publish without at least one notice snapshot")
+    notices = sorted(set(arrow["items"]["notice_date"].to_pylist()))  # none yet for a district just started
 
     with _publish_lock(root):
-        if expect_current is not None and (root / "CURRENT").read_text(encoding="utf-8").strip() != expect_current:
+        if expect_current is not None and (not (root / "CURRENT").exists()
+                                           or (root / "CURRENT").read_text(encoding="utf-8").strip() != expect_current):
             raise StoreError("数据已被他人更新（当前版本已变化），请重新检查后再发布")
         versions = root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
@@ -178,6 +186,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
 
 def _monthly_from(folder: Path, sections: pd.DataFrame) -> pd.DataFrame:
     glob = str(folder / "readings" / "*" / "*.parquet")
+    if not pq.read_table(folder / "readings", partitioning=None).num_rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES["readings_monthly"].names})
     con = duckdb.connect()
     monthly = con.execute(load_sql("build_readings_monthly"), {"readings": glob}).df()
     body = monthly["section_id"].map(sections.set_index("section_id")["water_body"])
@@ -191,6 +201,34 @@ def _point_current(root: Path, vid: str) -> None:
     tmp = root / f".CURRENT.{secrets.token_hex(4)}"
     tmp.write_text(vid + "\n", encoding="utf-8")
     os.replace(tmp, root / "CURRENT")
+
+
+def empty_tables(district: str, code: str = "") -> dict[str, pd.DataFrame]:
+    """Every source table with no rows, and the district's name: where a real district starts."""
+    tables = {name: pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES[name].names})
+              for name in schema.SOURCE_TABLES}
+    tables["district"] = pd.DataFrame([{"code": code or None, "name": district, "geom_wkt": None}])
+    return {k: v.drop(columns=[c for c in ("light", "light_reason", "expected") if c in v]) for k, v in tables.items()}
+
+
+def init_district(root: Path, district: str, code: str = "", by: str = "") -> Version:
+    """Start the office's own district: an empty real version (no demo rows, no 示例数据 label).
+
+    Refused when real data is already served; over the demo it is allowed (the demo's versions are kept
+    and can be rolled back to, but the two are never mixed in one version)."""
+    district = (district or "").strip()
+    if not district:
+        raise StoreError("请填写本区名称（如 青川区）")
+    if code and not (code.isdigit() and len(code) == 6):
+        raise StoreError(f"行政区划代码“{code}”应为6位数字（如 500151），也可不填")
+    root = Path(root)
+    current = None
+    if (root / "CURRENT").exists():
+        current = current_version(root)
+        if not current.is_demo:
+            raise StoreError(f"已在使用本区数据（{current.manifest.get('district', '')}），无需重新开始")
+    return publish(root, empty_tables(district, code), source=f"开始使用本区数据：{district}",
+                   created_by=by or "河长办", demo=False, expect_current=current.id if current else None)
 
 
 def rollback(root: Path, vid: str, by: str = "") -> Version:

@@ -109,9 +109,9 @@ def test_every_error_at_once_with_row_and_column_and_nothing_published(tiny_dir)
             ["一号河断面", "2023-07-03", 0.1, 0.2, 3, 7]]  # the same section and time again
     prepared = prepare([("坏文件.xlsx", xlsx(rows, title_rows=1))], tiny_dir)
     found = {(i.row, i.column): i.message for i in prepared.issues}
-    assert "您是否要填“一号河断面”" in found[(3, "断面")]
-    assert "不是日期" in found[(4, "采样时间")]
-    assert "负数" in found[(5, "总磷")]
+    assert "您是否要填“一号河断面”" in found[(3, "断面名称")]
+    assert "不是日期" in found[(4, "采样日期")]
+    assert "负数" in found[(5, "总磷（mg/L）")]
     assert "不大于 25" in found[(6, "溶解氧")]
     assert any("重复" in m for (row, _), m in found.items() if row in (6, 7))
     assert not prepared.ok
@@ -124,9 +124,10 @@ def test_every_error_at_once_with_row_and_column_and_nothing_published(tiny_dir)
 def test_missing_required_column_and_unknown_file(tiny_dir):
     prepared = prepare([("缺列.xlsx", xlsx([["断面名称", "总磷"], ["一号河断面", 0.1]]))], tiny_dir, kind="readings")
     assert any(i.column == "采样时间" and "缺少必填列" in i.message for i in prepared.issues)
-    prepared = prepare([("无关.xlsx", xlsx([["甲", "乙"], [1, 2]])), ("x.xls", b"\xd0\xcf")], tiny_dir)
+    prepared = prepare([("无关.xlsx", xlsx([["甲", "乙"], [1, 2]])), ("x.xls", b"\xd0\xcf"), ("x.doc", b"1")], tiny_dir)
     messages = [i.message for i in prepared.issues]
-    assert any("没有找到可识别的表头" in m for m in messages) and any("不支持的文件类型" in m for m in messages)
+    assert [u.headers for u in prepared.unknown] == [["甲", "乙"]] and not prepared.ok  # asked about, never dropped
+    assert any("不是有效的 .xls 文件" in m for m in messages) and any("不支持的文件类型" in m for m in messages)
 
 
 def test_items_snapshot_replaces_a_notice_and_lights_follow(tiny_dir):
@@ -247,7 +248,7 @@ def test_every_table_has_a_template_that_imports(tiny_dir):
         data = xlsx([headers, row], sheet=spec.title)
         prepared = prepare([(f"{spec.title}.xlsx", data)], tiny_dir)
         assert prepared.ok, (spec.table, [str(i) for i in prepared.issues])
-        assert prepared.changes["table"].tolist() == [spec.title]
+        assert prepared.changes["table"].tolist()[0] == spec.title
 
 
 def test_problems_replace_a_notice(tiny_dir):

@@ -82,11 +82,11 @@ def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
     assert not at.caption or "示例数据" not in at.caption[0].value  # real data carries no demo tag
 
 
-def test_no_data_gives_a_clear_chinese_message(monkeypatch, tmp_path):
+def test_no_data_opens_the_start_page(monkeypatch, tmp_path):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert "尚未发布数据" in at.error[0].value and "make run" in at.error[0].value
+    assert at.title[0].value == "开始使用本区数据" and {b.label for b in at.button} >= {"先看看示例数据"}
 
 
 def test_water_page_on_the_demo(monkeypatch, demo_dir):

@@ -9,9 +9,11 @@ from ui import strings as S
 from ui.filters import Selection
 
 
-def header(page: str, selection: Selection, version: Version, period: str | None = None) -> None:
-    """`三色看板 · 2023年6月通报 · 全区`: the page, the period (the notice by default) and the scope."""
-    st.title(f"{page} · {period or cn_notice(selection.notice)} · {selection.scope}", anchor=False)
+def header(page: str, selection: Selection | None, version: Version, period: str | None = None) -> None:
+    """`三色看板 · 2023年6月通报 · 全区`: the page, the period (the notice by default) and the scope.
+    Before a district has any notice there is no selection: the district names the scope."""
+    scope = selection.scope if selection else version.manifest.get("district", "")
+    st.title(f"{page} · {period or cn_notice(selection.notice)} · {scope}", anchor=False)
     if version.is_demo:
         st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
         st.caption(S.DEMO_NOTE)

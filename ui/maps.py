@@ -85,21 +85,22 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
 
     areas = data.areas
     town = areas[areas["kind"] == "township"]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [
-            feature(conv(r.geometry), {"township_id": r.id, "name": escape(r.name),
-                                       "focus": r.id == focus.get("township")}) for r in town.itertuples()]},
-        name=S.MAP_LAYER_TOWNSHIPS,
-        style_function=lambda f: {"color": ACCENT if f["properties"]["focus"] else AREA_LINE,
-                                  "weight": 3 if f["properties"]["focus"] else 1, "fillColor": "#F1F3F4",
-                                  "fillOpacity": 0.55},
-        highlight_function=lambda f: {"fillColor": "#E3EAF5", "weight": 2},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[S.MAP_TOOLTIP_TOWNSHIP]),
-    ).add_to(m)
-    district = areas[areas["kind"] == "district"].iloc[0]
-    folium.GeoJson(feature(conv(district.geometry), {"name": escape(district["name"])}), name=S.MAP_LAYER_DISTRICT,
-                   style_function=lambda f: {"color": "#5F6368", "weight": 2.5, "fill": False},
-                   interactive=False).add_to(m)
+    if len(town):  # folium refuses a tooltip over no features
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": [
+                feature(conv(r.geometry), {"township_id": r.id, "name": escape(r.name),
+                                           "focus": r.id == focus.get("township")}) for r in town.itertuples()]},
+            name=S.MAP_LAYER_TOWNSHIPS,
+            style_function=lambda f: {"color": ACCENT if f["properties"]["focus"] else AREA_LINE,
+                                      "weight": 3 if f["properties"]["focus"] else 1, "fillColor": "#F1F3F4",
+                                      "fillOpacity": 0.55},
+            highlight_function=lambda f: {"fillColor": "#E3EAF5", "weight": 2},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[S.MAP_TOOLTIP_TOWNSHIP]),
+        ).add_to(m)
+    for district in areas[areas["kind"] == "district"].itertuples():
+        folium.GeoJson(feature(conv(district.geometry), {"name": escape(district.name)}), name=S.MAP_LAYER_DISTRICT,
+                       style_function=lambda f: {"color": "#5F6368", "weight": 2.5, "fill": False},
+                       interactive=False).add_to(m)
 
     river_features = []
     for r in data.rivers.itertuples():
@@ -109,13 +110,14 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
             "river_id": r.river_id, "name": escape(r.name), "level": escape(r.level), "status": escape(words),
             "colour": colour, "weight": RIVER_WIDTH.get(r.level, 1.4) + (3 if focused else 0),
         }))
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": river_features}, name=S.MAP_LAYER_RIVERS,
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": f["properties"]["weight"],
-                                  "opacity": 0.95, "lineCap": "round"},
-        highlight_function=lambda f: {"weight": f["properties"]["weight"] + 3},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "level", "status"], aliases=S.MAP_TOOLTIP_RIVER),
-    ).add_to(m)
+    if river_features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": river_features}, name=S.MAP_LAYER_RIVERS,
+            style_function=lambda f: {"color": f["properties"]["colour"], "weight": f["properties"]["weight"],
+                                      "opacity": 0.95, "lineCap": "round"},
+            highlight_function=lambda f: {"weight": f["properties"]["weight"] + 3},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "level", "status"], aliases=S.MAP_TOOLTIP_RIVER),
+        ).add_to(m)
 
     sections = folium.FeatureGroup(name=S.MAP_LAYER_SECTIONS)
     for s in data.sections.itertuples():

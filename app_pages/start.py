@@ -1,0 +1,35 @@
+"""开始使用本区数据: start the office's own district from nothing (or leave the demo), then import."""
+import streamlit as st
+
+from riverchief import store
+from ui import strings as S
+
+root = store.data_dir()
+st.title(S.PAGE_START, anchor=False)
+st.markdown(S.START_INTRO)
+with st.form("start"):
+    district = st.text_input(S.START_DISTRICT, max_chars=20)
+    code = st.text_input(S.START_CODE, max_chars=6)
+    by = st.text_input(S.START_BY, max_chars=20)
+    if st.form_submit_button(S.START_GO, type="primary", icon=":material/flag:"):
+        if not by.strip():
+            st.error(S.START_BY_NEEDED)
+        else:
+            leaving_demo = (root / "CURRENT").exists()
+            try:
+                store.init_district(root, district, code.strip(), by.strip())
+            except store.StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop("f_month", None)  # a new data set: filters start afresh
+                if leaving_demo:
+                    st.switch_page("app_pages/data_admin.py")
+                st.rerun()  # from nothing this was the only page: the rerun opens 数据管理
+if not (root / "CURRENT").exists():
+    st.divider()
+    st.caption(S.START_DEMO_HELP)
+    if st.button(S.START_DEMO, icon=":material/science:"):
+        from loaders.demo import build_demo
+
+        build_demo(root)
+        st.rerun()

@@ -1,0 +1,368 @@
+"""A real office brings its own district in from nothing: the sample district's files as offices keep
+them (../shared/samples/make_office_files.py), from an empty data folder, with no hand edits; then every
+page on it, and re-importing any file changes nothing."""
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from loaders import convert, mappings
+from loaders.importer import expand, prepare, publish
+from riverchief import store
+from riverchief.db import Database
+
+SAMPLES = ROOT.parent / "shared" / "samples" / "make_office_files.py"
+APP = str(ROOT / "app.py")
+PAGES = ["light_board", "meeting", "item", "progress", "water", "river_map", "score", "data_admin"]
+
+
+def cli(data_dir, *args):
+    return subprocess.run([sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          env=os.environ | {"RIVERBOARD_DATA_DIR": str(data_dir)})
+
+
+@pytest.fixture(scope="session")
+def office_files(tmp_path_factory) -> Path:
+    """The sample district's files, written by the shared generator (never committed)."""
+    if not SAMPLES.exists():
+        pytest.skip("../shared/samples is not beside this checkout")
+    out = tmp_path_factory.mktemp("qingchuan")
+    subprocess.run([sys.executable, str(SAMPLES), str(out)], check=True, capture_output=True)
+    return out
+
+
+def expected(files: Path) -> dict:
+    text = (files / "expected.txt").read_text(encoding="utf-8")
+    means = {(m[1], int(m[2])): (int(m[3]), float(m[4]), float(m[5])) for m in
+             re.finditer(r"^\s+(\S+) (\d{4}): months (\d+), mean TP ([\d.]+), mean NH3-N ([\d.]+)", text, re.M)}
+    head = dict(re.findall(r"(townships/streets|departments|rivers and reservoirs|sections): (\d+)", text))
+    return {"townships": int(head["townships/streets"]), "departments": int(head["departments"]),
+            "rivers": int(head["rivers and reservoirs"]), "sections": int(head["sections"]),
+            "majors": int(re.search(r"major items: (\d+), planned funds (\d+)", text)[1]),
+            "funds": float(re.search(r"planned funds (\d+)", text)[1]),
+            "tasks": int(re.search(r"one-river-one-policy tasks: (\d+)", text)[1]),
+            "problems": int(re.search(r"prominent problems: (\d+), rectified (\d+)", text)[1]),
+            "rectified": int(re.search(r"rectified (\d+)", text)[1]),
+            "readings": int(re.search(r"water readings: (\d+)", text)[1]), "means": means}
+
+
+@pytest.fixture(scope="session")
+def district(office_files, tmp_path_factory) -> Path:
+    """An empty data folder → init → one import of the whole folder, from the command line."""
+    root = tmp_path_factory.mktemp("district")
+    out = cli(root, "init", "--district", "青川区", "--code", "500199")
+    assert out.returncode == 0, out.stderr
+    out = cli(root, "import", office_files, "--by", "河长办")
+    assert out.returncode == 0, out.stdout + out.stderr
+    return root
+
+
+def test_init_starts_an_empty_real_district(tmp_path):
+    version = store.init_district(tmp_path, "青川区", "500199", "河长办")
+    assert not version.is_demo and version.manifest["district"] == "青川区" and version.notices == []
+    assert all(n == 0 for t, n in version.manifest["rows"].items() if t != "district")
+    with pytest.raises(store.StoreError, match="已在使用本区数据"):
+        store.init_district(tmp_path, "别的区")
+    with pytest.raises(store.StoreError, match="6位数字"):
+        store.init_district(tmp_path / "x", "青川区", "12ab")
+
+
+def test_the_sample_district_goes_in_whole(district, office_files):
+    want = expected(office_files)
+    version = store.current_version(district)
+    db = Database(version)
+    assert not version.is_demo and version.manifest["district"] == "青川区"
+    count = lambda sql: int(db.execute(sql).iloc[0, 0])  # noqa: E731
+    assert count("SELECT count(*) FROM townships") == want["townships"]
+    assert count("SELECT count(*) FROM units WHERE kind = '部门'") == want["departments"]
+    assert count("SELECT count(*) FROM units WHERE kind = '镇街'") == want["townships"]  # townships are units too
+    assert count("SELECT count(*) FROM rivers") == want["rivers"]
+    assert count("SELECT count(*) FROM sections") == want["sections"]
+    assert count("SELECT count(*) FROM items WHERE list = 'major'") == want["majors"]
+    assert db.execute("SELECT sum(funds_plan_wan) FROM items WHERE list = 'major'").iloc[0, 0] == want["funds"]
+    assert count("SELECT count(*) FROM items WHERE list = 'task'") == want["tasks"]  # 小计/总计/说明 are not tasks
+    assert count("SELECT count(*) FROM items WHERE list = 'problem'") == want["problems"]
+    assert count("SELECT count(*) FROM items WHERE list = 'problem' AND done_date IS NOT NULL") == want["rectified"]
+    assert count("SELECT count(*) FROM readings") == want["readings"]
+    assert version.notices == [dt.date(2024, 6, 30)]  # the month in the file name, the year in the title
+    got = db.execute("SELECT s.name, year(r.sampled_at) AS y, count(*) AS n, "
+                     "avg(CASE WHEN r.tp_bdl THEN NULL ELSE r.tp END) AS tp FROM readings r JOIN sections s USING (section_id) "
+                     "GROUP BY ALL")
+    for row in got.itertuples():
+        months, tp, _ = want["means"][(row.name, row.y)]
+        assert row.n == months
+    # the 云台水库 is a reservoir: its section is judged by the lake TP limits
+    assert db.execute("SELECT water_body FROM sections WHERE name = '云台水库库心'").iloc[0, 0] == "lake"
+    # text stays as typed (全角括号, m³), the script tag is stored as text, empty cells stay empty
+    titles = set(db.execute("SELECT title FROM items")["title"])
+    assert "河道内堆放建筑弃渣约50m³" in titles and any(t.startswith("<script>") for t in titles)
+    assert count("SELECT count(*) FROM items WHERE status = 'None' OR title = 'None'") == 0
+    # several units in one cell: the first leads, the others are kept
+    assert count("SELECT count(*) FROM items WHERE co_unit_ids IS NOT NULL") > 0
+    # the township polygons, given in CGCS2000 zone 36 without a crs member, land where they belong
+    bounds = db.execute("SELECT geom_wkt FROM townships")["geom_wkt"]
+    import shapely
+
+    minx, miny, maxx, maxy = shapely.total_bounds(shapely.from_wkt(bounds.to_numpy()))
+    assert 106.94 < minx and maxx < 107.26 and 29.24 < miny and maxy < 29.50
+    assert db.execute("SELECT geom_wkt FROM district").iloc[0, 0].startswith("POLYGON")
+
+
+def test_reimporting_any_file_changes_nothing(district, office_files):
+    before = store.current_version(district).id
+    out = cli(district, "import", office_files)
+    assert out.returncode == 0 and "无变化" in out.stdout, out.stdout + out.stderr
+    for path in sorted(office_files.iterdir()):
+        if path.suffix in (".xlsx", ".geojson"):
+            prepared = prepare([(path.name, path.read_bytes())], district)
+            assert prepared.ok and prepared.unchanged, (path.name, [str(i) for i in prepared.issues])
+    assert store.current_version(district).id == before
+
+
+def test_a_corrected_reading_replaces_the_old_one(district, office_files, tmp_path):
+    path = office_files / "2024年地表水监测数据.xlsx"
+    wb = load_workbook(path)
+    ws = wb["3月"]
+    headers = [c.value for c in ws[2]]
+    tp_col = headers.index("总磷（mg/L）") + 1
+    ws.cell(3, tp_col, 0.987)
+    wb.save(tmp_path / path.name)
+    prepared = prepare([(path.name, (tmp_path / path.name).read_bytes())], district)
+    assert prepared.ok and prepared.changes[["added", "changed", "removed"]].values.tolist() == [[0, 1, 0]]
+    assert "总磷" in prepared.details["change"].iloc[0] and "0.987" in prepared.details["change"].iloc[0]
+    n = len(prepared.tables["readings"])
+    assert n == expected(office_files)["readings"]  # replaced, not added
+
+
+def test_every_page_opens_on_the_imported_district(monkeypatch, district):
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(district))
+    for name in PAGES:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.switch_page(f"app_pages/{name}.py").run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        assert not any("示例数据" in str(b.proto) for b in at.get("badge")), name
+        if name == "light_board":
+            assert {m.label: m.value for m in at.metric}["事项总数"] == "51 项"
+            assert at.title[0].value == "三色看板 · 2024年6月通报 · 全区"
+
+
+def test_the_app_walks_a_new_office_from_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("青川区")
+    at.text_input[2].input("张某")
+    at.button[0].click().run()
+    assert not at.exception
+    version = store.current_version(tmp_path)
+    assert version.manifest["district"] == "青川区" and not version.is_demo
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and "还没有三张清单" in at.info[0].value
+    assert at.title[0].value.startswith("数据管理")
+
+
+def test_demo_and_real_data_never_mix(tmp_path, office_files):
+    from loaders.demo import build_demo
+
+    build_demo(tmp_path)
+    prepared = prepare([("河库名录.xlsx", (office_files / "河库名录.xlsx").read_bytes())], tmp_path)
+    assert not prepared.ok and "示例数据" in prepared.issues[0].message
+    demo = store.current_version(tmp_path)
+    real = store.init_district(tmp_path, "青川区")
+    assert not real.is_demo and real.manifest["rows"]["items"] == 0
+    store.rollback(tmp_path, demo.id, "张某")  # the demo can be brought back whole
+    assert store.current_version(tmp_path).is_demo
+
+
+# -- other offices' habits --------------------------------------------------------------------------------
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A started district with two townships, two departments, two rivers and a section."""
+    store.init_district(tmp_path, "测试区")
+    refs = _xlsx({
+        "乡镇": [["乡镇（街道）名称"], ["东风镇"], ["西湖街道"]],
+        "部门": [["成员单位"], ["区水务局"], ["区环保局"]],
+        "河流": [["河湖名称", "河流等级", "目标水质", "牵头部门"], ["东河", "区级", "3类", "区水务局"],
+                 ["西湖水库", "区级", "II", "区环保局"]],
+        "断面": [["断面名称", "所属河流", "经度", "纬度"], ["东河桥", "东河", "106°30′00″", "29°30′00″"]],
+    })
+    publish(prepare([("基础名录.xlsx", refs)], tmp_path), tmp_path, "测试")
+    return tmp_path
+
+
+def test_another_offices_headers_and_a_gbk_csv_of_readings(small):
+    csv = ("监测点位,采样日期,总磷(mg/l),氨氮（mg/L）,备注\n"
+           "东河桥,2024/3/5,0.12,ND,\n东河桥,2024年4月6日,<0.02,0.41,复测\n").encode("gbk")
+    prepared = prepare([("一季度水质.csv", csv)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert prepared.changes["ignored"].tolist() == ["备注"]  # said, never dropped silently
+    readings = prepared.tables["readings"]
+    assert readings["tp"].tolist() == [0.12, 0.02] and readings["tp_bdl"].tolist() == [False, True]
+    assert readings["nh3n_bdl"].tolist() == [True, False]
+
+
+def test_an_empty_factor_column_and_an_empty_row_are_errors(small):
+    csv = "断面,日期,总磷（mg/L）,氨氮\n东河桥,2024-03-05,,0.3\n东河桥,2024-03-06,,\n".encode("utf-8")
+    issues = [str(i) for i in prepare([("x.csv", csv)], small).issues]
+    assert any("“总磷（mg/L）”列：这一列没有读到任何数值" in i for i in issues)
+    assert any("第3行：该行没有任何监测值" in i for i in issues)
+
+
+def test_sequence_numbers_never_collide_across_lists(small):
+    head = ["序号", "任务名称", "河流", "责任单位", "完成时限", "进度"]
+    book = _xlsx({"一河一策": [["2024年一河一策任务清单（6月）"], head, [1, "清淤", "东河", "区水务局", "2024年底前", "50%"]],
+                  "重大项目": [["2024年重大项目清单（6月）"], head, [1, "截污", "东河", "区水务局", "2024.10", "已完成"]]})
+    prepared = prepare([("清单.xlsx", book)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    items = prepared.tables["items"]
+    assert sorted(items["list"]) == ["major", "task"] and items["item_id"].nunique() == 2
+    major = items[items["list"] == "major"].iloc[0]
+    assert major["deadline"] == dt.date(2024, 10, 31) and major["progress"] == 1.0 and major["done_date"] == dt.date(2024, 6, 30)
+
+
+def test_an_unknown_unit_is_offered_as_a_new_department(small):
+    book = _xlsx({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤", "东河", "区交通局、东风镇"]]})
+    prepared = prepare([("清单.xlsx", book)], small)
+    assert prepared.ok and prepared.new_units == ["区交通局"]
+    units = prepared.tables["units"]
+    assert units.loc[units["name"] == "区交通局", "kind"].tolist() == ["部门"]
+    item = prepared.tables["items"].iloc[0]
+    assert item["co_unit_ids"] == units.loc[units["name"] == "东风镇", "unit_id"].iloc[0]
+    assert not prepare([("清单.xlsx", book)], small, accept_new_units=False).ok  # the CLI asks for --add-units
+
+
+def test_a_list_without_a_month_asks_for_it(small):
+    book = _xlsx({"一河一策": [["任务名称", "河流", "责任单位"], ["清淤", "东河", "区水务局"]]})
+    prepared = prepare([("清单.xlsx", book)], small)
+    assert any("通报月份" in i.message for i in prepared.issues)
+    assert prepare([("清单.xlsx", book)], small, notice=dt.date(2024, 5, 31)).ok
+
+
+def test_a_sheet_not_understood_is_mapped_once_and_remembered(small):
+    book = _xlsx({"Sheet1": [["站点", "时间", "TP值", "说明"], ["东河桥", "2024-05-01", 0.1, "x"]]})
+    prepared = prepare([("站点.xlsx", book)], small)
+    assert not prepared.ok and [u.headers for u in prepared.unknown] == [["站点", "时间", "TP值", "说明"]]
+    u = prepared.unknown[0]
+    mappings.save(small, u.headers, "readings", {"站点": "section_id", "时间": "sampled_at", "TP值": "tp"})
+    again = prepare([("六月站点.xlsx", book)], small)  # next month, same header shape
+    assert again.ok and again.changes["added"].tolist() == [1] and again.changes["ignored"].tolist() == ["说明"]
+
+
+def test_the_map_command_line_remembers_a_mapping(small, tmp_path):
+    path = tmp_path / "站点.xlsx"
+    path.write_bytes(_xlsx({"Sheet1": [["站点", "时间", "TP值"], ["东河桥", "2024-05-01", 0.1]]}))
+    out = cli(small, "import", path)
+    assert out.returncode == 1 and "python -m loaders map" in out.stderr
+    out = cli(small, "map", path, "--table", "readings", "--column", "站点=section_id", "--column", "时间=sampled_at",
+              "--column", "TP值=tp")
+    assert out.returncode == 0, out.stderr
+    out = cli(small, "import", path)
+    assert out.returncode == 0 and "已发布" in out.stdout, out.stderr
+
+
+def test_a_projected_map_without_crs_is_placed_or_asked_for(small, tmp_path):
+    import geopandas as gpd
+    import shapely as sh
+
+    towns = gpd.GeoDataFrame({"XZMC": ["东风镇", "西湖街道"]},
+                             geometry=[sh.box(106.4, 29.4, 106.5, 29.5), sh.box(106.5, 29.4, 106.6, 29.5)], crs=4326)
+    def bare(frame):  # a GeoJSON as GIS units hand it over: projected, no crs member
+        data = json.loads(frame.to_json(drop_id=True))
+        data.pop("crs", None)
+        return json.dumps(data, ensure_ascii=False)
+
+    with_zone = bare(towns.to_crs(4523))  # zone 35: eastings carry the zone number
+    prepared = prepare([("镇街.geojson", with_zone.encode())], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert any("带号推断为 EPSG:4523" in n.message for n in prepared.notes)
+    no_zone = bare(towns.to_crs(4542))  # CM 105°E: no zone number in the eastings
+    prepared = prepare([("镇街.geojson", no_zone.encode())], small)
+    assert any("没有写明坐标系" in i.message for i in prepared.issues)
+    assert prepare([("镇街_CGCS2000_中央经线105.geojson", no_zone.encode())], small).ok
+    assert prepare([("镇街.geojson", no_zone.encode())], small, crs="EPSG:4542").ok
+
+
+# -- the words people write -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,year,expected", [
+    ("2024年底前", None, dt.date(2024, 12, 31)), ("年底前", 2024, dt.date(2024, 12, 31)),
+    ("2024.10", None, dt.date(2024, 10, 31)), ("2024年10月", None, dt.date(2024, 10, 31)),
+    ("6月30日前", 2024, dt.date(2024, 6, 30)), ("3月底前", 2024, dt.date(2024, 3, 31)),
+    ("2024年上半年", None, dt.date(2024, 6, 30)), ("三季度末", 2024, dt.date(2024, 9, 30)),
+    (45473, None, dt.date(2024, 6, 30)), ("2024年9月30日", None, dt.date(2024, 9, 30)),
+    ("长期坚持", 2024, None), ("持续推进", None, None), ("常态化开展", None, None),
+    ("2024年2月底", None, dt.date(2024, 2, 29)),
+])
+def test_deadlines_in_words(text, year, expected):
+    assert convert.to_deadline(text, year) == expected
+
+
+@pytest.mark.parametrize("bad,year", [("尽快", 2024), ("6月30日前", None), ("2024.13", None)])
+def test_deadlines_not_understood_say_what_is_expected(bad, year):
+    with pytest.raises(convert.BadValue):
+        convert.to_deadline(bad, year)
+
+
+@pytest.mark.parametrize("text,share,done,qty", [
+    ("已完成", 1.0, True, None), ("推进中（60%）", 0.6, False, None), ("未启动", 0.0, False, None),
+    (0.6, 0.6, False, None), (60, 0.6, False, None), ("60%", 0.6, False, None), (1, 1.0, True, None),
+    ("完成3.2公里", None, False, 3.2), ("进度滞后（30%）", 0.3, False, None), ("完成主体工程，进度85%", 0.85, False, None),
+    ("正在整改", None, False, None), ("已整改", 1.0, True, None), ("100%", 1.0, True, None),
+])
+def test_progress_in_words(text, share, done, qty):
+    p = convert.to_progress(text)
+    assert (p.progress, p.done, p.done_qty) == (share, done, qty)
+
+
+def test_progress_words_not_understood():
+    with pytest.raises(convert.BadValue, match="不是进度"):
+        convert.to_progress("看情况")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("106°02′30″", 106.041667), ("106度2分30秒", 106.041667), ("E106°02′30″", 106.041667), (106.5, 106.5),
+    ("29°30′", 29.5), ("107°05′60″", 107.1), ("106.25", 106.25),
+])
+def test_coordinates_in_degrees_minutes_seconds(text, expected):
+    assert convert.to_coordinate(text) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("text,expected", [("Ⅲ", 3), ("III", 3), ("3类", 3), ("Ⅲ类", 3), ("II", 2), (4, 4), ("Ⅴ类", 5)])
+def test_classes_as_written(text, expected):
+    assert convert.to_class(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0.01L", "<0.01", "未检出", "ND"])
+def test_below_detection_as_written(text):
+    value, bdl = convert.to_concentration(text, "tp")
+    assert bdl and value == 0.01
+
+
+def test_quantities_done_convert_between_kilometres_and_metres():
+    assert convert.quantity_in(3.2, "公里", "米") == 3200
+    assert convert.quantity_in(3.2, "公里", "处") is None
