@@ -18,8 +18,17 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 ensure_assets()
 
+PAGES = [  # file, title, icon, url path (None: the default page at /)
+    ("light_board", S.PAGE_BOARD, ":material/traffic:", None),
+    ("meeting", S.PAGE_MEETING, ":material/co_present:", "meeting"),
+    ("item", S.PAGE_ITEM, ":material/assignment:", "item"),
+    ("progress", S.PAGE_PROGRESS, ":material/task_alt:", "progress"),
+    ("water", S.PAGE_WATER, ":material/water_drop:", "water"),
+    ("river_map", S.PAGE_MAP, ":material/map:", "map"),
+    ("score", S.PAGE_SCORE, ":material/leaderboard:", "score"),
+    ("data_admin", S.PAGE_DATA, ":material/database:", "data"),
+]
 START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
-DATA = st.Page(HERE / "app_pages" / "data_admin.py", title=S.PAGE_DATA, icon=":material/database:", url_path="data")
 
 try:
     version = data.current_version()
@@ -35,29 +44,19 @@ if version is None:  # an empty data folder: start the district (or look at the 
     st.stop()
 
 st.session_state["version"] = version
-if not version.notices:  # a district just started: bring its files in first
+if version.notices:
+    st.session_state["selection"] = filters.render_sidebar(
+        version.notices, data.filter_options(str(version.path.parent.parent), version.id))
+else:  # a district just started: every page but 数据管理 says to bring the files in first
     st.session_state["selection"] = None
-    st.info(S.NO_NOTICES, icon=":material/upload_file:")
-    page = st.navigation([DATA, START] if version.is_demo else [DATA])
-    st.session_state["page_title"] = page.title
-    tables.start_page()
-    page.run()
-    st.stop()
 
-st.session_state["selection"] = filters.render_sidebar(
-    version.notices, data.filter_options(str(version.path.parent.parent), version.id))
 
-page = st.navigation([
-    st.Page(HERE / "app_pages" / "light_board.py", title=S.PAGE_BOARD, icon=":material/traffic:", default=True),
-    st.Page(HERE / "app_pages" / "meeting.py", title=S.PAGE_MEETING, icon=":material/co_present:", url_path="meeting"),
-    st.Page(HERE / "app_pages" / "item.py", title=S.PAGE_ITEM, icon=":material/assignment:", url_path="item"),
-    st.Page(HERE / "app_pages" / "progress.py", title=S.PAGE_PROGRESS, icon=":material/task_alt:", url_path="progress"),
-    st.Page(HERE / "app_pages" / "water.py", title=S.PAGE_WATER, icon=":material/water_drop:", url_path="water"),
-    st.Page(HERE / "app_pages" / "river_map.py", title=S.PAGE_MAP, icon=":material/map:", url_path="map"),
-    st.Page(HERE / "app_pages" / "score.py", title=S.PAGE_SCORE, icon=":material/leaderboard:", url_path="score"),
-    DATA,
-    *([START] if version.is_demo else []),
-])
+def _page(name: str, title: str, icon: str, url: str | None) -> st.Page:
+    script = name if version.notices or name == "data_admin" else "no_lists"
+    return st.Page(HERE / "app_pages" / f"{script}.py", title=title, icon=icon, url_path=url or None, default=url is None)
+
+
+page = st.navigation([_page(*p) for p in PAGES] + ([START] if version.is_demo else []))
 st.session_state["page_title"] = page.title
 tables.start_page()
 page.run()

@@ -1,3 +1,4 @@
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,3 +27,16 @@ def demo_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     build_demo(root)
     return root
+
+
+SAMPLES = ROOT.parent / "shared" / "samples" / "make_office_files.py"
+
+
+@pytest.fixture(scope="session")
+def office_files(tmp_path_factory) -> Path:
+    """A fictional district's files as an office keeps them, written by the shared generator (never committed)."""
+    if not SAMPLES.exists():
+        pytest.skip("../shared/samples is not beside this checkout")
+    out = tmp_path_factory.mktemp("qingchuan")
+    subprocess.run([sys.executable, str(SAMPLES), str(out)], check=True, capture_output=True)
+    return out

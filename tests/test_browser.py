@@ -447,3 +447,104 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     assert version.id != before and version.manifest["created_by"] == "河长办 孙某"
     got = Database(version).execute("SELECT tp, tp_bdl FROM readings WHERE sampled_at = '2023-07-05'")
     assert got.values.tolist() == [[0.01, True]]
+
+
+@pytest.fixture
+def empty_server(tmp_path):
+    """A server on an empty data folder: what an office sees the first time."""
+    with serve(tmp_path, "streamlit-onboarding.log") as url:
+        yield url, tmp_path
+
+
+def _ready(pg):
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+
+
+def _shot(pg, name):
+    pg.wait_for_timeout(300)
+    pg.screenshot(path=str(ARTIFACTS / f"onboarding_{name}.png"), full_page=True)
+
+
+def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
+    """From an empty folder: start the district, upload every file at once, publish, see its own board and
+    map; the same files again change nothing."""
+    url, root = empty_server
+    page.goto(url)
+    _ready(page)
+    expect(page.locator("h1")).to_contain_text("开始使用本区数据")
+    _shot(page, "1_start")
+    page.get_by_label("本区名称（必填，如 青川区）").fill("青川区")
+    page.get_by_label("操作人（必填）").fill("河长办 张某")
+    page.get_by_role("button", name="开始使用本区数据").click()
+    expect(page.get_by_text("还没有三张清单")).to_be_visible(timeout=20000)
+    page.goto(f"{url}/data")
+    _ready(page)
+    assert store.current_version(root).manifest["district"] == "青川区"
+
+    files = sorted(str(p) for p in office_files.iterdir() if p.suffix in (".xlsx", ".geojson"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=60000)
+    preview = page.locator('[data-testid="stDataFrame"]').first
+    expect(preview).to_contain_text("镇街边界")
+    _shot(page, "2_preview")
+    page.get_by_label("发布人（必填）").fill("河长办 张某")
+    page.get_by_role("button", name="确认发布").click()
+    expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=30000)
+
+    page.goto(url)
+    open_app(page, url)
+    expect(page.locator("h1").first).to_contain_text("三色看板 · 2024年6月通报 · 全区")
+    assert metric_values(page)[3] == "51 项"
+    expect(page.get_by_text("示例数据")).to_have_count(0)
+    _shot(page, "3_board")
+
+    page.goto(f"{url}/map")
+    _ready(page)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=30000)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(24, timeout=20000)  # the townships
+    expect(frame.locator(".leaflet-overlay-pane path")).to_have_count(24 + 1)  # and the district outline
+    expect(frame.locator(".riverboard-section")).to_have_count(10)
+    expect(page.get_by_text("以下对象尚无地图图形")).to_be_visible()  # rivers came from Excel only
+    _shot(page, "4_map")
+
+    page.goto(f"{url}/data")
+    _ready(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    expect(page.get_by_text("无变化：上传的文件与当前数据完全相同")).to_be_visible(timeout=60000)
+    assert_only_local_requests(page, url)
+
+
+def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path_factory):
+    url, root = empty_server
+    store.init_district(root, "测试区")
+    from loaders.importer import prepare, publish
+
+    refs = "断面名称,所在河流,经度,纬度,水质目标\n东河桥,东河,106.5,29.5,Ⅲ类\n"
+    rivers = "河流名称,河流级别\n东河,区级\n"
+    publish(prepare([("河流.csv", rivers.encode()), ("断面.csv", refs.encode())], root), root, "测试")
+    odd = tmp_path_factory.mktemp("odd") / "站点数据.csv"
+    odd.write_text("站点,时间,TP值\n东河桥,2024-05-01,0.1\n", encoding="utf-8")
+    page.goto(f"{url}/data")
+    _ready(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(odd))
+    expect(page.get_by_text("张工作表没有识别出来")).to_be_visible(timeout=20000)
+
+    def choose(label, option):
+        box = page.get_by_label(label, exact=True)
+        box.click()
+        page.wait_for_timeout(300)
+        if not page.get_by_role("option").count():  # the first click after a rerun only focuses
+            box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+        page.wait_for_timeout(600)  # the rerun the choice starts
+        _ready(page)
+
+    choose("这张表是", "水质监测")
+    choose("站点", "断面（必填）")
+    choose("时间", "采样时间（必填）")
+    choose("TP值", "总磷")
+    _shot(page, "5_mapping")
+    page.get_by_role("button", name="保存对应关系").click()
+    expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
+    assert len(list((root / "mappings").glob("*.json"))) == 1

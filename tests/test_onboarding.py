@@ -22,7 +22,6 @@ from loaders.importer import expand, prepare, publish
 from riverchief import store
 from riverchief.db import Database
 
-SAMPLES = ROOT.parent / "shared" / "samples" / "make_office_files.py"
 APP = str(ROOT / "app.py")
 PAGES = ["light_board", "meeting", "item", "progress", "water", "river_map", "score", "data_admin"]
 
@@ -30,16 +29,6 @@ PAGES = ["light_board", "meeting", "item", "progress", "water", "river_map", "sc
 def cli(data_dir, *args):
     return subprocess.run([sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
                           env=os.environ | {"RIVERBOARD_DATA_DIR": str(data_dir)})
-
-
-@pytest.fixture(scope="session")
-def office_files(tmp_path_factory) -> Path:
-    """The sample district's files, written by the shared generator (never committed)."""
-    if not SAMPLES.exists():
-        pytest.skip("../shared/samples is not beside this checkout")
-    out = tmp_path_factory.mktemp("qingchuan")
-    subprocess.run([sys.executable, str(SAMPLES), str(out)], check=True, capture_output=True)
-    return out
 
 
 def expected(files: Path) -> dict:
@@ -168,7 +157,9 @@ def test_the_app_walks_a_new_office_from_nothing(monkeypatch, tmp_path):
     assert version.manifest["district"] == "青川区" and not version.is_demo
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and "还没有三张清单" in at.info[0].value
-    assert at.title[0].value.startswith("数据管理")
+    assert at.title[0].value == "三色看板 · 尚无通报 · 青川区"
+    at.switch_page("app_pages/data_admin.py").run()
+    assert not at.exception and at.title[0].value.startswith("数据管理") and at.get("file_uploader")
 
 
 def test_demo_and_real_data_never_mix(tmp_path, office_files):

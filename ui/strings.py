@@ -5,6 +5,7 @@ APP_TITLE = "河长看板"
 DEMO_TAG = "示例数据"
 DEMO_NOTE = "当前为示例数据：区县、镇街、河流、人员和数字均为虚构，仅用于演示。"
 NO_DATA = "尚未发布数据。"
+NO_NOTICES_PERIOD = "尚无通报"
 NO_NOTICES = ("本区已开始使用，但还没有三张清单（没有任何一期通报）。请在“数据管理”导入镇街、责任单位、河流、断面、"
               "三张清单和水质监测文件（可一次选择全部文件）；三色看板等页面在导入清单后出现。")
 BAD_DATA = "数据文件夹中的当前版本无法读取（CURRENT 指向的版本不存在或不完整）。请在“数据管理”回退到上一个版本，或联系管理员。"
@@ -419,8 +420,9 @@ DATA_TEMPLATES_HELP = "每张表一个 Excel 模板：中文表头、示例行�
 DATA_TEMPLATE_PICK = "选择模板"
 DATA_TEMPLATE_DOWNLOAD = "下载模板"
 DATA_UPLOAD = "导入文件"
-DATA_UPLOAD_HELP = ("支持 Excel（.xlsx）、CSV（UTF-8 或 GBK）和地图文件（GeoJSON、GeoPackage、压缩的 Shapefile，任意坐标系）。"
-                    "表头上方可有标题行；日期、“0.01L”“未检出”等写法均可识别。检查通过并确认发布前，当前数据不受影响。")
+DATA_UPLOAD_HELP = ("可一次选择全部文件：Excel（.xlsx、.xls，一个文件可有多张工作表）、CSV（UTF-8 或 GBK）和地图文件"
+                    "（GeoJSON、GeoPackage、压缩的 Shapefile，任意坐标系）。标题行、两层表头、小计/合计行，“2024年底前”“推进中（60%）”"
+                    "“0.01L”“未检出”等写法均可识别；同一文件再次导入不会重复。检查通过并确认发布前，当前数据不受影响。")
 DATA_ISSUES = "发现 {n} 个问题，未发布。请修改文件后重新上传。"
 DATA_ISSUES_REPORT = "下载问题清单（Excel）"
 DATA_PREVIEW = "检查通过，发布后将发生以下变化："
