@@ -50,10 +50,12 @@ def date_or_blank(v, blank=""):
 qty = lambda v: "" if pd.isna(v) else f"{v:,.10g} {row['target_unit']}"  # noqa: E731
 fields = {
     "item_id": row["item_id"], "list": LIST_NAMES[row["list"]], "title": row["title"], "unit_name": row["unit_name"],
-    "river_name": row["river_name"], "township_name": row["township_name"],
+    "co_units": row["co_unit_names"] or "", "river_name": row["river_name"], "co_rivers": row["co_river_names"] or "",
+    "township_name": row["township_name"],
     "start_date": date_or_blank(row["start_date"]), "deadline": date_or_blank(row["deadline"], S.STANDING),
     "target": qty(row["target_qty"]), "done": qty(row["done_qty"]), "progress": f"{row['progress']:.0%}",
     "status": row["status"], "done_date": date_or_blank(row["done_date"]),
+    "funds_plan": "" if pd.isna(row["funds_plan_wan"]) else f"{row['funds_plan_wan']:,.1f} 万元",
     "funds": "" if pd.isna(row["funds_wan"]) else f"{row['funds_wan']:,.1f} 万元",
     "funds_spent": "" if pd.isna(row["funds_spent_wan"]) else f"{row['funds_spent_wan']:,.1f} 万元",
     "source": row["source"] or "", "exposed": "是" if row["exposed"] else "",

@@ -152,7 +152,7 @@ def _map(root: Path, args) -> int:
     try:
         found = read_bytes(args.file.name, args.file.read_bytes(), mappings=mappings.load(root))
     except (OSError, ReadError) as exc:
-        print(exc if isinstance(exc, ReadError) else f"无法读取 {args.file}", file=sys.stderr)
+        print(f"{args.file.name}：{exc}" if isinstance(exc, ReadError) else f"无法读取 {args.file}", file=sys.stderr)
         return 1
     sheets = [u for u in found.unknown if args.sheet in (None, u.sheet)]
     if not sheets:

@@ -284,32 +284,24 @@ def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
     return frame[column] if column in frame else pd.Series(default, index=frame.index, dtype=object)
 
 
-def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
-           notes: list[Issue]) -> pd.DataFrame:
-    """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
-    progress from words or quantities; done when 100%; ids from what the row is."""
+def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue], what: str) -> bool:
+    """Fill the notice date of a snapshot sheet: its column, else the month asked for, else the month of
+    its title or file name. False (and an issue) when none says it."""
+    if "notice_date" in frame and frame["notice_date"].notna().all():
+        return True
     ctx = raw.context
-    if "notice_date" not in frame or frame["notice_date"].isna().any():
-        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
-        if when is None:
-            issues.append(Issue(raw.file, raw.sheet, None, None, "无法确定这份清单对应的通报月份：请在文件名或标题中写明"
-                                "（如“2024年6月”），或在导入时指定通报月份"))
-            return frame
-        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
-    if "list" not in frame or frame["list"].isna().any():
-        if ctx.list is None:
-            issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
-                                "（重大事项重大项目、一河一策、突出问题整改），或增加“清单”列"))
-            return frame
-        frame["list"] = _col(frame, "list").fillna(ctx.list)
-    year = _col(frame, "list_year")
-    frame["list_year"] = year.where(year.notna(), ctx.year or frame["notice_date"].map(lambda d: d.year))
-    if "deadline" not in frame and (frame["list"] == "major").all():  # an annual list of major projects
-        frame["deadline"] = frame["list_year"].map(lambda y: dt.date(int(y), 12, 31))
-        notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
-    start = _col(frame, "start_date")
-    frame["start_date"] = start.where(start.notna(), frame["list_year"].map(lambda y: dt.date(int(y), 1, 1)))
-    # Progress as reported, in numbers or words; a quantity done in the target's unit.
+    when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
+    if when is None:
+        issues.append(Issue(raw.file, raw.sheet, None, None, f"无法确定这份{what}对应的通报月份：请在文件名或标题中写明"
+                            "（如“2024年6月”），或在导入时指定通报月份"))
+        return False
+    frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    return True
+
+
+def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    """Progress as reported, in numbers or words; a quantity done counted in the target's unit; the status
+    in the words written (else from the figures); `_done` when the row says the item is finished."""
     progress, done_qty, status, done = [], [], [], []
     target_unit = _col(frame, "target_unit")
     for i, row in frame.iterrows():
@@ -320,9 +312,9 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
         if p and p.done_qty is not None:
             converted = convert.quantity_in(p.done_qty, p.qty_unit, target_unit[i])
             if converted is None:
+                unit = target_unit[i] if isinstance(target_unit[i], str) else "（未填）"
                 notes.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度",
-                                   f"“{row['_progress_text']}”的单位与目标单位“{target_unit[i] if isinstance(target_unit[i], str) else '（未填）'}”"
-                                   "不一致，未计入完成量"))
+                                   f"“{row['_progress_text']}”的单位与目标单位“{unit}”不一致，未计入完成量"))
             else:
                 qty = converted
         target = row.get("target_qty") if "target_qty" in frame else None
@@ -343,15 +335,40 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
                       "未开始" if p and p.not_started else "推进中")
     frame["progress"] = progress
     frame["done_qty"] = done_qty
+    frame["_done"] = done
+    frame["_status"] = status
+    return frame
+
+
+def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
+           notes: list[Issue]) -> pd.DataFrame:
+    """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
+    progress from words or quantities; done when 100%; ids from what the row is."""
+    ctx = raw.context
+    if not _with_notice(raw, frame, notice, issues, "清单"):
+        return frame
+    if "list" not in frame or frame["list"].isna().any():
+        if ctx.list is None:
+            issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
+                                "（重大事项重大项目、一河一策、突出问题整改），或增加“清单”列"))
+            return frame
+        frame["list"] = _col(frame, "list").fillna(ctx.list)
+    year = _col(frame, "list_year")
+    frame["list_year"] = year.where(year.notna(), ctx.year or frame["notice_date"].map(lambda d: d.year))
+    if "deadline" not in frame and (frame["list"] == "major").all():  # an annual list of major projects
+        frame["deadline"] = frame["list_year"].map(lambda y: dt.date(int(y), 12, 31))
+        notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
+    start = _col(frame, "start_date")
+    frame["start_date"] = start.where(start.notna(), frame["list_year"].map(lambda y: dt.date(int(y), 1, 1)))
+    frame = _item_progress(raw, frame, issues, notes)
     reported = _col(frame, "month_reported")
     quiet = pd.Series([bool(p.not_started) if isinstance(p, convert.Progress) else False
                        for p in _col(frame, "_progress")], index=frame.index)
     frame["month_reported"] = reported.where(reported.notna(), ~quiet)  # 未启动 on a standing task: not reported
     given = _col(frame, "status")
-    frame["status"] = given.where(given.notna(), pd.Series(status, index=frame.index))
+    frame["status"] = given.where(given.notna(), frame["_status"])
     # Done without a date: the date an earlier notice already recorded, else this notice.
     earlier = tables["items"].dropna(subset=["done_date"]).groupby("item_id")["done_date"].min()
-    frame["_done"] = done
     frame["exposed"] = _col(frame, "exposed").where(_col(frame, "exposed").notna(),
                                                     _col(frame, "source").fillna("").astype(str).str.contains("曝光"))
     frame["at_risk"] = _col(frame, "at_risk").fillna(False)
@@ -375,14 +392,8 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
 
 
 def _problems(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue]) -> pd.DataFrame:
-    ctx = raw.context
-    if "notice_date" not in frame or frame["notice_date"].isna().any():
-        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
-        if when is None:
-            issues.append(Issue(raw.file, raw.sheet, None, None, "无法确定这份问题台账对应的通报月份：请在文件名或标题中"
-                                "写明（如“2024年6月”），或在导入时指定通报月份"))
-            return frame
-        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    if not _with_notice(raw, frame, notice, issues, "问题台账"):
+        return frame
     p = _col(frame, "_progress")
     frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
@@ -763,8 +774,8 @@ def publish(prepared: Prepared, root: Path, by: str) -> store.Version:
     try:
         return store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
                              tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
-    except ValueError as exc:  # a rule refusing a value (e.g. progress beyond 100%) after the checks
-        raise store.StoreError(f"发布被拒绝：{exc}") from exc
+    except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
+        raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
 
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:

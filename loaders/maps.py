@@ -37,18 +37,18 @@ def _safe_unzip(name: str, data: bytes, folder: Path) -> None:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ReadError(f"{name}：不是有效的压缩包") from None
+        raise ReadError("不是有效的压缩包") from None
     with z:
         members = z.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise ReadError(f"{name}：压缩包内文件过多（{len(members)}个，上限{MAX_ZIP_MEMBERS}个）")
+            raise ReadError(f"压缩包内文件过多（{len(members)}个，上限{MAX_ZIP_MEMBERS}个）")
         total = sum(m.file_size for m in members)
         if total > MAX_UNZIPPED or total > MAX_RATIO * max(len(data), 1):
-            raise ReadError(f"{name}：压缩包解压后过大（{total / 1024 / 1024:.0f} MB），已拒绝")
+            raise ReadError(f"压缩包解压后过大（{total / 1024 / 1024:.0f} MB），已拒绝")
         for m in members:
             target = (folder / m.filename).resolve()
             if not str(target).startswith(str(folder.resolve())):
-                raise ReadError(f"{name}：压缩包内含非法路径 {m.filename}")
+                raise ReadError(f"压缩包内含非法路径 {m.filename}")
         z.extractall(folder)
 
 
@@ -94,7 +94,7 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
             _safe_unzip(name, data, folder)
             shapes = sorted(folder.rglob("*.shp"))
             if not shapes:
-                raise ReadError(f"{name}：压缩包中没有 .shp 文件")
+                raise ReadError("压缩包中没有 .shp 文件")
             path = shapes[0]
             cpg = path.with_suffix(".cpg")
             encoding = cpg.read_bytes().decode("ascii", "ignore").strip() if cpg.exists() else None
@@ -105,16 +105,16 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
         try:
             layer = gpd.read_file(path, encoding=encoding) if encoding else gpd.read_file(path)
         except Exception:  # pyogrio/GDAL errors
-            raise ReadError(f"{name}：无法读取地图文件（文件损坏或格式不符）") from None
+            raise ReadError("无法读取地图文件（文件损坏或格式不符）") from None
     if layer.empty:
-        raise ReadError(f"{name}：地图文件中没有要素")
+        raise ReadError("地图文件中没有要素")
     layer = layer[layer.geometry.notna() & ~layer.geometry.is_empty]
     how = ""
     if crs:
         try:
             layer = layer.set_crs(CRS.from_user_input(crs), allow_override=True)
         except CRSError:
-            raise ReadError(f"{name}：无法识别坐标系“{crs}”，应写作 EPSG:4524 这样的编号") from None
+            raise ReadError(f"无法识别坐标系“{crs}”，应写作 EPSG:4524 这样的编号") from None
         how = f"坐标系按指定的 {crs} 换算"
     elif layer.crs is None or (layer.crs.to_epsg() == 4326 and not _degrees(layer)):
         # GeoJSON without a crs member is read as WGS84 by GDAL: believe it only if the numbers are degrees
@@ -129,14 +129,14 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
         elif _degrees(layer):
             layer = layer.set_crs(4326, allow_override=True)
         else:
-            raise ReadError(f"{name}：文件没有写明坐标系，坐标也不是经纬度，无法确定位置。请在文件名中写明（如"
+            raise ReadError("文件没有写明坐标系，坐标也不是经纬度，无法确定位置。请在文件名中写明（如"
                             "“镇街界线_EPSG4524.geojson”或“CGCS2000 3度带36带”），或导入时指定坐标系")
     try:
         layer = layer.to_crs(4326)
     except Exception:
-        raise ReadError(f"{name}：坐标无法换算为经纬度，请核对坐标系") from None
+        raise ReadError("坐标无法换算为经纬度，请核对坐标系") from None
     if not _degrees(layer) or not _in_china(layer):
-        raise ReadError(f"{name}：换算后的位置不在中国境内，坐标系可能不对，请核对")
+        raise ReadError("换算后的位置不在中国境内，坐标系可能不对，请核对")
     invalid = ~layer.geometry.is_valid
     layer.loc[invalid, "geometry"] = shapely.make_valid(layer.loc[invalid, "geometry"].values)
     return layer, int(invalid.sum()), how

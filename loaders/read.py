@@ -272,9 +272,9 @@ def _clean(value):
 def read_sheets(name: str, data: bytes) -> list[Sheet]:
     lower = name.lower()
     if len(data) > MAX_BYTES:
-        raise ReadError(f"{name}：文件超过 {MAX_BYTES // 1024 // 1024} MB")
+        raise ReadError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB")
     if not lower.endswith(ALLOWED):
-        raise ReadError(f"{name}：不支持的文件类型，应为 Excel（.xlsx、.xls）、CSV 或地图文件（.geojson、.gpkg、.zip）")
+        raise ReadError("不支持的文件类型，应为 Excel（.xlsx、.xls）、CSV 或地图文件（.geojson、.gpkg、.zip）")
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -283,23 +283,23 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise ReadError(f"{name}：无法识别文字编码（应为 UTF-8 或 GBK）")
+            raise ReadError("无法识别文字编码（应为 UTF-8 或 GBK）")
         try:
             rows = [[_clean(c) for c in r] for r in csv.reader(io.StringIO(text))]
         except csv.Error:
-            raise ReadError(f"{name}：CSV 格式有误，无法读取") from None
+            raise ReadError("CSV 格式有误，无法读取") from None
         return [Sheet(name, None, rows)]
     if lower.endswith(".xls"):
         return _read_xls(name, data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ReadError(f"{name}：不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
-    try:
-        return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
-                for ws in wb.worksheets if ws.sheet_state == "visible"]
-    finally:
-        wb.close()
+        try:
+            return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
+                    for ws in wb.worksheets if ws.sheet_state == "visible"]
+        finally:
+            wb.close()
+    except Exception:  # openpyxl raises many kinds for a damaged file, on opening or while reading a sheet
+        raise ReadError("不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
 
 
 def _read_xls(name: str, data: bytes) -> list[Sheet]:
@@ -313,7 +313,7 @@ def _read_xls(name: str, data: bytes) -> list[Sheet]:
             sheets.append(Sheet(name, sheet_name, [[None if c == "" else _clean(c) for c in r] for r in rows]))
         return sheets
     except Exception:  # calamine errors for a damaged or encrypted file
-        raise ReadError(f"{name}：不是有效的 .xls 文件，或文件已损坏或加密（可用 Excel 另存为 .xlsx 再试）") from None
+        raise ReadError("不是有效的 .xls 文件，或文件已损坏或加密（可用 Excel 另存为 .xlsx 再试）") from None
 
 
 SKIP_SHEETS = ("填写说明", "说明", "目录", "封面")

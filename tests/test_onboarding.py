@@ -216,6 +216,16 @@ def test_another_offices_headers_and_a_gbk_csv_of_readings(small):
     assert readings["nh3n_bdl"].tolist() == [True, False]
 
 
+def test_excel_csv_and_maps_mix_in_one_import(small):
+    csv = "断面,采样时间,总磷\n东河桥,2024-03-05,0.12\n".encode("utf-8")
+    book = _xlsx({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤（二期）", "东河", "区水务局"]]})
+    prepared = prepare([("水质.csv", csv), ("清单.xlsx", book), ("坏.xlsx", b"PK\x03\x04broken")], small)
+    assert [str(i) for i in prepared.issues] == ["坏.xlsx：不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）"]
+    prepared = prepare([("水质.csv", csv), ("清单.xlsx", book)], small)
+    assert prepared.ok and sorted(prepared.changes["table"]) == ["三张清单", "水质监测"]
+    assert prepared.tables["items"]["title"].tolist() == ["清淤（二期）"]  # stored as typed
+
+
 def test_an_empty_factor_column_and_an_empty_row_are_errors(small):
     csv = "断面,日期,总磷（mg/L）,氨氮\n东河桥,2024-03-05,,0.3\n东河桥,2024-03-06,,\n".encode("utf-8")
     issues = [str(i) for i in prepare([("x.csv", csv)], small).issues]

@@ -257,7 +257,8 @@ ITEM_OVERRIDE_ERROR = "未保存：{error}"
 ITEM_OVERRIDE_MISSING = "请填写认定理由和操作人。"
 ITEM_OVERRIDDEN = "本期灯色为人工认定：{reason}（{by}，{at}）"
 FIELD_NAMES = {
-    "item_id": "编号", "list": "清单", "title": "事项", "unit_name": "责任单位", "river_name": "河流",
+    "item_id": "编号", "list": "清单", "title": "事项", "unit_name": "责任单位", "co_units": "配合单位",
+    "river_name": "河流", "co_rivers": "涉及其他河流", "funds_plan": "计划资金",
     "township_name": "镇街", "start_date": "开始日期", "deadline": "完成时限", "target": "量化目标",
     "done": "已完成量", "progress": "完成进度", "status": "状态", "done_date": "完成日期", "funds": "落实资金",
     "funds_spent": "已支出资金", "source": "来源", "exposed": "是否曝光", "at_risk": "风险提示",
