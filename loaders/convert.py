@@ -14,12 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from loaders.specs import DETECTION_LIMITS, LISTS
+from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LISTS
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
 _CLASSES = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
             "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 EMPTY_MARKS = {"—", "——", "-", "--", "－", "/", "／", "无", "空", "暂无", "N/A", "n/a", "NA", "#N/A"}
@@ -81,6 +81,10 @@ def to_datetime(value, year: int | None = None) -> dt.datetime:
             return dt.datetime(*parts[:6])
         except ValueError as exc:
             raise BadValue(f"“{value}”不是有效日期") from exc
+    m = re.fullmatch(r"(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?(?:份)?", text) or (
+        re.fullmatch(r"(\d{1,2})\s*月(?:份)?", text) and year and re.fullmatch(r"()(\d{1,2})\s*月(?:份)?", text))
+    if m and 1 <= int(m[2]) <= 12:  # a month only (monthly sampling written 2024年6月): its first day
+        return dt.datetime(int(m[1]) if m[1] else year, int(m[2]), 1)
     m = _MONTH_DAY.match(text)
     if m and year:  # 6月30日: the year comes from the sheet's title
         try:
@@ -254,6 +258,27 @@ def to_concentration(value, factor: str) -> tuple[float, bool]:
     if number < 0:
         raise BadValue(f"浓度不能为负数（{value}）")
     return number, bdl
+
+
+def to_choice(value, choices: tuple[str, ...], column: str) -> str:
+    """One of the choices, as written or in the words offices use (正在整改 → 整改中, 乡级 → 镇级)."""
+    text = plain(value)
+    if text in choices:
+        return text
+    for choice, words in CHOICE_WORDS.get(column, ()):
+        if choice in choices and any(w in text for w in words):
+            return choice
+    raise BadValue(f"“{value}”不在可选值中，应为 {'、'.join(choices)}")
+
+
+def to_quantity(value) -> tuple[float, str | None]:
+    """A quantity with its unit in the same cell (3360米, 1.2万平方米 stays as written: 1.2 万平方米)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value), None
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*([^\d\s].*)?", plain(value).replace(",", ""))
+    if not m:
+        raise BadValue(f"“{value}”不是数量，应为 3360 或 3360米")
+    return float(m[1]), m[2] or None
 
 
 def to_list(value) -> str:

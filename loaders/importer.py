@@ -91,6 +91,34 @@ def _lookup(tables: dict[str, pd.DataFrame], ref: str) -> dict[str, str]:
     return out
 
 
+_AFFIXES = ("人民政府", "办事处", "监测断面", "断面", "监测点位", "点位", "街道", "镇", "乡")
+
+
+def loose_key(name, district: str = "") -> str:
+    """A name with what offices add or leave out set aside: the district in front (青川区水利局), 区 in
+    front of a department (区水利局 / 水利局), 人民政府, 镇 / 街道 / 乡, 断面 / 点位 at the end."""
+    key = name_key(name)
+    district = name_key(district)
+    if district and key.startswith(district) and len(key) > len(district):
+        key = key[len(district):]
+    key = key.removeprefix("区") if len(key) > 2 else key
+    for affix in _AFFIXES:
+        if key.endswith(affix) and len(key) > len(affix) + 1:
+            key = key[: -len(affix)]
+    return key
+
+
+def _loose_lookup(tables: dict[str, pd.DataFrame], ref: str, district: str) -> dict[str, str | None]:
+    """loose key → id, or None when two names share a loose key (then only the exact name will do)."""
+    name, key = REF_TABLES[ref]
+    out: dict[str, str | None] = {}
+    for n, i in zip(tables[name]["name"], tables[name][key]):
+        if n is not None:
+            k = loose_key(n, district)
+            out[k] = i if out.get(k, i) == i else None
+    return out
+
+
 def _next_ids(existing, prefix: str, n: int) -> list[str]:
     numbers = [int(m[1]) for x in existing if isinstance(x, str) and (m := re.fullmatch(re.escape(prefix) + r"(\d+)", x))]
     start = max(numbers, default=0) + 1
@@ -129,7 +157,11 @@ def _is_sequence(raw: RawTable, column: str) -> bool:
 @dataclass
 class _Refs:
     lookups: dict[str, dict[str, str]]
+    loose: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # id → name, to say what a loose match chose
+    loosely: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, as written, the name it was read as)
     unit_ids: list = field(default_factory=list)  # ids already taken, to number new departments
+    district: str = ""
     new_units: dict[str, tuple[str, str]] = field(default_factory=dict)  # name key → (name as typed, its new id)
 
 
@@ -140,6 +172,10 @@ def _resolve(kind: str, text: str, refs: _Refs) -> str:
         return known[key]
     if kind == "unit" and key in refs.new_units:
         return refs.new_units[key][1]
+    loose = refs.loose.get(kind, {}).get(loose_key(text, refs.district))
+    if loose:  # 水利局 for 区水利局, 石门 for 石门镇: one name only fits, and the preview says so
+        refs.loosely.append((kind, text, refs.names[kind].get(loose, loose)))
+        return loose
     names = [k for k in known if not k[:1].isascii()]
     near = difflib.get_close_matches(key, names, n=1, cutoff=0.8 if kind == "unit" else 0.5)
     if kind == "unit" and not near:  # a unit nobody has listed yet: offered as a new department
@@ -170,6 +206,12 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         return {column: convert.to_coordinate(value)}
     if kind == "int":
         return {column: convert.to_int(value)}
+    if kind == "float" and column == "target_qty":  # 3360米: the unit may share the cell
+        try:
+            qty, unit = convert.to_quantity(value)
+        except convert.BadValue:  # 完成年度建设任务: a target in words, not a quantity
+            return {column: None, "_target_words": str(value).strip()}
+        return {column: qty} | ({"_qty_unit": unit} if unit else {})
     if kind == "float":
         return {column: convert.to_float(value)}
     if kind == "bool":
@@ -187,11 +229,7 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             if text not in f.choices:
                 raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
             return {column: "river" if text == "河流" else "lake"}
-        if column == "kind" and text == "乡":
-            text = "镇"
-        if text not in f.choices:
-            raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
-        return {column: text}
+        return {column: convert.to_choice(value, f.choices, column)}
     if kind in REF_TABLES:
         names = convert.split_names(value) if f.many else [str(value).strip()]
         ids = [_resolve(kind, n, refs) for n in names]
@@ -204,8 +242,9 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
 
 def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
     present = {f.column for f in raw.columns.values()}
+    monthly = raw.spec.table == "readings" and raw.context.year and raw.context.month  # a sheet per month
     for f in raw.spec.fields:
-        if f.required and f.column not in present:
+        if f.required and f.column not in present and not (monthly and f.column == "sampled_at"):
             issues.append(Issue(raw.file, raw.sheet, None, f.header, f"缺少必填列“{f.header}”"))
     year = raw.context.year
     records = []
@@ -303,6 +342,11 @@ def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], note
     """Progress as reported, in numbers or words; a quantity done counted in the target's unit; the status
     in the words written (else from the figures); `_done` when the row says the item is finished."""
     progress, done_qty, status, done = [], [], [], []
+    if "_target_words" in frame and frame["_target_words"].notna().any():
+        example = frame["_target_words"].dropna().iloc[0]
+        notes.append(Issue(raw.file, raw.sheet, None, None, f"目标写的是文字（如“{example}”），不计入目标量"))
+    if "_qty_unit" in frame:  # a unit written with the target (3360米) where no unit column says it
+        frame["target_unit"] = _col(frame, "target_unit").where(_col(frame, "target_unit").notna(), frame["_qty_unit"])
     target_unit = _col(frame, "target_unit")
     for i, row in frame.iterrows():
         p = row.get("_progress") if "_progress" in frame else None
@@ -391,17 +435,25 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     return frame
 
 
-def _problems(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue]) -> pd.DataFrame:
+def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None,
+              issues: list[Issue]) -> pd.DataFrame:
     if not _with_notice(raw, frame, notice, issues, "问题台账"):
         return frame
     p = _col(frame, "_progress")
     frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
+    # 已整改 / 已销号 without a date: the date an earlier notice recorded, else this notice
+    earlier = tables["problems"].dropna(subset=["rectified_date"]).groupby("problem_id")["rectified_date"].min()
+    done = frame["status"].isin(["已整改", "已销号"])
     rectified = _col(frame, "rectified_date")
-    frame["progress"] = share.where(share.notna(), rectified.notna().astype(float)).astype(float)
+    frame["progress"] = share.where(share.notna(), (rectified.notna() | done).astype(float)).astype(float)
+    frame.loc[done, "progress"] = 1.0
     if "problem_id" not in frame or _is_sequence(raw, "problem_id"):
         frame["problem_id"] = _dedupe([f"WT{r['found_date'].year}-{_digest(r['river_id'], name_key(r['title']), r['found_date'])}"
                                        for _, r in frame.iterrows()])
+    fill = done & rectified.isna()
+    frame["rectified_date"] = rectified.where(~fill, frame["problem_id"].map(earlier).where(
+        frame["problem_id"].map(earlier).notna(), frame["notice_date"]))
     return frame
 
 
@@ -417,7 +469,11 @@ def _sections(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Iss
     return frame
 
 
-def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
+def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    if "sampled_at" not in frame:  # a sheet per month without dates: the month it names
+        ctx = raw.context
+        frame["sampled_at"] = dt.datetime(ctx.year, ctx.month, 1)
+        notes.append(Issue(raw.file, raw.sheet, None, None, f"没有采样时间列：按标题记为{ctx.year}年{ctx.month}月"))
     factors = [f for f in FACTORS if f in frame]
     headers = {f.column: raw.headers[j] or f.header for j, f in raw.columns.items()}
     for f in factors:
@@ -440,11 +496,11 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
     if spec.table == "items":
         out = _items(raw, out, tables, notice, issues, notes)
     elif spec.table == "problems":
-        out = _problems(raw, out, notice, issues)
+        out = _problems(raw, out, tables, notice, issues)
     elif spec.table == "sections":
         out = _sections(out, tables, raw, issues)
     elif spec.table == "readings":
-        out = _readings(out, raw, issues)
+        out = _readings(out, raw, issues, notes)
     elif spec.table == "complaints":
         out["negative_impact"] = _col(out, "negative_impact").fillna(False)
     elif spec.table == "townships":
@@ -626,13 +682,17 @@ def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None,
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
         prepared.unknown += found.unknown
         raws += found.tables
-    refs = _Refs({})
+    refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "")
     changes, details = [], []
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
         refs.lookups = {k: _lookup(tables, k) for k in REF_TABLES}
+        refs.loose = {k: _loose_lookup(tables, k, refs.district) for k in REF_TABLES}
+        refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}
         refs.unit_ids = tables["units"]["unit_id"].tolist()
-        before = len(prepared.issues)
+        before, said = len(prepared.issues), len(refs.loosely)
         frame = _convert(raw, refs, prepared.issues)
+        for kind, text, name in dict.fromkeys(refs.loosely[said:]):
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{REF_NAMES[kind]}“{text}”按“{name}”识别"))
         _validate(raw, frame, prepared.issues)
         for row, why in raw.skipped:
             prepared.notes.append(Issue(raw.file, raw.sheet, row, None, f"已跳过{why}"))
@@ -677,7 +737,7 @@ def _derived_columns(table: str) -> set[str]:
     """Columns the import always computes for a table (so they replace the current values)."""
     return {"items": {"notice_date", "list", "list_year", "start_date", "progress", "done_qty", "status", "done_date",
                       "exposed", "at_risk", "item_id", "township_id", "co_unit_ids", "co_river_ids"},
-            "problems": {"notice_date", "progress", "problem_id"},
+            "problems": {"notice_date", "progress", "problem_id", "rectified_date"},
             "sections": {"water_body", "target_class", "section_id"},
             "townships": {"kind", "township_id"}, "units": {"kind", "township_id", "unit_id"},
             "rivers": {"river_id"}, "complaints": {"negative_impact"}}.get(table, set())

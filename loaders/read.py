@@ -19,6 +19,7 @@ from loaders.convert import plain
 from loaders.specs import LISTS, SPECS, Field, TableSpec
 
 MAX_BYTES = 50 * 1024 * 1024
+MERGED_BYTES = 2 * 1024 * 1024  # workbooks up to this size are opened whole, to know their merged cells
 ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
 HEADER_SCAN = 20  # the header is looked for in a sheet's first rows
 _TOTALS = ("小计", "合计", "总计", "累计")
@@ -88,9 +89,13 @@ def header_key(text) -> str:
     return key
 
 
+UNIT = r"(?:mg/L|mg/l|MG/L|μg/L|ug/L|℃|°C|万元|元|公里|千米|km|KM|米|m|平方米|m2|m²|亩|个|处|户|座|%|‰|pH|无量纲)"
+_UNIT_TAIL = re.compile(r"[/,，]?" + UNIT + r"$")
+
+
 def bare(key: str) -> str:
-    """The header without what brackets say (units, notes): 总磷（mg/L） → 总磷."""
-    return re.sub(r"（[^（）]*）", "", key)
+    """The header without what brackets or a trailing unit say: 总磷（mg/L）, 总磷mg/L, 总磷,mg/L → 总磷."""
+    return _UNIT_TAIL.sub("", re.sub(r"（[^（）]*）", "", key)) or key
 
 
 def _keys(f: Field) -> set[str]:
@@ -137,6 +142,10 @@ def _two_level(top: list, sub: list) -> list | None:
     top, sub = top + [None] * (width - len(top)), sub + [None] * (width - len(sub))
     out, parent = [], None
     for t, s in zip(top, sub):
+        if s is not None and t is not None and (header_key(s) == header_key(t)):
+            s = None  # a header merged down over both rows
+        if s is not None and re.fullmatch(UNIT, header_key(s)):
+            s = f"（{s}）"  # 总磷 over mg/L reads 总磷（mg/L）
         if t is not None:
             parent = t if s is not None else None
             out.append(f"{t}{s}" if s is not None else t)
@@ -160,7 +169,8 @@ def _context(sheet: Sheet, header_row: int) -> Context:
     else:
         m = re.search(r"(20\d{2})", plain(texts[0]))
         year = int(m[1]) if m else None
-    for t in texts:  # a month not followed by a day (6月, （6月）, 2024年6月份), never 填报日期 6月28日
+    for t in [*texts[1:], texts[0]]:  # a month not followed by a day (6月, （6月）, 2024年6月份), never 填报日期
+        # 6月28日; the sheet's own name and title before the file name (一季度.xlsx holds 1月, 2月, 3月)
         m = re.search(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t))
         if m and 1 <= int(m[1]) <= 12:
             month = int(m[1])
@@ -177,6 +187,11 @@ def _context(sheet: Sheet, header_row: int) -> Context:
         if kinds:
             break
     return Context(year, month, kinds, tuple(t for t in texts if t))
+
+
+def _monthly(sheet: Sheet, header_row: int) -> bool:
+    ctx = _context(sheet, header_row)
+    return bool(ctx.year and ctx.month)
 
 
 def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
@@ -219,12 +234,16 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
             saved = mappings.get(shape_of(headers))
             if saved and (kind is None or saved["table"] == kind):
                 return _raw(sheet, SPECS[saved["table"]], i, headers, start, saved["columns"])
+            units_below = headers is not row and all(v is None or re.fullmatch(UNIT, header_key(v))
+                                                     for v in rows[i + 1])
             for spec in specs:
                 matched = _matched(spec, headers)
                 if not matched:
                     continue
                 required = {f.column for f in spec.fields if f.required}
-                score = (required <= set(matched.values()), len(matched) + 2 * _hinted(spec, sheet), -i)
+                if spec.table == "readings" and _monthly(sheet, i):
+                    required.discard("sampled_at")  # a sheet per month may leave the date to its name
+                score = (required <= set(matched.values()), len(matched) + 2 * _hinted(spec, sheet) + 0.5 * units_below, -i)
                 if best is None or score > best[0]:
                     best = (score, spec, i, headers, start)
     if best is None or (kind is None and not best[0][0]):
@@ -292,6 +311,9 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
     if lower.endswith(".xls"):
         return _read_xls(name, data)
     try:
+        if len(data) <= MERGED_BYTES:  # small enough to open whole: merged cells are known and filled
+            wb = load_workbook(io.BytesIO(data), data_only=True)
+            return [Sheet(name, ws.title, _unmerged(ws)) for ws in wb.worksheets if ws.sheet_state == "visible"]
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
@@ -300,6 +322,21 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
             wb.close()
     except Exception:  # openpyxl raises many kinds for a damaged file, on opening or while reading a sheet
         raise ReadError("不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
+
+
+def _unmerged(ws) -> list[list]:
+    """A sheet's values with every merged range filled from its first cell: a river or unit merged down
+    over its tasks belongs to each of them. A merged title row stays one cell (it fills nothing below)."""
+    rows = [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+        if rng.min_row == rng.max_row:  # merged across only (a title, a group header): left as it is
+            continue
+        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+            for c in range(rng.min_col - 1, rng.max_col):
+                if c < len(rows[r]):
+                    rows[r][c] = value
+    return rows
 
 
 def _read_xls(name: str, data: bytes) -> list[Sheet]:

@@ -72,7 +72,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
               synonyms=("河流牵头单位", "河流联系单位", "联系单位", "牵头部门", "河长联系单位")),
         Field("chief", "区级河长", "text", False, ("河长", "河长姓名", "区级河长姓名"), example="王建国"),
         Field("target_class", "水质目标", "class", False, ("目标水质", "水质目标类别", "水质管理目标"), example="Ⅲ类"),
-        Field("township_id", "所在镇街", "township", example="白鹤镇", synonyms=("流经镇街", "所属镇街")),
+        Field("township_id", "所在镇街", "township", example="白鹤镇", synonyms=("流经镇街", "所属镇街", "所在乡镇", "所属乡镇")),
         Field("parent_river_id", "汇入河流", "river", note="支流填写其汇入的河流名称", synonyms=("上级河流", "所属水系")),
     ), hints=("河流", "名录", "河库", "河湖")),
     TableSpec("sections", "监测断面", ("section_id",), (
@@ -81,7 +81,8 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("name", "断面名称", "text", True, ("断面", "点位名称", "监测点位", "点位", "监测断面名称", "测站名称"),
               example="玉带河出境断面"),
         Field("river_id", "所在河流", "river", True, ("河流", "河库名称", "所属河流", "河流名称", "所在河库"), example="玉带河"),
-        Field("township_id", "所在镇街", "township", example="白鹤镇", synonyms=("镇街", "所属镇街")),
+        Field("township_id", "所在镇街", "township", example="白鹤镇",
+              synonyms=("镇街", "所属镇街", "所在乡镇", "所属乡镇", "乡镇", "所在乡镇（街道）")),
         Field("lon", "经度", "coord", True, ("东经", "经度（°）", "X"), minimum=73, maximum=136, example=106.05,
               note="WGS84 经度，可写 106.05 或 106°03′00″"),
         Field("lat", "纬度", "coord", True, ("北纬", "纬度（°）", "Y"), minimum=3, maximum=54, example=29.85,
@@ -106,7 +107,8 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
                                               "任务内容", "问题内容", "重大事项名称", "问题", "任务"), example="玉带河河道整治"),
         Field("river_id", "河流", "river", True, ("所属河流", "河流名称", "涉及河流", "河库名称", "所在河流", "河流（湖库）"),
               example="玉带河", many=True, note="涉及多条河流时用顿号分隔，第一条为主"),
-        Field("township_id", "镇街", "township", False, ("所在镇街", "镇（街道）", "所属镇街"), example="白鹤镇"),
+        Field("township_id", "镇街", "township", False, ("所在镇街", "镇（街道）", "所属镇街", "所在乡镇", "乡镇"),
+              example="白鹤镇"),
         Field("unit_id", "责任单位", "unit", True, ("责任部门", "牵头单位", "实施单位", "整改责任单位", "责任单位（牵头）",
                                                "牵头责任单位"), example="区水利局", many=True,
               note="多个单位用顿号分隔，第一个为牵头单位，其余为配合单位"),
@@ -115,7 +117,9 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("deadline", "完成时限", "deadline", False, ("完成时间", "截止日期", "整改时限", "完成时限（节点）", "整改期限",
                                                       "计划完成时间"), example="2024-11-30",
               note="可写 2024年底前、2024.10、6月30日前；长期坚持、持续推进、常态化 为长期任务"),
-        Field("target_qty", "目标量", "float", False, ("量化目标", "目标数量", "目标任务量", "任务量"), minimum=0, example=800),
+        Field("target_qty", "目标量", "float", False, ("量化目标", "目标数量", "目标任务量", "任务量", "年度目标", "目标任务",
+                                                   "任务目标", "目标"), minimum=0, example=800,
+              note="可写 3360 或 3360米（单位写在一起时可不填计量单位）；文字目标不计入"),
         Field("target_unit", "计量单位", "text", False, ("单位（计量）", "目标单位", "目标计量单位"), example="米"),
         Field("done_qty", "已完成量", "float", False, ("完成量", "完成数量"), minimum=0, example=420),
         Field("progress", "完成进度", "progress", False, ("进度", "完成比例", "进展情况", "完成情况", "整改情况", "进度情况",
@@ -142,7 +146,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("chief_level", "发现河长层级", "choice", False, ("河长层级",), choices=("区级", "镇级", "村级"), example="村级"),
         Field("severity", "严重程度", "choice", False, choices=("一般", "较重", "严重"), example="一般"),
         Field("river_id", "河流", "river", True, ("所在河流", "河流名称"), example="玉带河"),
-        Field("township_id", "镇街", "township", False, ("所在镇街",), example="白鹤镇"),
+        Field("township_id", "镇街", "township", False, ("所在镇街", "所在乡镇", "乡镇"), example="白鹤镇"),
         Field("unit_id", "责任单位", "unit", True, ("责任部门", "整改责任单位"), example="白鹤镇"),
         Field("lon", "经度", "coord", False, ("东经",), minimum=73, maximum=136, example=106.05),
         Field("lat", "纬度", "coord", False, ("北纬",), minimum=3, maximum=54, example=29.85),
@@ -212,5 +216,17 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("do", "溶解氧", "float", False, ("DO",), minimum=0, maximum=25, example=7.8),
     ), hints=("水质", "监测数据", "监测结果")),
 )}
+# Words met in real files for a choice, checked in this order (the first choice whose word the cell holds).
+CHOICE_WORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "status": (("反弹重办", ("反弹",)), ("已销号", ("销号",)), ("已整改", ("已整改", "整改完成", "已完成", "已办结", "完成整改")),
+               ("整改中", ("整改中", "正在整改", "推进中", "正在处理", "处理中")),
+               ("已交办", ("已交办", "未整改", "待整改", "交办", "未启动"))),
+    "source": (("群众举报", ("举报", "投诉", "12345", "信访")), ("督察反馈", ("督察", "督查", "巡视", "审计")),
+               ("暗访", ("暗访",)), ("巡河", ("巡河", "巡查", "河长"))),
+    "level": (("区级", ("区级", "市级", "省级", "县级")), ("镇级", ("镇级", "乡级", "乡镇级", "街道级")), ("村级", ("村级", "社区级"))),
+    "chief_level": (("区级", ("区级", "县级")), ("镇级", ("镇级", "乡级", "街道")), ("村级", ("村级", "社区"))),
+    "kind": (("街道", ("街道",)), ("镇", ("镇", "乡"))),
+    "control_level": (("国控", ("国控", "国考")), ("市控", ("市控", "市考", "省控")), ("区控", ("区控", "县控", "区考"))),
+}
 FACTORS = ("tp", "nh3n", "codmn", "do")  # a readings row must hold at least one
 DETECTION_LIMITS = {"tp": 0.01, "nh3n": 0.025, "codmn": 0.5}  # for results written only as 未检出

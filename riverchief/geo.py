@@ -18,7 +18,7 @@ from riverchief.db import Database
 from riverchief.water_quality import enrich_month
 
 SIMPLIFY_DEGREES = 0.0003  # ≈ 30 m: invisible at district zoom, a fraction of the vertices
-RIVER_WIDTH = {"区级": 4.0, "镇级": 2.2, "村级": 1.4}
+RIVER_WIDTH = {"区级": 4.0, "镇级": 2.2, "村级": 1.4}  # rivers of a higher chief are drawn as 区级
 
 
 @dataclass(frozen=True)

@@ -367,3 +367,95 @@ def test_below_detection_as_written(text):
 def test_quantities_done_convert_between_kilometres_and_metres():
     assert convert.quantity_in(3.2, "公里", "米") == 3200
     assert convert.quantity_in(3.2, "公里", "处") is None
+
+
+# -- a second district with other habits (tests/office_habits.py) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nanxi(tmp_path_factory):
+    from office_habits import write
+
+    files = tmp_path_factory.mktemp("nanxi_files")
+    want = write(files)
+    root = tmp_path_factory.mktemp("nanxi")
+    store.init_district(root, "南溪区")
+    found, passed = expand([files])
+    prepared = prepare(found, root)
+    assert prepared.ok, [str(i) for i in prepared.issues] + [u.label for u in prepared.unknown]
+    publish(prepared, root, "河长办")
+    return root, files, want, prepared, passed
+
+
+def test_another_district_goes_in_with_its_own_habits(nanxi):
+    root, files, want, prepared, passed = nanxi
+    assert passed == ["说明.txt"]  # not a data file: passed over, and said
+    db = Database(store.current_version(root))
+    count = lambda sql: int(db.execute(sql).iloc[0, 0])  # noqa: E731
+    assert count("SELECT count(*) FROM townships") == want["townships"]
+    assert count("SELECT count(*) FROM units WHERE kind = '部门'") == want["departments"]
+    assert count("SELECT count(*) FROM rivers") == want["rivers"]
+    assert count("SELECT count(*) FROM sections") == want["sections"]
+    assert count("SELECT count(*) FROM items") == want["tasks"]
+    assert count("SELECT count(*) FROM problems") == want["problems"]
+    assert count("SELECT count(*) FROM readings") == want["readings"]
+    assert store.current_version(root).notices == [want["notice"]]  # 截至2024年9月底
+    assert count("SELECT count(*) FROM rivers WHERE geom_wkt IS NOT NULL") == want["river_shapes"]
+    # the river merged down over its tasks belongs to each; 3360米 is a target with its unit
+    got = db.execute("SELECT r.name, i.target_qty, i.target_unit FROM items i JOIN rivers r USING (river_id) "
+                     "WHERE i.title LIKE '%清淤疏浚'").sort_values("name")
+    assert got.values.tolist() == [["南溪河", 3360.0, "米"], ["红旗溪", 3360.0, "米"], ["长河", 3360.0, "米"]]
+    # 乡级 is 镇级; 国考 is 国控; the reservoir's section is a lake section
+    assert db.execute("SELECT level FROM rivers WHERE name = '红旗溪'").iloc[0, 0] == "镇级"
+    assert db.execute("SELECT control_level, water_body FROM sections WHERE name = '青龙水库坝前'").values.tolist() == [
+        ["市控", "lake"]]
+    # a ledger's own words: 群众投诉 → 群众举报, 已完成 → 已整改 (done, so green)
+    problems = db.execute("SELECT source, status, light FROM problems ORDER BY found_date")
+    assert problems.values.tolist()[1] == ["群众举报", "已整改", "green"]
+    # the monthly sheets without dates: their month, not the file name's range
+    months = db.execute("SELECT DISTINCT month(sampled_at) AS m FROM readings ORDER BY m")["m"].tolist()
+    assert months == list(range(1, 10))
+    # names written loosely are read, and the preview says how
+    assert any("“水务局”按“区水务局”识别" in n.message for n in prepared.notes)
+    assert any("“东风”按“东风镇”识别" in n.message for n in prepared.notes)
+
+
+def test_another_district_reimported_changes_nothing(nanxi):
+    root, files, *_ = nanxi
+    again = prepare(expand([files])[0], root)
+    assert again.ok and again.unchanged
+
+
+@pytest.mark.parametrize("written,expected", [("水务局", "区水务局"), ("南溪区水务局", "区水务局"), ("东风", "东风镇"),
+                                              ("东风镇人民政府", "东风镇"), ("城南", "城南街道")])
+def test_loose_names(written, expected):
+    from loaders.importer import loose_key
+
+    assert loose_key(written, "南溪区") == loose_key(expected, "南溪区")
+
+
+@pytest.mark.parametrize("column,written,expected", [
+    ("status", "正在整改", "整改中"), ("status", "已完成", "已整改"), ("status", "已销号", "已销号"),
+    ("source", "群众投诉", "群众举报"), ("source", "市级督查", "督察反馈"), ("level", "乡级", "镇级"),
+    ("control_level", "国考", "国控"),
+])
+def test_choices_in_offices_words(column, written, expected):
+    from loaders.specs import SPECS
+
+    field = next(f for spec in SPECS.values() for f in spec.fields if f.column == column and f.choices
+                 and expected in f.choices)
+    assert convert.to_choice(written, field.choices, column) == expected
+
+
+def test_dates_written_as_a_month():
+    assert convert.to_date("2024年6月") == dt.date(2024, 6, 1)
+    assert convert.to_date("6月", 2024) == dt.date(2024, 6, 1)
+    assert convert.to_date("6月30号", 2024) == dt.date(2024, 6, 30)
+    with pytest.raises(convert.BadValue):
+        convert.to_date("6月")  # no year anywhere
+
+
+@pytest.mark.parametrize("written,expected", [("3360米", (3360.0, "米")), ("12处", (12.0, "处")), (5, (5.0, None)),
+                                              ("1,200亩", (1200.0, "亩"))])
+def test_quantities_with_their_unit(written, expected):
+    assert convert.to_quantity(written) == expected
