@@ -459,3 +459,25 @@ def test_dates_written_as_a_month():
                                               ("1,200亩", (1200.0, "亩"))])
 def test_quantities_with_their_unit(written, expected):
     assert convert.to_quantity(written) == expected
+
+
+def test_an_old_xls_workbook_is_read(small, tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("5月")
+    style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for c, h in enumerate(["测试区2024年5月水质"]):
+        sheet.write(0, c, h)
+    for c, h in enumerate(["断面名称", "采样日期", "总磷（mg/L）", "氨氮（mg/L）"]):
+        sheet.write(1, c, h)
+    sheet.write(2, 0, "东河桥")
+    sheet.write(2, 1, dt.date(2024, 5, 6), style)
+    sheet.write(2, 2, 0.123)
+    sheet.write(2, 3, "0.025L")
+    path = tmp_path / "五月水质.xls"
+    book.save(str(path))
+    prepared = prepare([(path.name, path.read_bytes())], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    row = prepared.tables["readings"].iloc[0]
+    assert pd.Timestamp(row["sampled_at"]).date() == dt.date(2024, 5, 6) and row["tp"] == 0.123 and row["nh3n_bdl"]
