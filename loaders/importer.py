@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders import convert, mappings as saved_mappings, maps
-from loaders.read import RawTable, ReadError, Unknown, header_key, read_bytes
+from loaders.read import RawTable, ReadError, Unknown, header_key, match, read_bytes
 from loaders.specs import FACTORS, SPECS, Field, TableSpec
 from riverchief import schema, store
 
@@ -264,7 +264,7 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
 # -- checks ---------------------------------------------------------------------------------------------
 
 
-def _schema(spec: TableSpec) -> pa.DataFrameSchema:
+def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:
     """The declared checks of a table after conversion: required, ranges, unique identity."""
     columns = {}
     for f in spec.fields:
@@ -277,7 +277,7 @@ def _schema(spec: TableSpec) -> pa.DataFrameSchema:
     checks = []
     if {"start_date", "deadline"} <= {f.column for f in spec.fields}:
         checks.append(pa.Check(_deadline_after_start, element_wise=False, error="完成时限早于开始日期"))
-    return pa.DataFrameSchema(columns, checks=checks, unique=list(spec.key), report_duplicates="all")
+    return pa.DataFrameSchema(columns, checks=checks, unique=list(spec.key) if unique else None, report_duplicates="all")
 
 
 def _deadline_after_start(d: pd.DataFrame) -> pd.Series:
@@ -293,8 +293,9 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
     rows_said = {i.row for i in issues if i.file == raw.file and i.sheet == raw.sheet}
     headers = {f.column: f.header for f in raw.spec.fields}
     headers.update({f.column: raw.headers[j] for j, f in raw.columns.items() if raw.headers[j]})
+    long = _is_long(frame)  # one row per factor: unique only once pivoted
     try:
-        _schema(raw.spec).validate(frame, lazy=True)
+        _schema(raw.spec, unique=not long).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples():
             row = int(frame["_row"].iloc[case.index]) if pd.notna(case.index) else None
@@ -469,11 +470,44 @@ def _sections(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Iss
     return frame
 
 
+def _is_long(frame: pd.DataFrame) -> bool:
+    return {"factor", "value"} <= set(frame.columns) and frame["factor"].notna().any()
+
+
+def _pivot_readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    """One row per factor (监测项目, 监测值) into one row per section and time, a column per factor."""
+    spec = SPECS["readings"]
+    fields = {f.column: f for f in spec.fields}
+    column = frame["factor"].map(lambda t: match(spec, t) if isinstance(t, str) else None)
+    ours = column.isin(FACTORS)
+    others = sorted(set(frame.loc[~ours & frame["factor"].notna(), "factor"].astype(str)))
+    if others:
+        notes.append(Issue(raw.file, raw.sheet, None, "监测项目", "以下监测项目不在本系统评价范围内，未导入：" + "、".join(others)))
+    rows: dict[tuple, dict] = {}
+    for (_, r), factor in zip(frame[ours].iterrows(), column[ours]):
+        try:
+            value = _value(fields[factor], r["value"], _Refs({}), raw.context.year)
+            if factor == "do" and value["do"] is not None and not 0 <= value["do"] <= 25:
+                raise convert.BadValue(f"溶解氧应在 0 至 25 之间（实际为 {value['do']:g}）")
+        except convert.BadValue as exc:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测值", str(exc)))
+            continue
+        record = rows.setdefault((r["section_id"], r["sampled_at"]),
+                                 {"_row": r["_row"], "section_id": r["section_id"], "sampled_at": r["sampled_at"]})
+        if factor in record:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测项目",
+                                f"同一断面、同一时间的“{fields[factor].header}”出现了两次"))
+        record.update(value)
+    return pd.DataFrame(list(rows.values()))
+
+
 def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
     if "sampled_at" not in frame:  # a sheet per month without dates: the month it names
         ctx = raw.context
         frame["sampled_at"] = dt.datetime(ctx.year, ctx.month, 1)
         notes.append(Issue(raw.file, raw.sheet, None, None, f"没有采样时间列：按标题记为{ctx.year}年{ctx.month}月"))
+    if _is_long(frame):
+        frame = _pivot_readings(frame, raw, issues, notes)
     factors = [f for f in FACTORS if f in frame]
     headers = {f.column: raw.headers[j] or f.header for j, f in raw.columns.items()}
     for f in factors:

@@ -22,6 +22,7 @@ class Field:
     example: object = None
     note: str = ""
     many: bool = False  # several names in one cell (、，/ line break): the first leads, the rest are kept too
+    template: bool = True  # a column of the Excel template (the long form of readings is read, not offered)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,11 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("nh3n", "氨氮", "conc", False, ("NH3-N", "氨氮（NH3-N）", "NH₃-N"), example="0.025L"),
         Field("codmn", "高锰酸盐指数", "conc", False, ("CODMn", "高锰酸盐"), example="3.2"),
         Field("do", "溶解氧", "float", False, ("DO",), minimum=0, maximum=25, example=7.8),
+        # one row per factor (as laboratory systems export): the factor's name and its value
+        Field("factor", "监测项目", "text", False, ("监测指标", "项目", "指标", "因子", "监测因子", "检测项目", "分析项目",
+                                                 "指标名称"), note="一行一个指标时填写：总磷、氨氮、高锰酸盐指数、溶解氧", template=False),
+        Field("value", "监测值", "text", False, ("浓度", "结果", "测定值", "监测结果", "检测结果", "浓度值", "检测值",
+                                              "分析结果"), note="一行一个指标时填写：数值，检出限以下写 0.01L", template=False),
     ), hints=("水质", "监测数据", "监测结果")),
 )}
 # Words met in real files for a choice, checked in this order (the first choice whose word the cell holds).

@@ -16,19 +16,20 @@ KINDS = {"text": "文字", "int": "整数", "float": "数字", "date": "日期�
 
 
 def template_xlsx(spec: TableSpec) -> bytes:
+    fields = [f for f in spec.fields if f.template]
     wb = Workbook()
     ws = wb.active
     ws.title = spec.title
-    ws.append([f.header for f in spec.fields])
-    ws.append([f.example for f in spec.fields])
-    for i, f in enumerate(spec.fields, start=1):
+    ws.append([f.header for f in fields])
+    ws.append([f.example for f in fields])
+    for i, f in enumerate(fields, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1A5FB4" if f.required else "5F6368")
         ws.column_dimensions[cell.column_letter].width = max(12, len(f.header) * 2 + 4)
     notes = wb.create_sheet("填写说明")
     notes.append(["列名", "是否必填", "类型", "说明", "也可写作"])
-    for f in spec.fields:
+    for f in fields:
         kind = KINDS[f.kind] + (f"：{'、'.join(f.choices)}" if f.choices else "")
         notes.append([f.header, "必填" if f.required else "", kind, f.note, "、".join(f.synonyms)])
     for column, width in zip("ABCDE", (18, 10, 40, 50, 40)):

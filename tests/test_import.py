@@ -240,7 +240,7 @@ def test_every_table_has_a_template_that_imports(tiny_dir):
         ws = wb[spec.title]
         headers = [c.value for c in ws[1]]
         row = []
-        for f in spec.fields:
+        for f in (f for f in spec.fields if f.template):
             value = names.get(f.kind, f.example)
             if f.column in ("item_id", "problem_id") and spec.table in ("items", "problems"):
                 value = "NEW-1"

@@ -481,3 +481,16 @@ def test_an_old_xls_workbook_is_read(small, tmp_path):
     assert prepared.ok, [str(i) for i in prepared.issues]
     row = prepared.tables["readings"].iloc[0]
     assert pd.Timestamp(row["sampled_at"]).date() == dt.date(2024, 5, 6) and row["tp"] == 0.123 and row["nh3n_bdl"]
+
+
+def test_readings_one_row_per_factor_as_laboratories_export(small):
+    csv = ("断面名称,采样日期,监测项目,监测值,单位\n"
+           "东河桥,2024-05-06,总磷,0.123,mg/L\n东河桥,2024-05-06,氨氮,ND,mg/L\n东河桥,2024-05-06,pH,7.6,无量纲\n"
+           "东河桥,2024-06-03,总磷(mg/L),0.2,mg/L\n东河桥,2024-06-03,溶解氧,6.1,mg/L\n").encode("gbk")
+    prepared = prepare([("实验室导出.csv", csv)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    got = prepared.tables["readings"].sort_values("sampled_at")
+    assert got["tp"].tolist() == [0.123, 0.2] and got["nh3n_bdl"].tolist()[0] and got["do"].tolist()[1] == 6.1
+    assert any("pH" in n.message and "未导入" in n.message for n in prepared.notes)
+    bad = csv + "东河桥,2024-05-06,总磷,-1,mg/L\n".encode("gbk")
+    assert any("浓度不能为负数" in i.message for i in prepare([("x.csv", bad)], small).issues)
