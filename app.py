@@ -5,11 +5,15 @@ legacy multipage app and would then run a page without this frame (first run of 
 """
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from pathlib import Path
 
 import streamlit as st
 
-from riverchief.store import StoreError
+from riverchief import store
+from riverchief.store import NoData, StoreError
 from ui import data, filters, tables
 from ui import strings as S
 from ui.assets import ensure_assets
@@ -30,14 +34,18 @@ PAGES = [  # file, title, icon, url path (None: the default page at /)
 ]
 START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
 
+data.recover_once(str(store.data_dir()))  # finish what a stopped publish left (once per server)
 try:
     version = data.current_version()
+    store.check_version(version)
     db = data.database(version)
-except StoreError as exc:
-    if "CURRENT" not in str(exc):
-        st.error(S.BAD_DATA)
-        st.stop()
+except NoData:
     version = None
+except Exception as exc:  # a damaged CURRENT or version: say so, and still offer the versions to roll back to
+    st.session_state["broken"] = str(exc) if isinstance(exc, StoreError) else S.BAD_DATA
+    st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],
+                  position="hidden").run()
+    st.stop()
 
 if version is None:  # an empty data folder: start the district (or look at the demo first)
     st.navigation([START], position="hidden").run()
@@ -59,4 +67,11 @@ def _page(name: str, title: str, icon: str, url: str | None) -> st.Page:
 page = st.navigation([_page(*p) for p in PAGES] + ([START] if version.is_demo else []))
 st.session_state["page_title"] = page.title
 tables.start_page()
-page.run()
+try:
+    page.run()
+except Exception:  # never a traceback on a page: a sentence, and an id to find the traceback in the server log
+    if os.environ.get("RIVERBOARD_STRICT"):  # the tests want to see the error itself
+        raise
+    error_id = secrets.token_hex(4)
+    logging.getLogger("riverboard").exception("page %s failed, error id %s", page.title, error_id)
+    st.error(S.PAGE_ERROR.format(id=error_id), icon=":material/error:")

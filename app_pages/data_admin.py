@@ -14,13 +14,14 @@ from loaders.templates import template_xlsx
 from riverchief import store
 from ui import filters, frame, tables
 from ui import strings as S
+from ui.text import md
 
 version = st.session_state["version"]
 root = version.path.parent.parent
 frame.header(S.PAGE_DATA, filters.current(), version, S.DATA_PERIOD)
 m = version.manifest
-st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=m.get("created_by", ""),
-                                 source=m.get("source", "")))
+st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=md(m.get("created_by", "")),
+                                 source=md(m.get("source", ""))))
 if version.is_demo:
     st.info(S.DATA_SWITCH, icon=":material/info:")
     st.page_link("app_pages/start.py", label=S.DATA_SWITCH_LINK, icon=":material/flag:")
@@ -53,7 +54,7 @@ if picked.strip():
     try:
         notice = convert.to_notice_month(picked)
     except convert.BadValue as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 if uploads:
     files = tuple((u.name, u.getvalue()) for u in uploads)
     shapes = tuple(sorted(mappings.load(root)))
@@ -61,7 +62,7 @@ if uploads:
     for u in prepared.unknown:
         with st.container(border=True):
             st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")
-            st.markdown(f"**{u.label}** · " + S.DATA_MAP_HEADER_ROW.format(row=u.header_row + 1))
+            st.markdown(f"**{md(u.label)}** · " + S.DATA_MAP_HEADER_ROW.format(row=u.header_row + 1))
             shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(u.headers)]
             preview = pd.DataFrame([[("" if v is None else str(v)) for v in (r + [None] * len(shown))[:len(shown)]]
                                     for r in u.preview], columns=pd.Index(shown).str.cat([""] * len(shown)))
@@ -104,7 +105,7 @@ if uploads:
                 st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True, width="stretch")
         accepted = True
         if prepared.new_units:
-            st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names="、".join(prepared.new_units)))
+            st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names=md("、".join(prepared.new_units))))
             accepted = st.checkbox(S.DATA_NEW_UNITS_OK)
         with st.form("publish"):
             by = st.text_input(S.DATA_BY)
@@ -118,7 +119,7 @@ if uploads:
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
                 except store.StoreError as exc:
-                    st.error(S.DATA_PUBLISH_ERROR.format(error=exc))
+                    st.error(S.DATA_PUBLISH_ERROR.format(error=md(exc)))
 if "data_notice" in st.session_state:
     st.success(st.session_state.pop("data_notice"))
 
@@ -138,6 +139,10 @@ with st.form("rollback"):
         if not by.strip():
             st.error(S.DATA_ROLLBACK_BY)
         else:
-            store.rollback(root, target, by.strip())
-            st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)
-            st.rerun()
+            try:
+                store.rollback(root, target, by.strip(), expect_current=version.id)
+            except store.StoreError as exc:
+                st.error(md(exc))
+            else:
+                st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)
+                st.rerun()

@@ -10,6 +10,7 @@ from riverchief.dates import cn_date, cn_month, cn_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from ui import board_parts, charts, data, filters, frame, tables
 from ui import strings as S
+from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
@@ -35,11 +36,11 @@ if on_notice.empty:
     st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
 
 # The light now, with its reason; an override says who set it and when.
-st.subheader(f"{row['title']}", anchor=False)
+st.subheader(md(row["title"]), anchor=False)
 st.markdown(f":{ {'red': 'red', 'yellow': 'orange', 'green': 'green'}[row['light']] }[**● {LIGHT_NAMES[row['light']]}**] "
-            f"{row['light_reason']}")
+            f"{md(row['light_reason'])}")
 if pd.notna(row["override_light"]):
-    st.info(S.ITEM_OVERRIDDEN.format(reason=row["override_reason"], by=row["override_by"],
+    st.info(S.ITEM_OVERRIDDEN.format(reason=md(row["override_reason"]), by=md(row["override_by"]),
                                      at=pd.Timestamp(row["override_at"]).strftime("%Y年%m月%d日 %H:%M")))
 
 
@@ -123,8 +124,9 @@ with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
                 else:
                     try:
                         new = store.override_light(version.path.parent.parent, item_id, sel.notice,
-                                                   None if choice == "clear" else choice, reason, by)
+                                                   None if choice == "clear" else choice, reason, by,
+                                                   expect_current=version.id)
                         st.success(S.ITEM_OVERRIDE_DONE.format(version=new.id))
                         st.rerun()
                     except store.StoreError as exc:
-                        st.error(S.ITEM_OVERRIDE_ERROR.format(error=exc))
+                        st.error(S.ITEM_OVERRIDE_ERROR.format(error=md(exc)))

@@ -7,6 +7,7 @@ from riverchief.dates import cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
 from ui import board_parts, charts, data, filters, frame, tables
 from ui import strings as S
+from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
@@ -102,4 +103,4 @@ board_parts.notice_downloads(sel, root, version)
 frame.method_note(S.METHOD_BOARD.format(
     tolerance=f"{version.manifest.get('tolerance', 0.1):.0%}",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
-    source=version.manifest.get("source", ""), version=version.id, created=version.manifest.get("created_at", "")))
+    source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", "")))

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from riverchief.dates import cn_notice
 from ui import data, filters, frame, maps
 from ui import strings as S
+from ui.text import md
 from ui.tiles import TileConfigError, tiles_from_env
 
 version = st.session_state["version"]
@@ -21,7 +22,7 @@ filters.set_page_param("colour", colour_by)
 try:
     tiles = tiles_from_env()
 except TileConfigError as exc:
-    st.warning(S.MAP_TILES_ERROR.format(error=exc))
+    st.warning(S.MAP_TILES_ERROR.format(error=md(exc)))
     tiles = None
 
 focus = {"township": sel.filters.township, "river": sel.filters.river}
@@ -33,7 +34,7 @@ else:
     st.caption(S.MAP_CLICK_HINT)
     clicked = st_folium(fmap, key=f"river_map_{colour_by}", height=680, use_container_width=True,
                         returned_objects=["last_active_drawing"])
-missing = [S.MAP_UNSHAPED[k].format(n=len(v), names="、".join(v)) for k, v in geo.unshaped.items() if v]
+missing = [S.MAP_UNSHAPED[k].format(n=len(v), names=md("、".join(v))) for k, v in geo.unshaped.items() if v]
 if missing:
     st.caption(S.MAP_UNSHAPED_NOTE + "；".join(missing))
 props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
@@ -47,4 +48,4 @@ if any(signature) and st.session_state.get("map_last_click") != signature:
 
 st.caption(S.MAP_SUMMARY.format(rivers=len(geo.rivers), district=int((geo.rivers["level"] == "区级").sum()),
                                 sections=len(geo.sections), problems=len(geo.problems)) + f" · {cn_notice(sel.notice)}")
-frame.method_note(S.METHOD_MAP.format(source=version.manifest.get("source", ""), version=version.id))
+frame.method_note(S.METHOD_MAP.format(source=md(version.manifest.get("source", "")), version=version.id))

@@ -13,6 +13,7 @@ from riverchief.dates import cn_date
 from riverchief.notice import filters_line
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
+from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
@@ -23,8 +24,8 @@ scores = data.assessment(root, version.id, sel.notice, rules)
 period = S.SCORE_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
 frame.header(S.PAGE_SCORE, sel, version, period)
 if loaded.error:
-    st.error(S.SCORE_RULES_ERROR.format(error=loaded.error, source=loaded.source))
-st.caption(S.SCORE_RULES_SOURCE.format(source=loaded.source))
+    st.error(S.SCORE_RULES_ERROR.format(error=md(loaded.error), source=md(loaded.source)))
+st.caption(S.SCORE_RULES_SOURCE.format(source=md(loaded.source)))
 if any(sel.filters.params().values()):
     st.caption(S.SCORE_SCOPE_NOTE)
 
@@ -116,7 +117,7 @@ with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
             try:
                 st.success(S.SCORE_SAVED.format(path=save_rules(root, trial, by)))
             except RulesError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 line = filters_line(sel.notice, S.ALL_DISTRICT, version.id) + f" · {period}"
 st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.query(
@@ -124,4 +125,4 @@ st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.
     file_name=f"考核评分_{sel.notice.year}年_截至{sel.notice.month}月.xlsx", on_click="ignore", icon=":material/table:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 frame.method_note(S.METHOD_SCORE.format(rules_file=rules_dir(root) / "assessment.toml",
-                                        source=version.manifest.get("source", ""), version=version.id))
+                                        source=md(version.manifest.get("source", "")), version=version.id))

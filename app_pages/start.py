@@ -3,6 +3,7 @@ import streamlit as st
 
 from riverchief import store
 from ui import strings as S
+from ui.text import md
 
 root = store.data_dir()
 st.title(S.PAGE_START, anchor=False)
@@ -19,7 +20,7 @@ with st.form("start"):
             try:
                 store.init_district(root, district, code.strip(), by.strip())
             except store.StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.session_state.pop("f_month", None)  # a new data set: filters start afresh
                 if leaving_demo:

@@ -7,6 +7,7 @@ from riverchief import water as rules
 from riverchief.water_quality import trend_of
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
+from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
@@ -46,7 +47,7 @@ stories = view.stories
 for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_STORY_WORSE)):
     moved = stories[stories["change"] == change]
     for (before, after), g in moved.groupby(["water_class_first", "water_class"]):
-        st.markdown(template.format(rivers="、".join(g["river_name"]), year=int(g["first_year"].iloc[0]),
+        st.markdown(template.format(rivers=md("、".join(g["river_name"])), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
 if not (stories["change"] != "持平").any() and len(stories):
     st.markdown(S.WATER_STORY_NONE.format(year=int(stories["first_year"].iloc[0])))
@@ -131,4 +132,4 @@ with right:
         "river_name": S.COL_RIVER, "sections": S.COL_SECTIONS, "method": S.COL_METHOD, "cls": S.COL_CLASS_THIS,
         "share_good": num(S.COL_SHARE_GOOD, "percent"), "judgement": S.COL_JUDGEMENT})
 
-frame.method_note(S.METHOD_WATER.format(source=version.manifest.get("source", ""), version=version.id))
+frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id))

@@ -17,6 +17,7 @@ from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from exports.safe import clean, defuse
 from exports.xlsx import table_sheet
 from riverchief.board import LIST_NAMES, light_label
 from riverchief.dates import cn_date
@@ -68,14 +69,14 @@ def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
     _set_font(doc.styles["Normal"], BODY_FONT, 14)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(title.add_run(notice.title), HEADING_FONT, 20, bold=True)
+    _set_font(title.add_run(clean(notice.title)), HEADING_FONT, 20, bold=True)
     meta = doc.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(meta.add_run(filters_line + ("（示例数据，非真实情况）" if demo else "")), BODY_FONT, 11)
+    _set_font(meta.add_run(clean(filters_line) + ("（示例数据，非真实情况）" if demo else "")), BODY_FONT, 11)
     for text in notice.paragraphs:
         p = doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(28)
-        _set_font(p.add_run(text), BODY_FONT, 14)
+        _set_font(p.add_run(clean(text)), BODY_FONT, 14)
 
     if len(notice.red_by_unit):
         _set_font(doc.add_paragraph().add_run("一、红灯事项（按责任单位）"), HEADING_FONT, 14, bold=True)
@@ -88,7 +89,7 @@ def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
             cells = table.add_row().cells
             overdue = "" if pd.isna(r.days_overdue) else f"{int(r.days_overdue)}天"
             for cell, text in zip(cells, [r.unit_name, r.item_id, r.title, overdue, r.light_reason]):
-                _set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 10.5)
+                _set_font(cell.paragraphs[0].add_run(clean(text)), BODY_FONT, 10.5)
 
     _set_font(doc.add_paragraph().add_run("二、“三色”清单"), HEADING_FONT, 14, bold=True)
     columns = [c for c in TABLE_COLUMNS if c[0] not in ("river_name", "township_name", "light_reason")]
@@ -99,7 +100,7 @@ def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
     for _, row in notice.table.iterrows():
         cells = table.add_row().cells
         for cell, (column, _, _) in zip(cells, columns):
-            run = cell.paragraphs[0].add_run(_cell_value(column, row))
+            run = cell.paragraphs[0].add_run(clean(_cell_value(column, row)))
             _set_font(run, BODY_FONT, 10.5)
             if column == "light":
                 _shade(cell, LIGHT_FILLS[row["light"]])
@@ -158,5 +159,5 @@ def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
                                                          ("red_lights", "红灯次数", 10),
                                                          ("yellow_lights", "黄灯次数", 10)])
     out = io.BytesIO()
-    wb.save(out)
+    defuse(wb).save(out)
     return out.getvalue()

@@ -15,6 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from exports.safe import clean
 from exports.images import chart_png
 from exports.xlsx import auto_style
 from riverchief import rectification as R
@@ -47,7 +48,7 @@ def _text(slide, text: str, left, top, width, height, size=20, bold=False, colou
     for i, line in enumerate(text.split("\n")):
         p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = p.add_run()
-        run.text = line
+        run.text = clean(line)
         _font(run, size, bold, colour)
     return box
 
@@ -92,7 +93,7 @@ def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, siz
         for j, value in enumerate(row):
             cell = table.cell(i, j)
             run = cell.text_frame.paragraphs[0].add_run()
-            run.text = "" if pd.isna(value) else str(value)
+            run.text = "" if pd.isna(value) else clean(value)
             _font(run, size)
             fill = colours(value) if colours else None
             if fill:

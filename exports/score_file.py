@@ -7,6 +7,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
+from exports.safe import defuse
 from exports.xlsx import table_sheet
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, breakdown
 from riverchief.assessment_rules import Rules
@@ -33,5 +34,5 @@ def score_xlsx(scores: pd.DataFrame, rules: Rules, head_line: str, lights: pd.Da
                 [("unit_name", "单位", 16), ("notice_date", "通报日期", 12), ("item_id", "编号", 13),
                  ("title", "事项", 34), ("light_text", "灯色", 8)], colour=("light_text", lambda r: fills[r["light"]]))
     out = io.BytesIO()
-    wb.save(out)
+    defuse(wb).save(out)
     return out.getvalue()

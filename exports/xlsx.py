@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from exports.safe import defuse
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.water import CLASS_COLOURS, CLASS_NAMES
 
@@ -79,5 +80,5 @@ def table_xlsx(frame: pd.DataFrame, columns: list[tuple[str, str, int]], head_li
     wb.remove(wb.active)
     table_sheet(wb, title[:31], head_line, frame, columns, percent=percent)
     out = io.BytesIO()
-    wb.save(out)
+    defuse(wb).save(out)
     return out.getvalue()

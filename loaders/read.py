@@ -282,8 +282,12 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
                     body, skipped, _context(sheet, i), mapped=saved is not None)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # BEL, ESC, VT …: never meant, and no file can hold them
+
+
 def _clean(value):
     if isinstance(value, str):
+        value = _CONTROL.sub("", value)
         return value if value.strip() else None
     return value
 

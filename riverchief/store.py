@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 from contextlib import contextmanager
@@ -33,7 +34,14 @@ DEFAULT_DATA_DIR = "data"
 
 
 class StoreError(Exception):
-    """The data folder holds no usable version, or a publish was refused."""
+    """The data folder holds no usable version, or a publish was refused (messages in Chinese)."""
+
+
+class NoData(StoreError):
+    """No version has been published in this data folder yet."""
+
+
+VERSION_ID = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{6}$")  # what publish names a version; nothing else is read
 
 
 def data_dir() -> Path:
@@ -59,32 +67,69 @@ def current_version(root: Path | None = None) -> Version:
     root = Path(root) if root is not None else data_dir()
     pointer = root / "CURRENT"
     if not pointer.exists():
-        raise StoreError(f"{root} holds no published data (no CURRENT file)")
-    vid = pointer.read_text(encoding="utf-8").strip()
+        raise NoData("尚未发布数据（数据文件夹中没有 CURRENT）")
+    try:
+        vid = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise StoreError("数据文件夹中的 CURRENT 无法读取（内容已损坏）") from None
     return read_version(root, vid)
 
 
 def read_version(root: Path, vid: str) -> Version:
+    """A published version by id; only ids as publish writes them, so CURRENT cannot point outside versions/."""
+    if not VERSION_ID.match(vid or ""):
+        raise StoreError("CURRENT 中的版本号不合规（应形如 20240630T120000-abc123），已拒绝读取")
     path = Path(root) / "versions" / vid
     manifest_path = path / "manifest.json"
     if not manifest_path.exists():
-        raise StoreError(f"version {vid} is missing or incomplete in {root}")
-    return Version(vid, path, json.loads(manifest_path.read_text(encoding="utf-8")))
+        raise StoreError(f"数据版本 {vid} 不存在或不完整")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("notices", []), list):
+            raise ValueError
+        [dt.date.fromisoformat(d) for d in manifest.get("notices", [])]
+    except (OSError, ValueError):
+        raise StoreError(f"数据版本 {vid} 的清单文件（manifest.json）已损坏") from None
+    return Version(vid, path, manifest)
 
 
 def list_versions(root: Path) -> list[Version]:
+    """Every readable version, oldest first (a damaged one is left out; see broken_versions)."""
     base = Path(root) / "versions"
     if not base.exists():
         return []
-    found = [read_version(root, p.name) for p in sorted(base.iterdir())
-             if not p.name.startswith(".") and (p / "manifest.json").exists()]
-    return sorted(found, key=lambda v: v.manifest["seq"])
+    found = []
+    for p in sorted(base.iterdir()):
+        if VERSION_ID.match(p.name):
+            try:
+                found.append(read_version(root, p.name))
+            except StoreError:
+                continue
+    return sorted(found, key=lambda v: v.manifest.get("seq", 0))
+
+
+def check_version(version: Version) -> None:
+    """Every file the version's manifest promises is there and readable as Parquet; else a StoreError
+    naming what is wrong (pages then say so, and 数据管理 still lists versions to roll back to)."""
+    names = [f"{t}.parquet" for t in schema.TABLES if t not in schema.SNAPSHOT_TABLES + schema.SERIES_TABLES]
+    for name in names:
+        try:
+            pq.read_metadata(version.path / name)
+        except Exception:
+            raise StoreError(f"数据版本 {version.id} 中的 {name} 缺失或已损坏") from None
+    for notice in version.manifest.get("notices", []):  # the notices are the items' snapshots
+        if not (version.path / "items" / f"notice={notice}" / "part-0.parquet").exists():
+            raise StoreError(f"数据版本 {version.id} 缺少 {notice} 的三张清单快照")
 
 
 @contextmanager
 def _publish_lock(root: Path):
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".publish.lock", "w") as fh:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = open(root / ".publish.lock", "w")
+    except OSError as exc:
+        raise StoreError(f"无法写入数据文件夹：{os_reason(exc)}") from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -143,9 +188,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
     notices = sorted(set(arrow["items"]["notice_date"].to_pylist()))  # none yet for a district just started
 
     with _publish_lock(root):
-        if expect_current is not None and (not (root / "CURRENT").exists()
-                                           or (root / "CURRENT").read_text(encoding="utf-8").strip() != expect_current):
-            raise StoreError("数据已被他人更新（当前版本已变化），请重新检查后再发布")
+        _refuse_stale(root, expect_current)
         versions = root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         vid = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
@@ -176,11 +219,17 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             final = versions / vid
             tmp.rename(final)
+        except OSError as exc:  # a full disk, a read-only folder: said in words, nothing half-published
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StoreError(f"数据未能写入：{os_reason(exc)}；当前数据保持不变") from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _point_current(root, vid)
-        _audit(root, "publish", vid, created_by, source)
+        try:
+            _audit(root, "publish", vid, created_by, source)  # the commit record first: recover() rolls it forward
+            _point_current(root, vid)
+        except OSError as exc:
+            raise StoreError(f"数据未能发布：{os_reason(exc)}；当前数据保持不变") from None
     return read_version(root, vid)
 
 
@@ -231,13 +280,71 @@ def init_district(root: Path, district: str, code: str = "", by: str = "") -> Ve
                    created_by=by or "河长办", demo=False, expect_current=current.id if current else None)
 
 
-def rollback(root: Path, vid: str, by: str = "") -> Version:
-    """Serve an earlier version again (it is kept whole, so this is one atomic pointer change)."""
+def rollback(root: Path, vid: str, by: str = "", expect_current: str | None = None) -> Version:
+    """Serve an earlier version again (it is kept whole, so this is one atomic pointer change).
+    With expect_current, refused if the version served changed since the caller looked."""
     with _publish_lock(Path(root)):
         version = read_version(root, vid)
-        _point_current(Path(root), vid)
-        _audit(Path(root), "rollback", vid, by, f"回退到版本 {vid}")
+        check_version(version)
+        _refuse_stale(Path(root), expect_current)
+        try:
+            _audit(Path(root), "rollback", vid, by, f"回退到版本 {vid}")
+            _point_current(Path(root), vid)
+        except OSError as exc:
+            raise StoreError(f"未能回退：{os_reason(exc)}") from None
     return version
+
+
+def os_reason(exc: OSError) -> str:
+    """What an operating-system error means to an office, in words."""
+    import errno
+
+    return {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "数据文件夹是只读的",
+            errno.EACCES: "没有写入数据文件夹的权限", errno.EPERM: "没有写入数据文件夹的权限"}.get(
+        exc.errno, "数据文件夹写入出错")
+
+
+def _refuse_stale(root: Path, expect_current: str | None) -> None:
+    if expect_current is None:
+        return
+    pointer = root / "CURRENT"
+    current = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
+    if current != expect_current:
+        raise StoreError("数据已被他人更新（当前版本已变化），请重新检查后再操作")
+
+
+def recover(root: Path) -> list[str]:
+    """At start: finish what a stopped publish left. A version whose commit record (audit line) is written
+    but CURRENT not yet switched is served (rolled forward); half-written .tmp folders are removed.
+    Returns what was done, for the log."""
+    root = Path(root)
+    done: list[str] = []
+    if not (root / "versions").is_dir():
+        return done
+    try:
+        lock = open(root / ".publish.lock", "a")
+    except OSError:
+        return done  # a read-only data folder: nothing to finish here
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return done  # a publish is running: its .tmp folder is alive
+        try:
+            for tmp in (root / "versions").glob(".tmp-*"):
+                shutil.rmtree(tmp, ignore_errors=True)
+                done.append(f"removed {tmp.name}")
+            log = audit_log(root)
+            last = log[-1] if log else None
+            if last and last.get("action") in ("publish", "rollback") and VERSION_ID.match(str(last.get("version"))):
+                pointer = root / "CURRENT"
+                current = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
+                if current != last["version"] and (root / "versions" / last["version"] / "manifest.json").exists():
+                    _point_current(root, last["version"])
+                    done.append(f"CURRENT rolled forward to {last['version']}")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return done
 
 
 def _audit(root: Path, action: str, vid: str, by: str, what: str) -> None:
@@ -252,7 +359,15 @@ def audit_log(root: Path) -> list[dict]:
     path = Path(root) / "audit.log"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a stop: the others still count
+        if isinstance(entry, dict):
+            out.append(entry)
+    return out
 
 
 def read_tables(version: Version) -> dict[str, pd.DataFrame]:
@@ -267,7 +382,8 @@ def read_tables(version: Version) -> dict[str, pd.DataFrame]:
     return out
 
 
-def override_light(root: Path, item_id: str, notice: dt.date, light: str | None, reason: str, by: str) -> Version:
+def override_light(root: Path, item_id: str, notice: dt.date, light: str | None, reason: str, by: str,
+                   expect_current: str | None = None) -> Version:
     """Set (or, with light=None, clear) the office's light for one item on one notice, as a new version.
 
     The override keeps who, when and why; the light rule then counts it as the item's light.
@@ -278,7 +394,7 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
         raise StoreError("an override needs a written reason")
     if not by.strip():
         raise StoreError("an override needs the name of who sets it")
-    version = current_version(root)
+    version = read_version(root, expect_current) if expect_current else current_version(root)
     tables = read_tables(version)
     items = tables["items"]
     hit = (items["item_id"] == item_id) & (pd.to_datetime(items["notice_date"]).dt.date == notice)
@@ -290,4 +406,4 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     items.loc[hit, "override_at"] = pd.Timestamp.now().floor("s") if light else pd.NaT
     action = f"人工认定 {item_id} {notice} 为{lights.LIGHT_NAMES[light]}" if light else f"撤销 {item_id} {notice} 的人工认定"
     return publish(root, tables, source=action, created_by=by.strip(), demo=version.is_demo,
-                   tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE))
+                   tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE), expect_current=version.id)

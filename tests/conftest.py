@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from riverchief import store  # noqa: E402
 from tiny import tiny_tables  # noqa: E402
+
+# Pages raise instead of showing the error id, so AppTest and the browser tests see any failure itself.
+os.environ.setdefault("RIVERBOARD_STRICT", "1")
 
 
 @pytest.fixture

@@ -69,8 +69,14 @@ def test_changing_a_filter_updates_the_board_and_the_url(monkeypatch, demo_dir):
 
 def test_unknown_values_in_the_link_are_ignored_with_a_warning(monkeypatch, demo_dir):
     at = run_app(monkeypatch, demo_dir, river="R99", month="1999-01")
-    assert "river=R99" in at.warning[0].value and "month=1999-01" in at.warning[0].value
+    assert r"river\=R99" in at.warning[0].value and r"month\=1999\-01" in at.warning[0].value  # shown as typed
     assert at.title[0].value.endswith("· 全区")
+
+
+def test_markdown_in_a_link_stays_text(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, township="![x](http://evil.example/x.png) [点击领取](http://evil.example)")
+    shown = at.warning[0].value
+    assert "](" not in shown and r"\!\[x\]\(http\:" in shown  # no image, no link: the characters themselves
 
 
 def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):

@@ -93,7 +93,7 @@ def test_concurrent_publishes_each_produce_a_whole_version(tmp_path):
 
 
 def test_no_data_is_a_clear_error(tmp_path):
-    with pytest.raises(store.StoreError, match="no published data"):
+    with pytest.raises(store.NoData, match="尚未发布数据"):
         store.current_version(tmp_path)
 
 

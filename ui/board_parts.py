@@ -13,6 +13,7 @@ from riverchief.lights import LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
 from ui import data, tables
 from ui import strings as S
+from ui.text import md
 from ui.filters import Selection
 
 
@@ -97,6 +98,6 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
                           on_click="ignore", key="dl_xlsx")
     with st.expander(S.NOTICE_PREVIEW):
         notice = data.notice(root, version.id, sel.notice, sel.filters, sel.scope)
-        st.markdown(f"**{notice.title}**")
+        st.markdown(f"**{md(notice.title)}**")
         for p in notice.paragraphs:
-            st.markdown(p)
+            st.markdown(md(p))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,15 @@ from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
 from riverchief.rectification import Progress, load_progress
 from riverchief.water_quality import WaterView, load_water
+
+
+@st.cache_resource(show_spinner=False)
+def recover_once(root: str) -> list[str]:
+    """Stale temp folders removed and a stopped publish rolled forward, once per server and data folder."""
+    done = store.recover(root)
+    if done:
+        logging.getLogger("riverboard").warning("data folder %s recovered: %s", root, "; ".join(done))
+    return done
 
 
 def current_version() -> store.Version:

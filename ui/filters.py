@@ -13,6 +13,7 @@ import streamlit as st
 from riverchief.board import LIST_NAMES, Filters
 from riverchief.dates import cn_notice
 from ui import strings as S
+from ui.text import md
 
 _KEYS = ("month", "township", "river", "list", "unit")
 ALL = ""
@@ -49,7 +50,7 @@ def render_sidebar(notices: list[dt.date], options) -> Selection:
                 value = None
             st.session_state[f"f_{key}"] = value if value else choices[key][0]
         if ignored:
-            st.warning(S.BAD_URL.format(items="，".join(ignored)))
+            st.warning(S.BAD_URL.format(items=md("，".join(ignored))))
 
     for key, value in st.session_state.pop("pending_filters", {}).items():  # set by a click on the map
         if value in choices[key]:

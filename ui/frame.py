@@ -6,6 +6,7 @@ import streamlit as st
 from riverchief.dates import cn_notice
 from riverchief.store import Version
 from ui import strings as S
+from ui.text import md
 from ui.filters import Selection
 
 
@@ -13,7 +14,7 @@ def header(page: str, selection: Selection | None, version: Version, period: str
     """`三色看板 · 2023年6月通报 · 全区`: the page, the period (the notice by default) and the scope.
     Before a district has any notice there is no selection: the district names the scope."""
     scope = selection.scope if selection else version.manifest.get("district", "")
-    st.title(f"{page} · {period or cn_notice(selection.notice)} · {scope}", anchor=False)
+    st.title(f"{page} · {period or cn_notice(selection.notice)} · {md(scope)}", anchor=False)
     if version.is_demo:
         st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
         st.caption(S.DEMO_NOTE)

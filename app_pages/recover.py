@@ -1,0 +1,39 @@
+"""When the version being served cannot be read: say why, and offer the versions that can, to roll back."""
+import pandas as pd
+import streamlit as st
+
+from riverchief import store
+from ui import strings as S
+from ui.text import md
+
+root = store.data_dir()
+st.title(S.PAGE_RECOVER, anchor=False)
+st.error(S.RECOVER_INTRO.format(reason=md(st.session_state.get("broken", ""))), icon=":material/error:")
+good = []
+for v in reversed(store.list_versions(root)):
+    try:
+        store.check_version(v)
+        good.append(v)
+    except store.StoreError:
+        continue
+if not good:
+    st.info(S.RECOVER_NONE)
+    st.stop()
+st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=v.manifest.get("created_at"), 操作人=v.manifest.get("created_by"),
+                                来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
+             hide_index=True, width="stretch")
+pointer = root / "CURRENT"
+served = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
+with st.form("recover"):
+    target = st.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in good])
+    by = st.text_input(S.DATA_ROLLBACK_BY)
+    if st.form_submit_button(S.DATA_ROLLBACK, type="primary"):
+        if not by.strip():
+            st.error(S.DATA_ROLLBACK_BY)
+        else:
+            try:
+                store.rollback(root, target, by.strip(), expect_current=served)
+            except store.StoreError as exc:
+                st.error(md(exc))
+            else:
+                st.rerun()
