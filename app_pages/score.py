@@ -8,7 +8,7 @@ import streamlit as st
 
 from exports.score_file import score_xlsx
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain
-from riverchief.assessment_rules import RulesError, load_rules, rules_dir, save_rules
+from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules_stamp, save_rules
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
 from ui import charts, data, filters, frame, tables
@@ -20,6 +20,7 @@ sel = filters.current()
 root = str(version.path.parent.parent)
 loaded = load_rules(root)
 rules = loaded.rules
+st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
 scores = data.assessment(root, version.id, sel.notice, rules)
 period = S.SCORE_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
 frame.header(S.PAGE_SCORE, sel, version, period)
@@ -115,7 +116,9 @@ with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
         by = st.text_input(S.SCORE_SAVE_BY, key="rules_by")
         if st.button(S.SCORE_SAVE, icon=":material/save:"):
             try:
-                st.success(S.SCORE_SAVED.format(path=save_rules(root, trial, by)))
+                saved = save_rules(root, trial, by, expect_stamp=st.session_state["rules_stamp"])
+                st.session_state["rules_stamp"] = rules_stamp(root)
+                st.success(S.SCORE_SAVED.format(path=md(saved)))
             except RulesError as exc:
                 st.error(md(exc))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,8 +97,19 @@ def to_datetime(value, year: int | None = None) -> dt.datetime:
     raise BadValue(f"“{value}”不是日期，应为 2023-06-30、2023/6/30 或 2023年6月30日")
 
 
+EARLIEST = 1990  # no river chief record is older (河长制 dates from 2016; monitoring series from the 1990s)
+
+
+def plausible(when: dt.datetime, latest_years: int = 20) -> dt.datetime:
+    """A date within what a river chief office can mean: 1990 up to `latest_years` from now."""
+    last = dt.date.today().year + latest_years
+    if not EARLIEST <= when.year <= last:
+        raise BadValue(f"日期“{when:%Y-%m-%d}”不在合理范围（{EARLIEST}年至{last}年），请核对")
+    return when
+
+
 def to_date(value, year: int | None = None) -> dt.date:
-    return to_datetime(value, year).date()
+    return plausible(to_datetime(value, year)).date()
 
 
 def to_deadline(value, year: int | None = None) -> dt.date | None:
@@ -134,6 +146,8 @@ def to_float(value, percent: bool = False) -> float:
         raise BadValue(f"“{value}”不是数字")
     if isinstance(value, (int, float)):
         number = float(value)
+        if not math.isfinite(number):
+            raise BadValue(f"“{value}”不是有效数字")
         return number / 100 if percent and number > 1 else number
     text = plain(value).replace(",", "")
     scale = 1.0
@@ -143,6 +157,8 @@ def to_float(value, percent: bool = False) -> float:
         number = float(text) * scale
     except ValueError as exc:
         raise BadValue(f"“{value}”不是数字") from exc
+    if not math.isfinite(number):  # nan, inf, 1e999 typed as text
+        raise BadValue(f"“{value}”不是有效数字")
     if percent and scale == 1.0 and number > 1:  # 52.5 in a progress column means 52.5%
         number /= 100
     return number
@@ -155,14 +171,18 @@ class Progress:
     done_qty: float | None = None
     qty_unit: str | None = None
     not_started: bool = False
+    number: float | None = None  # a bare number (0.6, 60): a share or a percentage, decided per column
 
 
 def to_progress(value) -> Progress:
     """Progress as reported: a share, a percentage, words, or a quantity done (完成3.2公里)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         share = to_float(value, percent=True)
-        return Progress(share, done=share >= 1)
+        return Progress(share, done=share >= 1, number=float(value))
     text = plain(value)
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        share = to_float(text, percent=True)
+        return Progress(share, done=share >= 1, number=float(text))
     if any(text.startswith(w) for w in NOT_STARTED):
         return Progress(0.0, not_started=True)
     m = _QTY.search(text)

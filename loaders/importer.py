@@ -7,6 +7,7 @@ are, never by 序号: the same file imported twice changes nothing, and a correc
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import shapely
 
 from loaders import convert, mappings as saved_mappings, maps
 from loaders.read import RawTable, ReadError, Unknown, header_key, match, read_bytes
@@ -83,12 +85,21 @@ def name_key(name) -> str:
     return header_key(name)
 
 
-def _lookup(tables: dict[str, pd.DataFrame], ref: str) -> dict[str, str]:
+def _lookup(tables: dict[str, pd.DataFrame], ref: str) -> dict[str, str | tuple]:
+    """name key → id; a name two rows share → the tuple of their ids (then only an id will do)."""
     name, key = REF_TABLES[ref]
     frame = tables[name]
-    out = {name_key(k): k for k in frame[key].dropna()}
-    out.update({name_key(n): i for n, i in zip(frame["name"], frame[key]) if n is not None})
+    out: dict[str, str | tuple] = {}
+    for n, i in zip(frame["name"], frame[key]):
+        if n is not None:
+            k = name_key(n)
+            out[k] = i if k not in out or out[k] == i else tuple(sorted({*_ids(out[k]), i}))
+    out.update({name_key(k): k for k in frame[key].dropna()})
     return out
+
+
+def _ids(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
 
 
 _AFFIXES = ("人民政府", "办事处", "监测断面", "断面", "监测点位", "点位", "街道", "镇", "乡")
@@ -168,6 +179,8 @@ class _Refs:
 def _resolve(kind: str, text: str, refs: _Refs) -> str:
     known = refs.lookups[kind]
     key = name_key(text)
+    if isinstance(known.get(key), tuple):
+        raise convert.BadValue(f"名称“{text}”对应多个{REF_NAMES[kind]}（编号 {'、'.join(known[key])}），请改写编号以区分")
     if key in known:
         return known[key]
     if kind == "unit" and key in refs.new_units:
@@ -195,10 +208,16 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         return {column: str(value).strip()}
     if kind == "date":
         return {column: convert.to_date(value, year)}
-    if kind == "datetime":
-        return {column: convert.to_datetime(value, year)}
+    if kind == "datetime":  # a sampling time: not in the future
+        when = convert.plausible(convert.to_datetime(value, year), latest_years=0)
+        if when > dt.datetime.now() + dt.timedelta(days=1):
+            raise convert.BadValue(f"采样时间“{when:%Y-%m-%d}”晚于今天，请核对")
+        return {column: when}
     if kind == "deadline":
-        return {column: convert.to_deadline(value, year)}
+        deadline = convert.to_deadline(value, year)
+        if deadline is not None:
+            convert.plausible(dt.datetime(deadline.year, deadline.month, deadline.day), latest_years=30)
+        return {column: deadline}
     if kind == "progress":
         return {"_progress": convert.to_progress(value),
                 "_progress_text": str(value).strip() if isinstance(value, str) else None}
@@ -326,23 +345,42 @@ def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
 
 def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue], what: str) -> bool:
     """Fill the notice date of a snapshot sheet: its column, else the month asked for, else the month of
-    its title or file name. False (and an issue) when none says it."""
-    if "notice_date" in frame and frame["notice_date"].notna().all():
-        return True
-    ctx = raw.context
-    when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
-    if when is None:
-        issues.append(Issue(raw.file, raw.sheet, None, None, f"无法确定这份{what}对应的通报月份：请在文件名或标题中写明"
-                            "（如“2024年6月”），或在导入时指定通报月份"))
+    its title or file name; never a notice after today. False (and an issue) when none says it."""
+    if "notice_date" not in frame or frame["notice_date"].isna().any():
+        ctx = raw.context
+        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
+        if when is None:
+            issues.append(Issue(raw.file, raw.sheet, None, None, f"无法确定这份{what}对应的通报月份：请在文件名或标题中"
+                                "写明（如“2024年6月”），或在导入时指定通报月份"))
+            return False
+        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    future = frame["notice_date"].map(lambda d: d > dt.date.today())
+    if future.any():  # a notice from the future would become everyone's default month
+        issues.append(Issue(raw.file, raw.sheet, None, "通报日期", f"通报日期{frame.loc[future, 'notice_date'].iloc[0]:%Y-%m-%d}"
+                            "晚于今天，请核对文件名、标题中的月份或“通报日期”列"))
         return False
-    frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
     return True
+
+
+def _per_column(raw: RawTable, frame: pd.DataFrame, notes: list[Issue]) -> list:
+    """The progress column's figures, percent or fraction decided once for the column: any bare number above 1
+    makes every bare number a percentage (60 → 60%, and then 1 → 1%); otherwise they are shares (1 → 100%)."""
+    reported = list(_col(frame, "_progress"))
+    numbers = [p.number for p in reported if isinstance(p, convert.Progress) and p.number is not None]
+    if not any(n > 1 for n in numbers):
+        return reported
+    if any(0 < n <= 1 for n in numbers):
+        notes.append(Issue(raw.file, raw.sheet, None, "进度", "进度列中有大于1的数，整列按百分数理解（如 0.6 记为 0.6%）"))
+    return [dataclasses.replace(p, progress=p.number / 100, done=p.number >= 100)
+            if isinstance(p, convert.Progress) and p.number is not None else p for p in reported]
 
 
 def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
     """Progress as reported, in numbers or words; a quantity done counted in the target's unit; the status
     in the words written (else from the figures); `_done` when the row says the item is finished."""
     progress, done_qty, status, done = [], [], [], []
+    if "_progress" in frame:
+        frame["_progress"] = _per_column(raw, frame, notes)
     if "_target_words" in frame and frame["_target_words"].notna().any():
         example = frame["_target_words"].dropna().iloc[0]
         notes.append(Issue(raw.file, raw.sheet, None, None, f"目标写的是文字（如“{example}”），不计入目标量"))
@@ -440,7 +478,7 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
               issues: list[Issue]) -> pd.DataFrame:
     if not _with_notice(raw, frame, notice, issues, "问题台账"):
         return frame
-    p = _col(frame, "_progress")
+    p = pd.Series(_per_column(raw, frame, []), index=frame.index, dtype=object)
     frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
     # 已整改 / 已销号 without a date: the date an earlier notice recorded, else this notice
@@ -456,6 +494,23 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
     frame["rectified_date"] = rectified.where(~fill, frame["problem_id"].map(earlier).where(
         frame["problem_id"].map(earlier).notna(), frame["notice_date"]))
     return frame
+
+
+NEAR_KM = 50  # a point further than this from the district's outline is a typo or swapped coordinates
+
+
+def _near_district(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Issue]) -> None:
+    """Points far from the district (a digit wrong, degrees-minutes read as decimals) are refused by row."""
+    wkt = tables["district"]["geom_wkt"].dropna()
+    if wkt.empty:
+        return
+    outline = shapely.from_wkt(wkt.iloc[0])
+    has = frame["lon"].notna() & frame["lat"].notna()
+    for _, r in frame[has].iterrows():
+        km = outline.distance(shapely.Point(r["lon"], r["lat"])) * 111
+        if km > NEAR_KM:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "经度/纬度",
+                                f"位置（{r['lon']:.4f}，{r['lat']:.4f}）距本区约{km:.0f}公里，请核对经纬度（是否写反或写错）"))
 
 
 def _sections(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
@@ -533,6 +588,8 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out = _problems(raw, out, tables, notice, issues)
     elif spec.table == "sections":
         out = _sections(out, tables, raw, issues)
+    if spec.table in ("sections", "problems") and "lon" in out:
+        _near_district(out, tables, raw, issues)
     elif spec.table == "readings":
         out = _readings(out, raw, issues, notes)
     elif spec.table == "complaints":
@@ -542,7 +599,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out["kind"] = kind.where(kind.notna(), out["name"].astype(str).str.endswith("街道").map({True: "街道", False: "镇"}))
     elif spec.table == "units":
         towns = _lookup(tables, "township")
-        tid = out["name"].map(lambda n: towns.get(name_key(n)))
+        tid = out["name"].map(lambda n: towns.get(name_key(n)) if isinstance(towns.get(name_key(n)), str) else None)
         out["township_id"] = _col(out, "township_id").where(_col(out, "township_id").notna(), tid)
         kind = _col(out, "kind")
         out["kind"] = kind.where(kind.notna(), out["township_id"].notna().map({True: "镇街", False: "部门"}))
@@ -730,6 +787,8 @@ def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None,
         _validate(raw, frame, prepared.issues)
         for row, why in raw.skipped:
             prepared.notes.append(Issue(raw.file, raw.sheet, row, None, f"已跳过{why}"))
+        if frame.empty and len(prepared.issues) == before:
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, "只有表头，没有数据行"))
         if len(prepared.issues) > before or frame.empty:
             continue
         finished = _finish(raw, frame, tables, notice, prepared.issues, prepared.notes)
@@ -826,6 +885,12 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
             details.append({"table": "行政区界", "action": "修改", "what": str(updated.at[0, "name"]), "change": "更新区界"})
         return {"table": "行政区界", "file": name, "sheets": "", "rows": len(layer), "added": 0, "changed": changed,
                 "removed": 0, "unchanged": 1 - changed, "ignored": "", "skipped": 0}
+    outline = district["geom_wkt"].dropna()
+    if len(outline) and target != "district":
+        km = shapely.from_wkt(outline.iloc[0]).distance(shapely.union_all(layer.geometry.values)) * 111
+        if km > NEAR_KM:
+            issues.append(Issue(name, None, None, None, f"地图位置距本区约{km:.0f}公里，坐标系或经纬度可能不对，请核对"))
+            return None
     frame = tables[target]
     key = "township_id" if target == "townships" else "river_id"
     column = maps.name_column(layer, frame["name"].tolist())
@@ -839,7 +904,10 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
         issues.append(Issue(name, None, None, column, f"未知的{'镇街' if target == 'townships' else '河流'}“{n}”{hint}"))
     if unknown:
         return None
-    shapes = {found[name_key(n)]: g for n, g in zip(layer[column], layer.geometry)}
+    shapes: dict[str, list] = {}
+    for n, g in zip(layer[column], layer.geometry):  # a township in two parts, a river in pieces: one shape
+        shapes.setdefault(found[name_key(n)], []).append(g)
+    shapes = {k: v[0] if len(v) == 1 else shapely.union_all(v) for k, v in shapes.items()}
     updated = frame.copy()
     hit = updated[key].isin(shapes)
     new_wkt = [maps.to_wkt(shapes[k]) for k in updated.loc[hit, key]]

@@ -22,12 +22,13 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from loaders.convert import plain
-from loaders.read import ReadError
+from loaders.read import MAX_BYTES, ReadError
 
 MAP_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
 MAX_ZIP_MEMBERS = 200
 MAX_UNZIPPED = 300 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed ÷ compressed: beyond this a zip is treated as a bomb
+MAX_FEATURES = 20_000  # a district's townships and rivers are hundreds; more is not a layer meant for this
 NAME_COLUMNS = ("名称", "name", "NAME", "Name", "镇街", "镇街名称", "河流名称", "河名", "XZQMC", "MC", "HLMC", "区县名称",
                 "乡镇名称", "行政区名称", "ZLDWMC", "QXMC", "XZMC")
 KINDS = {"district": "行政区界", "townships": "镇街边界", "rivers": "河流走向"}
@@ -88,6 +89,8 @@ def crs_from_eastings(layer: gpd.GeoDataFrame) -> int | None:
 def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDataFrame, int, str]:
     """The layer in WGS84 lon/lat, how many invalid geometries were repaired, and how its system was found."""
     lower = name.lower()
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"地图文件超过 {MAX_BYTES // 1024 // 1024} MB（可先在 GIS 软件中简化图形）")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if lower.endswith(".zip"):
@@ -108,6 +111,8 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
             raise ReadError("无法读取地图文件（文件损坏或格式不符）") from None
     if layer.empty:
         raise ReadError("地图文件中没有要素")
+    if len(layer) > MAX_FEATURES:
+        raise ReadError(f"地图文件中有 {len(layer):,} 个要素，超过上限 {MAX_FEATURES:,} 个：本系统只需要区界、镇街和河流")
     layer = layer[layer.geometry.notna() & ~layer.geometry.is_empty]
     how = ""
     if crs:

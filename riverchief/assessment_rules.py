@@ -6,7 +6,10 @@ through the app is also kept in rules/history/ with who saved it and when.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +60,7 @@ def _number(doc: dict, path: str, *, sign: str | None = None, integer: bool = Fa
         if not isinstance(node, dict) or part not in node:
             raise RulesError(f"缺少规则项 {path}")
         node = node[part]
-    if isinstance(node, bool) or not isinstance(node, (int, float)):
+    if isinstance(node, bool) or not isinstance(node, (int, float)) or not math.isfinite(node):
         raise RulesError(f"规则项 {path} 应为数字，实际为 {node!r}")
     if integer and int(node) != node:
         raise RulesError(f"规则项 {path} 应为整数，实际为 {node!r}")
@@ -71,8 +74,10 @@ def _number(doc: dict, path: str, *, sign: str | None = None, integer: bool = Fa
 def parse_rules(text: str) -> Rules:
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"规则文件格式错误：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:  # its message says where (line, column), in English: kept short
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        raise RulesError("规则文件格式错误" + (f"（第{where[1]}行第{where[2]}列）" if where else "")
+                         + "，请对照默认规则文件检查") from None
     ratings = doc.get("rating")
     if not isinstance(ratings, dict) or set(ratings) != set(RATINGS):
         raise RulesError(f"规则项 rating 应恰好包含 {'、'.join(RATINGS)} 三档评价，实际为 {sorted(ratings or {})}")
@@ -117,30 +122,65 @@ def load_rules(data_root: Path) -> LoadedRules:
     current, last_good = folder / "assessment.toml", folder / ".last_good.toml"
     if not current.exists():
         return LoadedRules(default_rules(), "默认规则")
-    text = current.read_text(encoding="utf-8")
     try:
-        rules = parse_rules(text)
+        rules, text = _read(current)
     except RulesError as exc:
-        if last_good.exists():
-            return LoadedRules(parse_rules(last_good.read_text(encoding="utf-8")), "上一次有效的规则文件", str(exc))
-        return LoadedRules(default_rules(), "默认规则", str(exc))
-    if not last_good.exists() or last_good.read_text(encoding="utf-8") != text:
-        _write_atomic(last_good, text)
+        try:
+            return LoadedRules(_read(last_good)[0], "上一次有效的规则文件", str(exc))
+        except RulesError:
+            return LoadedRules(default_rules(), "默认规则", str(exc))
+    try:  # remembered as the last good rules; a read-only data folder simply does not remember
+        if not last_good.is_file() or last_good.read_bytes() != text.encode("utf-8"):
+            _write_atomic(last_good, text)
+    except OSError:
+        pass
     return LoadedRules(rules, str(current))
 
 
-def save_rules(data_root: Path, rules: Rules, by: str) -> Path:
-    """The office adopts new rules: written atomically, and a copy kept in rules/history/ with who and when."""
+def _read(path: Path) -> tuple[Rules, str]:
+    """A rules file read and checked; any way it can fail is a RulesError in words."""
+    if path.is_dir():
+        raise RulesError(f"{path.name} 是一个文件夹，不是规则文件")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise RulesError(f"无法读取 {path.name}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RulesError("规则文件应以 UTF-8 编码保存（当前可能是 GBK），请另存为 UTF-8") from None
+    return parse_rules(text), text
+
+
+def rules_stamp(data_root: Path) -> str:
+    """What the rules file holds now, in short: a save checks it is still what the trial started from."""
+    path = rules_dir(data_root) / "assessment.toml"
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.is_file() else "default"
+    except OSError:
+        return "unreadable"
+
+
+def save_rules(data_root: Path, rules: Rules, by: str, expect_stamp: str | None = None) -> Path:
+    """The office adopts new rules: written atomically, and a copy kept in rules/history/ with who and when.
+    With expect_stamp, refused when someone else saved rules since the trial started."""
     if not by.strip():
         raise RulesError("保存规则需要填写操作人")
+    if expect_stamp is not None and rules_stamp(data_root) != expect_stamp:
+        raise RulesError("规则文件已被他人修改，请刷新页面，在新规则上重新试算后再保存")
     text = f"# 由 {by.strip()} 于 {dt.datetime.now():%Y-%m-%d %H:%M:%S} 保存\n" + rules.to_toml()
     parse_rules(text)  # never save what could not be read back
     folder = rules_dir(data_root)
     history = folder / "history"
-    history.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    (history / f"{stamp}.toml").write_text(text, encoding="utf-8")
-    _write_atomic(folder / "assessment.toml", text)
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+        (history / f"{stamp}.toml").write_text(text, encoding="utf-8")
+        _write_atomic(folder / "assessment.toml", text)
+    except OSError as exc:
+        from riverchief.store import os_reason
+
+        raise RulesError(f"规则未能保存：{os_reason(exc)}") from None
     return folder / "assessment.toml"
 
 

@@ -50,7 +50,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         dict(section_id="S2", sampled_at=dt.datetime(2024, 1, 10), tp=0.06, tp_bdl=False, nh3n=0.1, nh3n_bdl=False,
              codmn=2.0, codmn_bdl=False, do=8.0),
     ]
-    square = "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"
+    square = "POLYGON ((106 29, 107 29, 107 30, 106 30, 106 29))"  # a degree of Chongqing, so checks of place apply
     return {
         "district": _frame("district", [dict(code="000000", name="测试区", geom_wkt=square)]),
         "townships": _frame("townships", [dict(township_id="T1", name="甲镇", kind="镇", geom_wkt=square),
@@ -59,17 +59,17 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
                                   dict(unit_id="T2", name="乙街道", kind="镇街", township_id="T2"),
                                   dict(unit_id="D1", name="区水利局", kind="部门")]),
         "rivers": _frame("rivers", [dict(river_id="R1", name="一号河", level="区级", length_km=10.0, target_class=3,
-                                         township_id="T1", geom_wkt="LINESTRING (0 0, 1 1)"),
+                                         township_id="T1", geom_wkt="LINESTRING (106 29, 107 30)"),
                                     dict(river_id="R2", name="二号河", level="区级", length_km=5.0, target_class=3,
-                                         township_id="T2", geom_wkt="LINESTRING (1 0, 0 1)")]),
+                                         township_id="T2", geom_wkt="LINESTRING (107 29, 106 30)")]),
         "sections": _frame("sections", [dict(section_id="S1", name="一号河断面", river_id="R1", township_id="T1",
-                                             lon=0.5, lat=0.5, water_body="river", target_class=3),
+                                             lon=106.5, lat=29.5, water_body="river", target_class=3),
                                         dict(section_id="S2", name="二号水库", river_id="R2", township_id="T2",
-                                             lon=0.2, lat=0.8, water_body="lake", target_class=2)]),
+                                             lon=106.2, lat=29.8, water_body="lake", target_class=2)]),
         "items": _frame("items", items),
         "problems": _frame("problems", [dict(notice_date=N2, problem_id="P1", title="河面漂浮物", source="巡河",
                                              chief_level="村级", severity="一般", river_id="R1", township_id="T1",
-                                             unit_id="T1", lon=0.4, lat=0.45, found_date=dt.date(2023, 6, 1),
+                                             unit_id="T1", lon=106.4, lat=29.45, found_date=dt.date(2023, 6, 1),
                                              deadline=dt.date(2023, 7, 1), progress=0.5, status="整改中")]),
         "supervision": _frame("supervision", [
             dict(record_id="SV1", kind="约谈", date=dt.date(2023, 7, 5), notice_date=N2, unit_id="T1", item_id="A",
