@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LISTS
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+# (text reaches these patterns without spaces: 2024-06-05 10:30 is read as 2024-06-0510:30)
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[T\s]?(\d{1,2})[:：时](\d{2})分?(?:[:：]?(\d{2})秒?)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
 _CLASSES = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,

@@ -267,3 +267,11 @@ def test_two_imports_at_once_cannot_overwrite_each_other(tiny_dir):
     with pytest.raises(store.StoreError, match="已被他人更新"):
         publish(second, tiny_dir, "乙")  # prepared against the old version: re-check first
     assert store.current_version(tiny_dir).manifest["created_by"] == "甲"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024-06-05 10:30", dt.datetime(2024, 6, 5, 10, 30)), ("2024-06-05T10:30:15", dt.datetime(2024, 6, 5, 10, 30, 15)),
+    ("2024/6/5 8:00", dt.datetime(2024, 6, 5, 8, 0)), ("2024年6月5日 10时30分", dt.datetime(2024, 6, 5, 10, 30)),
+])
+def test_sampling_times_of_automatic_stations(text, expected):
+    assert convert.to_datetime(text) == expected
