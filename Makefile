@@ -33,6 +33,7 @@ test: $(VENV)/.test-deps sysdeps
 
 bench: $(VENV)/.run-deps
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache

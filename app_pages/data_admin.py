@@ -35,7 +35,7 @@ right.download_button(S.DATA_TEMPLATE_DOWNLOAD, lambda: template_xlsx(SPECS[tabl
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _prepare(files: tuple, root: str, version_id: str, shapes: tuple, notice, crs: str, map_kind: str):
     """Checked once per set of files, options, data version and saved mappings (not on every rerun)."""
     return prepare(list(files), root, notice=notice, crs=crs or None, map_kind=map_kind or None)
@@ -58,7 +58,8 @@ if picked.strip():
 if uploads:
     files = tuple((u.name, u.getvalue()) for u in uploads)
     shapes = tuple(sorted(mappings.load(root)))
-    prepared = _prepare(files, str(root), version.id, shapes, notice, crs.strip(), map_kind)
+    with st.spinner(S.DATA_CHECKING):
+        prepared = _prepare(files, str(root), version.id, shapes, notice, crs.strip(), map_kind)
     for u in prepared.unknown:
         with st.container(border=True):
             st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")

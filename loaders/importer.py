@@ -12,9 +12,11 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import shapely
@@ -158,8 +160,8 @@ def _is_sequence(raw: RawTable, column: str) -> bool:
         return True
     if header_key(raw.headers[index]) == "序号":
         return True
-    values = [cells[index] for _, cells in raw.rows if index < len(cells) and cells[index] is not None]
-    return bool(values) and all(re.fullmatch(r"\d{1,4}", convert.plain(v)) for v in values)
+    values = raw.data[index].dropna().unique() if index in raw.data else []
+    return bool(len(values)) and all(re.fullmatch(r"\d{1,4}", convert.plain(v)) for v in values)
 
 
 # -- converting cells ----------------------------------------------------------------------------------
@@ -259,25 +261,48 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
     raise AssertionError(kind)
 
 
+MAX_ISSUES = 500  # listed per import; beyond, one line says how many more (a whole column wrong says it enough)
+
+
 def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
+    """Every cell into the data model's types. Each distinct value is converted once (a million readings hold
+    a few thousand distinct values), so a large file costs what its variety costs, not its length."""
     present = {f.column for f in raw.columns.values()}
     monthly = raw.spec.table == "readings" and raw.context.year and raw.context.month  # a sheet per month
     for f in raw.spec.fields:
         if f.required and f.column not in present and not (monthly and f.column == "sampled_at"):
             issues.append(Issue(raw.file, raw.sheet, None, f.header, f"缺少必填列“{f.header}”"))
     year = raw.context.year
-    records = []
-    for number, cells in raw.rows:
-        record = {"_row": number}
-        for i, f in raw.columns.items():
-            value = cells[i] if i < len(cells) else None
+    rows = raw.data.index.to_numpy()
+    out = pd.DataFrame({"_row": rows})
+    for i, f in raw.columns.items():
+        column = raw.data[i] if i in raw.data else pd.Series(None, index=raw.data.index, dtype=object)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        results, errors = [], {}
+        for k, value in enumerate(list(uniques) + [None]):  # the last stands for an empty cell
             try:
-                record.update(_value(f, value, refs, year))
+                results.append(_value(f, value, refs, year))
             except convert.BadValue as exc:
-                issues.append(Issue(raw.file, raw.sheet, number, raw.headers[i] or f.header, str(exc)))
-                record[f.column] = None
-        records.append(record)
-    return pd.DataFrame(records)
+                results.append({f.column: None})
+                errors[k] = str(exc)
+        for key in dict.fromkeys(k for r in results for k in r):
+            out[key] = np.array([r.get(key) for r in results], dtype=object)[codes]
+        for k, message in errors.items():
+            hit = rows[codes == k]
+            for n in hit[:MAX_ISSUES]:
+                issues.append(Issue(raw.file, raw.sheet, int(n), raw.headers[i] or f.header, message))
+            if len(hit) > MAX_ISSUES:
+                issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header,
+                                    f"另有 {len(hit) - MAX_ISSUES:,} 行同样的问题（{message}）"))
+    return out
+
+
+def cap(issues: list[Issue]) -> list[Issue]:
+    """At most MAX_ISSUES listed; the rest counted in one line."""
+    if len(issues) <= MAX_ISSUES:
+        return issues
+    return issues[:MAX_ISSUES] + [Issue("", None, None, None, f"还有 {len(issues) - MAX_ISSUES:,} 个问题未列出："
+                                        "同类问题往往是整列的写法，请按上面的说明批量修改后重新导入")]
 
 
 # -- checks ---------------------------------------------------------------------------------------------
@@ -648,9 +673,21 @@ def _canon(value) -> str:
     return str(value)
 
 
-def _keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    return frame[key].apply(lambda r: "\x1f".join(_canon(v) for v in r), axis=1) if len(frame) else \
-        pd.Series([], dtype=str)
+def _canon_of(series: pd.Series) -> np.ndarray:
+    """Each value as compared (see _canon), computed once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.array([_canon(u) for u in uniques] + [""], dtype=object)[codes]
+
+
+def _key_codes(a: pd.DataFrame, b: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Identities of the rows of two frames as integers (equal where the key columns compare equal)."""
+    combined = np.zeros(len(a) + len(b), dtype=np.int64)
+    for column in key:
+        both = np.concatenate([_canon_of(a[column]) if len(a) else np.array([], dtype=object),
+                               _canon_of(b[column]) if len(b) else np.array([], dtype=object)])
+        codes, uniques = pd.factorize(both)
+        combined = combined * (len(uniques) + 1) + codes
+    return combined[:len(a)], combined[len(a):]
 
 
 def _label(spec: TableSpec, row) -> str:
@@ -660,48 +697,65 @@ def _label(spec: TableSpec, row) -> str:
     return " ".join(_canon(row[k]) for k in spec.key)
 
 
+DETAILS_PER_KIND = 1000  # rows listed one by one per table and kind of change; the rest are counted
+
+
 def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: set[str]) -> tuple[pd.DataFrame, dict, list]:
     """Upsert by identity; snapshot rows replace every current row of the same notice (and list).
     Columns the file does not hold keep their current values (a shape, an office override)."""
     key = list(spec.key)
     cur = current.drop(columns=[c for c in DERIVED if c in current]).reset_index(drop=True)
     new = new.reset_index(drop=True)
-    cur_keys, new_keys = _keys(cur, key), _keys(new, key)
-    where = dict(zip(cur_keys, range(len(cur))))
-    matched = new_keys.map(where)
-    keep_cols = [c for c in cur.columns if c not in provided]
-    for c in keep_cols:
+    cur_keys, new_keys = _key_codes(cur, new, key)
+    last = pd.Series(np.arange(len(cur))).groupby(cur_keys).last()  # a key twice in the data: its last row
+    matched = pd.Index(last.index).get_indexer(new_keys)
+    have = matched >= 0
+    at = last.to_numpy()[matched[have]]
+    for c in [c for c in cur.columns if c not in provided]:  # values the file does not speak of stay as they were
         if c not in new:
-            new[c] = None  # values the file does not speak of stay as they were
-        have = matched.notna()
+            new[c] = None
         if have.any():
-            new.loc[have, c] = cur[c].iloc[matched[have].astype(int)].to_numpy()
-    scope = pd.Series(False, index=cur.index)
+            new.loc[have, c] = cur[c].iloc[at].to_numpy()
+    scope = np.zeros(len(cur), dtype=bool)
     if spec.replace_by and len(cur):
-        wanted = set(_keys(new, list(spec.replace_by)))
-        scope = _keys(cur, list(spec.replace_by)).isin(wanted)
-    removed = cur[scope & ~cur_keys.isin(set(new_keys))]
-    stayed = cur[~(scope | cur_keys.isin(set(new_keys)))]
+        cur_scope, new_scope = _key_codes(cur, new, list(spec.replace_by))
+        scope = np.isin(cur_scope, new_scope)
+    in_new = np.isin(cur_keys, new_keys)
+    removed = cur[scope & ~in_new]
+    stayed = cur[~(scope | in_new)]
     merged = pd.concat([stayed, new], ignore_index=True) if len(stayed) else new.copy()
-    details, changed = [], 0
     headers = {f.column: f.header for f in spec.fields}
     compare = [c for c in new.columns if c in cur.columns]
-    for i in range(len(new)):
-        if pd.isna(matched[i]):
-            details.append({"table": spec.title, "action": "新增", "what": _label(spec, new.iloc[i]), "change": ""})
-            continue
-        old = cur.iloc[int(matched[i])]
-        diffs = [(c, _canon(old[c]), _canon(new.at[i, c])) for c in compare if _canon(old[c]) != _canon(new.at[i, c])]
-        if diffs:
-            changed += 1
-            details.append({"table": spec.title, "action": "修改", "what": _label(spec, new.iloc[i]),
-                            "change": "；".join(f"{headers.get(c, c)}：{a or '（空）'} → {b or '（空）'}" for c, a, b in diffs)})
-    for _, row in removed.iterrows():
+    differs = {c: _canon_of(cur[c].iloc[at]) != _canon_of(new.loc[have, c]) for c in compare} if have.any() else {}
+    changed_at = np.zeros(int(have.sum()), dtype=bool)
+    for d in differs.values():
+        changed_at |= d
+    details: list[dict] = []
+    added_rows = np.flatnonzero(~have)
+    for i in added_rows[:DETAILS_PER_KIND]:
+        details.append({"table": spec.title, "action": "新增", "what": _label(spec, new.iloc[i]), "change": ""})
+    _more(details, spec, "新增", len(added_rows))
+    new_have, cur_at = np.flatnonzero(have), at
+    changed_rows = np.flatnonzero(changed_at)
+    for j in changed_rows[:DETAILS_PER_KIND]:
+        i, old = new_have[j], cur.iloc[cur_at[j]]
+        diffs = [(c, _canon(old[c]), _canon(new.at[i, c])) for c in compare if differs[c][j]]
+        details.append({"table": spec.title, "action": "修改", "what": _label(spec, new.iloc[i]),
+                        "change": "；".join(f"{headers.get(c, c)}：{a or '（空）'} → {b or '（空）'}" for c, a, b in diffs)})
+    _more(details, spec, "修改", len(changed_rows))
+    for _, row in removed.head(DETAILS_PER_KIND).iterrows():
         details.append({"table": spec.title, "action": "删除", "what": _label(spec, row),
                         "change": "本次文件中已没有这一行（同一通报、同一清单的数据以本次文件为准）"})
-    added = int(matched.isna().sum())
-    counts = {"added": added, "changed": changed, "removed": len(removed), "unchanged": len(new) - added - changed}
+    _more(details, spec, "删除", len(removed))
+    counts = {"added": len(added_rows), "changed": len(changed_rows), "removed": len(removed),
+              "unchanged": int(have.sum()) - len(changed_rows)}
     return merged, counts, details
+
+
+def _more(details: list, spec: TableSpec, action: str, n: int) -> None:
+    if n > DETAILS_PER_KIND:
+        details.append({"table": spec.title, "action": action, "what": f"……其余 {n - DETAILS_PER_KIND:,} 行",
+                        "change": "（逐行明细只列出前 {DETAILS_PER_KIND} 行）".format(DETAILS_PER_KIND=DETAILS_PER_KIND)})
 
 
 def _township_units(tables: dict) -> tuple[pd.DataFrame, dict, list]:
@@ -738,9 +792,19 @@ def expand(paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
     return files, passed
 
 
+# One import is checked at a time in a server process: a few offices uploading at month end queue for
+# seconds instead of each holding a copy of the data (scripts/bench_import.py measures both).
+IMPORT_LOCK = threading.Lock()
+
+
 def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None, notice: dt.date | None = None,
             crs: str | None = None, map_kind: str | None = None, accept_new_units: bool = True) -> Prepared:
     """Everything up to publishing: the new data set and what would change, or every issue found."""
+    with IMPORT_LOCK:
+        return _prepare(files, root, kind, notice, crs, map_kind, accept_new_units)
+
+
+def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prepared:
     prepared = Prepared([name for name, _ in files])
     try:
         version = store.current_version(root)
@@ -820,6 +884,7 @@ def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None,
             prepared.notes.append(Issue(name, None, None, None, how))
         if change:
             changes.append(change)
+    prepared.issues = cap(prepared.issues)
     prepared.tables = tables
     prepared.changes = _summarise(changes)
     prepared.details = pd.DataFrame(details, columns=DETAIL_COLUMNS)

@@ -13,6 +13,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from openpyxl import load_workbook
 
 from loaders.convert import plain
@@ -32,9 +34,28 @@ class ReadError(ValueError):
 
 @dataclass
 class Sheet:
+    """One sheet's cells: as rows (Excel) or as a frame of text columns (CSV, read in bulk)."""
     file: str
     name: str | None
-    rows: list[list]  # cell values as read; blank text is None
+    rows: list[list] | None = None  # cell values as read; blank text is None
+    frame: pd.DataFrame | None = None  # the same, one column per position (large files)
+
+    def head(self, n: int) -> list[list]:
+        if self.rows is not None:
+            return self.rows[:n]
+        top = self.frame.iloc[:n]
+        return [[None if v is None or v != v else v for v in r] for r in top.itertuples(index=False)]
+
+    def body(self, start: int) -> pd.DataFrame:
+        """Rows from `start` (0-based) on, indexed by their row number in the file."""
+        if self.frame is None:
+            width = max((len(r) for r in self.rows), default=0)
+            self.frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in self.rows],
+                                      columns=range(width), dtype=object)
+            self.rows = None
+        out = self.frame.iloc[start:]
+        out.index = range(start + 1, start + 1 + len(out))
+        return out
 
 
 @dataclass
@@ -54,7 +75,7 @@ class RawTable:
     headers: list[str | None]  # as written (two-level headers joined)
     columns: dict[int, Field]  # column index → the field it holds
     ignored: list[str]  # headers of columns nothing is read from
-    rows: list[tuple[int, list]]  # (row number in the file, cell values)
+    data: pd.DataFrame  # the body: one column per position, indexed by row number in the file
     skipped: list[tuple[int, str]]  # (row number, why) for 小计/合计/说明 rows
     context: Context
     mapped: bool = False  # read through a mapping the office chose
@@ -159,7 +180,7 @@ def _two_level(top: list, sub: list) -> list | None:
 
 def _context(sheet: Sheet, header_row: int) -> Context:
     texts = [sheet.file.rsplit(".", 1)[0], sheet.name or ""]
-    texts += [str(v) for r in sheet.rows[:header_row] for v in r if isinstance(v, str)]
+    texts += [str(v) for r in sheet.head(header_row) for v in r if isinstance(v, str)]
     year = month = None
     for t in texts:
         m = re.search(r"(20\d{2})\s*年", plain(t))
@@ -195,7 +216,7 @@ def _monthly(sheet: Sheet, header_row: int) -> bool:
 
 
 def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
-    where = plain(" ".join([sheet.name or "", sheet.file] + [str(v) for r in sheet.rows[:3] for v in r
+    where = plain(" ".join([sheet.name or "", sheet.file] + [str(v) for r in sheet.head(3) for v in r
                                                               if isinstance(v, str)]))
     return any(h in where for h in spec.hints)
 
@@ -210,17 +231,8 @@ def _matched(spec: TableSpec, headers: list) -> dict[int, str]:
     return out
 
 
-def _skip_reason(cells: list) -> str | None:
-    texts = [plain(v) for v in cells if isinstance(v, str) and v.strip()]
-    if any(t in _TOTALS or t.endswith(_TOTALS) or t.startswith(_TOTALS) for t in texts):
-        return "小计/合计行"
-    if texts and texts[0].startswith(_NOTES):
-        return "说明/注释行"
-    return None
-
-
 def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown | None:
-    rows = sheet.rows
+    rows = sheet.head(HEADER_SCAN + 6)
     specs = [SPECS[kind]] if kind else list(SPECS.values())
     best = None  # (score, spec, header index, headers, data start)
     for i, row in enumerate(rows[:HEADER_SCAN]):
@@ -247,7 +259,7 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                 if best is None or score > best[0]:
                     best = (score, spec, i, headers, start)
     if best is None or (kind is None and not best[0][0]):
-        if not any(any(v is not None for v in r) for r in rows):
+        if not any(any(v is not None for v in r) for r in rows) and not len(sheet.body(len(rows))):
             return None
         guess = best[2] if best else next((i for i, r in enumerate(rows[:HEADER_SCAN]) if sum(v is not None for v in r) >= 2), 0)
         headers = best[3] if best else rows[guess]
@@ -265,21 +277,49 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
     else:
         columns = {j: fields[c] for j, c in _matched(spec, headers).items()}
     ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in columns]
-    body, skipped = [], []
-    header_keys = [header_key(h) for h in headers]
-    for n, cells in enumerate(sheet.rows[start:], start=start + 1):
-        if not any(v is not None for v in cells):
-            continue
-        if [header_key(v) for v in cells[:len(headers)]] == header_keys:
-            skipped.append((n, "重复的表头行"))
-            continue
-        why = _skip_reason(cells)
-        if why:
-            skipped.append((n, why))
-            continue
-        body.append((n, list(cells)))
+    body = sheet.body(start)
+    body = body[body.notna().any(axis=1)]
+    keys = [header_key(h) for h in headers]
+    repeated = pd.Series(True, index=body.index)
+    for j, key in enumerate(keys):
+        cell = per_unique(body[j], header_key, "") if j in body else ""
+        repeated &= cell == key
+    why = _skip_reasons(body)
+    why[repeated] = "重复的表头行"
+    skipped = [(int(n), w) for n, w in why.dropna().items()]
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
-                    body, skipped, _context(sheet, i), mapped=saved is not None)
+                    body[why.isna()], skipped, _context(sheet, i), mapped=saved is not None)
+
+
+def per_unique(col: pd.Series, fn, missing=None) -> np.ndarray:
+    """fn of every cell, computed once per distinct value (a long column repeats itself)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return np.array([fn(u) for u in uniques] + [missing], dtype=object)[codes]
+
+
+def _texts(col: pd.Series) -> pd.Series:
+    """A column's text cells as compared (no spaces), others missing."""
+    return pd.Series(per_unique(col, lambda v: plain(v) if isinstance(v, str) else None), index=col.index)
+
+
+def _skip_reasons(body: pd.DataFrame) -> pd.Series:
+    """Why a row is not data, by row: 小计/合计/总计 anywhere in it, or a 说明/注 line; else NaN."""
+    why = pd.Series(None, index=body.index, dtype=object)
+    if body.empty:
+        return why
+    totals = "|".join(_TOTALS)
+    text = pd.DataFrame({j: _texts(body[j]) for j in body.columns}, index=body.index)
+    total = pd.Series(False, index=body.index)
+    for j in text.columns:
+        total |= text[j].str.contains(f"^(?:{totals})|(?:{totals})$", regex=True).fillna(False).astype(bool)
+    first = pd.Series(None, index=body.index, dtype=object)
+    for j in text.columns:  # each row's first text cell (a column at a time: rows are many, columns few)
+        first = first.where(first.notna(), text[j])
+    first = first.fillna("").astype(str)
+    note = first.str.startswith(_NOTES)
+    why[note] = "说明/注释行"
+    why[total] = "小计/合计行"
+    return why
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # BEL, ESC, VT …: never meant, and no file can hold them
@@ -307,11 +347,7 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
                 continue
         else:
             raise ReadError("无法识别文字编码（应为 UTF-8 或 GBK）")
-        try:
-            rows = [[_clean(c) for c in r] for r in csv.reader(io.StringIO(text))]
-        except csv.Error:
-            raise ReadError("CSV 格式有误，无法读取") from None
-        return [Sheet(name, None, rows)]
+        return [Sheet(name, None, frame=_read_csv(text))]
     if lower.endswith(".xls"):
         return _read_xls(name, data)
     try:
@@ -341,6 +377,21 @@ def _unmerged(ws) -> list[list]:
                 if c < len(rows[r]):
                     rows[r][c] = value
     return rows
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    """A CSV of any shape (title lines, ragged rows) as text columns, in bulk: no per-cell Python objects."""
+    try:
+        width = max((len(r) for r in csv.reader(io.StringIO(text))), default=0)
+        if not width:
+            return pd.DataFrame()
+        frame = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, engine="c")
+    except (csv.Error, ValueError, pd.errors.ParserError):
+        raise ReadError("CSV 格式有误，无法读取") from None
+    for j in frame.columns:  # control characters out, a blank is missing; the text columns stay compact
+        frame[j] = pd.Series(per_unique(frame[j], _clean), index=frame.index, dtype="str")
+    return frame
 
 
 def _read_xls(name: str, data: bytes) -> list[Sheet]:
