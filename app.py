@@ -41,6 +41,11 @@ try:
     db = data.database(version)
 except NoData:
     version = None
+    if store.any_version(store.data_dir()):  # versions but no CURRENT: never start afresh over real data
+        st.session_state["broken"] = S.NO_CURRENT
+        st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],
+                      position="hidden").run()
+        st.stop()
 except Exception as exc:  # a damaged CURRENT or version: say so, and still offer the versions to roll back to
     st.session_state["broken"] = str(exc) if isinstance(exc, StoreError) else S.BAD_DATA
     st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],

@@ -121,11 +121,11 @@ def notice_xlsx(notice: Notice, filters_line: str, demo: bool) -> bytes:
     head = filters_line + ("（示例数据）" if demo else "")
     summary = wb.create_sheet("通报")
     summary.column_dimensions["A"].width = 120
-    summary.append([notice.title])
+    summary.append([clean(notice.title)])
     summary["A1"].font = Font(name="等线", bold=True, size=14)
-    summary.append([head])
+    summary.append([clean(head)])
     for text in notice.paragraphs:
-        summary.append([text])
+        summary.append([clean(text)])
         summary.cell(row=summary.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     summary.append([])
     summary.append(["灯色", "数量（项）", "较上期"])

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from exports.safe import defuse
+from exports.safe import clean, defuse
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.water import CLASS_COLOURS, CLASS_NAMES
 
@@ -42,7 +42,7 @@ def table_sheet(wb: Workbook, title: str, head_line: str, frame: pd.DataFrame, c
     """`columns`: (frame column, header, width). `colour`: (frame column, row → (fill hex, text hex) or None);
     other cells naming a light or a water class are coloured by themselves. `percent`: columns shown as %."""
     ws = wb.create_sheet(title)
-    ws.append([head_line])
+    ws.append([clean(head_line)])
     ws["A1"].font = Font(name=FONT, bold=True, size=12)
     ws.append([label for _, label, _ in columns])
     for i, (_, _, width) in enumerate(columns, start=1):
@@ -53,7 +53,7 @@ def table_sheet(wb: Workbook, title: str, head_line: str, frame: pd.DataFrame, c
         ws.column_dimensions[get_column_letter(i)].width = width
     names = [c for c, _, _ in columns]
     for _, row in frame.iterrows():
-        ws.append([None if pd.isna(row[c]) else row[c] for c in names])
+        ws.append([None if pd.isna(row[c]) else clean(row[c]) if isinstance(row[c], str) else row[c] for c in names])
         r = ws.max_row
         for i in range(1, len(columns) + 1):
             cell = ws.cell(row=r, column=i)

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "map":
         return _map(root, args)
     if args.command == "demo":
-        if args.if_empty and store.list_versions(root):
+        if args.if_empty and store.any_version(root):
             print(f"{root}: data already published; demo not rebuilt")
             return 0
         from loaders.demo import build_demo  # heavy imports only when building

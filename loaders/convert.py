@@ -137,7 +137,7 @@ def to_deadline(value, year: int | None = None) -> dt.date | None:
     if m and year:
         return month_end(year, int(m[1]))
     try:
-        return to_date(body, year)
+        return to_datetime(body, year).date()  # how far ahead is plausible, the caller says
     except BadValue:
         raise BadValue(f"“{value}”不是完成时限，应为 2024-06-30、2024年底前、2024.10、6月30日前 或 长期坚持") from None
 

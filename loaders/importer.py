@@ -228,6 +228,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
     if kind == "int":
         return {column: convert.to_int(value)}
     if kind == "float" and column == "target_qty":  # 3360米: the unit may share the cell
+        if re.fullmatch(r"[+-]?(nan|inf|infinity)", convert.plain(value), re.I):
+            raise convert.BadValue(f"“{value}”不是有效数字")
         try:
             qty, unit = convert.to_quantity(value)
         except convert.BadValue:  # 完成年度建设任务: a target in words, not a quantity

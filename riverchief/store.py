@@ -108,6 +108,12 @@ def list_versions(root: Path) -> list[Version]:
     return sorted(found, key=lambda v: v.manifest.get("seq", 0))
 
 
+def any_version(root: Path) -> bool:
+    """Whether anything was ever published here (even if damaged): then nothing starts afresh over it."""
+    base = Path(root) / "versions"
+    return base.is_dir() and any(VERSION_ID.match(p.name) for p in base.iterdir())
+
+
 def check_version(version: Version) -> None:
     """Every file the version's manifest promises is there and readable as Parquet; else a StoreError
     naming what is wrong (pages then say so, and 数据管理 still lists versions to roll back to)."""
