@@ -302,6 +302,7 @@ def test_meeting_mode_on_a_projector(page, server, demo_dir):
         box = card.bounding_box()
         assert box["y"] + box["height"] <= 1080
     page.wait_for_function("() => location.search.includes('screen=2')")
+    _ready(page)  # a key pressed while the app still runs can be lost on a busy machine
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_text("2024年10月通报亮灯情况")).to_be_visible(timeout=20000)
 
@@ -548,3 +549,36 @@ def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path
     page.get_by_role("button", name="保存对应关系").click()
     expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
     assert len(list((root / "mappings").glob("*.json"))) == 1
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses listening on `port` (from /proc/net/tcp and tcp6, as hex)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if state == "0A" and int(hexport, 16) == port:  # 0A = LISTEN
+                found.add(address)
+    return found
+
+
+def test_the_app_listens_on_localhost_only_by_default(tiny_dir):
+    """The repository's own config, with no address on the command line: only 127.0.0.1 is bound."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)], cwd=ROOT,
+                            env=os.environ | {"RIVERBOARD_DATA_DIR": str(tiny_dir)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _listening(port) == {"0100007F"}  # 127.0.0.1, and nothing else (no 0.0.0.0, no ::)
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0]
+    assert "External URL" not in out and "Network URL" not in out  # nothing asked outside for an address
