@@ -1,6 +1,7 @@
 """数据管理: bring the office's files in — every file at once, sheets it cannot read mapped once and
 remembered, every problem listed, a preview of exactly what changes, an atomic publish — and every
 earlier version kept, to roll back to."""
+import dataclasses
 import hashlib
 
 import pandas as pd
@@ -35,10 +36,19 @@ right.download_button(S.DATA_TEMPLATE_DOWNLOAD, lambda: template_xlsx(SPECS[tabl
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def _prepare(files: tuple, root: str, version_id: str, shapes: tuple, notice, crs: str, map_kind: str):
-    """Checked once per set of files, options, data version and saved mappings (not on every rerun)."""
-    return prepare(list(files), root, notice=notice, crs=crs or None, map_kind=map_kind or None)
+def _check(files: list, options: dict):
+    """The preview of an upload, checked once per files, options, data version and saved mappings (not on
+    every rerun). Only the preview is kept in the session: the new data set itself is built again when
+    publishing, so offices waiting to press 发布 hold no copy of the data (the server stays small)."""
+    digest = hashlib.sha1(repr((version.id, sorted(mappings.load(root)), options)).encode())
+    for name, data in files:
+        digest.update(name.encode() + hashlib.sha1(data).digest())
+    key = digest.hexdigest()
+    if st.session_state.get("import_check", (None,))[0] != key:
+        with st.spinner(S.DATA_CHECKING):
+            checked = prepare(files, root, **options)
+        st.session_state["import_check"] = (key, dataclasses.replace(checked, tables={}))
+    return st.session_state["import_check"][1]
 
 
 st.subheader(S.DATA_UPLOAD, anchor=False)
@@ -56,10 +66,9 @@ if picked.strip():
     except convert.BadValue as exc:
         st.error(md(exc))
 if uploads:
-    files = tuple((u.name, u.getvalue()) for u in uploads)
-    shapes = tuple(sorted(mappings.load(root)))
-    with st.spinner(S.DATA_CHECKING):
-        prepared = _prepare(files, str(root), version.id, shapes, notice, crs.strip(), map_kind)
+    files = [(u.name, u.getvalue()) for u in uploads]
+    options = dict(notice=notice, crs=crs.strip() or None, map_kind=map_kind or None)
+    prepared = _check(files, options)
     for u in prepared.unknown:
         with st.container(border=True):
             st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")
@@ -114,7 +123,11 @@ if uploads:
                 try:
                     if not accepted:
                         raise store.StoreError(S.DATA_NEW_UNITS_NEEDED)
-                    new = publish(prepared, root, by)
+                    with st.spinner(S.DATA_PUBLISHING):
+                        full = prepare(files, root, **options)  # the same check again, now kept to publish
+                    if not full.changes.equals(prepared.changes):
+                        raise store.StoreError(S.DATA_CHANGED_SINCE)
+                    new = publish(full, root, by)
                     st.session_state["data_notice"] = S.DATA_PUBLISHED.format(id=new.id)
                     del st.session_state["uploads"]
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
