@@ -28,7 +28,8 @@ EMPTY_MARKS = {"—", "——", "-", "--", "－", "/", "／", "无", "空", "暂
 STANDING = ("长期坚持", "持续推进", "常态化", "长期", "持续开展", "长期开展", "每月", "每年", "常年")
 DONE_WORDS = ("已完成", "已整改", "已销号", "整改完成", "已办结", "已完工", "全部完成", "完成", "已落实", "办结")
 NOT_STARTED = ("未启动", "未开始", "尚未启动", "尚未开始", "未开工")
-UNDER_WAY = ("推进中", "正在推进", "正在整改", "整改中", "进行中", "在建", "实施中", "正在实施", "已启动", "已交办")
+UNDER_WAY = ("推进中", "正在推进", "正在整改", "整改中", "进行中", "在建", "实施中", "正在实施", "已启动", "已交办", "推进",
+             "开展", "施工", "开工", "前期", "招标", "设计", "建设中", "办理中", "协调", "基本完成", "暂停", "停工")
 _QTY = re.compile(r"完成\s*(\d+(?:\.\d+)?)\s*(公里|千米|km|米|m|亩|平方米|万平方米|个|处|户|座|家|万尾|条|项|台|套|吨)")
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -120,7 +121,7 @@ def to_deadline(value, year: int | None = None) -> dt.date | None:
     text = plain(value)
     if any(text.startswith(w) for w in STANDING):
         return None
-    body = re.sub(r"(之前|以前|前|止)$", "", text)
+    body = re.sub(r"(之前|以前|前|止)$", "", re.sub(r"(前|之前)?(完成|完工|办结|到位)$", "", text))
     m = re.fullmatch(r"(?:(\d{4})年)?(?:年底|年末|底)", body) or re.fullmatch(r"(\d{4})年(?:年底|年末|底)?", body)
     if m and (m[1] or year):
         return dt.date(int(m[1] or year), 12, 31)
@@ -217,6 +218,8 @@ def quantity_in(qty: float, unit: str, target_unit: str | None) -> float | None:
 
 
 def to_int(value) -> int:
+    if isinstance(value, str):
+        value = re.sub(r"(年度|年)$", "", plain(value))  # 2024年度
     number = to_float(value)
     if number != int(number):
         raise BadValue(f"“{value}”应为整数")
@@ -261,6 +264,16 @@ def to_coordinate(value) -> float:
         raise BadValue(f"“{value}”的分或秒超过60")
     sign = -1 if (m[1] or m[5]) in ("W", "S", "西", "南") else 1
     return sign * (deg + minutes / 60 + seconds / 3600)
+
+
+def to_lonlat(value) -> tuple[float, float]:
+    """Both coordinates in one cell (106.05,29.85 / 29.85 106.05 / E106°02′30″ N29°30′00″): in China the
+    longitude is the larger number, so the order written does not matter."""
+    parts = [p for p in re.split(r"[,，;；/、\s]+", plain(str(value)).replace("E", " E").replace("N", " N")) if p]
+    if len(parts) != 2:
+        raise BadValue(f"“{value}”不是经纬度，应为 106.05,29.85 这样的两个数")
+    a, b = (to_coordinate(p) for p in parts)
+    return (a, b) if a >= b else (b, a)
 
 
 def to_concentration(value, factor: str) -> tuple[float, bool]:

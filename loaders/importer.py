@@ -105,12 +105,13 @@ def _ids(value) -> tuple:
 
 
 _AFFIXES = ("人民政府", "办事处", "监测断面", "断面", "监测点位", "点位", "街道", "镇", "乡")
+_NOTE_IN_BRACKETS = re.compile(r"（[^（）]*）$")  # 青川河（区级）, 区水利局（牵头）
 
 
 def loose_key(name, district: str = "") -> str:
     """A name with what offices add or leave out set aside: the district in front (青川区水利局), 区 in
     front of a department (区水利局 / 水利局), 人民政府, 镇 / 街道 / 乡, 断面 / 点位 at the end."""
-    key = name_key(name)
+    key = _NOTE_IN_BRACKETS.sub("", name_key(name)) or name_key(name)
     district = name_key(district)
     if district and key.startswith(district) and len(key) > len(district):
         key = key[len(district):]
@@ -208,6 +209,11 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
     kind = f.kind
     if kind == "text":
         return {column: str(value).strip()}
+    if kind == "date" and column == "notice_date" and isinstance(value, str):
+        try:  # 2024年6月 in a 通报月份 column is that month's notice
+            return {column: convert.to_notice_month(value)}
+        except convert.BadValue:
+            pass
     if kind == "date":
         return {column: convert.to_date(value, year)}
     if kind == "datetime":  # a sampling time: not in the future
@@ -225,6 +231,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
                 "_progress_text": str(value).strip() if isinstance(value, str) else None}
     if kind == "coord":
         return {column: convert.to_coordinate(value)}
+    if kind == "lonlat":
+        return dict(zip(("lon", "lat"), convert.to_lonlat(value)))
     if kind == "int":
         return {column: convert.to_int(value)}
     if kind == "float" and column == "target_qty":  # 3360米: the unit may share the cell
@@ -253,6 +261,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
                 raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
             return {column: "river" if text == "河流" else "lake"}
         return {column: convert.to_choice(value, f.choices, column)}
+    if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
+        return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
     if kind in REF_TABLES:
         names = convert.split_names(value) if f.many else [str(value).strip()]
         ids = [_resolve(kind, n, refs) for n in names]
@@ -270,6 +280,8 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
     """Every cell into the data model's types. Each distinct value is converted once (a million readings hold
     a few thousand distinct values), so a large file costs what its variety costs, not its length."""
     present = {f.column for f in raw.columns.values()}
+    if "lonlat" in present:  # one 经纬度 column holds both
+        present |= {"lon", "lat"}
     monthly = raw.spec.table == "readings" and raw.context.year and raw.context.month  # a sheet per month
     for f in raw.spec.fields:
         if f.required and f.column not in present and not (monthly and f.column == "sampled_at"):
@@ -339,9 +351,10 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
     rows_said = {i.row for i in issues if i.file == raw.file and i.sheet == raw.sheet}
     headers = {f.column: f.header for f in raw.spec.fields}
     headers.update({f.column: raw.headers[j] for j, f in raw.columns.items() if raw.headers[j]})
-    long = _is_long(frame)  # one row per factor: unique only once pivoted
+    # identities made later (no id column, or 序号 only) and one row per factor are checked once made
+    unique = not _is_long(frame) and all(k in frame.columns and not _is_sequence(raw, k) for k in raw.spec.key)
     try:
-        _schema(raw.spec, unique=not long).validate(frame, lazy=True)
+        _schema(raw.spec, unique=unique).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples():
             row = int(frame["_row"].iloc[case.index]) if pd.notna(case.index) else None
@@ -450,6 +463,18 @@ def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], note
     return frame
 
 
+def _list_from_headers(raw: RawTable, notes: list[Issue]) -> str | None:
+    """Which list a sheet holds when no name says it: its headers do (问题 → 突出问题, 项目/资金 → 重大事项,
+    任务 → 一河一策); the preview says so."""
+    headers = "".join(h for h in raw.headers if h)
+    for words, kind, name in (("问题", "problem", "突出问题整改"), ("项目", "major", "重大事项重大项目"),
+                              ("资金", "major", "重大事项重大项目"), ("任务", "task", "“一河一策”任务")):
+        if words in headers:
+            notes.append(Issue(raw.file, raw.sheet, None, None, f"未写明是哪张清单，按表头中的“{words}”判断为{name}清单"))
+            return kind
+    return None
+
+
 def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
            notes: list[Issue]) -> pd.DataFrame:
     """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
@@ -457,6 +482,8 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     ctx = raw.context
     if not _with_notice(raw, frame, notice, issues, "清单"):
         return frame
+    if ctx.list is None and ("list" not in frame or frame["list"].isna().any()):
+        ctx = dataclasses.replace(ctx, list=_list_from_headers(raw, notes))
     if "list" not in frame or frame["list"].isna().any():
         if ctx.list is None:
             issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
@@ -637,6 +664,11 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
     elif spec.table in ("supervision", "patrols", "lookbacks", "complaints") and needs_id:
         values = [c for c in out.columns if not c.startswith("_") and c != key]
         out[key] = _dedupe([ID_PREFIX[spec.table] + _digest(*[r[c] for c in values]) for _, r in out.iterrows()])
+    if spec.table in ("townships", "units", "rivers", "sections"):  # the same name twice: one row, said
+        twice = out.duplicated(subset=[key], keep="last")
+        for _, r in out[twice].iterrows():
+            notes.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, f"“{r['name']}”重复出现，按最后一行导入"))
+        out = out[~twice]
     keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in DERIVED]
     return out[keep]
 

@@ -255,6 +255,8 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                 required = {f.column for f in spec.fields if f.required}
                 if spec.table == "readings" and _monthly(sheet, i):
                     required.discard("sampled_at")  # a sheet per month may leave the date to its name
+                if "lonlat" in matched.values():
+                    required -= {"lon", "lat"}  # one 经纬度 column holds both
                 score = (required <= set(matched.values()), len(matched) + 2 * _hinted(spec, sheet) + 0.5 * units_below, -i)
                 if best is None or score > best[0]:
                     best = (score, spec, i, headers, start)

@@ -10,7 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from loaders.specs import SPECS, TableSpec
 
 KINDS = {"text": "文字", "int": "整数", "float": "数字", "date": "日期（如 2024-06-30）", "datetime": "日期或日期时间", "deadline": "日期或文字（2024年底前、2024.10、长期坚持）",
-         "progress": "进度（60%、0.6、已完成、未启动、完成3.2公里）", "coord": "经纬度（106.05 或 106°03′00″）",
+         "progress": "进度（60%、0.6、已完成、未启动、完成3.2公里）", "coord": "经纬度（106.05 或 106°03′00″）", "lonlat": "经度,纬度",
          "bool": "是 / 否", "class": "水质类别（Ⅰ类–Ⅴ类）", "conc": "浓度 mg/L（检出限以下写 0.01L、<0.01 或 未检出）",
          "choice": "可选值", "river": "河流名称", "township": "镇街名称", "unit": "责任单位名称", "section": "断面名称"}
 

@@ -494,3 +494,23 @@ def test_readings_one_row_per_factor_as_laboratories_export(small):
     assert any("pH" in n.message and "未导入" in n.message for n in prepared.notes)
     bad = csv + "东河桥,2024-05-06,总磷,-1,mg/L\n".encode("gbk")
     assert any("浓度不能为负数" in i.message for i in prepare([("x.csv", bad)], small).issues)
+
+
+def test_more_habits_of_unseen_offices(small):
+    """Coordinates in one cell (either order), a 配合单位 column, names with a note in brackets, a year as
+    2024年度, deadlines ending in 完成, a 通报月份 of a month, and progress in other words."""
+    sections = "断面名称,所属河流,经纬度,水质目标\n西河口,东河（区级）,\"29.51, 106.52\",Ⅲ\n"
+    items = ("通报月份,年度,任务名称,河流,牵头单位,配合单位,完成时限,进展情况\n"
+             "2024年6月,2024年度,清淤,东河,区水务局（牵头）,东风镇、区环保局,2024年12月31日前完成,正常推进\n"
+             "2024年6月,2024年度,截污,东河,区水务局,,2024年9月底前完成,前期工作\n")
+    prepared = prepare([("断面.csv", sections.encode()), ("清单.csv", items.encode())], small,
+                       notice=None)
+    assert prepared.ok, [str(i) for i in prepared.issues] + [u.label for u in prepared.unknown]
+    section = prepared.tables["sections"].set_index("name").loc["西河口"]
+    assert (section["lon"], section["lat"]) == (106.52, 29.51)
+    items = prepared.tables["items"].sort_values("deadline")
+    assert items["notice_date"].tolist() == [dt.date(2024, 6, 30)] * 2 and items["list_year"].tolist() == [2024, 2024]
+    assert items["deadline"].tolist() == [dt.date(2024, 9, 30), dt.date(2024, 12, 31)]
+    units = prepared.tables["units"].set_index("name")["unit_id"]
+    assert items["co_unit_ids"].iloc[1] == f"{units['东风镇']}、{units['区环保局']}"
+    assert items["status"].tolist() == ["前期工作", "正常推进"]
