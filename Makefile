@@ -26,7 +26,7 @@ demo: $(VENV)/.run-deps
 	$(BIN)/python -m loaders demo
 
 sysdeps:
-	./scripts/sysdeps.sh
+	./scripts/sysdeps.sh test
 
 test: $(VENV)/.test-deps sysdeps
 	$(BIN)/python -m pytest

@@ -1,15 +1,14 @@
 """The monthly light notice as a Word document (.docx) and an Excel workbook (.xlsx).
 
-Word: Chinese fonts are set for East Asian text (w:eastAsia), not only the Latin font, or Word falls
-back to a font without the glyphs. Excel: lights are cell fills with the word in the cell, so the sheet
+Word: a 公文 (exports/gongwen.py) — the text on A4 portrait, the item lists as landscape annexes. Excel: lights are cell fills with the word in the cell, so the sheet
 still reads in black and white.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -17,6 +16,7 @@ from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from exports import gongwen
 from exports.safe import clean, defuse
 from exports.xlsx import table_sheet
 from riverchief.board import LIST_NAMES, light_label
@@ -24,7 +24,6 @@ from riverchief.dates import cn_date
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, CHANGE_ORDER, Notice
 
-BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 LIGHT_FILLS = {k: v.lstrip("#") for k, v in LIGHT_COLOURS.items()}
 TABLE_COLUMNS = [("item_id", "编号", 13), ("list", "清单", 16), ("title", "事项", 34), ("unit_name", "责任单位", 14),
                  ("river_name", "河流", 10), ("township_name", "镇街", 10), ("deadline", "完成时限", 14),
@@ -44,18 +43,6 @@ def _cell_value(column: str, row) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def _set_font(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
-    font = run_or_style.font
-    font.name = name
-    if size:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
-    rpr = element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
 def _shade(cell, hex_colour: str) -> None:
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -65,49 +52,51 @@ def _shade(cell, hex_colour: str) -> None:
 
 
 def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
-    doc = Document()
-    _set_font(doc.styles["Normal"], BODY_FONT, 14)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(title.add_run(clean(notice.title)), HEADING_FONT, 20, bold=True)
-    meta = doc.add_paragraph()
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(meta.add_run(clean(filters_line) + ("（示例数据，非真实情况）" if demo else "")), BODY_FONT, 11)
+    """The notice as a 公文 (exports/gongwen.py): the text on A4, the item lists as landscape annexes."""
+    doc = gongwen.document()
+    gongwen.title(doc, notice.title)
+    gongwen.body(doc, f"（{filters_line}{'；示例数据，非真实情况' if demo else ''}）", indent=False,
+                 align=WD_ALIGN_PARAGRAPH.CENTER)
     for text in notice.paragraphs:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(28)
-        _set_font(p.add_run(clean(text)), BODY_FONT, 14)
-
-    if len(notice.red_by_unit):
-        _set_font(doc.add_paragraph().add_run("一、红灯事项（按责任单位）"), HEADING_FONT, 14, bold=True)
-        red = notice.red_by_unit
-        table = doc.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["责任单位", "编号", "事项", "逾期天数", "亮灯原因"]):
-            _set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5, bold=True)
-        for r in red.itertuples():
-            cells = table.add_row().cells
-            overdue = "" if pd.isna(r.days_overdue) else f"{int(r.days_overdue)}天"
-            for cell, text in zip(cells, [r.unit_name, r.item_id, r.title, overdue, r.light_reason]):
-                _set_font(cell.paragraphs[0].add_run(clean(text)), BODY_FONT, 10.5)
-
-    _set_font(doc.add_paragraph().add_run("二、“三色”清单"), HEADING_FONT, 14, bold=True)
-    columns = [c for c in TABLE_COLUMNS if c[0] not in ("river_name", "township_name", "light_reason")]
-    table = doc.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for cell, (_, label, _) in zip(table.rows[0].cells, columns):
-        _set_font(cell.paragraphs[0].add_run(label), HEADING_FONT, 10.5, bold=True)
-    for _, row in notice.table.iterrows():
-        cells = table.add_row().cells
-        for cell, (column, _, _) in zip(cells, columns):
-            run = cell.paragraphs[0].add_run(clean(_cell_value(column, row)))
-            _set_font(run, BODY_FONT, 10.5)
-            if column == "light":
-                _shade(cell, LIGHT_FILLS[row["light"]])
-                run.font.color.rgb = RGBColor(0x20, 0x21, 0x24) if row["light"] == "yellow" else RGBColor(0xFF, 0xFF, 0xFF)
+        gongwen.body(doc, text)
+    annexes = ([("红灯事项清单（按责任单位）", _red_annex)] if len(notice.red_by_unit) else []) + [
+        ("红灯、黄灯事项清单", _colour_annex)]  # the green ones are counted in the text; the Excel lists all
+    gongwen.body(doc, "")
+    for k, (name, _) in enumerate(annexes, start=1):
+        label = "附件：" if k == 1 else "　　　"
+        gongwen.body(doc, f"{label}{k}．{name}" if len(annexes) > 1 else f"附件：{name}")
+    gongwen.body(doc, "")
+    gongwen.body(doc, cn_date(dt.date.today()), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for k, (name, build) in enumerate(annexes, start=1):
+        gongwen.annex(doc, k if len(annexes) > 1 else None, name)
+        build(doc, notice)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _red_annex(doc, notice: Notice) -> None:
+    rows = []
+    for r in notice.red_by_unit.itertuples():
+        overdue = "" if pd.isna(r.days_overdue) else f"{int(r.days_overdue)}天"
+        rows.append([str(r.unit_name), str(r.item_id), str(r.title), overdue, str(r.light_reason)])
+    gongwen.table(doc, ["责任单位", "编号", "事项", "逾期天数", "亮灯原因"], rows)
+
+
+def _colour_annex(doc, notice: Notice) -> None:
+    columns = [c for c in TABLE_COLUMNS if c[0] not in ("river_name", "township_name", "light_reason")]
+    flagged = notice.table[notice.table["light"] != "green"]
+    rows = [[_cell_value(column, row) for column, _, _ in columns] for _, row in flagged.iterrows()]
+    lights = flagged["light"].tolist()
+
+    def shade(j, text, cell, run):
+        if columns[j][0] == "light":
+            light = lights[shade.row]
+            _shade(cell, LIGHT_FILLS[light])
+            run.font.color.rgb = RGBColor(0x20, 0x21, 0x24) if light == "yellow" else RGBColor(0xFF, 0xFF, 0xFF)
+            shade.row += 1
+    shade.row = 0
+    gongwen.table(doc, [label for _, label, _ in columns], rows, shade=shade)
 
 
 def _light_style(row):

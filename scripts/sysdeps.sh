@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# System packages the tests need: Chromium (browser tests, chart export) and Noto CJK (Chinese text).
+# System packages the tests need: Chromium (browser tests, chart export), Noto CJK (Chinese text),
+# LibreOffice and poppler (Word and PowerPoint files rendered to pages).
 # Installs them with apt-get when missing and we are root on Debian; otherwise says what is missing.
 set -eu
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# For the tests (`sysdeps.sh test`): LibreOffice and poppler render the Word and PowerPoint files to pages
+if [ "${1:-}" = "test" ]; then
+    command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]} with apt-get"

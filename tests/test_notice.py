@@ -1,4 +1,5 @@
 """What changed, lights this year, supervision, the notice text and files, overrides, the CLI."""
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def test_notice_files_read_back(db):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "共5项，其中绿灯1项、黄灯1项、红灯3项" in text
     normal = doc.styles["Normal"].element.rPr.rFonts
-    assert normal.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    assert normal.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋_GB2312"
     colours = doc.tables[1]
     lights = [row.cells[-1].text for row in colours.rows[1:]]
     assert lights.count("红灯") + lights.count("红灯（人工认定）") == 3 and "红灯（人工认定）" in lights
@@ -129,3 +130,45 @@ def test_demo_supervision_at_bulletin_scale(demo_dir):
         "SELECT kind, count(*) n FROM supervision WHERE year(notice_date) = 2024 GROUP BY kind")
     n = dict(zip(records["kind"], records["n"]))
     assert n["批示"] >= 20 and n["约谈"] >= 3 and n["提醒"] >= 3 and n["通报"] == 12
+
+
+def test_the_notice_is_a_gongwen(db, tmp_path):
+    """A4 公文 (GB/T 9704-2012): margins, fonts and sizes written into the file, page numbers on the outside
+    edge, the item lists as landscape annexes."""
+    from docx.shared import Mm
+
+    notice = build_notice(db, N2, Filters(), "全区", "测试区")
+    doc = Document(io.BytesIO(notice_docx(notice, "范围：全区", demo=False)))
+    body, *annexes = doc.sections
+    mm = lambda v: round(v / Mm(1))  # noqa: E731
+    assert (mm(body.page_width), mm(body.page_height)) == (210, 297)
+    assert (mm(body.top_margin), mm(body.bottom_margin), mm(body.left_margin), mm(body.right_margin)) == (37, 35, 28, 26)
+    assert len(annexes) == 2 and all(mm(s.page_width) == 297 and mm(s.page_height) == 210 for s in annexes)
+    east = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    title = doc.paragraphs[0].runs[0]
+    assert title.element.rPr.rFonts.get(east) == "方正小标宋简体" and title.font.size.pt == 22
+    assert doc.styles["Normal"].font.size.pt == 16
+    assert doc.styles["Normal"].paragraph_format.line_spacing.pt == pytest.approx(28.95)
+    texts = [p.text for p in doc.paragraphs]
+    assert "附件：1．红灯事项清单（按责任单位）" in texts and "附件1" in texts and "附件2" in texts
+    assert doc.settings.odd_and_even_pages_header_footer
+    footer = body.footer.paragraphs[0]
+    assert footer.text.startswith("— ") and "PAGE" in footer._p.xml and footer.alignment == 2  # right (odd pages)
+    assert body.even_page_footer.paragraphs[0].alignment == 0  # left (even pages)
+    assert footer.runs[0].element.rPr.rFonts.get(east) == "宋体" and footer.runs[0].font.size.pt == 14
+
+
+def test_the_demo_notice_prints_as_a_short_gongwen(demo_dir):
+    """Rendered with LibreOffice: A4 portrait text, landscape annexes, the yellow and red list on a few pages."""
+    from render import render
+
+    version = store.current_version(demo_dir)
+    notice = build_notice(Database(version), dt.date(2024, 10, 31), Filters(), "全区", version.manifest["district"])
+    pages, images = render(notice_docx(notice, "范围：全区", demo=True), "notice_2024-10.docx",
+                           ROOT / "tests" / "artifacts" / "notice")
+    flagged = int((notice.table["light"] != "green").sum())
+    assert flagged > 40 and pages <= 8, pages  # text 2 pages, red annex 2, the 40+ flagged items about 3
+    from PIL import Image
+
+    sizes = [Image.open(p).size for p in images]
+    assert sizes[0][0] < sizes[0][1] and sizes[-1][0] > sizes[-1][1]  # portrait text, landscape annex
