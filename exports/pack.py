@@ -16,7 +16,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from exports.safe import clean
-from exports.images import chart_png
+from exports.images import slide_png
 from exports.xlsx import auto_style
 from riverchief import rectification as R
 from riverchief import water
@@ -34,7 +34,7 @@ from ui import figures
 FONT = "微软雅黑"
 GREY = RGBColor(0x5F, 0x63, 0x68)
 WIDE = (Inches(13.333), Inches(7.5))
-RED_ROWS = 10  # red items on the slide; the rest are in the notice
+RED_ROWS = 8  # red items on the slide (18 pt); the rest are in the notice
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -75,9 +75,20 @@ def _slide(prs, title: str, footer: str):
     return slide
 
 
-def _picture(slide, fig, left, top, width):
-    png = chart_png(fig)
-    slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+CHART = (Inches(0.5), Inches(1.15), 12.3, 5.75)  # left, top, width and height (inches) of a chart slide's chart
+
+
+def _chart_slide(prs, title: str, footer: str, fig) -> None:
+    """One chart per slide, at full width, its text rendered at the size it is shown."""
+    slide = _slide(prs, title, footer)
+    left, top, width, height = CHART
+    png = slide_png(fig, width, height)
+    slide.shapes.add_picture(io.BytesIO(png), left, top, width=Inches(width), height=Inches(height))
+
+
+def _empty(slide, words: str) -> None:
+    """An empty state said in words, where a table or chart would stand."""
+    _text(slide, words, Inches(0.7), Inches(2.8), Inches(12), Inches(1.2), size=36, bold=True, colour=GREY)
 
 
 def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, size=14, colours=None):
@@ -135,36 +146,40 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
         _text(slide, change_summary(notice_doc.changes), Inches(0.7), Inches(5.4), Inches(12), Inches(0.7), size=20)
 
     # 3 lights by unit
-    slide = _slide(prs, "各责任单位亮灯情况", footer)
-    _picture(slide, figures.lights_by_unit(board.by_unit, headline(board), source), Inches(1.5), Inches(1.1), Inches(10.2))
+    _chart_slide(prs, "各责任单位亮灯情况（红灯、黄灯最多的8个单位）", footer,
+                 figures.lights_by_unit(board.by_unit, headline(board), source, top=8))  # 8 rows read at 18 pt
 
     # 4 red items by unit
     red = notice_doc.red_by_unit
     slide = _slide(prs, f"红灯事项（{len(red)}项，按责任单位）", footer)
-    shown = red.head(RED_ROWS).assign(days=red["days_overdue"].map(lambda d: "" if pd.isna(d) else f"{int(d)}天"))
-    table = _table(slide, shown[["unit_name", "item_id", "title", "days"]], ["责任单位", "编号", "事项", "逾期"],
-                   Inches(0.5), Inches(1.2), Inches(12.3), size=14)
-    for j, width in enumerate((2.6, 1.8, 6.4, 1.5)):
-        table.columns[j].width = Inches(width)
-    if len(red) > RED_ROWS:
-        _text(slide, f"另有{len(red) - RED_ROWS}项，见每月亮灯通报。", Inches(0.5), Inches(6.45), Inches(12), Inches(0.4),
-              size=14, colour=GREY)
+    if red.empty:
+        _empty(slide, "本月无红灯事项")
+    else:
+        shown = red.head(RED_ROWS).assign(days=red["days_overdue"].map(lambda d: "" if pd.isna(d) else f"{int(d)}天"))
+        table = _table(slide, shown[["unit_name", "item_id", "title", "days"]], ["责任单位", "编号", "事项", "逾期"],
+                       Inches(0.5), Inches(1.2), Inches(12.3), size=18)
+        for j, width in enumerate((2.8, 2.0, 6.0, 1.5)):
+            table.columns[j].width = Inches(width)
+        if len(red) > RED_ROWS:
+            _text(slide, f"另有{len(red) - RED_ROWS}项，见每月亮灯通报附件。", Inches(0.5), Inches(6.4), Inches(12),
+                  Inches(0.5), size=18, colour=GREY)
 
     # 5 problems and tasks
     prog = R.load_progress(db, notice, filters)
     fl = R.flow(prog.problems).set_index("stage")["n"]
-    slide = _slide(prs, "问题整改与任务推进", footer)
     found, rectified = int(fl["发现"]), int(fl["已整改"])
-    _picture(slide, figures.bars(R.flow(prog.problems), "stage", [("n", "数量", figures.ACCENT)],
-                                 f"本年发现{found}个问题，已整改{rectified}个", source, horizontal=True),
-             Inches(0.4), Inches(1.2), Inches(6.2))
+    if found:
+        _chart_slide(prs, "问题整改", footer, figures.bars(R.flow(prog.problems), "stage", [("n", "数量", figures.ACCENT)],
+                                                        f"本年发现{found}个问题，已整改{rectified}个", source, horizontal=True))
+    else:
+        _empty(_slide(prs, "问题整改", footer), "本年尚无巡河、举报、督察发现的问题")
     curve = R.s_curve(prog.tasks)
     if len(curve):
         last = curve.iloc[-1]
-        _picture(slide, figures.lines(curve, "notice_date", [("planned", "计划（序时）", "#5F6368", "dash"),
-                                                             ("actual", "实际", figures.ACCENT, "solid")],
-                                      f"“一河一策”任务：实际{last['actual']:.1%}，计划{last['planned']:.1%}", source,
-                                      percent=True), Inches(6.8), Inches(1.2), Inches(6.2))
+        _chart_slide(prs, "“一河一策”任务推进", footer,
+                     figures.lines(curve, "notice_date", [("planned", "计划（序时）", "#5F6368", "dash"),
+                                                          ("actual", "实际", figures.ACCENT, "solid")],
+                                   f"实际完成{last['actual']:.1%}，序时计划{last['planned']:.1%}", source, percent=True))
 
     # 6 TP and NH3-N of the most improved river, 7 water classes of the month
     view = load_water(db, notice, filters.township, filters.river)
@@ -175,15 +190,14 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
         trend = trend_of(view.series, river_id=pick)
         name = view.series.loc[view.series["river_id"] == pick, "river_name"].iloc[0]
         body = water.LAKE if (view.series.loc[view.series["river_id"] == pick, "water_body"] == water.LAKE).all() else water.RIVER
-        slide = _slide(prs, f"总磷、氨氮变化：{name}", footer)
-        for k, f in enumerate(("tp", "nh3n")):
-            _picture(slide, figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值",
-                                                        source), Inches(0.4 + 6.4 * k), Inches(1.2), Inches(6.2))
+        for f in ("tp", "nh3n"):
+            _chart_slide(prs, f"{water.FACTOR_NAMES[f]}变化：{name}", footer,
+                         figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值", source))
     month = view.sections[view.sections["water_class"].notna()]
     slide = _slide(prs, f"断面水质类别 · {cn_month(notice)}", footer)
     counts = month["water_class"].value_counts()
     classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)], columns=["类别", "断面数"])
-    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=18, colours=auto_style)
+    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=20, colours=auto_style)
     if len(month):
         met = (month["water_class"] <= month["target_class"]).mean()
         good = (month["water_class"] <= 3).mean()
@@ -191,7 +205,9 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
               Inches(5.2), Inches(1.4), Inches(7.5), Inches(2.2), size=28, bold=True)
         lines = [f"{r.river_name}：由{int(r.first_year)}年{water.CLASS_NAMES[int(r.water_class_first)]}"
                  f"{r.change}为{water.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]
-        _text(slide, "\n".join(lines), Inches(5.2), Inches(3.8), Inches(7.5), Inches(3), size=18)
+        _text(slide, "\n".join(lines), Inches(5.2), Inches(3.8), Inches(7.5), Inches(3), size=20)
+    else:
+        _empty(slide, "本月无监测数据")
 
     # 8 score ranking
     scores = score_units(load_inputs(db, notice), rules)
@@ -202,7 +218,17 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
         shown = shown.assign(total_text=shown["total"].map(lambda v: f"{v:.1f}"))
         _text(slide, f"{kind}（前5名与后5名）", Inches(0.5 + 6.4 * k), Inches(1.1), Inches(6), Inches(0.5), size=18, bold=True)
         _table(slide, shown[["rank", "unit_name", "total_text", "red_n", "yellow_n"]], ["名次", "单位", "总分", "红灯", "黄灯"],
-               Inches(0.5 + 6.4 * k), Inches(1.7), Inches(6.0), size=13)
+               Inches(0.5 + 6.4 * k), Inches(1.7), Inches(6.0), size=18)
+
+    # last: what the numbers are, in one sentence each
+    slide = _slide(prs, "数据与口径", footer)
+    tolerance = version.manifest.get("tolerance", 0.1)
+    _text(slide, f"数据版本：{version.id}，{version.manifest.get('created_at', '')} 由 {version.manifest.get('created_by', '')}"
+                 f"发布（{version.manifest.get('source', '')}）{demo}。", Inches(0.7), Inches(1.5), Inches(12), Inches(1.6), size=20)
+    _text(slide, f"亮灯口径：到期未完成为红灯；完成进度加{tolerance:.0%}容差仍落后于序时进度为黄灯；已完成、按序时推进或长期"
+                 "任务本月已报送为绿灯；河长办人工认定的灯色以认定为准。", Inches(0.7), Inches(3.2), Inches(12), Inches(1.6), size=20)
+    _text(slide, "水质口径：按《地表水环境质量标准》（GB 3838-2002）单因子评价，月均值计，检出限以下按检出限一半计。",
+          Inches(0.7), Inches(4.9), Inches(12), Inches(1.2), size=20)
 
     out = io.BytesIO()
     prs.save(out)

@@ -9,15 +9,17 @@ from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
+from pptx.util import Inches
 
 from conftest import ROOT
-from exports.images import available, chart_png
+from exports.images import SLIDE_DPI, available, chart_png
 from exports.pack import build_pack
 from exports.xlsx import table_xlsx
 from riverchief import store
 from riverchief.assessment_rules import default_rules
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
+from tiny import N1
 from ui import figures
 
 pytestmark = pytest.mark.skipif(not available(), reason="Chromium is needed to render charts (make test installs it)")
@@ -59,17 +61,42 @@ def test_table_workbook_styles_lights_and_classes():
 def test_meeting_pack_slides_and_numbers(demo_dir, demo_db):
     version = store.current_version(demo_dir)
     prs = Presentation(io.BytesIO(build_pack(demo_db, version, NOTICE, Filters(), "全区", default_rules())))
-    assert len(prs.slides) == 8
+    assert len(prs.slides) == 11
     texts = [[sh.text_frame.text for sh in s.shapes if sh.has_text_frame] for s in prs.slides]
     assert "清溪区（示例）河长制工作调度" in texts[0] and any("示例数据" in t for t in texts[0])
     board = load_board(demo_db, NOTICE, Filters())
     assert [f"{board.count(l)} 项" for l in ("red", "yellow", "green")] == [t for t in texts[1] if t.endswith(" 项")]
     red_table = next(sh.table for sh in prs.slides[3].shapes if sh.has_table)
-    assert len(red_table.rows) - 1 == min(10, board.count("red"))
+    assert len(red_table.rows) - 1 == min(8, board.count("red"))
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
-    assert len(pictures) == 5  # lights by unit, flow, S-curve, TP, NH3-N
+    assert len(pictures) == 5  # lights by unit, flow, S-curve, TP, NH3-N: one a slide, at full width
+    assert all(p.width >= Inches(12) for p in pictures)
+    assert all(Image.open(io.BytesIO(p.image.blob)).size == (round(12.3 * SLIDE_DPI), round(5.75 * SLIDE_DPI))
+               for p in pictures)  # rendered at the size shown, so its 18 pt labels are 18 pt on the slide
+    sizes = [r.font.size.pt for s in prs.slides for sh in s.shapes if sh.has_text_frame and sh.top < Inches(6.9)
+             for para in sh.text_frame.paragraphs for r in para.runs if r.font.size]
+    assert min(sizes) >= 18  # every text but the footer line
+    assert any(version.id in t for t in texts[-1]) and any("GB 3838-2002" in t for t in texts[-1])
     run = prs.slides[1].shapes[0].text_frame.paragraphs[0].runs[0]
     assert run._r.get_or_add_rPr().find(qn("a:ea")).get("typeface") == "微软雅黑"
+
+
+def test_meeting_pack_says_an_empty_month_in_words(tiny_dir):
+    version = store.current_version(tiny_dir)
+    prs = Presentation(io.BytesIO(build_pack(Database(version), version, N1, Filters(), "全区", default_rules())))
+    red = next(s for s in prs.slides if any(sh.has_text_frame and sh.text_frame.text.startswith("红灯事项") for sh in s.shapes))
+    assert not any(sh.has_table for sh in red.shapes)
+    assert any(sh.has_text_frame and sh.text_frame.text == "本月无红灯事项" for sh in red.shapes)
+
+
+def test_meeting_pack_prints_readable(demo_dir, demo_db):
+    """Rendered with LibreOffice: the slides to look at (tests/artifacts/pack/)."""
+    from render import render
+
+    version = store.current_version(demo_dir)
+    pages, images = render(build_pack(demo_db, version, NOTICE, Filters(), "全区", default_rules()), "pack.pptx",
+                           ROOT / "tests" / "artifacts" / "pack")
+    assert pages == 11 and all(Image.open(p).size[0] > Image.open(p).size[1] for p in images)
 
 
 def test_meeting_pack_from_the_command_line(demo_dir, tmp_path):
@@ -78,5 +105,5 @@ def test_meeting_pack_from_the_command_line(demo_dir, tmp_path):
                          env={"RIVERBOARD_DATA_DIR": str(demo_dir), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     path = tmp_path / "会议材料_2024-06_“一河一策”任务.pptx"
-    assert path.exists() and len(Presentation(path).slides) == 8
+    assert path.exists() and len(Presentation(path).slides) == 11
     assert out.stderr.strip().endswith(" s")  # how long it took, for the record
