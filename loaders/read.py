@@ -25,7 +25,10 @@ MERGED_BYTES = 2 * 1024 * 1024  # workbooks up to this size are opened whole, to
 ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
 HEADER_SCAN = 20  # the header is looked for in a sheet's first rows
 _TOTALS = ("小计", "合计", "总计", "累计")
-_NOTES = ("说明", "注：", "注:", "注1", "注 ", "备注：", "备注:", "填表人", "填报人", "审核人", "制表", "联系人", "附注")
+_NOTES = ("说明", "注：", "注:", "注1", "注 ", "备注：", "备注:", "填表人", "填报人", "审核人", "制表", "联系人", "附注",
+          "负责人", "单位负责人", "分管领导", "联系电话", "填报说明", "附：", "数据来源")
+# 一、 / （一） / 第一部分: a category heading inside a table (水污染防治), not an item
+_ORDINAL = r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+(?:部分|类|项)?|[一二三四五六七八九十]+)"
 
 
 class ReadError(ValueError):
@@ -38,6 +41,7 @@ class Sheet:
     file: str
     name: str | None
     rows: list[list] | None = None  # cell values as read; blank text is None
+    merged: set = field(default_factory=set)  # (row, column) cells filled from a merged range above them
     frame: pd.DataFrame | None = None  # the same, one column per position (large files)
 
     def head(self, n: int) -> list[list]:
@@ -288,6 +292,11 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
         repeated &= cell == key
     why = _skip_reasons(body)
     why[repeated] = "重复的表头行"
+    name_col = next((j for j, f in columns.items() if f.column in ("title", "name")), None)
+    if name_col is not None and sheet.merged:  # the item's name merged down over its measures: one item
+        for n in body.index:
+            if (n, name_col) in sheet.merged and pd.isna(why.get(n)):
+                why[n] = "与上一行同属一项（名称为合并单元格）"
     skipped = [(int(n), w) for n, w in why.dropna().items()]
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
                     body[why.isna()], skipped, _context(sheet, i), mapped=saved is not None)
@@ -305,7 +314,8 @@ def _texts(col: pd.Series) -> pd.Series:
 
 
 def _skip_reasons(body: pd.DataFrame) -> pd.Series:
-    """Why a row is not data, by row: 小计/合计/总计 anywhere in it, or a 说明/注 line; else NaN."""
+    """Why a row is not data, by row: 小计/合计/总计 anywhere in it, a 说明/注 line, or a category heading
+    (一、水污染防治, or one text cell across a wide table); else NaN."""
     why = pd.Series(None, index=body.index, dtype=object)
     if body.empty:
         return why
@@ -319,6 +329,10 @@ def _skip_reasons(body: pd.DataFrame) -> pd.Series:
         first = first.where(first.notna(), text[j])
     first = first.fillna("").astype(str)
     note = first.str.startswith(_NOTES)
+    filled = body.notna().sum(axis=1)
+    category = (filled <= 2) & first.str.contains(_ORDINAL, regex=True) & (body.shape[1] >= 3)
+    lone = (filled == 1) & (body.shape[1] >= 4) & first.str.len().gt(0)  # one cell across a wide table: a heading
+    why[category | lone] = "分类标题行"
     why[note] = "说明/注释行"
     why[total] = "小计/合计行"
     return why
@@ -355,7 +369,7 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
     try:
         if len(data) <= MERGED_BYTES:  # small enough to open whole: merged cells are known and filled
             wb = load_workbook(io.BytesIO(data), data_only=True)
-            return [Sheet(name, ws.title, _unmerged(ws)) for ws in wb.worksheets if ws.sheet_state == "visible"]
+            return [Sheet(name, ws.title, *_unmerged(ws)) for ws in wb.worksheets if ws.sheet_state == "visible"]
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
@@ -366,10 +380,12 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
         raise ReadError("不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
 
 
-def _unmerged(ws) -> list[list]:
+def _unmerged(ws) -> tuple[list[list], set]:
     """A sheet's values with every merged range filled from its first cell: a river or unit merged down
-    over its tasks belongs to each of them. A merged title row stays one cell (it fills nothing below)."""
+    over its tasks belongs to each of them. A merged title row stays one cell (it fills nothing below).
+    Also the cells filled so (1-based row, 0-based column), to know a row that only continues another."""
     rows = [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)]
+    filled = set()
     for rng in ws.merged_cells.ranges:
         value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
         if rng.min_row == rng.max_row:  # merged across only (a title, a group header): left as it is
@@ -378,7 +394,9 @@ def _unmerged(ws) -> list[list]:
             for c in range(rng.min_col - 1, rng.max_col):
                 if c < len(rows[r]):
                     rows[r][c] = value
-    return rows
+                    if r > rng.min_row - 1:
+                        filled.add((r + 1, c))
+    return rows, filled
 
 
 def _read_csv(text: str) -> pd.DataFrame:

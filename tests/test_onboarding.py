@@ -514,3 +514,40 @@ def test_more_habits_of_unseen_offices(small):
     units = prepared.tables["units"].set_index("name")["unit_id"]
     assert items["co_unit_ids"].iloc[1] == f"{units['东风镇']}、{units['区环保局']}"
     assert items["status"].tolist() == ["前期工作", "正常推进"]
+
+
+def test_category_rows_and_signature_lines_are_not_items(small):
+    book = _xlsx({"一河一策": [
+        ["南溪区2024年6月“一河一策”任务清单"],
+        ["序号", "任务名称", "河流", "责任单位", "完成时限", "进度"],
+        ["一、水污染防治"],
+        [1, "截污", "东河", "区水务局", "2024年底前", "50%"],
+        ["（二）", "水生态修复"],
+        [2, "护岸", "东河", "区水务局", "2024年底前", "已完成"],
+        ["单位负责人：张三", None, None, "联系电话：123"],
+    ]})
+    prepared = prepare([("清单.xlsx", book)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert sorted(prepared.tables["items"]["title"]) == ["截污", "护岸"]
+    skipped = [n.message for n in prepared.notes if "跳过" in n.message]
+    assert skipped.count("已跳过分类标题行") == 2 and "已跳过说明/注释行" in skipped
+
+
+def test_a_task_merged_over_its_measures_is_one_item(small):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一河一策"
+    ws.append(["2024年6月“一河一策”任务清单"])
+    ws.append(["任务名称", "具体措施", "河流", "责任单位", "完成时限", "进度"])
+    ws.append(["清淤疏浚", "排查", "东河", "区水务局", "2024年底前", "60%"])
+    ws.append([None, "清淤", None, None, None, None])
+    ws.append([None, "验收", None, None, None, None])
+    ws.append(["岸线整治", "整治", "东河", "区水务局", "2024年底前", "已完成"])
+    for column in (1, 3, 4, 5, 6):
+        ws.merge_cells(start_row=3, start_column=column, end_row=5, end_column=column)
+    out = io.BytesIO()
+    wb.save(out)
+    prepared = prepare([("清单.xlsx", out.getvalue())], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert sorted(prepared.tables["items"]["title"]) == ["岸线整治", "清淤疏浚"]  # not 清淤疏浚 three times
+    assert sum("同属一项" in n.message for n in prepared.notes) == 2
