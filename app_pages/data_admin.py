@@ -78,12 +78,13 @@ if uploads:
                                     for r in u.preview], columns=pd.Index(shown).str.cat([""] * len(shown)))
             st.dataframe(preview, hide_index=True)
             key = hashlib.sha1(u.label.encode()).hexdigest()[:8]
-            kind = st.selectbox(S.DATA_MAP_TABLE, list(SPECS), format_func=lambda t: SPECS[t].title, key=f"map_t_{key}")
-            fields = {"": S.DATA_MAP_IGNORE} | {f.column: f.header + ("（必填）" if f.required else "")
-                                                 for f in SPECS[kind].fields}
+            kind = st.selectbox(S.DATA_MAP_TABLE, [*SPECS, ""], key=f"map_t_{key}",
+                                format_func=lambda t: SPECS[t].title if t else S.DATA_MAP_SKIP)
+            fields = {"": S.DATA_MAP_IGNORE} | ({f.column: f.header + ("（必填）" if f.required else "")
+                                                  for f in SPECS[kind].fields} if kind else {})
             cols = st.columns(min(4, max(len(shown), 1)))
             chosen = {}
-            for i, h in enumerate(u.headers):
+            for i, h in enumerate(u.headers if kind else []):
                 if h is not None:
                     chosen[str(h)] = cols[i % len(cols)].selectbox(str(h), list(fields), format_func=fields.get,
                                                                    key=f"map_{key}_{kind}_{i}")

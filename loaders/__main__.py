@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     mp = sub.add_parser("map", help="say what the columns of a sheet hold (remembered for files of that shape)")
     mp.add_argument("file", type=Path)
     mp.add_argument("--sheet", help="the sheet, when the workbook has several")
-    mp.add_argument("--table", choices=sorted(SPECS), help="what the sheet holds")
+    mp.add_argument("--table", choices=[*sorted(SPECS), "skip"], help="what the sheet holds (skip: never import it)")
     mp.add_argument("--column", action="append", default=[], metavar="表头=字段",
                     help="e.g. 点位=section_id; columns not named are ignored")
     tpl = sub.add_parser("templates", help="write the Excel templates of every importable table")
@@ -169,7 +169,7 @@ def _map(root: Path, args) -> int:
         header, _, column = pair.partition("=")
         chosen[header.strip()] = column.strip()
     try:
-        path = mappings.save(root, u.headers, args.table, chosen)
+        path = mappings.save(root, u.headers, "" if args.table == "skip" else args.table, chosen)
     except ValueError:
         print("字段名不对：请用 --table 后列出的字段名", file=sys.stderr)
         return 1

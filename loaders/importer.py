@@ -256,10 +256,12 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         if column == "list":
             return {column: convert.to_list(value)}
         text = convert.plain(value)
-        if column == "water_body":
-            if text not in f.choices:
-                raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
-            return {column: "river" if text == "河流" else "lake"}
+        if column == "water_body":  # 河流 / 河流型 / 江 → river; 湖库 / 水库型 / 湖泊 → lake
+            if any(w in text for w in ("湖", "库")):
+                return {column: "lake"}
+            if any(w in text for w in ("河", "江", "溪")):
+                return {column: "river"}
+            raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
         return {column: convert.to_choice(value, f.choices, column)}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
@@ -871,6 +873,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
         prepared.unknown += found.unknown
         raws += found.tables
+        for sheet in found.skipped:
+            prepared.notes.append(Issue(name, sheet, None, None, "按设定，这张工作表不导入"))
     refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "")
     changes, details = [], []
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):

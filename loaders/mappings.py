@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from loaders.read import header_key, shape_of
+from loaders.read import SKIP, header_key, shape_of
 from loaders.specs import SPECS
 
 
@@ -28,16 +28,18 @@ def load(root: Path) -> dict[str, dict]:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a damaged mapping is as if never saved: the sheet is asked about again
-        if isinstance(saved, dict) and saved.get("table") in SPECS and isinstance(saved.get("columns"), dict):
+        if isinstance(saved, dict) and (saved.get("table") in SPECS or saved.get("table") == SKIP) \
+                and isinstance(saved.get("columns"), dict):
             out[path.stem] = saved
     return out
 
 
 def save(root: Path, headers: list, table: str, columns: dict[str, str]) -> Path:
-    """Remember that a header row of this shape holds `table`, column by column ("" = ignore)."""
-    if table not in SPECS:
+    """Remember that a header row of this shape holds `table`, column by column ("" = ignore); the table
+    SKIP ("") means sheets of this shape are not imported at all."""
+    if table not in SPECS and table != SKIP:
         raise ValueError(table)
-    known = {f.column for f in SPECS[table].fields}
+    known = {f.column for f in SPECS[table].fields} if table else set()
     chosen = {header_key(h): (columns.get(str(h)) or "") for h in headers if h is not None}
     if any(c and c not in known for c in chosen.values()):
         raise ValueError("unknown column")

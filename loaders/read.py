@@ -104,6 +104,10 @@ class Unknown:
 class Found:
     tables: list[RawTable] = field(default_factory=list)
     unknown: list[Unknown] = field(default_factory=list)
+    skipped: list[str | None] = field(default_factory=list)  # sheets the office chose not to import
+
+
+SKIP = ""  # the table of a saved mapping that means: do not import sheets of this shape
 
 
 def header_key(text) -> str:
@@ -248,6 +252,8 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
             options.append((joined, i + 2))
         for headers, start in options:
             saved = mappings.get(shape_of(headers))
+            if saved and saved["table"] == SKIP:  # the office said this sheet is not for import
+                return SKIP
             if saved and (kind is None or saved["table"] == kind):
                 return _raw(sheet, SPECS[saved["table"]], i, headers, start, saved["columns"])
             units_below = headers is not row and all(v is None or re.fullmatch(UNIT, header_key(v))
@@ -438,7 +444,9 @@ def read_bytes(name: str, data: bytes, kind: str | None = None, mappings: dict |
         if sheet.name and plain(sheet.name) in SKIP_SHEETS:
             continue
         got = _table(sheet, kind, mappings or {})
-        if isinstance(got, RawTable):
+        if got == SKIP:
+            found.skipped.append(sheet.name)
+        elif isinstance(got, RawTable):
             found.tables.append(got)
         elif isinstance(got, Unknown):
             found.unknown.append(got)

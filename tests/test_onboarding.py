@@ -551,3 +551,16 @@ def test_a_task_merged_over_its_measures_is_one_item(small):
     assert prepared.ok, [str(i) for i in prepared.issues]
     assert sorted(prepared.tables["items"]["title"]) == ["岸线整治", "清淤疏浚"]  # not 清淤疏浚 three times
     assert sum("同属一项" in n.message for n in prepared.notes) == 2
+
+
+def test_a_summary_sheet_can_be_set_aside_once(small):
+    book = _xlsx({"图表数据": [["月份", "达标率"], ["1月", "90%"]],
+                  "断面2": [["断面名称", "所属河流", "经度", "纬度", "断面类型", "水质目标"],
+                           ["水库心", "东河", 106.5, 29.5, "水库型", "Ⅱ"]]})
+    prepared = prepare([("基础.xlsx", book)], small)
+    assert [u.sheet for u in prepared.unknown] == ["图表数据"] and not prepared.ok  # asked about
+    mappings.save(small, prepared.unknown[0].headers, "", {})  # 不导入这张表
+    prepared = prepare([("基础.xlsx", book)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert any(n.sheet == "图表数据" and "不导入" in n.message for n in prepared.notes)
+    assert prepared.tables["sections"].set_index("name").loc["水库心", "water_body"] == "lake"  # 水库型
