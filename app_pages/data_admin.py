@@ -9,7 +9,8 @@ import streamlit as st
 
 from exports.xlsx import table_xlsx
 from loaders import convert, mappings
-from loaders.importer import issues_frame, prepare, publish
+from loaders.importer import prepare, publish
+from loaders.issues import issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
 from riverchief import store

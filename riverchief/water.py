@@ -131,7 +131,7 @@ def value_for_mean(value: float, below_detection: bool) -> float:
 MEAN_FACTORS = ("tp", "nh3n", "codmn", "do")  # the factors the data model carries
 
 
-def classify_frame(frame, water_body) -> "pd.DataFrame":
+def classify_frame(frame, water_body):
     """Add <factor>_class for each carried factor and water_class (the worst) to a frame of means.
 
     `water_body` gives each row's body (river / lake), which decides the TP limits.

@@ -147,7 +147,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(text):
 
 
 def test_the_import_report_of_a_hostile_file_name_is_text(tiny_dir):
-    from loaders.importer import issues_frame
+    from loaders.issues import issues_frame
 
     report = issues_frame(prepare([("=1+1.csv", csv("断面,采样时间,总磷\n三号河,2023-07-01,0.1\n"))], tiny_dir).issues)
     data = table_xlsx(report, [(c, c, 20) for c in report.columns], "报告", "报告")

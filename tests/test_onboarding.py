@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -429,7 +428,7 @@ def test_another_district_reimported_changes_nothing(nanxi):
 @pytest.mark.parametrize("written,expected", [("水务局", "区水务局"), ("南溪区水务局", "区水务局"), ("东风", "东风镇"),
                                               ("东风镇人民政府", "东风镇"), ("城南", "城南街道")])
 def test_loose_names(written, expected):
-    from loaders.importer import loose_key
+    from loaders.names import loose_key
 
     assert loose_key(written, "南溪区") == loose_key(expected, "南溪区")
 

@@ -1,0 +1,325 @@
+"""What a file leaves to the rules: the notice and list of a sheet from its title, progress from words,
+done dates, ids from what rows are, water bodies and targets of sections, readings one row per factor."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pandas as pd
+import shapely
+
+from loaders import convert
+from loaders.cells import _is_long, _Refs, _value
+from loaders.issues import Issue
+from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
+from loaders.read import RawTable, match
+from loaders.specs import FACTORS, SPECS
+from riverchief import schema
+
+DERIVED = ("light", "light_reason", "expected")  # computed at publish, never imported
+
+
+
+def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
+    return frame[column] if column in frame else pd.Series(default, index=frame.index, dtype=object)
+
+
+def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue], what: str) -> bool:
+    """Fill the notice date of a snapshot sheet: its column, else the month asked for, else the month of
+    its title or file name; never a notice after today. False (and an issue) when none says it."""
+    if "notice_date" not in frame or frame["notice_date"].isna().any():
+        ctx = raw.context
+        when = notice or (convert.month_end(ctx.year, ctx.month) if ctx.year and ctx.month else None)
+        if when is None:
+            issues.append(Issue(raw.file, raw.sheet, None, None, f"无法确定这份{what}对应的通报月份：请在文件名或标题中"
+                                "写明（如“2024年6月”），或在导入时指定通报月份"))
+            return False
+        frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    future = frame["notice_date"].map(lambda d: d > dt.date.today())
+    if future.any():  # a notice from the future would become everyone's default month
+        issues.append(Issue(raw.file, raw.sheet, None, "通报日期", f"通报日期{frame.loc[future, 'notice_date'].iloc[0]:%Y-%m-%d}"
+                            "晚于今天，请核对文件名、标题中的月份或“通报日期”列"))
+        return False
+    return True
+
+
+def _per_column(raw: RawTable, frame: pd.DataFrame, notes: list[Issue]) -> list:
+    """The progress column's figures, percent or fraction decided once for the column: any bare number above 1
+    makes every bare number a percentage (60 → 60%, and then 1 → 1%); otherwise they are shares (1 → 100%)."""
+    reported = list(_col(frame, "_progress"))
+    numbers = [p.number for p in reported if isinstance(p, convert.Progress) and p.number is not None]
+    if not any(n > 1 for n in numbers):
+        return reported
+    if any(0 < n <= 1 for n in numbers):
+        notes.append(Issue(raw.file, raw.sheet, None, "进度", "进度列中有大于1的数，整列按百分数理解（如 0.6 记为 0.6%）"))
+    return [dataclasses.replace(p, progress=p.number / 100, done=p.number >= 100)
+            if isinstance(p, convert.Progress) and p.number is not None else p for p in reported]
+
+
+def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    """Progress as reported, in numbers or words; a quantity done counted in the target's unit; the status
+    in the words written (else from the figures); `_done` when the row says the item is finished."""
+    progress, done_qty, status, done = [], [], [], []
+    if "_progress" in frame:
+        frame["_progress"] = _per_column(raw, frame, notes)
+    if "_target_words" in frame and frame["_target_words"].notna().any():
+        example = frame["_target_words"].dropna().iloc[0]
+        notes.append(Issue(raw.file, raw.sheet, None, None, f"目标写的是文字（如“{example}”），不计入目标量"))
+    if "_qty_unit" in frame:  # a unit written with the target (3360米) where no unit column says it
+        frame["target_unit"] = _col(frame, "target_unit").where(_col(frame, "target_unit").notna(), frame["_qty_unit"])
+    target_unit = _col(frame, "target_unit")
+    for i, row in frame.iterrows():
+        p = row.get("_progress") if "_progress" in frame else None
+        p = p if isinstance(p, convert.Progress) else None
+        qty = row.get("done_qty") if "done_qty" in frame else None
+        share = p.progress if p else None
+        if p and p.done_qty is not None:
+            converted = convert.quantity_in(p.done_qty, p.qty_unit, target_unit[i])
+            if converted is None:
+                unit = target_unit[i] if isinstance(target_unit[i], str) else "（未填）"
+                notes.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度",
+                                   f"“{row['_progress_text']}”的单位与目标单位“{unit}”不一致，未计入完成量"))
+            else:
+                qty = converted
+        target = row.get("target_qty") if "target_qty" in frame else None
+        if share is None and pd.notna(qty) and pd.notna(target) and target:
+            share = min(float(qty) / float(target), 1.0)
+        share = 0.0 if share is None else share
+        if share > 1:
+            issues.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度", f"进度超过100%（{share:.0%}）"))
+            share = 1.0
+        progress.append(share)
+        done_qty.append(qty)
+        finished = bool(p and p.done) or share >= 1
+        done.append(finished)
+        standing = pd.isna(row.get("deadline")) if "deadline" in frame else True
+        words = row.get("_progress_text") if "_progress_text" in frame else None
+        status.append(words if isinstance(words, str) and not re.search(r"\d", words or "") else
+                      "已完成" if finished else "持续推进" if standing else
+                      "未开始" if p and p.not_started else "推进中")
+    frame["progress"] = progress
+    frame["done_qty"] = done_qty
+    frame["_done"] = done
+    frame["_status"] = status
+    return frame
+
+
+def _list_from_headers(raw: RawTable, notes: list[Issue]) -> str | None:
+    """Which list a sheet holds when no name says it: its headers do (问题 → 突出问题, 项目/资金 → 重大事项,
+    任务 → 一河一策); the preview says so."""
+    headers = "".join(h for h in raw.headers if h)
+    for words, kind, name in (("问题", "problem", "突出问题整改"), ("项目", "major", "重大事项重大项目"),
+                              ("资金", "major", "重大事项重大项目"), ("任务", "task", "“一河一策”任务")):
+        if words in headers:
+            notes.append(Issue(raw.file, raw.sheet, None, None, f"未写明是哪张清单，按表头中的“{words}”判断为{name}清单"))
+            return kind
+    return None
+
+
+def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
+           notes: list[Issue]) -> pd.DataFrame:
+    """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
+    progress from words or quantities; done when 100%; ids from what the row is."""
+    ctx = raw.context
+    if not _with_notice(raw, frame, notice, issues, "清单"):
+        return frame
+    if ctx.list is None and ("list" not in frame or frame["list"].isna().any()):
+        ctx = dataclasses.replace(ctx, list=_list_from_headers(raw, notes))
+    if "list" not in frame or frame["list"].isna().any():
+        if ctx.list is None:
+            issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
+                                "（重大事项重大项目、一河一策、突出问题整改），或增加“清单”列"))
+            return frame
+        frame["list"] = _col(frame, "list").fillna(ctx.list)
+    year = _col(frame, "list_year")
+    frame["list_year"] = year.where(year.notna(), ctx.year or frame["notice_date"].map(lambda d: d.year))
+    if "deadline" not in frame and (frame["list"] == "major").all():  # an annual list of major projects
+        frame["deadline"] = frame["list_year"].map(lambda y: dt.date(int(y), 12, 31))
+        notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
+    start = _col(frame, "start_date")
+    frame["start_date"] = start.where(start.notna(), frame["list_year"].map(lambda y: dt.date(int(y), 1, 1)))
+    frame = _item_progress(raw, frame, issues, notes)
+    reported = _col(frame, "month_reported")
+    quiet = pd.Series([bool(p.not_started) if isinstance(p, convert.Progress) else False
+                       for p in _col(frame, "_progress")], index=frame.index)
+    frame["month_reported"] = reported.where(reported.notna(), ~quiet)  # 未启动 on a standing task: not reported
+    given = _col(frame, "status")
+    frame["status"] = given.where(given.notna(), frame["_status"])
+    # Done without a date: the date an earlier notice already recorded, else this notice.
+    earlier = tables["items"].dropna(subset=["done_date"]).groupby("item_id")["done_date"].min()
+    frame["exposed"] = _col(frame, "exposed").where(_col(frame, "exposed").notna(),
+                                                    _col(frame, "source").fillna("").astype(str).str.contains("曝光"))
+    frame["at_risk"] = _col(frame, "at_risk").fillna(False)
+    # Ids from what the item is: list, year, river, title, unit (序号 is a row number, never an id).
+    if "item_id" not in frame or _is_sequence(raw, "item_id"):
+        frame["item_id"] = _dedupe([
+            f"{LIST_PREFIX[r['list']]}{int(r['list_year'])}-"
+            f"{_digest(r['list'], int(r['list_year']), r['river_id'], name_key(r['title']), r['unit_id'])}"
+            for _, r in frame.iterrows()])
+    dates = _col(frame, "done_date")
+    dated = dates.notna() & (dates.astype(object) <= frame["notice_date"].astype(object))
+    frame.loc[dated, "progress"] = 1.0  # a 销号 date on or before the notice means done
+    carried = frame["item_id"].map(earlier)
+    frame["done_date"] = dates.where(dates.notna(), carried.where(frame["_done"], None))
+    frame["done_date"] = frame["done_date"].where(frame["done_date"].notna() | ~frame["_done"], frame["notice_date"])
+    # A township's own items are that township's.
+    towns = tables["units"].dropna(subset=["township_id"]).set_index("unit_id")["township_id"]
+    own = _col(frame, "township_id")
+    frame["township_id"] = own.where(own.notna(), frame["unit_id"].map(towns))
+    return frame
+
+
+def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None,
+              issues: list[Issue]) -> pd.DataFrame:
+    if not _with_notice(raw, frame, notice, issues, "问题台账"):
+        return frame
+    p = pd.Series(_per_column(raw, frame, []), index=frame.index, dtype=object)
+    frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
+    share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
+    # 已整改 / 已销号 without a date: the date an earlier notice recorded, else this notice
+    earlier = tables["problems"].dropna(subset=["rectified_date"]).groupby("problem_id")["rectified_date"].min()
+    done = frame["status"].isin(["已整改", "已销号"])
+    rectified = _col(frame, "rectified_date")
+    frame["progress"] = share.where(share.notna(), (rectified.notna() | done).astype(float)).astype(float)
+    frame.loc[done, "progress"] = 1.0
+    if "problem_id" not in frame or _is_sequence(raw, "problem_id"):
+        frame["problem_id"] = _dedupe([f"WT{r['found_date'].year}-{_digest(r['river_id'], name_key(r['title']), r['found_date'])}"
+                                       for _, r in frame.iterrows()])
+    fill = done & rectified.isna()
+    frame["rectified_date"] = rectified.where(~fill, frame["problem_id"].map(earlier).where(
+        frame["problem_id"].map(earlier).notna(), frame["notice_date"]))
+    return frame
+
+
+NEAR_KM = 50  # a point further than this from the district's outline is a typo or swapped coordinates
+
+
+def _near_district(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Issue]) -> None:
+    """Points far from the district (a digit wrong, degrees-minutes read as decimals) are refused by row."""
+    wkt = tables["district"]["geom_wkt"].dropna()
+    if wkt.empty:
+        return
+    outline = shapely.from_wkt(wkt.iloc[0])
+    has = frame["lon"].notna() & frame["lat"].notna()
+    for _, r in frame[has].iterrows():
+        km = outline.distance(shapely.Point(r["lon"], r["lat"])) * 111
+        if km > NEAR_KM:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "经度/纬度",
+                                f"位置（{r['lon']:.4f}，{r['lat']:.4f}）距本区约{km:.0f}公里，请核对经纬度（是否写反或写错）"))
+
+
+def _sections(frame: pd.DataFrame, tables: dict, raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
+    rivers = tables["rivers"].set_index("river_id")
+    body = _col(frame, "water_body")
+    lake = frame["river_id"].map(rivers["name"]).fillna("").astype(str).str.contains(r"(?:水库|湖|库|塘|堰)$")
+    frame["water_body"] = body.where(body.notna(), lake.map({True: "lake", False: "river"}))
+    target = _col(frame, "target_class")
+    frame["target_class"] = target.where(target.notna(), frame["river_id"].map(rivers["target_class"]))
+    for _, r in frame[frame["target_class"].isna()].iterrows():
+        issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "水质目标", "缺少水质目标（断面和所在河流都没有填写）"))
+    return frame
+
+
+def _pivot_readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    """One row per factor (监测项目, 监测值) into one row per section and time, a column per factor."""
+    spec = SPECS["readings"]
+    fields = {f.column: f for f in spec.fields}
+    column = frame["factor"].map(lambda t: match(spec, t) if isinstance(t, str) else None)
+    ours = column.isin(FACTORS)
+    others = sorted(set(frame.loc[~ours & frame["factor"].notna(), "factor"].astype(str)))
+    if others:
+        notes.append(Issue(raw.file, raw.sheet, None, "监测项目", "以下监测项目不在本系统评价范围内，未导入：" + "、".join(others)))
+    rows: dict[tuple, dict] = {}
+    for (_, r), factor in zip(frame[ours].iterrows(), column[ours]):
+        try:
+            value = _value(fields[factor], r["value"], _Refs({}), raw.context.year)
+            if factor == "do" and value["do"] is not None and not 0 <= value["do"] <= 25:
+                raise convert.BadValue(f"溶解氧应在 0 至 25 之间（实际为 {value['do']:g}）")
+        except convert.BadValue as exc:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测值", str(exc)))
+            continue
+        record = rows.setdefault((r["section_id"], r["sampled_at"]),
+                                 {"_row": r["_row"], "section_id": r["section_id"], "sampled_at": r["sampled_at"]})
+        if factor in record:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测项目",
+                                f"同一断面、同一时间的“{fields[factor].header}”出现了两次"))
+        record.update(value)
+    return pd.DataFrame(list(rows.values()))
+
+
+def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+    if "sampled_at" not in frame:  # a sheet per month without dates: the month it names
+        ctx = raw.context
+        frame["sampled_at"] = dt.datetime(ctx.year, ctx.month, 1)
+        notes.append(Issue(raw.file, raw.sheet, None, None, f"没有采样时间列：按标题记为{ctx.year}年{ctx.month}月"))
+    if _is_long(frame):
+        frame = _pivot_readings(frame, raw, issues, notes)
+    factors = [f for f in FACTORS if f in frame]
+    headers = {f.column: raw.headers[j] or f.header for j, f in raw.columns.items()}
+    for f in factors:
+        if frame[f].isna().all() and len(frame):
+            issues.append(Issue(raw.file, raw.sheet, None, headers[f], "这一列没有读到任何数值，请检查表头和单元格内容"))
+    if not factors:
+        issues.append(Issue(raw.file, raw.sheet, None, None, "没有找到任何监测指标列（总磷、氨氮、高锰酸盐指数、溶解氧）"))
+        return frame
+    empty = frame[factors].isna().all(axis=1)
+    for _, r in frame[empty].iterrows():
+        issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, "该行没有任何监测值"))
+    return frame
+
+
+def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
+            notes: list[Issue]) -> pd.DataFrame:
+    """Fill what the file leaves to the rules, make ids, keep the data model's columns."""
+    spec = raw.spec
+    out = frame.copy()
+    if spec.table == "items":
+        out = _items(raw, out, tables, notice, issues, notes)
+    elif spec.table == "problems":
+        out = _problems(raw, out, tables, notice, issues)
+    elif spec.table == "sections":
+        out = _sections(out, tables, raw, issues)
+    if spec.table in ("sections", "problems") and "lon" in out:
+        _near_district(out, tables, raw, issues)
+    elif spec.table == "readings":
+        out = _readings(out, raw, issues, notes)
+    elif spec.table == "complaints":
+        out["negative_impact"] = _col(out, "negative_impact").fillna(False)
+    elif spec.table == "townships":
+        kind = _col(out, "kind")
+        out["kind"] = kind.where(kind.notna(), out["name"].astype(str).str.endswith("街道").map({True: "街道", False: "镇"}))
+    elif spec.table == "units":
+        towns = _lookup(tables, "township")
+        tid = out["name"].map(lambda n: towns.get(name_key(n)) if isinstance(towns.get(name_key(n)), str) else None)
+        out["township_id"] = _col(out, "township_id").where(_col(out, "township_id").notna(), tid)
+        kind = _col(out, "kind")
+        out["kind"] = kind.where(kind.notna(), out["township_id"].notna().map({True: "镇街", False: "部门"}))
+    key = spec.key[-1]
+    needs_id = key not in out or _is_sequence(raw, key)
+    if spec.table in ("townships", "units", "rivers", "sections") and needs_id:
+        out[key] = _reference_ids(spec.table, out, tables)
+    elif spec.table in ("supervision", "patrols", "lookbacks", "complaints") and needs_id:
+        values = [c for c in out.columns if not c.startswith("_") and c != key]
+        out[key] = _dedupe([ID_PREFIX[spec.table] + _digest(*[r[c] for c in values]) for _, r in out.iterrows()])
+    if spec.table in ("townships", "units", "rivers", "sections"):  # the same name twice: one row, said
+        twice = out.duplicated(subset=[key], keep="last")
+        for _, r in out[twice].iterrows():
+            notes.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, f"“{r['name']}”重复出现，按最后一行导入"))
+        out = out[~twice]
+    keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in DERIVED]
+    return out[keep]
+
+
+def _reference_ids(table: str, frame: pd.DataFrame, tables: dict) -> list[str]:
+    """A reference row keeps the id its name already has; a new name gets the next free number."""
+    current = tables[table]
+    key = schema.TABLES[table].names[0]
+    known = {name_key(n): i for n, i in zip(current["name"], current[key])}
+    if table == "units":  # a township's unit takes the township's id
+        known.update({name_key(n): i for n, i in zip(tables["townships"]["name"], tables["townships"]["township_id"])
+                      if name_key(n) not in known})
+    fresh = [name_key(n) for n in frame["name"] if name_key(n) not in known]
+    fresh = list(dict.fromkeys(fresh))
+    ids = dict(zip(fresh, _next_ids(current[key], ID_PREFIX[table], len(fresh))))
+    return [known.get(name_key(n)) or ids[name_key(n)] for n in frame["name"]]
