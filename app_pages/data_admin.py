@@ -149,7 +149,9 @@ tables.show(history, hide_index=True, width="stretch", title="数据版本", col
     "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""})
 with st.form("rollback"):
     left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
-    target = left.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in reversed(versions) if v.id != version.id] or [None])
+    earlier = [v.id for v in reversed(versions) if v.id != version.id]
+    target = left.selectbox(S.DATA_ROLLBACK_PICK, earlier, placeholder=S.DATA_ROLLBACK_NONE, index=0 if earlier else None,
+                            disabled=not earlier)
     by = middle.text_input(S.DATA_ROLLBACK_BY, key="rollback_by")
     if right.form_submit_button(S.DATA_ROLLBACK) and target:
         if not by.strip():

@@ -32,5 +32,6 @@ def cap(issues: list[Issue]) -> list[Issue]:
 
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
-    return pd.DataFrame([dict(文件=i.file, 工作表=i.sheet or "", 行=i.row, 列=i.column or "", 问题=i.message)
-                         for i in issues], columns=["文件", "工作表", "行", "列", "问题"])
+    """The issues as a table (on the page and in the downloadable report); a row number only where there is one."""
+    return pd.DataFrame([dict(文件=i.file, 工作表=i.sheet or "", 行=str(i.row) if i.row else "", 列=i.column or "",
+                              问题=i.message) for i in issues], columns=["文件", "工作表", "行", "列", "问题"])
