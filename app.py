@@ -34,6 +34,16 @@ PAGES = [  # file, title, icon, url path (None: the default page at /)
 ]
 START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
 
+
+
+def _recovery(reason: str) -> None:
+    """The only page while the data served cannot be read: why, and the versions to roll back to."""
+    st.session_state["broken"] = reason
+    st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],
+                  position="hidden").run()
+    st.stop()
+
+
 data.recover_once(str(store.data_dir()))  # finish what a stopped publish left (once per server)
 try:
     version = data.current_version()
@@ -42,15 +52,9 @@ try:
 except NoData:
     version = None
     if store.any_version(store.data_dir()):  # versions but no CURRENT: never start afresh over real data
-        st.session_state["broken"] = S.NO_CURRENT
-        st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],
-                      position="hidden").run()
-        st.stop()
+        _recovery(S.NO_CURRENT)
 except Exception as exc:  # a damaged CURRENT or version: say so, and still offer the versions to roll back to
-    st.session_state["broken"] = str(exc) if isinstance(exc, StoreError) else S.BAD_DATA
-    st.navigation([st.Page(HERE / "app_pages" / "recover.py", title=S.PAGE_RECOVER, icon=":material/healing:")],
-                  position="hidden").run()
-    st.stop()
+    _recovery(str(exc) if isinstance(exc, StoreError) else S.BAD_DATA)
 
 if version is None:  # an empty data folder: start the district (or look at the demo first)
     st.navigation([START], position="hidden").run()

@@ -22,8 +22,6 @@ if not good:
 st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=v.manifest.get("created_at"), 操作人=v.manifest.get("created_by"),
                                 来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
              hide_index=True, width="stretch")
-pointer = root / "CURRENT"
-served = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
 with st.form("recover"):
     target = st.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in good])
     by = st.text_input(S.DATA_ROLLBACK_BY)
@@ -32,7 +30,7 @@ with st.form("recover"):
             st.error(S.DATA_ROLLBACK_BY)
         else:
             try:
-                store.rollback(root, target, by.strip(), expect_current=served)
+                store.rollback(root, target, by.strip(), expect_current=store.pointer(root))
             except store.StoreError as exc:
                 st.error(md(exc))
             else:

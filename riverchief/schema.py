@@ -70,6 +70,7 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 # How each table is laid out on disk inside a version.
+COMPUTED_COLUMNS = ("light", "light_reason", "expected")  # computed at publish by the light rule, never supplied
 SNAPSHOT_TABLES = ("items", "problems")  # items/notice=YYYY-MM-DD/part-0.parquet
 SERIES_TABLES = ("readings",)  # readings/year=YYYY/part-0.parquet
 DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied

@@ -12,6 +12,7 @@ so a reader sees either the old version or the new one, never half of one. Old v
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -65,14 +66,19 @@ class Version:
 
 def current_version(root: Path | None = None) -> Version:
     root = Path(root) if root is not None else data_dir()
-    pointer = root / "CURRENT"
-    if not pointer.exists():
+    if not (root / "CURRENT").exists():
         raise NoData("尚未发布数据（数据文件夹中没有 CURRENT）")
     try:
-        vid = pointer.read_bytes().decode("utf-8").strip()
+        vid = (root / "CURRENT").read_bytes().decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         raise StoreError("数据文件夹中的 CURRENT 无法读取（内容已损坏）") from None
     return read_version(root, vid)
+
+
+def pointer(root: Path) -> str:
+    """What CURRENT holds, as text, whatever it is ("" when missing): to compare, never to read a version by."""
+    path = Path(root) / "CURRENT"
+    return path.read_bytes().decode("utf-8", "replace").strip() if path.exists() else ""
 
 
 def read_version(root: Path, vid: str) -> Version:
@@ -94,7 +100,7 @@ def read_version(root: Path, vid: str) -> Version:
 
 
 def list_versions(root: Path) -> list[Version]:
-    """Every readable version, oldest first (a damaged one is left out; see broken_versions)."""
+    """Every readable version, oldest first (one whose manifest is damaged is left out)."""
     base = Path(root) / "versions"
     if not base.exists():
         return []
@@ -207,7 +213,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
                     _write_partitioned(table, tmp / name, pa.compute.year(table["sampled_at"]).to_pylist(), "year")
                 else:
                     _write(table, tmp / f"{name}.parquet")
-            monthly = _monthly_from(tmp, tables["sections"])
+            monthly = _monthly_from(tmp, tables["sections"], arrow["readings"].num_rows)
             _write(_table("readings_monthly", monthly), tmp / "readings_monthly.parquet")
             manifest = {
                 "version": vid,
@@ -239,9 +245,9 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
     return read_version(root, vid)
 
 
-def _monthly_from(folder: Path, sections: pd.DataFrame) -> pd.DataFrame:
+def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int) -> pd.DataFrame:
     glob = str(folder / "readings" / "*" / "*.parquet")
-    if not pq.read_table(folder / "readings", partitioning=None).num_rows:
+    if not n_readings:  # a district with no readings yet
         return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES["readings_monthly"].names})
     con = duckdb.connect()
     monthly = con.execute(load_sql("build_readings_monthly"), {"readings": glob}).df()
@@ -260,10 +266,10 @@ def _point_current(root: Path, vid: str) -> None:
 
 def empty_tables(district: str, code: str = "") -> dict[str, pd.DataFrame]:
     """Every source table with no rows, and the district's name: where a real district starts."""
-    tables = {name: pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES[name].names})
-              for name in schema.SOURCE_TABLES}
+    tables = {name: pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES[name].names
+                                  if c not in schema.COMPUTED_COLUMNS}) for name in schema.SOURCE_TABLES}
     tables["district"] = pd.DataFrame([{"code": code or None, "name": district, "geom_wkt": None}])
-    return {k: v.drop(columns=[c for c in ("light", "light_reason", "expected") if c in v]) for k, v in tables.items()}
+    return tables
 
 
 def init_district(root: Path, district: str, code: str = "", by: str = "") -> Version:
@@ -303,19 +309,13 @@ def rollback(root: Path, vid: str, by: str = "", expect_current: str | None = No
 
 def os_reason(exc: OSError) -> str:
     """What an operating-system error means to an office, in words."""
-    import errno
-
     return {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "数据文件夹是只读的",
             errno.EACCES: "没有写入数据文件夹的权限", errno.EPERM: "没有写入数据文件夹的权限"}.get(
         exc.errno, "数据文件夹写入出错")
 
 
 def _refuse_stale(root: Path, expect_current: str | None) -> None:
-    if expect_current is None:
-        return
-    pointer = root / "CURRENT"
-    current = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
-    if current != expect_current:
+    if expect_current is not None and pointer(root) != expect_current:
         raise StoreError("数据已被他人更新（当前版本已变化），请重新检查后再操作")
 
 
@@ -343,9 +343,7 @@ def recover(root: Path) -> list[str]:
             log = audit_log(root)
             last = log[-1] if log else None
             if last and last.get("action") in ("publish", "rollback") and VERSION_ID.match(str(last.get("version"))):
-                pointer = root / "CURRENT"
-                current = pointer.read_bytes().decode("utf-8", "replace").strip() if pointer.exists() else ""
-                if current != last["version"] and (root / "versions" / last["version"] / "manifest.json").exists():
+                if pointer(root) != last["version"] and (root / "versions" / last["version"] / "manifest.json").exists():
                     _point_current(root, last["version"])
                     done.append(f"CURRENT rolled forward to {last['version']}")
         finally:
@@ -384,7 +382,7 @@ def read_tables(version: Version) -> dict[str, pd.DataFrame]:
             frame = pq.read_table(version.path / name, partitioning=None).to_pandas()
         else:
             frame = pq.read_table(version.path / f"{name}.parquet").to_pandas()
-        out[name] = frame.drop(columns=[c for c in ("light", "light_reason", "expected") if c in frame.columns])
+        out[name] = frame.drop(columns=[c for c in schema.COMPUTED_COLUMNS if c in frame.columns])
     return out
 
 

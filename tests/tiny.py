@@ -9,7 +9,7 @@ N1, N2 = dt.date(2023, 5, 31), dt.date(2023, 6, 30)
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    cols = [c for c in schema.TABLES[table].names if c not in ("light", "light_reason", "expected")]
+    cols = [c for c in schema.TABLES[table].names if c not in schema.COMPUTED_COLUMNS]
     return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
 
 
