@@ -17,7 +17,6 @@ from loaders.read import RawTable
 from loaders.specs import Field, TableSpec
 
 
-
 @dataclass
 class _Refs:
     lookups: dict[str, dict[str, str]]
@@ -105,14 +104,10 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
     if kind == "choice":
         if column == "list":
             return {column: convert.to_list(value)}
-        text = convert.plain(value)
-        if column == "water_body":  # 河流 / 河流型 / 江 → river; 湖库 / 水库型 / 湖泊 → lake
-            if any(w in text for w in ("湖", "库")):
-                return {column: "lake"}
-            if any(w in text for w in ("河", "江", "溪")):
-                return {column: "river"}
-            raise convert.BadValue(f"“{value}”不在可选值中，应为 {'、'.join(f.choices)}")
-        return {column: convert.to_choice(value, f.choices, column)}
+        choice = convert.to_choice(value, f.choices, column)
+        if column == "water_body":  # 河流 → river; 湖库, 水库, 湖泊 → lake (its TP limits)
+            return {column: "river" if choice == "河流" else "lake"}
+        return {column: choice}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
     if kind in REF_TABLES:
@@ -158,8 +153,6 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
                 issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header,
                                     f"另有 {len(hit) - MAX_ISSUES:,} 行同样的问题（{message}）"))
     return out
-
-
 
 
 def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:

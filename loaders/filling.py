@@ -16,9 +16,7 @@ from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence
 from loaders.read import RawTable, match
 from loaders.specs import FACTORS, SPECS
 from riverchief import schema
-
-DERIVED = ("light", "light_reason", "expected")  # computed at publish, never imported
-
+from riverchief.board import LIST_NAMES
 
 
 def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
@@ -109,10 +107,10 @@ def _list_from_headers(raw: RawTable, notes: list[Issue]) -> str | None:
     """Which list a sheet holds when no name says it: its headers do (问题 → 突出问题, 项目/资金 → 重大事项,
     任务 → 一河一策); the preview says so."""
     headers = "".join(h for h in raw.headers if h)
-    for words, kind, name in (("问题", "problem", "突出问题整改"), ("项目", "major", "重大事项重大项目"),
-                              ("资金", "major", "重大事项重大项目"), ("任务", "task", "“一河一策”任务")):
+    for words, kind in (("问题", "problem"), ("项目", "major"), ("资金", "major"), ("任务", "task")):
         if words in headers:
-            notes.append(Issue(raw.file, raw.sheet, None, None, f"未写明是哪张清单，按表头中的“{words}”判断为{name}清单"))
+            notes.append(Issue(raw.file, raw.sheet, None, None,
+                               f"未写明是哪张清单，按表头中的“{words}”判断为{LIST_NAMES[kind]}清单"))
             return kind
     return None
 
@@ -146,8 +144,6 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     frame["month_reported"] = reported.where(reported.notna(), ~quiet)  # 未启动 on a standing task: not reported
     given = _col(frame, "status")
     frame["status"] = given.where(given.notna(), frame["_status"])
-    # Done without a date: the date an earlier notice already recorded, else this notice.
-    earlier = tables["items"].dropna(subset=["done_date"]).groupby("item_id")["done_date"].min()
     frame["exposed"] = _col(frame, "exposed").where(_col(frame, "exposed").notna(),
                                                     _col(frame, "source").fillna("").astype(str).str.contains("曝光"))
     frame["at_risk"] = _col(frame, "at_risk").fillna(False)
@@ -160,9 +156,7 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     dates = _col(frame, "done_date")
     dated = dates.notna() & (dates.astype(object) <= frame["notice_date"].astype(object))
     frame.loc[dated, "progress"] = 1.0  # a 销号 date on or before the notice means done
-    carried = frame["item_id"].map(earlier)
-    frame["done_date"] = dates.where(dates.notna(), carried.where(frame["_done"], None))
-    frame["done_date"] = frame["done_date"].where(frame["done_date"].notna() | ~frame["_done"], frame["notice_date"])
+    frame["done_date"] = _done_on(frame, frame["_done"], dates, tables["items"], "item_id", "done_date")
     # A township's own items are that township's.
     towns = tables["units"].dropna(subset=["township_id"]).set_index("unit_id")["township_id"]
     own = _col(frame, "township_id")
@@ -177,8 +171,6 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
     p = pd.Series(_per_column(raw, frame, []), index=frame.index, dtype=object)
     frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
-    # 已整改 / 已销号 without a date: the date an earlier notice recorded, else this notice
-    earlier = tables["problems"].dropna(subset=["rectified_date"]).groupby("problem_id")["rectified_date"].min()
     done = frame["status"].isin(["已整改", "已销号"])
     rectified = _col(frame, "rectified_date")
     frame["progress"] = share.where(share.notna(), (rectified.notna() | done).astype(float)).astype(float)
@@ -186,10 +178,17 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
     if "problem_id" not in frame or _is_sequence(raw, "problem_id"):
         frame["problem_id"] = _dedupe([f"WT{r['found_date'].year}-{_digest(r['river_id'], name_key(r['title']), r['found_date'])}"
                                        for _, r in frame.iterrows()])
-    fill = done & rectified.isna()
-    frame["rectified_date"] = rectified.where(~fill, frame["problem_id"].map(earlier).where(
-        frame["problem_id"].map(earlier).notna(), frame["notice_date"]))
+    frame["rectified_date"] = _done_on(frame, done, rectified, tables["problems"], "problem_id", "rectified_date")
     return frame
+
+
+def _done_on(frame: pd.DataFrame, done: pd.Series, given: pd.Series, earlier: pd.DataFrame, key: str,
+             column: str) -> pd.Series:
+    """When a done row was done: the date written, else the one an earlier notice recorded for the same
+    item, else this notice (done by then) — so re-importing a month never moves the date."""
+    recorded = frame[key].map(earlier.dropna(subset=[column]).groupby(key)[column].min())
+    fallback = recorded.where(recorded.notna(), frame["notice_date"])
+    return given.where(given.notna() | ~done, fallback)
 
 
 NEAR_KM = 50  # a point further than this from the district's outline is a typo or swapped coordinates
@@ -280,8 +279,6 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out = _problems(raw, out, tables, notice, issues)
     elif spec.table == "sections":
         out = _sections(out, tables, raw, issues)
-    if spec.table in ("sections", "problems") and "lon" in out:
-        _near_district(out, tables, raw, issues)
     elif spec.table == "readings":
         out = _readings(out, raw, issues, notes)
     elif spec.table == "complaints":
@@ -295,6 +292,8 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out["township_id"] = _col(out, "township_id").where(_col(out, "township_id").notna(), tid)
         kind = _col(out, "kind")
         out["kind"] = kind.where(kind.notna(), out["township_id"].notna().map({True: "镇街", False: "部门"}))
+    if spec.table in ("sections", "problems") and "lon" in out:
+        _near_district(out, tables, raw, issues)
     key = spec.key[-1]
     needs_id = key not in out or _is_sequence(raw, key)
     if spec.table in ("townships", "units", "rivers", "sections") and needs_id:
@@ -307,7 +306,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         for _, r in out[twice].iterrows():
             notes.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, f"“{r['name']}”重复出现，按最后一行导入"))
         out = out[~twice]
-    keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in DERIVED]
+    keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in schema.COMPUTED_COLUMNS]
     return out[keep]
 
 

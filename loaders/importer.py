@@ -19,7 +19,7 @@ from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish
 from loaders.issues import Issue, cap
 from loaders.layers import _apply_layer
-from loaders.merge import _merge, _township_units
+from loaders.merge import _merge, _township_units, change_row
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import SPECS
@@ -149,15 +149,14 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided)
         tables[raw.spec.table] = merged
         details += rows
-        changes.append({"table": raw.spec.title, "file": raw.file, "sheets": raw.sheet or "", "rows": len(frame), **counts,
-                        "ignored": "、".join(raw.ignored), "skipped": len(raw.skipped)})
+        changes.append(change_row(raw.spec.title, raw.file, len(frame), sheets=raw.sheet or "", **counts,
+                                  ignored="、".join(raw.ignored), skipped=len(raw.skipped)))
         if raw.spec.table == "townships":
             tables["units"], counts, rows = _township_units(tables)
             if counts["added"]:
                 details += rows
-                changes.append({"table": SPECS["units"].title, "file": raw.file, "sheets": "（由镇街名单生成）",
-                                "rows": counts["added"], "added": counts["added"], "changed": 0, "removed": 0,
-                                "unchanged": 0, "ignored": "", "skipped": 0})
+                changes.append(change_row(SPECS["units"].title, raw.file, counts["added"], sheets="（由镇街名单生成）",
+                                          added=counts["added"]))
     if refs.new_units:
         _add_departments(refs, tables, changes, details)
         prepared.new_units = [text for text, _ in refs.new_units.values()]
@@ -209,8 +208,7 @@ def _add_departments(refs: _Refs, tables: dict, changes: list, details: list) ->
         details.append({"table": SPECS["units"].title, "action": "新增", "what": text,
                         "change": "清单中出现但不在责任单位名单中，新增为部门"})
     tables["units"] = pd.concat([units, pd.DataFrame(rows)], ignore_index=True) if len(units) else pd.DataFrame(rows)
-    changes.append({"table": SPECS["units"].title, "file": "（清单中的新单位）", "sheets": "", "rows": len(rows),
-                    "added": len(rows), "changed": 0, "removed": 0, "unchanged": 0, "ignored": "", "skipped": 0})
+    changes.append(change_row(SPECS["units"].title, "（清单中的新单位）", len(rows), added=len(rows)))
 
 
 def publish(prepared: Prepared, root: Path, by: str) -> store.Version:

@@ -6,6 +6,7 @@ import shapely
 from loaders import maps
 from loaders.filling import NEAR_KM
 from loaders.issues import Issue
+from loaders.merge import change_row
 from loaders.names import name_key
 from loaders.read import ReadError
 
@@ -30,8 +31,7 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
         changed = int(old != outline)
         if changed:
             details.append({"table": "行政区界", "action": "修改", "what": str(updated.at[0, "name"]), "change": "更新区界"})
-        return {"table": "行政区界", "file": name, "sheets": "", "rows": len(layer), "added": 0, "changed": changed,
-                "removed": 0, "unchanged": 1 - changed, "ignored": "", "skipped": 0}
+        return change_row("行政区界", name, len(layer), changed=changed, unchanged=1 - changed)
     outline = district["geom_wkt"].dropna()
     if len(outline) and target != "district":
         km = shapely.from_wkt(outline.iloc[0]).distance(shapely.union_all(layer.geometry.values)) * 111
@@ -66,6 +66,5 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
     for n, a, b in zip(updated.loc[hit, "name"], old_wkt, new_wkt):
         if a != b:
             details.append({"table": title, "action": "修改", "what": n, "change": "更新图形"})
-    return {"table": title + (f"（修复无效图形{repaired}个）" if repaired else ""), "file": name, "sheets": "",
-            "rows": len(layer), "added": 0, "changed": changed, "removed": 0, "unchanged": int(hit.sum()) - changed,
-            "ignored": "", "skipped": 0}
+    return change_row(title + (f"（修复无效图形{repaired}个）" if repaired else ""), name, len(layer), changed=changed,
+                      unchanged=int(hit.sum()) - changed)

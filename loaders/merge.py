@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from loaders.filling import DERIVED
 from loaders.names import name_key
 from loaders.specs import SPECS, TableSpec
+from riverchief.schema import COMPUTED_COLUMNS
 
 
 
@@ -54,6 +54,13 @@ def _label(spec: TableSpec, row) -> str:
     return " ".join(_canon(row[k]) for k in spec.key)
 
 
+def change_row(table: str, file: str, rows: int, *, sheets: str = "", added: int = 0, changed: int = 0,
+               removed: int = 0, unchanged: int = 0, ignored: str = "", skipped: int = 0) -> dict:
+    """One line of the preview: what a file (or sheet) does to a table."""
+    return dict(table=table, file=file, sheets=sheets, rows=rows, added=added, changed=changed, removed=removed,
+                unchanged=unchanged, ignored=ignored, skipped=skipped)
+
+
 DETAILS_PER_KIND = 1000  # rows listed one by one per table and kind of change; the rest are counted
 
 
@@ -61,7 +68,7 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
     """Upsert by identity; snapshot rows replace every current row of the same notice (and list).
     Columns the file does not hold keep their current values (a shape, an office override)."""
     key = list(spec.key)
-    cur = current.drop(columns=[c for c in DERIVED if c in current]).reset_index(drop=True)
+    cur = current.drop(columns=[c for c in COMPUTED_COLUMNS if c in current]).reset_index(drop=True)
     new = new.reset_index(drop=True)
     cur_keys, new_keys = _key_codes(cur, new, key)
     last = pd.Series(np.arange(len(cur))).groupby(cur_keys).last()  # a key twice in the data: its last row
