@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the tests need: Chromium (browser tests, chart export), Noto CJK (Chinese text),
-# LibreOffice and poppler (Word and PowerPoint files rendered to pages).
+# LibreOffice and poppler (Word and PowerPoint files rendered to pages), PostgreSQL (the office store's tests).
 # Installs them with apt-get when missing and we are root on Debian; otherwise says what is missing.
 set -eu
 missing=()
@@ -10,6 +10,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ "${1:-}" = "test" ]; then
     command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    # the office store's tests run on a throwaway PostgreSQL of their own, as well as on SQLite
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -44,3 +44,67 @@ def office_files(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("qingchuan")
     subprocess.run([sys.executable, str(SAMPLES), str(out)], check=True, capture_output=True)
     return out
+
+
+# --- the office store: the same tests on SQLite and on a real, throwaway PostgreSQL ------------------
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of the tests' own (initdb in a temporary folder, a free port), stopped at the end.
+    `make test` installs Debian's postgresql; without it these tests fail rather than pass unseen."""
+    import pwd
+    import shutil
+    import socket
+
+    assert PG_BIN, "PostgreSQL is missing: run `make test` (it installs it) or apt-get install postgresql"
+    bin_ = PG_BIN[-1]
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="riverboard-pg-"))  # not under pytest's folder: postgres cannot enter it
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    as_user = []
+    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
+        user = pwd.getpwnam("postgres")
+        shutil.chown(folder, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = folder / "data"
+    subprocess.run([*as_user, str(bin_ / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+                   check=True, capture_output=True)
+    subprocess.run([*as_user, str(bin_ / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
+                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*as_user, str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_pg_count = iter(range(10**6))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_db(request, tmp_path, monkeypatch):
+    """RIVERBOARD_DB_URL for one test: a fresh SQLite file, or a fresh database on the test PostgreSQL."""
+    from riverchief.office import database
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'office.sqlite'}"
+    else:
+        import sqlalchemy as sa
+
+        server = request.getfixturevalue("postgres")
+        name = f"t{next(_pg_count)}_{os.getpid()}"
+        admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = f"{server}/{name}"
+    monkeypatch.setenv("RIVERBOARD_DB_URL", url)
+    yield url
+    database.forget(url)

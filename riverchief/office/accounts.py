@@ -1,0 +1,276 @@
+"""Local accounts (argon2 hashes via pwdlib), login sessions, lockout and single sign-on mapping.
+
+No default password exists: an account is created with a one-time password that must be changed at
+the first login. Five failures in a row lock the account for LOCK_MINUTES; every failure is logged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import string
+
+from pwdlib import PasswordHash
+from sqlalchemy import delete, select
+
+from riverchief import access
+from riverchief.access import Principal
+from riverchief.office import audit, database
+from riverchief.office.models import LoginSession, User
+
+MAX_FAILED = 5
+LOCK_MINUTES = 15
+MIN_LENGTH = 10
+_hasher = PasswordHash.recommended()  # argon2id
+_DUMMY = _hasher.hash("no such account")  # verify against it so an unknown name costs the same time
+
+
+class AccountError(Exception):
+    """Refused: bad password, locked, unknown account, weak new password (message in Chinese)."""
+
+
+def idle_minutes() -> int:
+    """How long a signed-in session may stay idle (RIVERBOARD_IDLE_MINUTES, default 30)."""
+    try:
+        return max(1, int(os.environ.get("RIVERBOARD_IDLE_MINUTES", "30")))
+    except ValueError:
+        return 30
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def one_time_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(14))
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+            return pw
+
+
+def check_strength(username: str, password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"新密码至少{MIN_LENGTH}位")
+    if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+        raise AccountError("新密码须同时包含字母和数字")
+    if username.lower() in password.lower():
+        raise AccountError("新密码不能包含账号名")
+
+
+def principal_of(user: User, via: str = "local") -> Principal:
+    return Principal(user.username, user.name, user.role, user.unit_id, via=via)
+
+
+def _validate(role: str, unit_id: str | None, units: set[str] | None) -> None:
+    if role not in access.ROLES:
+        raise AccountError(f"角色“{role}”不存在，应为：" + "、".join(f"{r}（{n}）" for r, n in access.ROLE_NAMES.items()))
+    if role == access.UNIT and not unit_id:
+        raise AccountError("责任单位账号须指定所属单位")
+    if role == access.UNIT and units is not None and unit_id not in units:
+        raise AccountError(f"单位“{unit_id}”不在本区单位名录中")
+
+
+def create(by: Principal | str, username: str, name: str, role: str, unit_id: str | None = None, *,
+           sso_only: bool = False, units: set[str] | None = None, url: str | None = None) -> str | None:
+    """A new account; returns its one-time password (None for an SSO-only account)."""
+    if isinstance(by, Principal):
+        access.require(by, access.ACCOUNTS)
+    username = (username or "").strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AccountError("账号名不能为空、不能含空格，最长64个字符")
+    _validate(role, unit_id, units)
+    pw = None if sso_only else one_time_password()
+    with database.session(url) as s:
+        if s.scalar(select(User).where(User.username == username)):
+            raise AccountError(f"账号“{username}”已存在")
+        s.add(User(username=username, name=(name or username).strip(), role=role,
+                   unit_id=unit_id if role == access.UNIT else None,
+                   password_hash=_hasher.hash(pw) if pw else None, must_change=pw is not None, failed=0,
+                   disabled=False, created_at=_now()))
+        audit.record(s, by, "account", username, f"新建账号，角色：{access.ROLE_NAMES[role]}"
+                     + (f"，单位：{unit_id}" if role == access.UNIT else ""))
+    return pw
+
+
+def authenticate(username: str, password: str, url: str | None = None) -> tuple[Principal, bool]:
+    """(who, must change the password) for a right password; AccountError otherwise. A failure is
+    counted and logged (committed before it is raised)."""
+    with database.session(url) as s:
+        outcome = _attempt(s, (username or "").strip(), password or "")
+    if isinstance(outcome, AccountError):
+        raise outcome
+    return outcome
+
+
+def _attempt(s, username: str, password: str):
+    now = _now()
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None or user.password_hash is None:
+        _hasher.verify(password, _DUMMY)
+        audit.record(s, username, "login_failed", username, "账号不存在或不能用密码登录")
+        return AccountError("账号或密码不正确")
+    if user.disabled:
+        audit.record(s, username, "login_failed", username, "账号已停用")
+        return AccountError("账号已停用，请联系区河长办")
+    if user.locked_until and user.locked_until > now:
+        audit.record(s, username, "login_failed", username, "账号锁定期间尝试登录")
+        return AccountError(f"连续输错密码，账号已锁定至{user.locked_until:%H:%M}，请稍后再试或联系区河长办解锁")
+    if not _hasher.verify(password, user.password_hash):
+        user.failed += 1
+        audit.record(s, username, "login_failed", username, f"密码错误（连续第{user.failed}次）")
+        if user.failed >= MAX_FAILED:
+            user.locked_until, user.failed = now + dt.timedelta(minutes=LOCK_MINUTES), 0
+            audit.record(s, username, "locked", username, f"连续{MAX_FAILED}次密码错误，锁定{LOCK_MINUTES}分钟")
+            return AccountError(f"连续{MAX_FAILED}次密码错误，账号已锁定{LOCK_MINUTES}分钟")
+        return AccountError("账号或密码不正确")
+    user.failed, user.locked_until, user.last_login = 0, None, now
+    audit.record(s, principal_of(user), "login", username, "密码登录")
+    return principal_of(user), user.must_change
+
+
+def change_password(username: str, old: str, new: str, url: str | None = None) -> None:
+    check_strength(username, new)
+    if old == new:
+        raise AccountError("新密码不能与原密码相同")
+    with database.session(url) as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None or user.password_hash is None or not _hasher.verify(old, user.password_hash):
+            raise AccountError("原密码不正确")
+        user.password_hash, user.must_change = _hasher.hash(new), False
+        audit.record(s, principal_of(user), "password", username, "修改密码")
+
+
+def reset_password(by: Principal | str, username: str, url: str | None = None) -> str:
+    """A new one-time password (to be changed at the next login); unlocks the account."""
+    if isinstance(by, Principal):
+        access.require(by, access.ACCOUNTS)
+    pw = one_time_password()
+    with database.session(url) as s:
+        user = _get(s, username)
+        user.password_hash, user.must_change, user.failed, user.locked_until = _hasher.hash(pw), True, 0, None
+        s.execute(delete(LoginSession).where(LoginSession.username == username))
+        audit.record(s, by, "account", username, "重置密码（须在下次登录时修改）")
+    return pw
+
+
+def update(by: Principal | str, username: str, *, role: str | None = None, unit_id: str | None = None,
+           name: str | None = None, disabled: bool | None = None, unlock: bool = False,
+           units: set[str] | None = None, url: str | None = None) -> None:
+    if isinstance(by, Principal):
+        access.require(by, access.ACCOUNTS)
+        if by.username == username and (disabled or (role and role != by.role)):
+            raise AccountError("不能停用自己的账号或修改自己的角色")
+    with database.session(url) as s:
+        user = _get(s, username)
+        said = []
+        if role is not None and (role != user.role or unit_id != user.unit_id):
+            _validate(role, unit_id, units)
+            user.role, user.unit_id = role, unit_id if role == access.UNIT else None
+            said.append(f"角色改为{access.ROLE_NAMES[role]}" + (f"（{unit_id}）" if role == access.UNIT else ""))
+        if name is not None and name.strip() and name.strip() != user.name:
+            user.name = name.strip()
+            said.append(f"名称改为{user.name}")
+        if disabled is not None and disabled != user.disabled:
+            user.disabled = disabled
+            said.append("停用" if disabled else "启用")
+        if unlock and (user.locked_until or user.failed):
+            user.locked_until, user.failed = None, 0
+            said.append("解锁")
+        if disabled or (role is not None and said):
+            s.execute(delete(LoginSession).where(LoginSession.username == username))  # takes effect at once
+        if said:
+            audit.record(s, by, "account", username, "；".join(said))
+
+
+def _get(s, username: str) -> User:
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"账号“{username}”不存在")
+    return user
+
+
+def users(url: str | None = None) -> list[dict]:
+    with database.session(url) as s:
+        return [dict(username=u.username, name=u.name, role=u.role, unit_id=u.unit_id, disabled=u.disabled,
+                     locked=bool(u.locked_until and u.locked_until > _now()), must_change=u.must_change,
+                     sso_only=u.password_hash is None, last_login=u.last_login, created_at=u.created_at)
+                for u in s.scalars(select(User).order_by(User.role, User.username))]
+
+
+def any_account(url: str | None = None) -> bool:
+    with database.session(url) as s:
+        return s.scalar(select(User.id).limit(1)) is not None
+
+
+# --- sessions: a random token in the browser's cookie, its hash here; idle ones end -------------------
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(principal: Principal, url: str | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with database.session(url) as s:
+        s.add(LoginSession(token_hash=_digest(token), username=principal.username, created_at=now, last_seen=now))
+    return token
+
+
+def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:
+    """Who a session token belongs to, if it is still live; touching it keeps it live."""
+    if not token:
+        return None
+    now = _now()
+    idle = idle or idle_minutes()
+    with database.session(url) as s:
+        row = s.get(LoginSession, _digest(token))
+        if row is None:
+            return None
+        user = s.scalar(select(User).where(User.username == row.username))
+        if row.last_seen < now - dt.timedelta(minutes=idle) or user is None or user.disabled:
+            s.delete(row)
+            return None
+        row.last_seen = now
+        return principal_of(user)
+
+
+def end_session(token: str | None, principal: Principal | None = None, url: str | None = None) -> None:
+    with database.session(url) as s:
+        if token:
+            s.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+        if principal is not None:
+            audit.record(s, principal, "logout", principal.username, "")
+
+
+def sso_principal(claims: dict, mapping: dict, url: str | None = None) -> Principal | None:
+    """Who an SSO login is: an account of that name made by the office wins; else the secrets' mapping
+    of users ([riverboard.sso.users] name = "role" or "unit:ID") and groups; None when not allowed in."""
+    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "").strip()
+    if not name:
+        return None
+    shown = str(claims.get("name") or name)
+    with database.session(url) as s:
+        user = s.scalar(select(User).where(User.username == name))
+        if user is not None:
+            if user.disabled:
+                return None
+            user.last_login = _now()
+            audit.record(s, principal_of(user, "sso"), "login", name, "统一身份认证登录")
+            return principal_of(user, "sso")
+    groups = claims.get("groups") or []
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    rule = (mapping.get("users") or {}).get(name)
+    if rule is None:
+        rule = next(((mapping.get("groups") or {})[g] for g in groups if g in (mapping.get("groups") or {})), None)
+    if not rule:
+        return None
+    role, _, unit = str(rule).partition(":")
+    try:
+        who = Principal(name, shown, role, unit or None, via="sso")
+    except ValueError:
+        return None
+    with database.session(url) as s:
+        audit.record(s, who, "login", name, "统一身份认证登录（按映射授权）")
+    return who

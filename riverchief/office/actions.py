@@ -1,0 +1,50 @@
+"""The office's writing actions, guarded: the role is checked here (not only hidden on a page) and the
+change is written to the audit log. Pages call these; the command line calls the store directly."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from riverchief import access, assessment_rules, store
+from riverchief.access import Principal
+from riverchief.office import audit, database
+
+
+def _log(principal: Principal, action: str, target: str, detail: str) -> None:
+    with database.session() as s:
+        audit.record(s, principal, action, target, detail)
+
+
+def rollback(principal: Principal, root: Path, vid: str, expect_current: str) -> store.Version:
+    access.require(principal, access.ROLLBACK)
+    version = store.rollback(root, vid, principal.username, expect_current=expect_current)
+    _log(principal, "rollback", vid, f"从版本 {expect_current} 回退到 {vid}")
+    return version
+
+
+def override(principal: Principal, root: Path, item_id: str, notice: dt.date, light: str | None, reason: str,
+             expect_current: str) -> store.Version:
+    access.require(principal, access.OVERRIDE)
+    version = store.override_light(root, item_id, notice, light, reason, principal.name,
+                                   expect_current=expect_current)
+    _log(principal, "override", item_id, f"{notice:%Y-%m-%d}：" + (f"认定为{light}，理由：{reason}" if light else "撤销人工认定"))
+    return version
+
+
+def save_rules(principal: Principal, root: Path, rules, expect_stamp: str) -> Path:
+    access.require(principal, access.RULES)
+    path = assessment_rules.save_rules(root, rules, principal.name, expect_stamp=expect_stamp)
+    _log(principal, "rules", "考核规则", rules.to_toml())
+    return path
+
+
+def init_district(principal: Principal, root: Path, district: str, code: str = "") -> store.Version:
+    access.require(principal, access.IMPORT)
+    version = store.init_district(root, district, code, principal.name)
+    _log(principal, "init", district, f"行政区划代码：{code or '未填'}，版本 {version.id}")
+    return version
+
+
+def published(principal: Principal, version: store.Version, files: list[str]) -> None:
+    """Record an import the importer published (the importer checks the role before publishing)."""
+    _log(principal, "import", version.id, "、".join(files))

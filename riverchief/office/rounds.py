@@ -1,0 +1,214 @@
+"""The monthly reporting round (月报送), kept in the office store: the office opens a month with a
+deadline, each unit reports its own open items and problems (drafts, then one submission), the office
+accepts or returns each entry, and publishes the round as the month's snapshot through the store."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from riverchief import access, reporting, store
+from riverchief.access import Principal
+from riverchief.dates import cn_month
+from riverchief.office import audit, database
+from riverchief.office.models import Entry, Round
+from riverchief.reporting import ACCEPTED, DRAFT, RETURNED, SUBMITTED, Report, ReportError
+
+OPEN, PUBLISHED = "open", "published"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _as_dict(r: Round) -> dict:
+    return dict(id=r.id, notice_date=r.notice_date, deadline=r.deadline, status=r.status, base_notice=r.base_notice,
+                base_version=r.base_version, opened_by=r.opened_by, opened_at=r.opened_at,
+                published_version=r.published_version, published_at=r.published_at)
+
+
+def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.date) -> dict:
+    """Open the month's round, carried from the newest published notice. One open round at a time."""
+    access.require(principal, access.ROUNDS)
+    version = store.current_version(root)
+    if not version.notices:
+        raise ReportError("尚无已发布的清单，请先在“数据管理”导入三张清单")
+    base = max(version.notices)
+    if notice <= base:
+        raise ReportError(f"{cn_month(notice)}已有通报（最新为{cn_month(base)}），月报送应从下一个月开始")
+    with database.session() as s:
+        if s.scalar(select(Round).where(Round.status == OPEN)):
+            raise ReportError("已有进行中的月报送，发布后再开启下一轮")
+        if s.scalar(select(Round).where(Round.notice_date == notice)):
+            raise ReportError(f"{cn_month(notice)}的月报送已开启过")
+        r = Round(notice_date=notice, deadline=deadline, status=OPEN, base_version=version.id, base_notice=base,
+                  opened_by=principal.username, opened_at=_now())
+        s.add(r)
+        s.flush()
+        audit.record(s, principal, "round_open", cn_month(notice), f"报送截止{deadline:%Y-%m-%d}，以{cn_month(base)}通报为基础")
+        return _as_dict(r)
+
+
+def open_round_now() -> dict | None:
+    with database.session() as s:
+        r = s.scalar(select(Round).where(Round.status == OPEN))
+        return _as_dict(r) if r else None
+
+
+def all_rounds() -> list[dict]:
+    with database.session() as s:
+        return [_as_dict(r) for r in s.scalars(select(Round).order_by(Round.notice_date.desc()))]
+
+
+def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
+    """The open items and problems of the round (of one unit), from the notice it carries from."""
+    version = store.current_version(root)
+    tables = store.read_tables(version)
+    on = lambda f: f[pd.to_datetime(f["notice_date"]).dt.date == rnd["base_notice"]]  # noqa: E731
+    return reporting.open_work(on(tables["items"]), on(tables["problems"]), unit_id)
+
+
+def entries(round_id: int, unit_id: str | None = None) -> pd.DataFrame:
+    cols = ["id", "kind", "ref_id", "unit_id", "done_qty", "progress", "done_date", "at_risk", "risk_reason", "note",
+            "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by", "row_version"]
+    q = select(Entry).where(Entry.round_id == round_id)
+    if unit_id is not None:
+        q = q.where(Entry.unit_id == unit_id)
+    with database.session() as s:
+        return pd.DataFrame([{c: getattr(e, c) for c in cols} for e in s.scalars(q.order_by(Entry.id))], columns=cols)
+
+
+def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[str, str], Report], *,
+         submit: bool = False) -> int:
+    """A unit's entries saved as drafts (or submitted, all at once). Only the unit's own open work is taken;
+    an entry already submitted or accepted is not changed. Returns how many entries were written."""
+    access.require(principal, access.REPORT)
+    with database.session() as s:
+        rnd = s.get(Round, round_id)
+        if rnd is None or rnd.status != OPEN:
+            raise ReportError("本轮月报送已结束或不存在")
+        mine = work(root, _as_dict(rnd), principal.unit_id).set_index(["kind", "ref_id"])
+        foreign = [ref for _, ref in reports if (_, ref) not in mine.index]
+        if foreign:
+            raise access.Forbidden(f"以下事项不属于{principal.name}或已完成，不能填报：{'、'.join(foreign[:5])}")
+        existing = {(e.kind, e.ref_id): e for e in s.scalars(
+            select(Entry).where(Entry.round_id == round_id, Entry.unit_id == principal.unit_id))}
+        if submit:
+            missing = [mine.loc[k, "title"] for k in mine.index if k not in reports and k not in existing]
+            if missing:
+                raise ReportError(f"还有{len(missing)}项未填写进展，如：{'、'.join(map(str, missing[:3]))}")
+        now, written = _now(), 0
+        for key, report in reports.items():
+            checked = reporting.check_report(mine.loc[key].to_dict() | {"title": mine.loc[key, "title"]},
+                                             report, rnd.notice_date)
+            e = existing.get(key)
+            if e is not None and e.status in (SUBMITTED, ACCEPTED):
+                continue  # submitted once: the office reviews it, or returns it to be changed
+            if e is None:
+                e = Entry(round_id=round_id, kind=key[0], ref_id=key[1], unit_id=principal.unit_id, status=DRAFT,
+                          return_reason="")
+                s.add(e)
+                existing[key] = e
+            e.done_qty, e.progress, e.done_date = checked.done_qty, checked.progress, checked.done_date
+            e.at_risk, e.risk_reason, e.note = checked.at_risk, checked.risk_reason, checked.note
+            e.updated_by, e.updated_at = principal.username, now
+            written += 1
+        if submit:
+            for e in existing.values():
+                if e.status in (DRAFT, RETURNED):
+                    e.status, e.submitted_at = SUBMITTED, now
+            audit.record(s, principal, "submit", cn_month(rnd.notice_date), f"{principal.name}提交{len(existing)}项")
+        elif written:
+            audit.record(s, principal, "report", cn_month(rnd.notice_date), f"{principal.name}保存草稿{written}项")
+        return written
+
+
+def review(principal: Principal, entry_id: int, row_version: int, accept: bool, reason: str = "") -> None:
+    """Accept an entry, or return it with a reason. Refused if the entry changed since the office read it."""
+    access.require(principal, access.ROUNDS)
+    if not accept and not reason.strip():
+        raise ReportError("退回须写明理由")
+    try:
+        with database.session() as s:
+            e = s.get(Entry, entry_id)
+            if e is None or e.row_version != row_version:
+                raise ReportError("该条报送已被修改，请刷新后重新审核")
+            if e.status != SUBMITTED:
+                raise ReportError("只能审核已提交的报送")
+            rnd = s.get(Round, e.round_id)
+            if rnd.status != OPEN:
+                raise ReportError("本轮月报送已发布")
+            e.status, e.reviewed_by = (ACCEPTED, principal.username) if accept else (RETURNED, principal.username)
+            e.return_reason = "" if accept else reason.strip()
+            audit.record(s, principal, "accept" if accept else "return", f"{e.unit_id} {e.ref_id}",
+                         f"{cn_month(rnd.notice_date)}" + ("" if accept else f"，理由：{reason.strip()}"))
+    except StaleDataError:
+        raise ReportError("该条报送已被他人修改，请刷新后重新审核") from None
+
+
+def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
+    """Per unit that has open work: its status, how many entries, returned, and 报送率 inputs."""
+    all_work = work(root, rnd)
+    got = entries(rnd["id"])
+    rows = []
+    for unit, w in all_work.groupby("unit_id"):
+        mine = got[got["unit_id"] == unit]
+        status = reporting.unit_status(list(mine["status"]))
+        rows.append(dict(unit_id=unit, unit=unit_names.get(unit, unit), open=len(w), entries=len(mine),
+                         status=status, status_name=reporting.UNIT_STATUS_NAMES[status],
+                         returned=int((mine["status"] == RETURNED).sum()),
+                         pending=int((mine["status"] == SUBMITTED).sum()),
+                         accepted=int((mine["status"] == ACCEPTED).sum()),
+                         submitted_at=mine["submitted_at"].max() if len(mine) else None))
+    return pd.DataFrame(rows, columns=["unit_id", "unit", "open", "entries", "status", "status_name", "returned",
+                                       "pending", "accepted", "submitted_at"])
+
+
+def review_table(root: Path, rnd: dict) -> pd.DataFrame:
+    """Every entry beside what the notice it carries from said, with the warnings for the reviewer."""
+    all_work = work(root, rnd).set_index(["kind", "ref_id"])
+    got = entries(rnd["id"])
+    rows = []
+    for e in got.to_dict("records"):
+        key = (e["kind"], e["ref_id"])
+        w = all_work.loc[key] if key in all_work.index else None
+        before = None if w is None else w["progress"]
+        report = Report(e["done_qty"], e["progress"], e["done_date"], bool(e["at_risk"]), e["risk_reason"], e["note"])
+        rows.append(e | dict(title=None if w is None else w["title"], before=before,
+                             deadline=None if w is None else w["deadline"],
+                             warnings="；".join(reporting.warnings(
+                                 before, report, deadline=None if w is None or pd.isna(w["deadline"]) else w["deadline"],
+                                 notice=rnd["notice_date"], submitted=e["submitted_at"],
+                                 round_deadline=rnd["deadline"]))))
+    return pd.DataFrame(rows)
+
+
+def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
+    """The round's accepted entries as the month's snapshot: the same atomic publish as an import."""
+    access.require(principal, access.ROUNDS)
+    with database.session() as s:
+        rnd = s.get(Round, round_id)
+        if rnd is None or rnd.status != OPEN:
+            raise ReportError("本轮月报送已发布或不存在")
+        pending = s.scalars(select(Entry).where(Entry.round_id == round_id, Entry.status == SUBMITTED)).all()
+        if pending:
+            raise ReportError(f"还有{len(pending)}条报送待审核，审核完再发布")
+        info = _as_dict(rnd)
+    accepted = entries(round_id)
+    accepted = accepted[accepted["status"] == ACCEPTED]
+    version = store.current_version(root)
+    tables = store.read_tables(version)
+    tables["items"], tables["problems"] = reporting.carry(tables["items"], tables["problems"], info["base_notice"],
+                                                          info["notice_date"], accepted)
+    new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
+                        created_by=principal.name, demo=version.is_demo,
+                        tolerance=version.manifest.get("tolerance", 0.1), expect_current=expect_current)
+    with database.session() as s:
+        rnd = s.get(Round, round_id)
+        rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, _now()
+        audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
+                     f"采用{len(accepted)}条报送，发布为版本 {new.id}")
+    return new

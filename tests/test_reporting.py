@@ -1,0 +1,182 @@
+"""The monthly reporting round: pure rules (checks, warnings, status, carrying a notice forward) and the
+whole round through the office store on SQLite and PostgreSQL, ending in a published snapshot."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from riverchief import access, reporting, store
+from riverchief.access import Forbidden, Principal
+from riverchief.office import audit, rounds
+from riverchief.reporting import Report, ReportError
+
+N2 = dt.date(2023, 6, 30)
+JULY = dt.date(2023, 7, 31)
+OFFICE = Principal("hzb", "区河长办", access.OFFICE)
+T1 = Principal("jia", "甲镇", access.UNIT, "T1")
+D1 = Principal("slj", "区水利局", access.UNIT, "D1")
+WORK = dict(title="清淤", target_qty=None, target_unit=None)
+QTY = dict(title="河道整治", target_qty=3360.0, target_unit="米")
+
+
+# --- pure rules ---------------------------------------------------------------------------------
+
+def test_a_quantified_task_reports_the_amount_and_progress_follows():
+    r = reporting.check_report(QTY, Report(done_qty=1680), JULY)
+    assert r.progress == pytest.approx(0.5) and r.done_qty == 1680
+    assert reporting.check_report(QTY, Report(done_qty=5000), JULY).progress == 1.0  # capped
+    with pytest.raises(ReportError, match="已完成量.*3360米"):
+        reporting.check_report(QTY, Report(progress=0.5), JULY)
+    with pytest.raises(ReportError, match="负数"):
+        reporting.check_report(QTY, Report(done_qty=-1), JULY)
+    with pytest.raises(ReportError, match="应达到目标"):
+        reporting.check_report(QTY, Report(done_qty=100, done_date=dt.date(2023, 7, 3)), JULY)
+
+
+@pytest.mark.parametrize("progress,ok", [(0.0, True), (1.0, True), (0.999, True), (-0.01, False), (1.01, False), (None, False)])
+def test_progress_must_be_a_share(progress, ok):
+    if ok:
+        assert reporting.check_report(WORK, Report(progress=progress), JULY).progress == progress
+    else:
+        with pytest.raises(ReportError, match="“清淤”"):
+            reporting.check_report(WORK, Report(progress=progress), JULY)
+
+
+def test_a_done_date_means_done_and_cannot_be_after_the_notice():
+    assert reporting.check_report(WORK, Report(progress=0.4, done_date=dt.date(2023, 7, 20)), JULY).progress == 1.0
+    with pytest.raises(ReportError, match="晚于本期通报日"):
+        reporting.check_report(WORK, Report(progress=1, done_date=dt.date(2023, 8, 1)), JULY)
+
+
+def test_at_risk_needs_a_reason_and_text_is_kept_as_typed():
+    with pytest.raises(ReportError, match="原因"):
+        reporting.check_report(WORK, Report(progress=0.3, at_risk=True, risk_reason="  "), JULY)
+    r = reporting.check_report(WORK, Report(progress=0.3, at_risk=True, risk_reason="<b>征地</b>", note="=1+1"), JULY)
+    assert (r.risk_reason, r.note) == ("<b>征地</b>", "=1+1")
+    assert reporting.check_report(WORK, Report(progress=0.3, risk_reason="忘了取消"), JULY).risk_reason == ""
+
+
+@pytest.mark.parametrize("before,after,done,expected", [
+    (0.6, 0.5, None, ["进度倒退"]),
+    (0.2, 0.71, None, ["跃升51"]),
+    (0.2, 0.7, None, []),  # exactly 50 points is not a jump
+    (0.4, 1.0, None, ["跃升", "未填完成日期"]),
+    (0.9, 1.0, dt.date(2023, 7, 10), []),
+    (None, 0.3, None, []),
+    (0.3, 0.3, None, []),
+])
+def test_warnings_for_the_reviewer(before, after, done, expected):
+    said = reporting.warnings(before, Report(progress=after, done_date=done), deadline=dt.date(2023, 12, 31),
+                              notice=JULY, submitted=dt.datetime(2023, 8, 3), round_deadline=dt.date(2023, 8, 5))
+    assert len(said) == len(expected) and all(w in s for w, s in zip(expected, said))
+
+
+def test_late_and_past_deadline_are_warned():
+    said = reporting.warnings(0.5, Report(progress=1, done_date=dt.date(2023, 7, 20)), deadline=dt.date(2023, 7, 15),
+                              notice=JULY, submitted=dt.datetime(2023, 8, 6, 9), round_deadline=dt.date(2023, 8, 5))
+    assert any("晚于截止日期" in s for s in said) and any("逾期报送" in s for s in said)
+
+
+@pytest.mark.parametrize("statuses,expected", [
+    ([], reporting.NOT_REPORTED), (["draft", "draft"], reporting.UNIT_DRAFT),
+    (["submitted", "accepted"], reporting.REPORTED), (["accepted", "returned"], reporting.UNIT_RETURNED),
+])
+def test_unit_status(statuses, expected):
+    assert reporting.unit_status(statuses) == expected
+
+
+def test_report_rate():
+    assert reporting.report_rate(["T1", "T2", "D1"], {"T1": "reported", "T2": "returned"}) == pytest.approx(1 / 3)
+    assert reporting.report_rate([], {}) == 1.0
+
+
+def test_next_notice():
+    assert reporting.next_notice(dt.date(2023, 6, 30)) == dt.date(2023, 7, 31)
+    assert reporting.next_notice(dt.date(2023, 12, 31)) == dt.date(2024, 1, 31)
+    assert reporting.next_notice(dt.date(2024, 1, 31)) == dt.date(2024, 2, 29)
+
+
+# --- the whole round through the store -------------------------------------------------------------
+
+def _light(root, item_id, notice):
+    """The light the published version holds for an item on a notice (as the pages read it)."""
+    items = pd.read_parquet(store.current_version(root).path / "items")
+    hit = items[(items["item_id"] == item_id) & (pd.to_datetime(items["notice_date"]).dt.date == notice)]
+    return hit["light"].iloc[0] if len(hit) else None
+
+
+def test_a_full_round_from_entries_to_the_published_notice(tiny_dir, office_db):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2023, 8, 5))
+    work_t1 = rounds.work(tiny_dir, rnd, "T1")
+    assert set(work_t1["ref_id"]) == {"A", "E", "P1"} or set(work_t1["ref_id"]) >= {"A", "E"}
+    assert "B" not in set(work_t1["ref_id"])  # D1's task is not T1's to report
+
+    with pytest.raises(Forbidden, match="不属于"):
+        rounds.save(T1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.9)})
+    with pytest.raises(ReportError, match="未填写进展"):
+        rounds.save(T1, tiny_dir, rnd["id"], {("item", "A"): Report(progress=1.0, done_date=dt.date(2023, 7, 20))},
+                    submit=True)
+    reports = {(k, r): Report(progress=0.7) for k, r in zip(work_t1["kind"], work_t1["ref_id"])}
+    reports[("item", "A")] = Report(progress=1.0, done_date=dt.date(2023, 7, 20), note="已验收")
+    assert rounds.save(T1, tiny_dir, rnd["id"], reports) == len(reports)  # a draft first
+    assert rounds.overview(tiny_dir, rnd, {}).set_index("unit_id").loc["T1", "status"] == reporting.UNIT_DRAFT
+    rounds.save(T1, tiny_dir, rnd["id"], {}, submit=True)
+    over = rounds.overview(tiny_dir, rnd, {}).set_index("unit_id")
+    assert over.loc["T1", "status"] == reporting.REPORTED and over.loc["D1", "status"] == reporting.NOT_REPORTED
+    # submitted once: a second save changes nothing until the office returns it
+    assert rounds.save(T1, tiny_dir, rnd["id"], {("item", "A"): Report(progress=0.1)}) == 0
+
+    review = rounds.review_table(tiny_dir, rnd).set_index("ref_id")
+    assert review.loc["A", "before"] == pytest.approx(0.95)
+    assert "完成日期晚于截止日期2023-05-31" in review.loc["A", "warnings"]  # A was due in May
+    assert "逾期报送" in review.loc["E", "warnings"]  # submitted today, long after the 2023 round's deadline
+    assert "倒退" not in review.loc["E", "warnings"] and "跃升" not in review.loc["E", "warnings"]  # 60% → 70%
+    with pytest.raises(Forbidden):
+        rounds.review(T1, int(review.loc["A", "id"]), int(review.loc["A", "row_version"]), True)
+    with pytest.raises(ReportError, match="理由"):
+        rounds.review(OFFICE, int(review.loc["E", "id"]), int(review.loc["E", "row_version"]), False)
+    rounds.review(OFFICE, int(review.loc["E", "id"]), int(review.loc["E", "row_version"]), False, "与现场不符")
+    with pytest.raises(ReportError, match="已被修改"):  # the office acts on what it saw, not on a stale row
+        rounds.review(OFFICE, int(review.loc["E", "id"]), int(review.loc["E", "row_version"]), True)
+    for ref in review.index.drop("E"):
+        rounds.review(OFFICE, int(review.loc[ref, "id"]), int(review.loc[ref, "row_version"]), True)
+    assert rounds.overview(tiny_dir, rnd, {}).set_index("unit_id").loc["T1", "status"] == reporting.UNIT_RETURNED
+
+    before = store.current_version(tiny_dir)
+    with pytest.raises(Forbidden):
+        rounds.publish(T1, tiny_dir, rnd["id"], before.id)
+    with pytest.raises(store.StoreError, match="他人更新"):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], "20000101T000000-000000")
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], before.id)
+    assert JULY in new.notices and store.current_version(tiny_dir).id == new.id
+    assert _light(tiny_dir, "A", N2) == "red" and _light(tiny_dir, "A", JULY) == "green"  # reported done
+    assert _light(tiny_dir, "B", JULY) in ("yellow", "red")  # D1 never reported: carried, lit by the rule
+    items = store.read_tables(new)["items"]
+    july = items[pd.to_datetime(items["notice_date"]).dt.date == JULY].set_index("item_id")
+    assert july.loc["E", "override_light"] is None or pd.isna(july.loc["E", "override_light"])  # not carried
+    assert july.loc["E", "progress"] == pytest.approx(0.6)  # returned: last month's value stands
+    assert july.loc["A", "done_date"] == dt.date(2023, 7, 20)
+    actions = list(audit.log()["action"])
+    for a in ("round_open", "report", "submit", "return", "accept", "round_publish"):
+        assert a in actions
+    with pytest.raises(ReportError, match="已发布"):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], new.id)
+
+
+def test_a_round_for_a_month_already_notified_is_refused(tiny_dir, office_db):
+    with pytest.raises(ReportError, match="已有通报"):
+        rounds.open_round(OFFICE, tiny_dir, N2, dt.date(2023, 7, 5))
+    with pytest.raises(Forbidden):
+        rounds.open_round(Principal("fx", "分析", access.ANALYST), tiny_dir, JULY, dt.date(2023, 8, 5))
+    rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2023, 8, 5))
+    with pytest.raises(ReportError, match="进行中"):
+        rounds.open_round(OFFICE, tiny_dir, dt.date(2023, 8, 31), dt.date(2023, 9, 5))
+
+
+def test_publishing_waits_for_every_submitted_entry_to_be_reviewed(tiny_dir, office_db):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2023, 8, 5))
+    work_d1 = rounds.work(tiny_dir, rnd, "D1")
+    rounds.save(D1, tiny_dir, rnd["id"], {(k, r): Report(progress=0.5) for k, r in zip(work_d1["kind"], work_d1["ref_id"])},
+                submit=True)
+    with pytest.raises(ReportError, match="待审核"):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
