@@ -5,6 +5,7 @@ legacy multipage app and would then run a page without this frame (first run of 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from riverchief import store
+from riverchief import access, store
 from riverchief.store import NoData, StoreError
-from ui import data, filters, tables
+from ui import auth, data, filters, tables
 from ui import strings as S
 from ui.assets import ensure_assets
 
@@ -30,8 +31,13 @@ PAGES = [  # file, title, icon, url path (None: the default page at /)
     ("water", S.PAGE_WATER, ":material/water_drop:", "water"),
     ("river_map", S.PAGE_MAP, ":material/map:", "map"),
     ("score", S.PAGE_SCORE, ":material/leaderboard:", "score"),
+    ("report", S.PAGE_REPORT, ":material/edit_note:", "report"),
+    ("rounds", S.PAGE_ROUNDS, ":material/fact_check:", "rounds"),
     ("data_admin", S.PAGE_DATA, ":material/database:", "data"),
+    ("accounts", S.PAGE_ACCOUNTS, ":material/manage_accounts:", "accounts"),
+    ("audit", S.PAGE_AUDIT, ":material/history:", "audit"),
 ]
+NEEDS_NO_LISTS = ("data_admin", "accounts", "audit")  # open before the district has any notice
 START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
 
 
@@ -44,7 +50,9 @@ def _recovery(reason: str) -> None:
     st.stop()
 
 
+auth.configure_database()
 data.recover_once(str(store.data_dir()))  # finish what a stopped publish left (once per server)
+version, broken = None, None
 try:
     version = data.current_version()
     store.check_version(version)
@@ -52,28 +60,36 @@ try:
 except NoData:
     version = None
     if store.any_version(store.data_dir()):  # versions but no CURRENT: never start afresh over real data
-        _recovery(S.NO_CURRENT)
+        broken = S.NO_CURRENT
 except Exception as exc:  # a damaged CURRENT or version: say so, and still offer the versions to roll back to
-    _recovery(str(exc) if isinstance(exc, StoreError) else S.BAD_DATA)
+    version, broken = None, (str(exc) if isinstance(exc, StoreError) else S.BAD_DATA)
 
+# Nothing renders before this: the login page, unless it is the demo (or nothing yet) on localhost.
+principal = auth.gate(demo_or_empty=broken is None and (version is None or version.is_demo))
+auth.sidebar()
+if broken:
+    _recovery(broken)
 if version is None:  # an empty data folder: start the district (or look at the demo first)
     st.navigation([START], position="hidden").run()
     st.stop()
 
 st.session_state["version"] = version
 if version.notices:
-    st.session_state["selection"] = filters.render_sidebar(
-        version.notices, data.filter_options(str(version.path.parent.parent), version.id))
+    own = None if access.can(principal, access.VIEW_ALL) else principal.unit_id
+    selection = filters.render_sidebar(version.notices, data.filter_options(str(version.path.parent.parent), version.id),
+                                       own_unit=own)
+    st.session_state["selection"] = dataclasses.replace(selection, filters=access.scoped(principal, selection.filters))
 else:  # a district just started: every page but 数据管理 says to bring the files in first
     st.session_state["selection"] = None
 
 
 def _page(name: str, title: str, icon: str, url: str | None) -> st.Page:
-    script = name if version.notices or name == "data_admin" else "no_lists"
+    script = name if version.notices or name in NEEDS_NO_LISTS else "no_lists"
     return st.Page(HERE / "app_pages" / f"{script}.py", title=title, icon=icon, url_path=url or None, default=url is None)
 
 
-page = st.navigation([_page(*p) for p in PAGES] + ([START] if version.is_demo else []))
+allowed = access.pages_for(principal)  # a page not allowed is not in the menu, and its URL opens the first page
+page = st.navigation([_page(*p) for p in PAGES if p[0] in allowed] + ([START] if version.is_demo else []))
 st.session_state["page_title"] = page.title
 tables.start_page()
 try:

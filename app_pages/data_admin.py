@@ -13,8 +13,9 @@ from loaders.importer import prepare, publish
 from loaders.issues import issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
-from riverchief import store
-from ui import filters, frame, tables
+from riverchief import access, store
+from riverchief.office import actions
+from ui import auth, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -120,7 +121,7 @@ if uploads:
             st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names=md("、".join(prepared.new_units))))
             accepted = st.checkbox(S.DATA_NEW_UNITS_OK)
         with st.form("publish"):
-            by = st.text_input(S.DATA_BY)
+            st.caption(S.DATA_BY_WHO.format(who=md(auth.current().label)))
             if st.form_submit_button(S.DATA_PUBLISH, type="primary"):
                 try:
                     if not accepted:
@@ -129,12 +130,12 @@ if uploads:
                         full = prepare(files, root, **options)  # the same check again, now kept to publish
                     if not full.changes.equals(prepared.changes):
                         raise store.StoreError(S.DATA_CHANGED_SINCE)
-                    new = publish(full, root, by)
+                    new = publish(full, root, auth.current())
                     st.session_state["data_notice"] = S.DATA_PUBLISHED.format(id=new.id)
                     del st.session_state["uploads"]
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
-                except store.StoreError as exc:
+                except (store.StoreError, access.Forbidden) as exc:
                     st.error(S.DATA_PUBLISH_ERROR.format(error=md(exc)))
 if "data_notice" in st.session_state:
     st.success(st.session_state.pop("data_notice"))
@@ -148,19 +149,15 @@ history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=v.manif
 tables.show(history, hide_index=True, width="stretch", title="数据版本", column_config={
     "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""})
 with st.form("rollback"):
-    left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
     earlier = [v.id for v in reversed(versions) if v.id != version.id]
     target = left.selectbox(S.DATA_ROLLBACK_PICK, earlier, placeholder=S.DATA_ROLLBACK_NONE, index=0 if earlier else None,
                             disabled=not earlier)
-    by = middle.text_input(S.DATA_ROLLBACK_BY, key="rollback_by")
     if right.form_submit_button(S.DATA_ROLLBACK) and target:
-        if not by.strip():
-            st.error(S.DATA_ROLLBACK_BY)
+        try:
+            actions.rollback(auth.current(), root, target, expect_current=version.id)
+        except (store.StoreError, access.Forbidden) as exc:
+            st.error(md(exc))
         else:
-            try:
-                store.rollback(root, target, by.strip(), expect_current=version.id)
-            except store.StoreError as exc:
-                st.error(md(exc))
-            else:
-                st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)
-                st.rerun()
+            st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)
+            st.rerun()

@@ -4,11 +4,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from riverchief import store
+from riverchief import access, store
 from riverchief.board import LIST_NAMES, light_label
 from riverchief.dates import cn_date, cn_month, cn_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
-from ui import board_parts, charts, data, filters, frame, tables
+from riverchief.office import actions
+from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -18,7 +19,9 @@ root = str(version.path.parent.parent)
 choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
 wanted = st.query_params.get("item")
 options = list(choices["item_id"])
-if wanted and wanted not in options and len(data.query(root, version.id, "item_history", item=wanted)):
+linked = data.query(root, version.id, "item_history", item=wanted) if wanted and wanted not in options else None
+if linked is not None and len(linked) and access.may_see_unit(  # a unit opens only its own items, whatever the link
+        auth.current(), [*linked["unit_id"], *"、".join(linked["co_unit_ids"].dropna()).split("、")]):
     options.insert(0, wanted)  # an item from a link, off this notice or outside the filters
 frame.header(S.PAGE_ITEM, sel, version)
 if not options:
@@ -108,6 +111,8 @@ if records.empty:
 else:
     board_parts.supervision_table(records)
 
+if not auth.may(access.OVERRIDE):
+    st.stop()
 with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
     st.caption(S.ITEM_OVERRIDE_HELP)
     if on_notice.empty:
@@ -117,16 +122,14 @@ with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
             choice = st.radio(S.ITEM_OVERRIDE_LIGHT, [*LIGHTS, "clear"], horizontal=True,
                               format_func=lambda l: S.ITEM_OVERRIDE_CLEAR if l == "clear" else LIGHT_NAMES[l])
             reason = st.text_area(S.ITEM_OVERRIDE_REASON)
-            by = st.text_input(S.ITEM_OVERRIDE_BY)
             if st.form_submit_button(S.ITEM_OVERRIDE_SUBMIT):
-                if not by.strip() or (choice != "clear" and not reason.strip()):
+                if choice != "clear" and not reason.strip():
                     st.error(S.ITEM_OVERRIDE_MISSING)
                 else:
                     try:
-                        new = store.override_light(version.path.parent.parent, item_id, sel.notice,
-                                                   None if choice == "clear" else choice, reason, by,
-                                                   expect_current=version.id)
+                        new = actions.override(auth.current(), version.path.parent.parent, item_id, sel.notice,
+                                               None if choice == "clear" else choice, reason, expect_current=version.id)
                         st.success(S.ITEM_OVERRIDE_DONE.format(version=new.id))
                         st.rerun()
-                    except store.StoreError as exc:
+                    except (store.StoreError, access.Forbidden) as exc:
                         st.error(S.ITEM_OVERRIDE_ERROR.format(error=md(exc)))

@@ -2,10 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from riverchief.board import LIST_NAMES, headline, light_label
+from riverchief import access
+from riverchief.board import LIST_NAMES, Filters, headline, light_label
 from riverchief.dates import cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
-from ui import board_parts, charts, data, filters, frame, tables
+from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -16,7 +17,13 @@ board = data.board(root, version.id, sel.notice, sel.filters)
 
 frame.header(S.PAGE_BOARD, sel, version)
 source = frame.source_line(sel, version)
-if st.button(S.MEETING_ENTER, icon=":material/co_present:", help=S.MEETING_ENTER_HELP, key="enter_meeting"):
+if not auth.may(access.VIEW_ALL):  # a unit: its own items below, the district only as totals
+    district = data.board(root, version.id, sel.notice, Filters())
+    st.info(S.UNIT_SCOPE_NOTE.format(unit=md(auth.current().name)) + "\n\n" + S.UNIT_DISTRICT_TOTALS.format(
+        red=district.count(RED), yellow=district.count(YELLOW), green=district.count(GREEN),
+        total=int(district.totals["n"].sum())), icon=":material/domain:")
+elif auth.may(access.MEETING) and st.button(S.MEETING_ENTER, icon=":material/co_present:", help=S.MEETING_ENTER_HELP,
+                                            key="enter_meeting"):
     st.switch_page("app_pages/meeting.py", query_params={k: v for k, v in st.query_params.to_dict().items()})
 
 # Key numbers, each with its change on the previous notice (more red is bad, more green is good).

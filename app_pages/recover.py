@@ -2,7 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from riverchief import store
+from riverchief import access, store
+from riverchief.office import actions
+from ui import auth
 from ui import strings as S
 from ui.text import md
 
@@ -22,16 +24,15 @@ if not good:
 st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=v.manifest.get("created_at"), 操作人=v.manifest.get("created_by"),
                                 来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
              hide_index=True, width="stretch")
+if not auth.may(access.ROLLBACK):
+    st.info(S.RECOVER_OFFICE_ONLY)
+    st.stop()
 with st.form("recover"):
     target = st.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in good])
-    by = st.text_input(S.DATA_ROLLBACK_BY)
     if st.form_submit_button(S.DATA_ROLLBACK, type="primary"):
-        if not by.strip():
-            st.error(S.DATA_ROLLBACK_BY)
+        try:
+            actions.rollback(auth.current(), root, target, expect_current=store.pointer(root))
+        except (store.StoreError, access.Forbidden) as exc:
+            st.error(md(exc))
         else:
-            try:
-                store.rollback(root, target, by.strip(), expect_current=store.pointer(root))
-            except store.StoreError as exc:
-                st.error(md(exc))
-            else:
-                st.rerun()
+            st.rerun()

@@ -1,10 +1,14 @@
 """河流地图: rivers coloured by water class or by task lights, sections and open problems, offline.
 A click on a township or a district river sets the shared filter (and so the URL and other pages)."""
+import dataclasses
+
 import streamlit as st
 from streamlit_folium import st_folium
 
+from riverchief import access
+
 from riverchief.dates import cn_notice
-from ui import data, filters, frame, maps
+from ui import auth, data, filters, frame, maps
 from ui import strings as S
 from ui.text import md
 from ui.tiles import TileConfigError, tiles_from_env
@@ -13,6 +17,8 @@ version = st.session_state["version"]
 sel = filters.current()
 root = str(version.path.parent.parent)
 geo = data.map_data(root, version.id, sel.notice)
+if not auth.may(access.VIEW_ALL):  # a unit: its own problems on the map, not the other units'
+    geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == auth.current().unit_id])
 frame.header(S.PAGE_MAP, sel, version)
 
 colours = list(S.MAP_COLOURS)

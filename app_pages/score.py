@@ -8,10 +8,12 @@ import streamlit as st
 
 from exports.score_file import score_xlsx
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain
-from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules_stamp, save_rules
+from riverchief import access
+from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules_stamp
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
-from ui import charts, data, filters, frame, tables
+from riverchief.office import actions
+from ui import auth, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -21,7 +23,9 @@ root = str(version.path.parent.parent)
 loaded = load_rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
-scores = data.assessment(root, version.id, sel.notice, rules)
+everyone = data.assessment(root, version.id, sel.notice, rules)
+see_all = auth.may(access.VIEW_ALL)  # a unit sees its own score and the district means, not the others'
+scores = everyone if see_all else everyone[everyone["unit_id"] == auth.current().unit_id]
 period = S.SCORE_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
 frame.header(S.PAGE_SCORE, sel, version, period)
 if loaded.error:
@@ -30,13 +34,17 @@ st.caption(S.SCORE_RULES_SOURCE.format(source=md(loaded.source)))
 if any(sel.filters.params().values()):
     st.caption(S.SCORE_SCOPE_NOTE)
 
+if scores.empty:
+    st.info(S.SCORE_NOT_SCORED)
+    st.stop()
 towns, depts = scores[scores["unit_kind"] == "镇街"], scores[scores["unit_kind"] == "部门"]
-lowest = scores.loc[scores["total"].idxmin()]
 cols = st.columns(4)
-cols[0].metric(S.SCORE_M_UNITS, f"{len(scores)} 个", border=True)
-cols[1].metric(S.SCORE_M_TOWN_MEAN, f"{towns['total'].mean():.1f} 分", border=True)
-cols[2].metric(S.SCORE_M_DEPT_MEAN, f"{depts['total'].mean():.1f} 分", border=True)
-cols[3].metric(f"{S.SCORE_M_LOWEST}（{lowest['unit_name']}）", f"{lowest['total']:.1f} 分", border=True)
+cols[0].metric(S.SCORE_M_UNITS, f"{len(everyone)} 个", border=True)
+cols[1].metric(S.SCORE_M_TOWN_MEAN, f"{everyone.loc[everyone['unit_kind'] == '镇街', 'total'].mean():.1f} 分", border=True)
+cols[2].metric(S.SCORE_M_DEPT_MEAN, f"{everyone.loc[everyone['unit_kind'] == '部门', 'total'].mean():.1f} 分", border=True)
+lowest = scores.loc[scores["total"].idxmin()]
+cols[3].metric(f"{S.SCORE_M_LOWEST if see_all else S.SCORE_M_OWN}（{lowest['unit_name']}）", f"{lowest['total']:.1f} 分",
+               border=True)
 
 points = lambda label: st.column_config.NumberColumn(label, format="%.1f")  # noqa: E731
 rank_config = {"rank": S.COL_RANK, "unit_name": S.COL_UNIT, "total": points(S.COL_TOTAL),
@@ -93,39 +101,40 @@ with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(compla
     tables.show(complaints, hide_index=True, width="stretch")
 
 # What-if: change the points, compare rankings; saving is an office action, recorded.
-with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
-    st.caption(S.SCORE_WHATIF_HELP)
-    fields = [f.name for f in dataclasses.fields(rules) if f.name in S.RULE_LABELS]
-    grid = st.columns(4)
-    values = {}
-    for k, name in enumerate(fields):
-        current = getattr(rules, name)
-        step = 1 if isinstance(current, int) else 0.5 if "floor" not in name and "threshold" not in name else 0.01
-        values[name] = grid[k % 4].number_input(S.RULE_LABELS[name], value=current, step=step, key=f"rule_{name}")
-    trial = dataclasses.replace(rules, **values)
-    if trial != rules:
-        tried = data.assessment(root, version.id, sel.notice, trial).set_index("unit_id")
-        side = scores.set_index("unit_id")[["unit_name", "unit_kind", "total", "rank"]].join(
-            tried[["total", "rank"]], suffixes=("", "_trial"))
-        side["change"] = side["rank"] - side["rank_trial"]
-        st.markdown(f"**{S.SCORE_WHATIF_TABLE}**")
-        tables.show(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
-            "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
-            "total_trial": points(S.COL_WHATIF_TOTAL), "rank_trial": S.COL_WHATIF_RANK,
-            "change": st.column_config.NumberColumn(S.COL_RANK_CHANGE, format="%+d")})
-        by = st.text_input(S.SCORE_SAVE_BY, key="rules_by")
-        if st.button(S.SCORE_SAVE, icon=":material/save:"):
-            try:
-                saved = save_rules(root, trial, by, expect_stamp=st.session_state["rules_stamp"])
-                st.session_state["rules_stamp"] = rules_stamp(root)
-                st.success(S.SCORE_SAVED.format(path=md(saved)))
-            except RulesError as exc:
-                st.error(md(exc))
+if see_all:
+    with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
+        st.caption(S.SCORE_WHATIF_HELP)
+        fields = [f.name for f in dataclasses.fields(rules) if f.name in S.RULE_LABELS]
+        grid = st.columns(4)
+        values = {}
+        for k, name in enumerate(fields):
+            current = getattr(rules, name)
+            step = 1 if isinstance(current, int) else 0.5 if "floor" not in name and "threshold" not in name else 0.01
+            values[name] = grid[k % 4].number_input(S.RULE_LABELS[name], value=current, step=step, key=f"rule_{name}")
+        trial = dataclasses.replace(rules, **values)
+        if trial != rules:
+            tried = data.assessment(root, version.id, sel.notice, trial).set_index("unit_id")
+            side = scores.set_index("unit_id")[["unit_name", "unit_kind", "total", "rank"]].join(
+                tried[["total", "rank"]], suffixes=("", "_trial"))
+            side["change"] = side["rank"] - side["rank_trial"]
+            st.markdown(f"**{S.SCORE_WHATIF_TABLE}**")
+            tables.show(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
+                "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
+                "total_trial": points(S.COL_WHATIF_TOTAL), "rank_trial": S.COL_WHATIF_RANK,
+                "change": st.column_config.NumberColumn(S.COL_RANK_CHANGE, format="%+d")})
+            if auth.may(access.RULES) and st.button(S.SCORE_SAVE, icon=":material/save:"):
+                try:
+                    saved = actions.save_rules(auth.current(), root, trial, expect_stamp=st.session_state["rules_stamp"])
+                    st.session_state["rules_stamp"] = rules_stamp(root)
+                    st.success(S.SCORE_SAVED.format(path=md(saved)))
+                except (RulesError, access.Forbidden) as exc:
+                    st.error(md(exc))
 
 line = filters_line(sel.notice, S.ALL_DISTRICT, version.id) + f" · {period}"
-st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.query(
-    root, version.id, "assessment_lights_detail", year=sel.notice.year, notice=sel.notice)),
-    file_name=f"考核评分_{sel.notice.year}年_截至{sel.notice.month}月.xlsx", on_click="ignore", icon=":material/table:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+if see_all and auth.may(access.EXPORT):
+    st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.query(
+        root, version.id, "assessment_lights_detail", year=sel.notice.year, notice=sel.notice)),
+        file_name=f"考核评分_{sel.notice.year}年_截至{sel.notice.month}月.xlsx", on_click="ignore", icon=":material/table:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 frame.method_note(S.METHOD_SCORE.format(rules_file=rules_dir(root) / "assessment.toml",
                                         source=md(version.manifest.get("source", "")), version=version.id))

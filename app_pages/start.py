@@ -1,25 +1,30 @@
 """开始使用本区数据: start the office's own district from nothing (or leave the demo), then import."""
 import streamlit as st
 
-from riverchief import store
+from riverchief import access, store
+from riverchief.office import actions
+from ui import auth
 from ui import strings as S
 from ui.text import md
 
 root = store.data_dir()
 st.title(S.PAGE_START, anchor=False)
 st.markdown(S.START_INTRO)
-with st.form("start"):
-    district = st.text_input(S.START_DISTRICT, max_chars=20)
-    code = st.text_input(S.START_CODE, max_chars=6)
-    by = st.text_input(S.START_BY, max_chars=20)
-    if st.form_submit_button(S.START_GO, type="primary", icon=":material/flag:"):
-        if not by.strip():
-            st.error(S.START_BY_NEEDED)
-        else:
+if not auth.may(access.IMPORT):
+    st.info(S.START_LOGIN_NEEDED, icon=":material/lock:")
+    if st.button(S.AUTH_LOGIN, icon=":material/login:", type="primary"):
+        st.session_state["want_login"] = True
+        st.session_state.pop("principal", None)
+        st.rerun()
+else:
+    with st.form("start"):
+        district = st.text_input(S.START_DISTRICT, max_chars=20)
+        code = st.text_input(S.START_CODE, max_chars=6)
+        if st.form_submit_button(S.START_GO, type="primary", icon=":material/flag:"):
             leaving_demo = (root / "CURRENT").exists()
             try:
-                store.init_district(root, district, code.strip(), by.strip())
-            except store.StoreError as exc:
+                actions.init_district(auth.current(), root, district, code.strip())
+            except (store.StoreError, access.Forbidden) as exc:
                 st.error(md(exc))
             else:
                 st.session_state.pop("f_month", None)  # a new data set: filters start afresh

@@ -23,7 +23,8 @@ from loaders.merge import _merge, _township_units, change_row
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import SPECS
-from riverchief import store
+from riverchief import access, store
+from riverchief.office import actions
 
 ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv") + maps.MAP_SUFFIXES
@@ -211,7 +212,13 @@ def _add_departments(refs: _Refs, tables: dict, changes: list, details: list) ->
     changes.append(change_row(SPECS["units"].title, "（清单中的新单位）", len(rows), added=len(rows)))
 
 
-def publish(prepared: Prepared, root: Path, by: str) -> store.Version:
+def publish(prepared: Prepared, root: Path, by: "str | access.Principal") -> store.Version:
+    """Publish a checked import. From a page `by` is the signed-in principal: the role is checked here and
+    the import is written to the audit log; from the command line it is the operator's name."""
+    principal = by if isinstance(by, access.Principal) else None
+    if principal is not None:
+        access.require(principal, access.IMPORT)
+        by = principal.name
     if not prepared.ok:
         raise store.StoreError("导入仍有错误，未发布")
     if prepared.unchanged:
@@ -221,7 +228,10 @@ def publish(prepared: Prepared, root: Path, by: str) -> store.Version:
     current = store.current_version(root)
     source = "导入：" + "、".join(prepared.files)
     try:
-        return store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
-                             tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
+        version = store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
+                                tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
     except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
         raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
+    if principal is not None:
+        actions.published(principal, version, prepared.files)
+    return version

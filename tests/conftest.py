@@ -16,6 +16,15 @@ from tiny import tiny_tables  # noqa: E402
 os.environ.setdefault("RIVERBOARD_STRICT", "1")
 
 
+def signed_in(at, role: str = "office", unit: str | None = None):
+    """An AppTest session signed in with a role (the server-side session state a login leaves behind;
+    the login itself is tested through the page and in the browser)."""
+    from riverchief.access import ROLE_NAMES, Principal
+
+    at.session_state["principal"] = Principal(f"test-{role}", f"测试{ROLE_NAMES.get(role, role)}", role, unit)
+    return at
+
+
 @pytest.fixture
 def tiny_dir(tmp_path):
     """A data folder holding the tiny district, published through the real store."""

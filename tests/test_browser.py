@@ -105,6 +105,34 @@ def assert_only_local_requests(pg, url):
     assert any(urlparse(u).netloc == app_host for u in pg.requests)
 
 
+PASSWORD = "Test-pass-2026"
+
+
+def account(root: Path, username: str, role: str = "office", unit: str | None = None, name: str | None = None) -> str:
+    """An account in the data folder's office store, its first password already changed to PASSWORD."""
+    from riverchief.office import accounts, database
+
+    url = f"sqlite:///{(Path(root) / 'office.sqlite').resolve()}"
+    Path(root).mkdir(parents=True, exist_ok=True)
+    first = accounts.create("tests", username, name or username, role, unit, url=url)
+    accounts.change_password(username, first, PASSWORD, url=url)
+    database.forget(url)
+    return username
+
+
+def login(pg, url: str, username: str, path: str = "") -> None:
+    """Sign in through the login page; the session cookie then serves every later page.goto."""
+    pg.goto(f"{url}/{path}")
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    pg.get_by_label("账号").fill(username)
+    pg.get_by_label("密码").fill(PASSWORD)
+    pg.get_by_role("button", name="登录").click()
+    expect(pg.locator("h1").first).not_to_contain_text("登录", timeout=30000)
+    if path:  # the session cookie is set: a new page load signs in by itself
+        pg.goto(f"{url}/{path}")
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+
+
 def board_for(demo_dir, notice, filters=Filters()):
     return load_board(Database(store.current_version(demo_dir)), notice, filters)
 
@@ -259,11 +287,13 @@ def hostile_server(tmp_path_factory):
     tables["problems"].loc[0, "title"] = "<img src=x onerror=alert(1)>"
     tables["rivers"].loc[0, "name"] = "<b>粗体河</b>"
     store.publish(root, tables, source="测试", created_by="tests")
+    account(root, "fx", "analyst")
     with serve(root, "streamlit-hostile.log") as url:
         yield url
 
 
 def test_markup_in_data_shows_as_text_on_the_map(page, hostile_server):
+    login(page, hostile_server, "fx")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_map(page, f"{hostile_server}/map?month=2023-06")
@@ -417,6 +447,7 @@ def import_server(tmp_path):
     from tiny import tiny_tables
 
     store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    account(tmp_path, "hzb", "office", name="河长办 孙某")
     with serve(tmp_path, "streamlit-import.log") as url:
         yield url, tmp_path
 
@@ -428,7 +459,7 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     bad.write_bytes("断面,采样时间,总磷\n一号和断面,2023-07-01,-0.1\n".encode("gbk"))
     good.write_bytes("监测断面,采样日期,总磷,氨氮\n一号河断面,2023/7/5,0.01L,0.3\n".encode("gbk"))
     before = store.current_version(root).id
-    page.goto(f"{url}/data")
+    login(page, url, "hzb", "data")
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     uploader.set_input_files(str(bad))
@@ -441,7 +472,6 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
-    page.get_by_label("发布人（必填）").fill("河长办 孙某")
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
     version = store.current_version(root)
@@ -470,12 +500,18 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
     """From an empty folder: start the district, upload every file at once, publish, see its own board and
     map; the same files again change nothing."""
     url, root = empty_server
+    account(root, "hzb", "office", name="河长办 张某")
     page.goto(url)
     _ready(page)
     expect(page.locator("h1")).to_contain_text("开始使用本区数据")
+    expect(page.get_by_text("开始使用本区数据须以河长办账号登录")).to_be_visible()  # the guest may look, not start
+    page.get_by_role("button", name="登录").first.click()
+    page.get_by_label("账号").fill("hzb")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_label("本区名称（必填，如 青川区）")).to_be_visible(timeout=30000)
     _shot(page, "1_start")
     page.get_by_label("本区名称（必填，如 青川区）").fill("青川区")
-    page.get_by_label("操作人（必填）").fill("河长办 张某")
     page.get_by_role("button", name="开始使用本区数据").click()
     expect(page.get_by_text("还没有三张清单")).to_be_visible(timeout=20000)
     page.goto(f"{url}/data")
@@ -488,7 +524,6 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
     preview = page.locator('[data-testid="stDataFrame"]').first
     expect(preview).to_contain_text("镇街边界")
     _shot(page, "2_preview")
-    page.get_by_label("发布人（必填）").fill("河长办 张某")
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=30000)
 
@@ -519,6 +554,7 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
 def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path_factory):
     url, root = empty_server
     store.init_district(root, "测试区")
+    account(root, "hzb")
     from loaders.importer import prepare, publish
 
     refs = "断面名称,所在河流,经度,纬度,水质目标\n东河桥,东河,106.5,29.5,Ⅲ类\n"
@@ -526,8 +562,7 @@ def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path
     publish(prepare([("河流.csv", rivers.encode()), ("断面.csv", refs.encode())], root), root, "测试")
     odd = tmp_path_factory.mktemp("odd") / "站点数据.csv"
     odd.write_text("站点,时间,TP值\n东河桥,2024-05-01,0.1\n", encoding="utf-8")
-    page.goto(f"{url}/data")
-    _ready(page)
+    login(page, url, "hzb", "data")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(odd))
     expect(page.get_by_text("张工作表没有识别出来")).to_be_visible(timeout=20000)
 
@@ -582,3 +617,101 @@ def test_the_app_listens_on_localhost_only_by_default(tiny_dir):
         proc.terminate()
         out = proc.communicate(timeout=10)[0]
     assert "External URL" not in out and "Network URL" not in out  # nothing asked outside for an address
+
+
+# --- accounts and the monthly reporting round -----------------------------------------------------
+
+@pytest.fixture
+def round_server(tmp_path):
+    """The tiny district with an office account and 甲镇's account, July's round open until 2027."""
+    from riverchief.access import OFFICE, Principal
+    from riverchief.office import rounds
+    from tiny import tiny_tables
+
+    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    account(tmp_path, "hzb", "office", name="区河长办")
+    account(tmp_path, "jiazhen", "unit", "T1", name="甲镇")
+    os.environ["RIVERBOARD_DB_URL"] = f"sqlite:///{(tmp_path / 'office.sqlite').resolve()}"
+    try:
+        rounds.open_round(Principal("hzb", "区河长办", OFFICE), tmp_path, dt.date(2023, 7, 31), dt.date(2027, 8, 5))
+    finally:
+        del os.environ["RIVERBOARD_DB_URL"]
+    with serve(tmp_path, "streamlit-round.log") as url:
+        yield url, tmp_path
+
+
+def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(browser, round_server, tmp_path):
+    from openpyxl import load_workbook
+
+    url, root = round_server
+    unit = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN").new_page()
+    login(unit, url, "jiazhen", "report")
+    expect(unit.locator("h1").first).to_contain_text("本单位月报 · 2023年7月")
+    expect(unit.get_by_text("全区汇总")).to_have_count(0)  # the report page shows the unit's own work only
+    # the unit fills its pre-filled sheet in Excel: item E done on 20 July, the rest as they were
+    with unit.expect_download() as got:
+        unit.get_by_text("下载本单位报送表（Excel）").first.click()
+        unit.get_by_role("button", name="下载本单位报送表（Excel）").click()
+    sheet = tmp_path / "甲镇月报送.xlsx"
+    got.value.save_as(sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=3):
+        if row[1].value == "E":
+            row[7].value, row[8].value, row[11].value = 100, dt.date(2023, 7, 20), "已完工验收"
+        elif row[7].value is None and row[6].value is None:
+            row[7].value = row[5].value
+    wb.save(sheet)
+    unit.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sheet))
+    expect(unit.get_by_text("已读入")).to_be_visible(timeout=20000)
+    unit.get_by_role("button", name="提交").click()
+    expect(unit.get_by_text("已提交，等待区河长办审核")).to_be_visible(timeout=20000)
+    unit.wait_for_timeout(500)
+    unit.screenshot(path=str(ARTIFACTS / "round_1_unit_submitted.png"), full_page=True)
+    unit.goto(f"{url}/rounds")  # not a unit's page: the unit's first page opens instead
+    unit.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(unit.locator("h1").first).not_to_contain_text("月报送 ·")
+    unit.context.close()
+
+    office = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN").new_page()
+    login(office, url, "hzb", "item?item=E&month=2023-06")
+    expect(office.get_by_text("● 红灯").first).to_be_visible()
+    office.goto(f"{url}/rounds")
+    office.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(office.locator('[data-testid="stMetricValue"]').first).to_have_text("33.3%")  # 甲镇 of 甲镇, 乙街道, 区水利局
+    expect(office.get_by_text("请以下单位于")).to_contain_text("区水利局")
+    office.screenshot(path=str(ARTIFACTS / "round_2_office_review.png"), full_page=True)
+    office.get_by_role("button", name="通过全部无提示的报送").click()
+    expect(office.get_by_text("已审核")).to_be_visible(timeout=20000)
+    office.get_by_role("button", name="发布为2023年7月通报").click()
+    expect(office.get_by_text("已发布2023年7月通报")).to_be_visible(timeout=30000)
+    office.goto(f"{url}/item?item=E&month=2023-07")
+    office.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(office.locator("h1").first).to_contain_text("2023年7月通报")
+    expect(office.get_by_text("● 绿灯").first).to_be_visible()
+    office.screenshot(path=str(ARTIFACTS / "round_3_item_green.png"), full_page=True)
+    office.goto(f"{url}/audit")
+    office.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(office.locator('[data-testid="stDataFrame"]').first).to_contain_text("发布月报送")
+    office.screenshot(path=str(ARTIFACTS / "round_4_audit.png"), full_page=True)
+    office.context.close()
+
+
+def test_real_data_asks_for_a_login_before_any_page_and_locks_after_five_failures(page, round_server):
+    url, root = round_server
+    for path in ("", "data", "score", "map", "accounts"):
+        page.goto(f"{url}/{path}")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+        expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
+        expect(page.locator('[data-testid="stDataFrame"], [data-testid="stMetric"], [data-testid="stPlotlyChart"]'))\
+            .to_have_count(0)
+    for _ in range(5):
+        page.get_by_label("账号").fill("hzb")
+        page.get_by_label("密码").fill("wrong-password-1")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_timeout(400)
+    expect(page.get_by_text("账号已锁定")).to_be_visible(timeout=10000)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("锁定")).to_be_visible(timeout=10000)
+    expect(page.locator("h1").first).to_have_text("河长看板 · 登录")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, signed_in
 from exports.xlsx import table_xlsx
 from loaders.importer import prepare, publish
 from riverchief import assessment_rules, store
@@ -32,7 +32,7 @@ def app(monkeypatch, root, strict=True) -> AppTest:
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
     if not strict:
         monkeypatch.delenv("RIVERBOARD_STRICT", raising=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -95,7 +95,6 @@ def test_a_bad_current_without_a_record_opens_the_recovery_page(monkeypatch, tin
     at = app(monkeypatch, tiny_dir)
     assert at.title[0].value == "数据版本无法读取" and "CURRENT" in at.error[0].value
     at.selectbox[0].select(good)
-    at.text_input[0].input("河长办")
     at.button[0].click().run()
     assert store.current_version(tiny_dir).id == good  # rolled back from the app
 
@@ -277,7 +276,6 @@ def test_a_damaged_version_shows_why_and_rolls_back(monkeypatch, tiny_dir, damag
     assert at.title[0].value == "数据版本无法读取"
     assert any(w in at.error[0].value for w in ("损坏", "缺失", "缺少"))
     at.selectbox[0].select(good.id)
-    at.text_input[0].input("河长办")
     at.button[0].click().run()
     assert store.current_version(tiny_dir).id == good.id
 

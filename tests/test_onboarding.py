@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, signed_in
 from loaders import convert, mappings
 from loaders.importer import expand, prepare, publish
 from riverchief import store
@@ -136,7 +136,7 @@ def test_a_corrected_reading_replaces_the_old_one(district, office_files, tmp_pa
 def test_every_page_opens_on_the_imported_district(monkeypatch, district):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(district))
     for name in PAGES:
-        at = AppTest.from_file(APP, default_timeout=60).run()
+        at = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
         at.switch_page(f"app_pages/{name}.py").run()
         assert not at.exception, (name, [e.value for e in at.exception])
         assert not any("示例数据" in str(b.proto) for b in at.get("badge")), name
@@ -147,14 +147,14 @@ def test_every_page_opens_on_the_imported_district(monkeypatch, district):
 
 def test_the_app_walks_a_new_office_from_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     at.text_input[0].input("青川区")
-    at.text_input[2].input("张某")
     at.button[0].click().run()
     assert not at.exception
     version = store.current_version(tmp_path)
     assert version.manifest["district"] == "青川区" and not version.is_demo
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert version.manifest["created_by"] == "测试河长办"
+    at = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception and "还没有三张清单" in at.info[0].value
     assert at.title[0].value == "三色看板 · 尚无通报 · 青川区"
     at.switch_page("app_pages/data_admin.py").run()

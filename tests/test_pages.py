@@ -4,17 +4,18 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, signed_in
 from riverchief import store
 from riverchief.board import Filters, load_board
 from riverchief.db import Database
+from riverchief.office import audit
 
 APP = str(ROOT / "app.py")
 
 
-def run_app(monkeypatch, data_dir, **query) -> AppTest:
+def run_app(monkeypatch, data_dir, role="office", unit=None, **query) -> AppTest:
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = signed_in(AppTest.from_file(APP, default_timeout=60), role, unit)
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
@@ -90,9 +91,10 @@ def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
 
 def test_no_data_opens_the_start_page(monkeypatch, tmp_path):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=30)).run()
     assert not at.exception
     assert at.title[0].value == "开始使用本区数据" and {b.label for b in at.button} >= {"先看看示例数据"}
+    assert at.text_input[0].label.startswith("本区名称")
 
 
 def test_water_page_on_the_demo(monkeypatch, demo_dir):
@@ -192,11 +194,12 @@ def test_item_override_through_the_page(monkeypatch, tiny_dir):
     at.switch_page("app_pages/item.py").run()
     at.radio[0].set_value("green")
     at.text_area[0].input("现场核查进度正常")
-    at.text_input[0].input("河长办 王某")
     at.button[0].click().run()
     assert not at.exception
     history = Database(store.current_version(tiny_dir)).query("item_history", item="B")
-    assert history["light"].tolist() == ["yellow", "green"] and history["override_by"].iloc[-1] == "河长办 王某"
+    assert history["light"].tolist() == ["yellow", "green"] and history["override_by"].iloc[-1] == "测试河长办"
+    entry = audit.log(action="override").iloc[0]
+    assert (entry["actor"], entry["target"]) == ("test-office", "B") and "现场核查进度正常" in entry["detail"]
     assert any("● 绿灯" in m.value and "现场核查进度正常" in m.value for m in at.markdown)
     assert "人工认定" in at.info[0].value
 
@@ -207,7 +210,7 @@ def test_item_override_needs_reason_and_name(monkeypatch, tiny_dir):
     before = store.current_version(tiny_dir).id
     at.radio[0].set_value("red")
     at.button[0].click().run()
-    assert "请填写认定理由和操作人" in at.error[0].value
+    assert "请填写认定理由" in at.error[0].value
     assert store.current_version(tiny_dir).id == before
 
 
@@ -231,10 +234,10 @@ def test_score_what_if_moves_the_ranking_and_saving_is_recorded(monkeypatch, tin
     assert side.loc["乙街道", "total_trial"] == 93 and side.loc["乙街道", "rank_trial"] == 2
     assert side.loc["甲镇", "rank_trial"] == 1 and side.loc["甲镇", "change"] == 1
     assert at.dataframe[0].value["total"].tolist() == [97, 95]  # the official ranking is untouched
-    at.text_input(key="rules_by").input("河长办 赵某")
     [b for b in at.button if b.label == "保存为正式规则"][0].click().run()
     assert "已保存为正式规则" in at.success[0].value
-    assert (tiny_dir / "rules" / "assessment.toml").read_text(encoding="utf-8").startswith("# 由 河长办 赵某")
+    assert (tiny_dir / "rules" / "assessment.toml").read_text(encoding="utf-8").startswith("# 由 测试河长办")
+    assert "[complaint]\npoints = -5.0" in audit.log(action="rules").iloc[0]["detail"]
 
 
 def test_score_page_says_when_the_rules_file_is_broken(monkeypatch, tiny_dir):
@@ -283,7 +286,7 @@ def test_data_page_lists_versions_and_rolls_back(monkeypatch, tiny_dir):
     history = at.dataframe[0].value
     assert history["id"].tolist() == [second.id, first.id] and history["current"].tolist() == ["当前", ""]
     assert "下载模板" in [b.label for b in at.get("download_button")]
-    at.text_input(key="rollback_by").input("河长办 钱某")
     [b for b in at.button if b.label == "回退"][0].click().run()
     assert store.current_version(tiny_dir).id == first.id
-    assert store.audit_log(tiny_dir)[-1] == {**store.audit_log(tiny_dir)[-1], "action": "rollback", "by": "河长办 钱某"}
+    assert store.audit_log(tiny_dir)[-1] == {**store.audit_log(tiny_dir)[-1], "action": "rollback", "by": "test-office"}
+    assert audit.log(action="rollback").iloc[0]["target"] == first.id

@@ -8,10 +8,11 @@ import streamlit as st
 from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
+from riverchief.access import EXPORT
 from riverchief.assessment_rules import load_rules
 from riverchief.lights import LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
-from ui import data, tables
+from ui import auth, data, tables
 from ui import strings as S
 from ui.text import md
 from ui.filters import Selection
@@ -80,6 +81,9 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
         notice = data.notice(root, version.id, sel.notice, sel.filters, sel.scope)
         return (notice_docx if kind == "docx" else notice_xlsx)(notice, line, version.is_demo)
 
+    if not auth.may(EXPORT):  # a leader reads the notice here; the files are for the office and analysts
+        _notice_preview(root, version, sel)
+        return
     left, middle, right = st.columns(3)
     if images.available():
         middle.download_button(
@@ -96,6 +100,10 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
     right.download_button(S.NOTICE_XLSX, lambda: build("xlsx"), file_name=f"{stem}.xlsx", icon=":material/table:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore", key="dl_xlsx")
+    _notice_preview(root, version, sel)
+
+
+def _notice_preview(root: str, version, sel: Selection) -> None:
     with st.expander(S.NOTICE_PREVIEW):
         notice = data.notice(root, version.id, sel.notice, sel.filters, sel.scope)
         st.markdown(f"**{md(notice.title)}**")

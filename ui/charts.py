@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports import images
+from riverchief.access import EXPORT
+from ui import auth
 from ui import strings as S
 from ui.figures import (ACCENT, GREY_BAR, PLOTLY_CONFIG, attainment_lines, bars, class_badge_style,  # noqa: F401
                         concentration_trend, finish, lights_by_list, lights_by_unit, lines)
@@ -22,6 +24,8 @@ def show(fig: go.Figure, key: str, on_select: bool = False):
     else:
         event = None
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    if not auth.may(EXPORT):
+        return event
     if images.available():
         title = (fig.layout.title.text or key).split("<")[0]
         stem = re.sub(r'[\\/:*?"<>|\s]+', "_", title)[:40]

@@ -30,8 +30,9 @@ def _month_key(d: dt.date) -> str:
     return f"{d.year}-{d.month:02d}"
 
 
-def render_sidebar(notices: list[dt.date], options) -> Selection:
-    """Draw the filters (first run: from the URL), write the URL back, and return the selection."""
+def render_sidebar(notices: list[dt.date], options, own_unit: str | None = None) -> Selection:
+    """Draw the filters (first run: from the URL), write the URL back, and return the selection.
+    With own_unit (a unit's account) the unit filter holds that unit only, whatever the link says."""
     by_month = {_month_key(d): d for d in sorted(notices, reverse=True)}
     names = {kind: dict(zip(g["id"], g["name"])) for kind, g in options.groupby("kind")}
     choices = {
@@ -39,8 +40,10 @@ def render_sidebar(notices: list[dt.date], options) -> Selection:
         "township": [ALL, *names.get("township", {})],
         "river": [ALL, *names.get("river", {})],
         "list": [ALL, *LIST_NAMES],
-        "unit": [ALL, *names.get("unit", {})],
+        "unit": [own_unit] if own_unit else [ALL, *names.get("unit", {})],
     }
+    if own_unit and st.session_state.get("f_unit") != own_unit:
+        st.session_state["f_unit"] = own_unit
     if "f_month" not in st.session_state:  # a new session: take what the link says
         ignored = []
         for key in _KEYS:

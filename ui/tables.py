@@ -9,6 +9,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from exports.xlsx import table_xlsx
+from riverchief.access import EXPORT
+from ui import auth
 from ui import strings as S
 
 _COUNTER = "_tables_on_page"
@@ -48,6 +50,8 @@ def export_columns(frame: pd.DataFrame, column_config: dict | None, column_order
 def show_in(container, data, *, title: str | None = None, **kwargs):
     """`container.dataframe(data, **kwargs)` plus an Excel download of exactly what is shown."""
     result = container.dataframe(data, **kwargs)
+    if not auth.may(EXPORT):
+        return result
     frame = data.data if isinstance(data, Styler) else data
     n = st.session_state.get(_COUNTER, 0) + 1
     st.session_state[_COUNTER] = n

@@ -12,6 +12,7 @@ SELECT
     p.light,
     p.light_reason,
     r.name AS river_name,
+    p.unit_id,
     u.name AS unit_name
 FROM problems AS p
 LEFT JOIN rivers AS r USING (river_id)

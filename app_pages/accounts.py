@@ -1,0 +1,76 @@
+"""账号管理: the office creates accounts (a one-time password shown once), resets passwords, unlocks,
+stops and re-roles them. Every change goes through riverchief.office.accounts, which checks the role."""
+import pandas as pd
+import streamlit as st
+
+from riverchief import access
+from riverchief.office import accounts
+from ui import auth, data, filters, frame, tables
+from ui import strings as S
+from ui.text import md
+
+version = st.session_state["version"]
+root = str(version.path.parent.parent)
+frame.header(S.PAGE_ACCOUNTS, filters.current(), version, S.ACC_PERIOD)
+st.caption(S.ACC_ROLES_HELP)
+me = auth.current()
+options = data.filter_options(root, version.id)
+units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[options["kind"] == "unit", "name"]))
+
+if "acc_notice" in st.session_state:
+    st.success(st.session_state.pop("acc_notice"))
+
+
+def _run(action, done: str | None = None) -> None:
+    try:
+        result = action()
+    except (accounts.AccountError, access.Forbidden) as exc:
+        st.error(md(exc))
+    else:
+        st.session_state["acc_notice"] = (done or S.ACC_DONE).format(pw=result) if result else S.ACC_DONE
+        st.rerun()
+
+
+st.subheader(S.ACC_NEW, anchor=False)
+with st.form("new_account", clear_on_submit=True):
+    a, b = st.columns(2)
+    username = a.text_input(S.ACC_USERNAME, max_chars=64)
+    name = b.text_input(S.ACC_NAME, max_chars=50)
+    role = a.selectbox(S.ACC_ROLE, access.ROLES, format_func=access.ROLE_NAMES.get)
+    unit = b.selectbox(S.ACC_UNIT, ["", *units], format_func=lambda u: units.get(u, "—"))
+    sso_only = st.checkbox(S.ACC_SSO_ONLY, value=auth.sso_configured())
+    if st.form_submit_button(S.ACC_CREATE, type="primary", icon=":material/person_add:"):
+        def create():
+            return accounts.create(me, username, name or units.get(unit, ""), role, unit or None, sso_only=sso_only,
+                                   units=set(units))
+        _run(create, S.ACC_CREATED.replace("{user}", md(username.strip())) if not sso_only
+             else S.ACC_CREATED_SSO.replace("{user}", md(username.strip())))
+
+st.subheader(S.ACC_LIST, anchor=False)
+people = pd.DataFrame(accounts.users(), columns=["username", "name", "role", "unit_id", "disabled", "locked",
+                                                  "must_change", "sso_only", "last_login", "created_at"])
+if people.empty:
+    st.stop()
+shown = people.assign(
+    role=people["role"].map(access.ROLE_NAMES), unit=people["unit_id"].map(units).fillna(""),
+    state=[S.ACC_STATES["disabled" if d else "locked" if lk else "must_change" if m else "ok"]
+           for d, lk, m in zip(people["disabled"], people["locked"], people["must_change"] & ~people["sso_only"])])
+tables.show(shown[list(S.ACC_COLS)], hide_index=True, width="stretch", title="账号", column_config=S.ACC_COLS)
+
+pick = st.selectbox(S.ACC_PICK, list(people["username"]),
+                    format_func=lambda u: f"{u}（{people.set_index('username').loc[u, 'name']}）")
+row = people.set_index("username").loc[pick]
+c1, c2, c3, c4 = st.columns(4)
+if c1.button(S.ACC_RESET, icon=":material/key:", disabled=bool(row["sso_only"])):
+    _run(lambda: accounts.reset_password(me, pick), S.ACC_RESET_DONE.replace("{user}", md(pick)))
+if c2.button(S.ACC_UNLOCK, icon=":material/lock_open:", disabled=not row["locked"]):
+    _run(lambda: accounts.update(me, pick, unlock=True))
+if c3.button(S.ACC_ENABLE if row["disabled"] else S.ACC_DISABLE, icon=":material/block:"):
+    _run(lambda: accounts.update(me, pick, disabled=not row["disabled"]))
+with c4.popover(S.ACC_SAVE_ROLE, icon=":material/badge:"):
+    new_role = st.selectbox(S.ACC_ROLE, access.ROLES, index=access.ROLES.index(row["role"]),
+                            format_func=access.ROLE_NAMES.get, key="acc_role")
+    new_unit = st.selectbox(S.ACC_UNIT, ["", *units], format_func=lambda u: units.get(u, "—"), key="acc_unit",
+                            index=([""] + list(units)).index(row["unit_id"]) if row["unit_id"] in units else 0)
+    if st.button(S.ACC_SAVE_ROLE, key="acc_role_save"):
+        _run(lambda: accounts.update(me, pick, role=new_role, unit_id=new_unit or None, units=set(units)))

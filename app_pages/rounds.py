@@ -1,0 +1,132 @@
+"""月报送: the office opens the month's reporting round, sees who reported (报送率) and who to chase,
+reviews each entry with warnings, accepts or returns it, and publishes the round as the month's notice."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from riverchief import access, reporting, store
+from riverchief.dates import cn_date, cn_month
+from riverchief.office import rounds
+from riverchief.reporting import ReportError
+from ui import auth, data, filters, frame, tables
+from ui import strings as S
+from ui.text import md
+
+version = st.session_state["version"]
+root = version.path.parent.parent
+me = auth.current()
+rnd = rounds.open_round_now()
+frame.header(S.PAGE_ROUNDS, filters.current(), version, cn_month(rnd["notice_date"]) if rnd else None)
+options = data.filter_options(str(root), version.id)
+units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[options["kind"] == "unit", "name"]))
+if "round_notice" in st.session_state:
+    st.success(st.session_state.pop("round_notice"))
+
+
+def _act(action, done: str) -> None:
+    try:
+        result = action()
+    except (ReportError, access.Forbidden, store.StoreError) as exc:
+        st.error(md(exc))
+    else:
+        st.session_state["round_notice"] = done.format(result=result)
+        st.rerun()
+
+
+if rnd is None:
+    st.info(S.ROUND_NONE, icon=":material/event_available:")
+    base = max(version.notices)
+    month = reporting.next_notice(base)
+    st.subheader(S.ROUND_OPEN_HEAD, anchor=False)
+    st.caption(S.ROUND_OPEN_HELP.format(base=cn_month(base), month=cn_month(month)))
+    with st.form("open_round"):
+        a, b = st.columns(2)
+        picked = a.date_input(S.ROUND_MONTH, value=month, format="YYYY-MM-DD")
+        deadline = b.date_input(S.ROUND_DEADLINE, value=month + dt.timedelta(days=5), format="YYYY-MM-DD")
+        if st.form_submit_button(S.ROUND_OPEN, type="primary", icon=":material/play_arrow:"):
+            notice = reporting.month_end(picked.year, picked.month)
+            _act(lambda: rounds.open_round(me, root, notice, deadline),
+                 S.ROUND_OPENED.format(month=cn_month(notice), deadline=cn_date(deadline)))
+else:
+    st.subheader(S.ROUND_TITLE.format(month=cn_month(rnd["notice_date"]), deadline=cn_date(rnd["deadline"])), anchor=False)
+    over = rounds.overview(root, rnd, units)
+    status = dict(zip(over["unit_id"], over["status"]))
+    rate = reporting.report_rate(list(over["unit_id"]), status)
+    cols = st.columns(5)
+    cols[0].metric(S.ROUND_RATE, f"{rate:.1%}", border=True)
+    for col, label, key in ((cols[1], S.ROUND_REPORTED, reporting.REPORTED),
+                            (cols[2], S.ROUND_NOT_REPORTED, reporting.NOT_REPORTED),
+                            (cols[3], S.ROUND_RETURNED, reporting.UNIT_RETURNED)):
+        col.metric(label, f"{sum(v == key for v in status.values())} 个", border=True)
+    cols[4].metric(S.ROUND_PENDING, f"{int(over['pending'].sum())} 条", border=True)
+    tables.show(over[list(S.ROUND_COLS)], hide_index=True, width="stretch", title="月报送情况", column_config=S.ROUND_COLS)
+    chase = over.loc[over["status"] != reporting.REPORTED, "unit"]
+    st.markdown(f"**{S.ROUND_REMIND}**")
+    if chase.empty:
+        st.caption(S.ROUND_REMIND_NONE)
+    else:
+        st.code(S.ROUND_REMIND_TEXT.format(deadline=cn_date(rnd["deadline"]), month=cn_month(rnd["notice_date"]),
+                                           names="、".join(chase)), language=None, wrap_lines=True)
+
+    st.subheader(S.ROUND_REVIEW, anchor=False)
+    st.caption(S.ROUND_REVIEW_HELP)
+    review = rounds.review_table(root, rnd)
+    if review.empty:
+        st.info(S.ROUND_NO_ENTRIES)
+    else:
+        review = review[review["status"] != reporting.DRAFT]  # drafts are the unit's own until submitted
+        shown = review.assign(
+            unit=review["unit_id"].map(units).fillna(review["unit_id"]), kind=review["kind"].map(S.KIND_NAMES),
+            before=review["before"] * 100, progress=review["progress"] * 100,
+            risk=review["risk_reason"], status_name=review["status"].map(reporting.ENTRY_STATUS_NAMES),
+            decision="", reason="")
+        pending = shown["status"] == reporting.SUBMITTED
+        pct = lambda label: st.column_config.NumberColumn(label, format="%.0f%%")  # noqa: E731
+        decided = st.data_editor(
+            shown[["id", "unit", "kind", "title", "before", "progress", "done_qty", "done_date", "risk", "note",
+                   "warnings", "status_name", "decision", "reason"]],
+            hide_index=True, width="stretch", key="review_editor",
+            disabled=["id", "unit", "kind", "title", "before", "progress", "done_qty", "done_date", "risk", "note",
+                      "warnings", "status_name"],
+            column_config={"id": None, **{k: v for k, v in S.REVIEW_COLS.items() if k not in ("before", "progress")},
+                           "before": pct(S.REVIEW_COLS["before"]), "progress": pct(S.REVIEW_COLS["progress"]),
+                           "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN,
+                                                                        options=["", S.ROUND_ACCEPT, S.ROUND_RETURN]),
+                           "reason": st.column_config.TextColumn(S.ROUND_RETURN_REASON, max_chars=200)})
+        versions = dict(zip(review["id"], review["row_version"]))
+        a, b = st.columns(2)
+        if a.button(S.ROUND_REVIEW + "：保存", icon=":material/rule:", type="primary"):
+            def save_review():
+                n = 0
+                for r in decided[decided["decision"] != ""].to_dict("records"):
+                    rounds.review(me, int(r["id"]), int(versions[r["id"]]), r["decision"] == S.ROUND_ACCEPT,
+                                  r["reason"] or "")
+                    n += 1
+                return n
+            _act(save_review, S.ROUND_REVIEWED.replace("{n}", "{result}"))
+        quiet = review[(review["status"] == reporting.SUBMITTED) & (review["warnings"] == "")]
+        if b.button(S.ROUND_ACCEPT_ALL + f"（{len(quiet)}）", disabled=quiet.empty):
+            def accept_quiet():
+                for r in quiet.to_dict("records"):
+                    rounds.review(me, int(r["id"]), int(r["row_version"]), True)
+                return len(quiet)
+            _act(accept_quiet, S.ROUND_REVIEWED.replace("{n}", "{result}"))
+
+    st.divider()
+    st.caption(S.ROUND_PUBLISH_HELP)
+    if st.button(S.ROUND_PUBLISH.format(month=cn_month(rnd["notice_date"])), type="primary", icon=":material/publish:"):
+        def publish():
+            new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
+            st.session_state.pop("f_month", None)  # the new notice is shown next
+            return new.id
+        _act(publish, S.ROUND_PUBLISHED.replace("{month}", cn_month(rnd["notice_date"])).replace("{id}", "{result}"))
+
+history = pd.DataFrame(rounds.all_rounds())
+if len(history):
+    st.subheader(S.ROUND_HISTORY, anchor=False)
+    shown = history.assign(month=history["notice_date"].map(cn_month), status=history["status"].map(S.ROUND_STATUS))
+    tables.show(shown[["month", "deadline", "status", "opened_by", "opened_at", "published_version", "published_at"]],
+                hide_index=True, width="stretch", title="历次月报送", column_config={
+                    "month": "月份", "deadline": "报送截止", "status": "状态", "opened_by": "开启人", "opened_at": "开启时间",
+                    "published_version": "发布版本", "published_at": "发布时间"})

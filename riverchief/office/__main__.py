@@ -1,0 +1,56 @@
+"""Accounts from the command line (the first office account is made here):
+
+    python -m riverchief.office add hzb --role office --name 区河长办
+    python -m riverchief.office add shuiwuju --role unit --unit D02 --name 区水务局
+    python -m riverchief.office reset hzb | unlock hzb | disable hzb | enable hzb | list
+
+A new or reset account gets a one-time password, printed once, to be changed at the first login.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from riverchief import access
+from riverchief.office import accounts
+
+OPERATOR = "命令行"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m riverchief.office", description="河长看板账号管理")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="新建账号")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=access.ROLES)
+    add.add_argument("--name", default="")
+    add.add_argument("--unit", default=None, help="责任单位账号的单位编号")
+    add.add_argument("--sso-only", action="store_true", help="只用统一身份认证登录")
+    for name in ("reset", "unlock", "disable", "enable"):
+        sub.add_parser(name).add_argument("username")
+    sub.add_parser("list")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "add":
+            pw = accounts.create(OPERATOR, args.username, args.name, args.role, args.unit, sso_only=args.sso_only)
+            print(f"已创建账号 {args.username}（{access.ROLE_NAMES[args.role]}）")
+            if pw:
+                print(f"一次性密码：{pw}（首次登录须修改）")
+        elif args.command == "reset":
+            print(f"一次性密码：{accounts.reset_password(OPERATOR, args.username)}（下次登录须修改）")
+        elif args.command in ("unlock", "disable", "enable"):
+            accounts.update(OPERATOR, args.username, unlock=args.command == "unlock",
+                            disabled={"disable": True, "enable": False}.get(args.command))
+            print("已完成")
+        else:
+            for u in accounts.users():
+                state = "停用" if u["disabled"] else "锁定" if u["locked"] else "正常"
+                print(f"{u['username']}\t{u['name']}\t{access.ROLE_NAMES[u['role']]}\t{u['unit_id'] or ''}\t{state}")
+    except accounts.AccountError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

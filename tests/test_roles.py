@@ -1,0 +1,162 @@
+"""Role × page × action with AppTest: what each role opens, sees and may do, on the tiny district.
+Login itself, lockout and sessions: tests/test_accounts.py; the whole round in a browser: test_browser.py."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, signed_in
+from riverchief import access, store
+
+APP = str(ROOT / "app.py")
+ALL_PAGES = ("light_board", "meeting", "item", "progress", "water", "river_map", "score", "report", "rounds",
+             "data_admin", "accounts", "audit")
+
+
+def app(monkeypatch, root, role=None, own=None, **query) -> AppTest:
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    if role:
+        signed_in(at, role, own)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def opens(at, page: str) -> bool:
+    try:
+        at.switch_page(f"app_pages/{page}.py")
+    except ValueError:  # not in the role's navigation: its URL opens the role's first page instead
+        return False
+    at.run()
+    assert not at.exception, (page, [e.value for e in at.exception])
+    return True
+
+
+@pytest.mark.parametrize("role", [access.LEADER, access.ANALYST, access.OFFICE, access.UNIT])
+def test_each_role_opens_exactly_its_pages_and_each_renders(monkeypatch, tiny_dir, role):
+    at = app(monkeypatch, tiny_dir, role, "T1" if role == access.UNIT else None)
+    opened = {p for p in ALL_PAGES if opens(at, p)}
+    assert opened == set(access.PAGES[role])
+    assert at.title and not at.get("exception")
+
+
+def test_nobody_signed_in_sees_only_the_login_page_on_real_data(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir)
+    assert [t.value for t in at.title] == ["河长看板 · 登录"]
+    assert not at.dataframe, "dataframe"
+    assert not at.metric and not at.get("plotly_chart") and not at.get("download_button")
+    for page in ALL_PAGES:  # whichever page a link asks for, the frame answers with the login first
+        try:
+            at.switch_page(f"app_pages/{page}.py")
+        except ValueError:
+            continue
+        at.run()
+        assert [t.value for t in at.title] == ["河长看板 · 登录"] and not at.dataframe and not at.metric, page
+
+
+def test_the_demo_opened_without_a_browser_also_asks_for_a_login(monkeypatch, demo_dir):
+    """Only a browser asking for localhost gets the demo's guest; a request without a Host is not trusted."""
+    at = app(monkeypatch, demo_dir)
+    assert [t.value for t in at.title] == ["河长看板 · 登录"]
+
+
+def test_a_leader_reads_but_exports_nothing_and_changes_nothing(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir, access.LEADER)
+    assert at.metric and at.get("plotly_chart") and not at.get("download_button")
+    at.switch_page("app_pages/item.py").run()
+    assert not at.radio  # no override form
+    at.switch_page("app_pages/score.py").run()
+    assert not [b for b in at.button if b.label == "保存为正式规则"] and not at.get("download_button")
+
+
+def test_an_analyst_exports_but_cannot_override_or_save_rules(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir, access.ANALYST)
+    assert at.get("download_button")
+    at.switch_page("app_pages/item.py").run()
+    assert not at.radio
+    at.switch_page("app_pages/score.py").run()
+    at.number_input(key="rule_complaint_points").set_value(-5.0).run()  # a what-if is reading, allowed
+    assert [d for d in at.dataframe if "rank_trial" in d.value.columns]
+    assert not [b for b in at.button if b.label == "保存为正式规则"]
+
+
+def test_an_analyst_refused_an_office_action_in_the_domain_too(tiny_dir):
+    from riverchief.office import actions
+
+    analyst = access.Principal("fx", "分析", access.ANALYST)
+    before = store.current_version(tiny_dir).id
+    with pytest.raises(access.Forbidden, match="无权回退数据版本"):
+        actions.rollback(analyst, tiny_dir, before, expect_current=before)
+    with pytest.raises(access.Forbidden, match="无权人工认定亮灯"):
+        actions.override(analyst, tiny_dir, "B", store.current_version(tiny_dir).notices[-1], "green", "x", before)
+    from loaders.importer import prepare, publish
+
+    prepared = prepare([("水质.csv", "断面,采样时间,总磷\n一号河断面,2023-08-01,0.12\n".encode())], tiny_dir)
+    with pytest.raises(access.Forbidden, match="无权导入"):
+        publish(prepared, tiny_dir, analyst)
+    assert store.current_version(tiny_dir).id == before
+
+
+def test_a_unit_sees_its_own_items_and_the_district_only_in_totals(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir, access.UNIT, "T1", unit="D1")  # a link naming another unit
+    assert "甲镇" in at.title[0].value
+    assert {m.label: m.value for m in at.metric}["事项总数"] == "2 项"  # A and E are T1's
+    assert "全区汇总：红灯 3 项 · 黄灯 1 项 · 绿灯 1 项（共 5 项）" in at.info[0].value
+    red_yellow = at.dataframe[0].value
+    assert set(red_yellow["unit_name"]) == {"甲镇"}
+    assert at.query_params["unit"] in ("T1", ["T1"])  # the link is rewritten to the unit's own
+
+
+def test_a_unit_cannot_open_another_units_item_by_link(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir, access.UNIT, "T1", item="B")  # B is 区水利局's
+    at.switch_page("app_pages/item.py").run()
+    assert at.selectbox[-1].value != "B" and "B" not in at.selectbox[-1].options[0]
+
+
+def test_a_unit_sees_its_own_score_not_the_ranking(monkeypatch, tiny_dir):
+    at = app(monkeypatch, tiny_dir, access.UNIT, "T2")
+    at.switch_page("app_pages/score.py").run()
+    shown = set().union(*[set(d.value["unit_name"]) for d in at.dataframe if "unit_name" in d.value.columns])
+    assert shown == {"乙街道"}
+    assert {m.label for m in at.metric} >= {"本单位得分（乙街道）"}
+
+
+def test_the_office_manages_accounts_on_the_page(monkeypatch, tiny_dir):
+    from riverchief.office import accounts, audit
+
+    at = app(monkeypatch, tiny_dir, access.OFFICE)
+    at.switch_page("app_pages/accounts.py").run()
+    at.text_input[0].input("jiazhen")
+    at.text_input[1].input("甲镇河长办")
+    at.selectbox[0].set_value(access.UNIT)
+    at.selectbox[1].set_value("T1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "一次性密码" in at.success[0].value
+    password = at.success[0].value.split("`")[1]
+    who, must_change = accounts.authenticate("jiazhen", password)
+    assert (who.role, who.unit_id, must_change) == (access.UNIT, "T1", True)
+    at.switch_page("app_pages/audit.py").run()
+    log = at.dataframe[0].value
+    assert "新建账号" in " ".join(log["detail"]) and set(audit.log()["actor"]) >= {"test-office"}
+
+
+def test_the_office_opens_a_round_on_the_page_and_the_unit_sees_its_work(monkeypatch, tiny_dir):
+    from riverchief.office import rounds
+
+    at = app(monkeypatch, tiny_dir, access.OFFICE)
+    at.switch_page("app_pages/rounds.py").run()
+    assert "当前没有进行中的月报送" in at.info[0].value
+    [b for b in at.button if b.label == "开启"][0].click().run()
+    assert not at.exception and "已开启2023年7月月报送" in at.success[0].value
+    assert rounds.open_round_now()["notice_date"].isoformat() == "2023-07-31"
+    assert [m.value for m in at.metric][:3] == ["0.0%", "0 个", "3 个"]  # nobody reported yet
+    assert "甲镇" in at.code[0].value and "区水利局" in at.code[0].value  # the reminder list
+
+    unit = app(monkeypatch, tiny_dir, access.UNIT, "D1")
+    unit.switch_page("app_pages/report.py").run()
+    assert not unit.exception
+    assert "2023年7月" in unit.title[0].value and "区水利局" in unit.title[0].value
+    assert any("2023年7月31日" in m.value for m in unit.markdown)
+    assert {b.label for b in unit.button} >= {"保存草稿", "提交"}

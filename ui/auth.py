@@ -1,0 +1,216 @@
+"""Who is using this session: single sign-on (st.login) when the office configured a provider, else local
+accounts with a session cookie; the demo on localhost opens as a read-only guest. Draws the login page and
+stops the run when nobody is signed in and login is required — so no page renders data before it."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from riverchief import access
+from riverchief.access import Principal
+from riverchief.office import accounts
+from ui import strings as S
+from ui.text import md
+
+COOKIE = "riverboard_session"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def configure_database() -> None:
+    """The office store's URL from the secrets ([database] url), for the domain package to use."""
+    try:
+        url = st.secrets.get("database", {}).get("url")
+    except Exception:  # no secrets file: SQLite in the data folder
+        url = None
+    if url and not os.environ.get("RIVERBOARD_DB_URL"):
+        os.environ["RIVERBOARD_DB_URL"] = str(url)
+
+
+def _secrets_section(name: str) -> dict:
+    try:
+        return dict(st.secrets.get(name, {}))
+    except Exception:
+        return {}
+
+
+def sso_configured() -> bool:
+    return bool(_secrets_section("auth"))
+
+
+def is_local() -> bool:
+    """Served on loopback only and asked for by a loopback name: the demo may then open without login.
+    Behind a proxy or on an intranet address the Host header names the server, and login is required."""
+    address = str(st.get_option("server.address") or "")
+    host = st.context.headers.get("Host", "") if st.context.headers else ""
+    host = host if isinstance(host, str) else ""
+    name = urlparse(f"//{host}").hostname or ""
+    return address in _LOOPBACK and name in {h.strip("[]") for h in _LOOPBACK}
+
+
+def current() -> Principal | None:
+    return st.session_state.get("principal")
+
+
+def may(action: str) -> bool:
+    return access.can(current(), action)
+
+
+def _touch_idle() -> bool:
+    """False when the session stayed idle longer than allowed (then it is ended)."""
+    now = time.time()
+    last = st.session_state.get("last_seen", now)
+    st.session_state["last_seen"] = now
+    return now - last <= accounts.idle_minutes() * 60
+
+
+def gate(demo_or_empty: bool) -> Principal:
+    """The principal of this session, or the login page drawn and the run stopped."""
+    principal = _signed_in()
+    if principal is not None:
+        if not _touch_idle():
+            logout(S.AUTH_IDLE.format(minutes=accounts.idle_minutes()))
+        st.session_state["principal"] = principal
+        return principal
+    if demo_or_empty and is_local() and not st.session_state.get("want_login"):
+        st.session_state["principal"] = access.GUEST_PRINCIPAL
+        return access.GUEST_PRINCIPAL
+    _login_page()
+    st.stop()
+
+
+def _signed_in() -> Principal | None:
+    if sso_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        if "principal" not in st.session_state or st.session_state["principal"].via != "sso":
+            who = accounts.sso_principal(dict(st.user), _secrets_section("riverboard").get("sso", {}))
+            if who is None:
+                _refused_sso()
+            st.session_state["principal"] = who
+        return st.session_state["principal"]
+    held = st.session_state.get("principal")
+    if held is not None and held.via == "local" and "session_token" not in st.session_state:
+        return held  # signed in on this session without a cookie (tests set it on the server side)
+    token = st.session_state.get("session_token") or st.context.cookies.get(COOKIE)
+    if not isinstance(token, str):  # no browser behind the session (AppTest)
+        token = None
+    who = accounts.resume(token)
+    if who is None:
+        st.session_state.pop("session_token", None)
+        st.session_state.pop("principal", None)
+        return None
+    st.session_state["session_token"] = token
+    return who
+
+
+def _refused_sso() -> None:
+    st.title(S.AUTH_TITLE, anchor=False)
+    st.error(S.AUTH_SSO_REFUSED.format(name=md(getattr(st.user, "email", "") or getattr(st.user, "name", ""))))
+    st.button(S.AUTH_LOGOUT, on_click=st.logout)
+    st.stop()
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    st.html(f"<script>document.cookie = {json.dumps(f'{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict')};"
+            "</script>", unsafe_allow_javascript=True)
+
+
+def _login_page() -> None:
+    st.title(S.AUTH_TITLE, anchor=False)
+    if "auth_notice" in st.session_state:
+        st.info(st.session_state.pop("auth_notice"), icon=":material/info:")
+    if sso_configured():
+        st.markdown(S.AUTH_SSO_INTRO)
+        providers = [k for k, v in _secrets_section("auth").items() if isinstance(v, dict)]
+        for p in providers or [None]:
+            st.button(S.AUTH_SSO_BUTTON.format(name=p or ""), on_click=st.login, args=(p,) if p else (),
+                      type="primary", icon=":material/login:", key=f"sso_{p}")
+        return
+    pending = st.session_state.get("must_change")
+    if pending:
+        _change_password_form(pending)
+        return
+    with st.form("login"):
+        username = st.text_input(S.AUTH_USER, max_chars=64)
+        password = st.text_input(S.AUTH_PASSWORD, type="password", max_chars=128)
+        if st.form_submit_button(S.AUTH_LOGIN, type="primary", icon=":material/login:"):
+            try:
+                who, must_change = accounts.authenticate(username, password)
+            except accounts.AccountError as exc:
+                st.error(md(exc))
+            else:
+                if must_change:
+                    st.session_state["must_change"] = who.username
+                    st.rerun()
+                _enter(who)
+    if not accounts.any_account():
+        st.info(S.AUTH_NO_ACCOUNTS, icon=":material/info:")
+    if st.session_state.get("want_login"):
+        st.button(S.AUTH_BACK, on_click=lambda: st.session_state.pop("want_login", None), type="tertiary")
+
+
+def _change_password_form(username: str) -> None:
+    st.warning(S.AUTH_MUST_CHANGE, icon=":material/key:")
+    with st.form("change_password"):
+        old = st.text_input(S.AUTH_OLD_PASSWORD, type="password")
+        new = st.text_input(S.AUTH_NEW_PASSWORD, type="password", help=S.AUTH_PASSWORD_RULE)
+        again = st.text_input(S.AUTH_NEW_AGAIN, type="password")
+        if st.form_submit_button(S.AUTH_CHANGE, type="primary"):
+            if new != again:
+                st.error(S.AUTH_MISMATCH)
+                return
+            try:
+                accounts.change_password(username, old, new)
+                who, _ = accounts.authenticate(username, new)
+            except accounts.AccountError as exc:
+                st.error(md(exc))
+            else:
+                st.session_state.pop("must_change", None)
+                _enter(who)
+
+
+def _enter(who: Principal) -> None:
+    token = accounts.start_session(who)
+    st.session_state.update(principal=who, session_token=token, last_seen=time.time())
+    st.session_state.pop("want_login", None)
+    st.session_state.pop("f_month", None)  # the filters start afresh for who came in
+    _set_cookie(token, accounts.idle_minutes() * 60 * 16)
+    time.sleep(0.3)  # let the browser store the cookie before the rerun replaces the page
+    st.rerun()
+
+
+def logout(notice: str | None = None) -> None:
+    who = current()
+    if sso_configured() and who is not None and who.via == "sso":
+        st.session_state.clear()
+        st.logout()
+    accounts.end_session(st.session_state.get("session_token"), who if who and who.via != "guest" else None)
+    for key in ("principal", "session_token", "last_seen", "must_change", "f_month"):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state["auth_notice"] = notice
+    _set_cookie("", 0)
+    time.sleep(0.3)
+    st.rerun()
+
+
+def sidebar() -> None:
+    """Who is signed in, and the way out (or in, for the demo's guest)."""
+    who = current()
+    side = st.sidebar
+    if who is None:
+        return
+    if who.via == "guest":
+        side.caption(S.AUTH_GUEST_SIDE)
+        if side.button(S.AUTH_LOGIN, icon=":material/login:", key="guest_login"):
+            st.session_state["want_login"] = True
+            st.session_state.pop("principal", None)
+            st.rerun()
+        return
+    side.caption(S.AUTH_SIGNED_IN.format(who=md(who.label)))
+    if side.button(S.AUTH_LOGOUT, icon=":material/logout:", key="logout"):
+        logout()
