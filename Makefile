@@ -34,6 +34,7 @@ test: $(VENV)/.test-deps sysdeps
 bench: $(VENV)/.run-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_import.py
+	$(BIN)/python scripts/bench_accounts.py
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache

@@ -44,7 +44,8 @@ st.markdown(f":{ {'red': 'red', 'yellow': 'orange', 'green': 'green'}[row['light
             f"{md(row['light_reason'])}")
 if pd.notna(row["override_light"]):
     st.info(S.ITEM_OVERRIDDEN.format(reason=md(row["override_reason"]), by=md(row["override_by"]),
-                                     at=pd.Timestamp(row["override_at"]).strftime("%Y年%m月%d日 %H:%M")))
+                                     at=pd.Timestamp(row["override_at"]).strftime("%Y年%m月%d日 %H:%M")
+                                     if pd.notna(row["override_at"]) else S.ITEM_OVERRIDDEN_NO_TIME))
 
 
 def date_or_blank(v, blank=""):

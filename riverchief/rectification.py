@@ -46,7 +46,7 @@ def load_progress(db: Database, notice: dt.date, filters: Filters) -> Progress:
         tasks=db.query("task_progress", **p),
         funds=db.query("major_funds", **p),
         patrols=db.query("patrols_by_chief", notice=notice, year=notice.year, township=filters.township,
-                         river=filters.river),
+                         river=filters.river, unit=filters.unit),
     )
 
 

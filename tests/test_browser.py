@@ -33,16 +33,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, log_name: str):
+def serve(data_dir: Path, log_name: str, address: str = "127.0.0.1"):
     """`streamlit run app.py` on a free port against `data_dir`; yields its URL once healthy."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with open(ARTIFACTS / log_name, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                 "--server.address", address, "--server.headless", "true"],
                                 cwd=ROOT, env=os.environ | {"RIVERBOARD_DATA_DIR": str(data_dir)},
                                 stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://{address}:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -128,8 +128,7 @@ def login(pg, url: str, username: str, path: str = "") -> None:
     pg.get_by_label("密码").fill(PASSWORD)
     pg.get_by_role("button", name="登录").click()
     expect(pg.locator("h1").first).not_to_contain_text("登录", timeout=30000)
-    if path:  # the session cookie is set: a new page load signs in by itself
-        pg.goto(f"{url}/{path}")
+    pg.wait_for_load_state()  # the page asked for is loaded again, signed in by the session cookie
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
 
 
@@ -147,7 +146,8 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     latest = store.current_version(demo_dir).notices[-1]
     board = board_for(demo_dir, latest)
     expect(page.locator("h1")).to_have_text(f"三色看板 · {latest.year}年{latest.month}月通报 · 全区")
-    expect(page.locator(".stMarkdownBadge")).to_contain_text("示例数据")
+    expect(page.locator(".stMarkdownBadge").first).to_contain_text("示例数据")
+    expect(page.locator(".stMarkdownBadge").nth(1)).to_contain_text("访客只读")  # the demo on localhost: a guest
     assert metric_values(page) == [f"{board.count(l)} 项" for l in ("red", "yellow", "green")] + [
         f"{int(board.totals['n'].sum())} 项"]
 
@@ -631,6 +631,7 @@ def round_server(tmp_path):
     store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     account(tmp_path, "hzb", "office", name="区河长办")
     account(tmp_path, "jiazhen", "unit", "T1", name="甲镇")
+    account(tmp_path, "fx", "analyst", name="分析员")
     os.environ["RIVERBOARD_DB_URL"] = f"sqlite:///{(tmp_path / 'office.sqlite').resolve()}"
     try:
         rounds.open_round(Principal("hzb", "区河长办", OFFICE), tmp_path, dt.date(2023, 7, 31), dt.date(2027, 8, 5))
@@ -676,6 +677,7 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     office = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN").new_page()
     login(office, url, "hzb", "item?item=E&month=2023-06")
     expect(office.get_by_text("● 红灯").first).to_be_visible()
+    expect(office.get_by_text("人工认定灯色（河长办）")).to_be_visible()  # the office's override form
     office.goto(f"{url}/rounds")
     office.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     expect(office.locator('[data-testid="stMetricValue"]').first).to_have_text("33.3%")  # 甲镇 of 甲镇, 乙街道, 区水利局
@@ -714,4 +716,46 @@ def test_real_data_asks_for_a_login_before_any_page_and_locks_after_five_failure
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_text("锁定")).to_be_visible(timeout=10000)
+    expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
+
+
+def _intranet_address() -> str | None:
+    """This machine's address on its network (not loopback), as an office's intranet would reach it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_the_demo_served_on_an_intranet_address_asks_for_a_login(page, demo_dir):
+    address = _intranet_address()
+    assert address, "this machine has no network address besides loopback"
+    with serve(demo_dir, "streamlit-intranet.log", address=address) as url:
+        page.goto(f"{url}/score")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+        expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
+        expect(page.locator('[data-testid="stDataFrame"], [data-testid="stMetric"], [data-testid="stPlotlyChart"]'))\
+            .to_have_count(0)
+        expect(page.get_by_text("访客")).to_have_count(0)
+
+
+def test_an_analyst_is_refused_the_office_pages_and_logs_out(page, round_server):
+    url, root = round_server
+    login(page, url, "fx", "data")
+    expect(page.locator("h1").first).to_contain_text("三色看板")  # /data is not an analyst's page
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav).to_contain_text("考核评分")
+    for office_only in ("数据管理", "月报送", "账号管理", "操作记录"):
+        expect(nav.get_by_text(office_only, exact=True)).to_have_count(0)
+    page.goto(f"{url}/item?item=B&month=2023-06")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(page.locator("h1").first).to_contain_text("事项详情")
+    expect(page.get_by_text("人工认定灯色（河长办）")).to_have_count(0)  # no override form for an analyst
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("h1").first).to_have_text("河长看板 · 登录", timeout=20000)
+    page.goto(url)  # the cookie is gone with the session: a reload asks again
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     expect(page.locator("h1").first).to_have_text("河长看板 · 登录")

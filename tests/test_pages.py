@@ -290,3 +290,11 @@ def test_data_page_lists_versions_and_rolls_back(monkeypatch, tiny_dir):
     assert store.current_version(tiny_dir).id == first.id
     assert store.audit_log(tiny_dir)[-1] == {**store.audit_log(tiny_dir)[-1], "action": "rollback", "by": "test-office"}
     assert audit.log(action="rollback").iloc[0]["target"] == first.id
+
+
+def test_an_override_imported_without_its_time_still_shows(monkeypatch, tiny_dir):
+    """Item E's override came from a file with reason and name but no time: the page says so, no error."""
+    at = run_app(monkeypatch, tiny_dir, item="E")
+    at.switch_page("app_pages/item.py").run()
+    assert not at.exception
+    assert "现场核查与上报不符" in at.info[0].value and "时间未记录" in at.info[0].value

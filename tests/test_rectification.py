@@ -127,3 +127,15 @@ def test_demo_look_back_at_bulletin_scale(demo_dir):
     relapsed = Database(store.current_version(demo_dir)).execute(
         "SELECT count(DISTINCT problem_id) n FROM problems WHERE status = '反弹重办'")
     assert relapsed["n"][0] >= 2  # a relapse re-opens the problem in the snapshots
+
+
+def test_a_units_patrols_are_those_in_its_township_and_on_the_rivers_it_leads(tmp_path):
+    tables = tiny_tables()
+    tables["rivers"].loc[tables["rivers"]["river_id"] == "R2", "lead_unit_id"] = "D1"
+    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    db = Database(store.current_version(tmp_path))
+    chiefs = lambda unit: sorted(R.load_progress(db, N2, Filters(unit=unit)).patrols["chief"])  # noqa: E731
+    assert chiefs("T1") == ["张三"]  # a township: its own township's chiefs
+    assert chiefs("T2") == ["李四"]
+    assert chiefs("D1") == ["李四"]  # a department: the rivers it leads
+    assert chiefs(None) == sorted(["张三", "李四"])

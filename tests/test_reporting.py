@@ -180,3 +180,24 @@ def test_publishing_waits_for_every_submitted_entry_to_be_reviewed(tiny_dir, off
                 submit=True)
     with pytest.raises(ReportError, match="待审核"):
         rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+
+
+def test_a_returned_entry_is_corrected_and_submitted_again(tiny_dir, office_db):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.9)}, submit=True)
+    entry = rounds.entries(rnd["id"], "D1").iloc[0]
+    assert "跃升70个百分点" in rounds.review_table(tiny_dir, rnd).iloc[0]["warnings"]
+    rounds.review(OFFICE, int(entry["id"]), int(entry["row_version"]), False, "与台账不符，请核实")
+    returned = rounds.entries(rnd["id"], "D1").iloc[0]
+    assert (returned["status"], returned["return_reason"]) == ("returned", "与台账不符，请核实")
+    assert rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.35, note="已核实")}) == 1
+    assert rounds.entries(rnd["id"], "D1").iloc[0]["status"] == "returned"  # corrected, not yet sent again
+    rounds.save(D1, tiny_dir, rnd["id"], {}, submit=True)
+    again = rounds.entries(rnd["id"], "D1").iloc[0]
+    assert (again["status"], again["progress"], again["note"]) == ("submitted", 0.35, "已核实")
+    assert rounds.review_table(tiny_dir, rnd).iloc[0]["warnings"] == ""  # 20% → 35%, on time
+    rounds.review(OFFICE, int(again["id"]), int(again["row_version"]), True)
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    items = store.read_tables(new)["items"]
+    b = items[(items["item_id"] == "B") & (pd.to_datetime(items["notice_date"]).dt.date == JULY)].iloc[0]
+    assert b["progress"] == pytest.approx(0.35) and bool(b["month_reported"])

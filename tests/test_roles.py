@@ -160,3 +160,81 @@ def test_the_office_opens_a_round_on_the_page_and_the_unit_sees_its_work(monkeyp
     assert "2023年7月" in unit.title[0].value and "区水利局" in unit.title[0].value
     assert any("2023年7月31日" in m.value for m in unit.markdown)
     assert {b.label for b in unit.button} >= {"保存草稿", "提交"}
+
+
+@pytest.mark.parametrize("address,host,local", [
+    ("127.0.0.1", "127.0.0.1:8501", True), ("127.0.0.1", "localhost:8501", True), ("localhost", "localhost", True),
+    ("::1", "[::1]:8501", True),
+    ("127.0.0.1", "riverboard.hzb.gov.cn", False),  # a proxy on the same machine passing the public name on
+    ("0.0.0.0", "127.0.0.1:8501", False),  # listening on every address: anyone may be asking
+    ("10.1.2.3", "10.1.2.3:8501", False), ("", "localhost:8501", False), ("127.0.0.1", "", False),
+    ("127.0.0.1", "127.0.0.1.evil.example:80", False), ("127.0.0.1", "[bad", False),
+])
+def test_only_a_loopback_server_asked_by_a_loopback_name_is_local(address, host, local):
+    from ui.auth import loopback_request
+
+    assert loopback_request(address, host) is local
+
+
+SSO = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32, "client_id": "rb",
+       "client_secret": "x", "server_metadata_url": "https://sso.example/.well-known/openid-configuration"}
+
+
+def sso_app(monkeypatch, root, user: dict) -> AppTest:
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = SSO
+    at.secrets["riverboard"] = {"sso": {"users": {"li@hzb.gov.cn": "office", "wang@t1.gov.cn": "unit:T1"},
+                                        "groups": {"分析组": "analyst"}}}
+    at.user = user
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_with_sso_configured_the_login_page_offers_only_single_sign_on(monkeypatch, tiny_dir):
+    at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": False})
+    assert [t.value for t in at.title] == ["河长看板 · 登录"]
+    assert [b.label for b in at.button] == ["统一身份认证登录 "] and not at.text_input  # no password form
+    assert not at.dataframe and not at.metric
+
+
+@pytest.mark.parametrize("user,role,title", [
+    ({"is_logged_in": True, "email": "li@hzb.gov.cn", "name": "李"}, access.OFFICE, "三色看板 · 2023年6月通报 · 全区"),
+    ({"is_logged_in": True, "email": "wang@t1.gov.cn"}, access.UNIT, "三色看板 · 2023年6月通报 · 甲镇"),
+    ({"is_logged_in": True, "email": "zhao@hzb.gov.cn", "groups": ["分析组"]}, access.ANALYST,
+     "三色看板 · 2023年6月通报 · 全区"),
+])
+def test_a_single_sign_on_user_gets_the_mapped_role(monkeypatch, tiny_dir, user, role, title):
+    at = sso_app(monkeypatch, tiny_dir, user)
+    assert at.title[0].value == title
+    assert at.session_state["principal"].role == role and at.session_state["principal"].via == "sso"
+    assert opens(at, "data_admin") is (role == access.OFFICE)
+
+
+def test_a_single_sign_on_user_not_mapped_is_refused(monkeypatch, tiny_dir):
+    at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": True, "email": "stranger@example.com"})
+    assert "尚未在河长看板授权" in at.error[0].value
+    assert not at.dataframe and not at.metric and [b.label for b in at.button] == ["退出登录"]
+
+
+def test_an_import_from_the_command_line_is_in_the_audit_log_too(monkeypatch, tiny_dir):
+    from loaders.importer import prepare, publish
+    from riverchief.office import audit
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    prepared = prepare([("水质.csv", "断面,采样时间,总磷\n一号河断面,2023-08-01,0.12\n".encode())], tiny_dir)
+    version = publish(prepared, tiny_dir, "张某")
+    entry = audit.log(action="import").iloc[0]
+    assert (entry["actor"], entry["target"], entry["detail"]) == ("命令行：张某", version.id, "水质.csv")
+
+
+def test_a_session_idle_too_long_ends_at_the_next_click(monkeypatch, tiny_dir):
+    import time
+
+    at = app(monkeypatch, tiny_dir, access.ANALYST)
+    assert at.title[0].value.startswith("三色看板")
+    at.session_state["last_seen"] = time.time() - 31 * 60  # the default idle time is 30 minutes
+    at.run()
+    assert [t.value for t in at.title] == ["河长看板 · 登录"] and "超过 30 分钟未操作" in at.info[0].value
+    assert "principal" not in at.session_state and not at.metric

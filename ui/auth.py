@@ -41,14 +41,20 @@ def sso_configured() -> bool:
     return bool(_secrets_section("auth"))
 
 
-def is_local() -> bool:
-    """Served on loopback only and asked for by a loopback name: the demo may then open without login.
-    Behind a proxy or on an intranet address the Host header names the server, and login is required."""
-    address = str(st.get_option("server.address") or "")
-    host = st.context.headers.get("Host", "") if st.context.headers else ""
-    host = host if isinstance(host, str) else ""
-    name = urlparse(f"//{host}").hostname or ""
+def loopback_request(address: str, host: str) -> bool:
+    """Whether the server listens on loopback only and the browser asked for a loopback name. Behind a
+    proxy or on an intranet address the Host header names the server: then it is not local."""
+    try:
+        name = urlparse(f"//{host}").hostname or ""
+    except ValueError:
+        return False
     return address in _LOOPBACK and name in {h.strip("[]") for h in _LOOPBACK}
+
+
+def is_local() -> bool:
+    """The demo may open without login only for a request that is local (see loopback_request)."""
+    host = st.context.headers.get("Host", "") if st.context.headers else ""
+    return loopback_request(str(st.get_option("server.address") or ""), host if isinstance(host, str) else "")
 
 
 def current() -> Principal | None:
@@ -114,9 +120,12 @@ def _refused_sso() -> None:
     st.stop()
 
 
-def _set_cookie(value: str, max_age: int) -> None:
+def _set_cookie(value: str, max_age: int, reload: bool = False) -> None:
+    """Set (or, with max_age 0, clear) the session cookie in the browser; with reload, load the page asked
+    for again, so the new session opens it signed in (the login page stood in for it)."""
+    then = "setTimeout(() => window.location.reload(), 150);" if reload else ""
     st.html(f"<script>document.cookie = {json.dumps(f'{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict')};"
-            "</script>", unsafe_allow_javascript=True)
+            f"{then}</script>", unsafe_allow_javascript=True)
 
 
 def _login_page() -> None:
@@ -178,7 +187,7 @@ def _enter(who: Principal) -> None:
     st.session_state.update(principal=who, session_token=token, last_seen=time.time())
     st.session_state.pop("want_login", None)
     st.session_state.pop("f_month", None)  # the filters start afresh for who came in
-    _set_cookie(token, accounts.idle_minutes() * 60 * 16)
+    _set_cookie(token, accounts.idle_minutes() * 60 * 16, reload=True)
     time.sleep(0.3)  # let the browser store the cookie before the rerun replaces the page
     st.rerun()
 

@@ -15,9 +15,12 @@ def header(page: str, selection: Selection | None, version: Version, period: str
     Before a district has any notice there is no selection: the district names the scope."""
     scope = selection.scope if selection else version.manifest.get("district", "")
     st.title(f"{page} · {period or cn_notice(selection.notice)} · {md(scope)}", anchor=False)
+    guest = getattr(st.session_state.get("principal"), "via", None) == "guest"
     if version.is_demo:
         st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
-        st.caption(S.DEMO_NOTE)
+        if guest:
+            st.badge(S.AUTH_GUEST_TAG, icon=":material/lock:", color="gray")
+        st.caption(S.DEMO_NOTE + (S.AUTH_GUEST_BANNER if guest else ""))
 
 
 def method_note(text: str) -> None:

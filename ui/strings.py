@@ -261,6 +261,7 @@ ITEM_OVERRIDE_DONE = "已保存：生成新的数据版本 {version}。"
 ITEM_OVERRIDE_ERROR = "未保存：{error}"
 ITEM_OVERRIDE_MISSING = "请填写认定理由。"
 ITEM_OVERRIDDEN = "本期灯色为人工认定：{reason}（{by}，{at}）"
+ITEM_OVERRIDDEN_NO_TIME = "时间未记录"
 FIELD_NAMES = {
     "item_id": "编号", "list": "清单", "title": "事项", "unit_name": "责任单位", "co_units": "配合单位",
     "river_name": "河流", "co_rivers": "涉及其他河流", "funds_plan": "计划资金",
@@ -501,7 +502,8 @@ AUTH_LOGOUT = "退出登录"
 AUTH_BACK = "返回示例数据"
 AUTH_SIGNED_IN = "当前用户：{who}"
 AUTH_GUEST_SIDE = "访客（只读）：本机查看示例数据无需登录；导入、月报送等须以账号登录。"
-AUTH_GUEST_BANNER = "访客只读模式：您正在本机查看示例数据，不能导入、发布或修改。"
+AUTH_GUEST_TAG = "访客只读"
+AUTH_GUEST_BANNER = "您以访客身份在本机查看示例数据（只读）：导入、月报送、人工认定等须在左侧登录。"
 AUTH_IDLE = "超过 {minutes} 分钟未操作，已自动退出，请重新登录。"
 AUTH_MUST_CHANGE = "首次登录（或密码被重置后）须先修改密码。"
 AUTH_OLD_PASSWORD = "当前密码（一次性密码）"

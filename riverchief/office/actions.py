@@ -10,15 +10,16 @@ from riverchief.access import Principal
 from riverchief.office import audit, database
 
 
-def _log(principal: Principal, action: str, target: str, detail: str) -> None:
-    with database.session() as s:
+def _log(root: Path, principal: Principal | str, action: str, target: str, detail: str) -> None:
+    """Into the office store beside the data folder changed (or the one RIVERBOARD_DB_URL names)."""
+    with database.session(database.default_url(root)) as s:
         audit.record(s, principal, action, target, detail)
 
 
 def rollback(principal: Principal, root: Path, vid: str, expect_current: str) -> store.Version:
     access.require(principal, access.ROLLBACK)
     version = store.rollback(root, vid, principal.username, expect_current=expect_current)
-    _log(principal, "rollback", vid, f"从版本 {expect_current} 回退到 {vid}")
+    _log(root, principal, "rollback", vid, f"从版本 {expect_current} 回退到 {vid}")
     return version
 
 
@@ -27,24 +28,25 @@ def override(principal: Principal, root: Path, item_id: str, notice: dt.date, li
     access.require(principal, access.OVERRIDE)
     version = store.override_light(root, item_id, notice, light, reason, principal.name,
                                    expect_current=expect_current)
-    _log(principal, "override", item_id, f"{notice:%Y-%m-%d}：" + (f"认定为{light}，理由：{reason}" if light else "撤销人工认定"))
+    _log(root, principal, "override", item_id, f"{notice:%Y-%m-%d}：" + (f"认定为{light}，理由：{reason}" if light else "撤销人工认定"))
     return version
 
 
 def save_rules(principal: Principal, root: Path, rules, expect_stamp: str) -> Path:
     access.require(principal, access.RULES)
     path = assessment_rules.save_rules(root, rules, principal.name, expect_stamp=expect_stamp)
-    _log(principal, "rules", "考核规则", rules.to_toml())
+    _log(root, principal, "rules", "考核规则", rules.to_toml())
     return path
 
 
 def init_district(principal: Principal, root: Path, district: str, code: str = "") -> store.Version:
     access.require(principal, access.IMPORT)
     version = store.init_district(root, district, code, principal.name)
-    _log(principal, "init", district, f"行政区划代码：{code or '未填'}，版本 {version.id}")
+    _log(root, principal, "init", district, f"行政区划代码：{code or '未填'}，版本 {version.id}")
     return version
 
 
-def published(principal: Principal, version: store.Version, files: list[str]) -> None:
-    """Record an import the importer published (the importer checks the role before publishing)."""
-    _log(principal, "import", version.id, "、".join(files))
+def published(root: Path, who: Principal | str, version: store.Version, files: list[str]) -> None:
+    """Record an import the importer published (it checks a principal's role before publishing; a name is
+    the command line's operator)."""
+    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "import", version.id, "、".join(files))

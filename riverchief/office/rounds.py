@@ -39,7 +39,7 @@ def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.d
     base = max(version.notices)
     if notice <= base:
         raise ReportError(f"{cn_month(notice)}已有通报（最新为{cn_month(base)}），月报送应从下一个月开始")
-    with database.session() as s:
+    with database.session(database.default_url(root)) as s:
         if s.scalar(select(Round).where(Round.status == OPEN)):
             raise ReportError("已有进行中的月报送，发布后再开启下一轮")
         if s.scalar(select(Round).where(Round.notice_date == notice)):
@@ -86,7 +86,7 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
     """A unit's entries saved as drafts (or submitted, all at once). Only the unit's own open work is taken;
     an entry already submitted or accepted is not changed. Returns how many entries were written."""
     access.require(principal, access.REPORT)
-    with database.session() as s:
+    with database.session(database.default_url(root)) as s:
         rnd = s.get(Round, round_id)
         if rnd is None or rnd.status != OPEN:
             raise ReportError("本轮月报送已结束或不存在")
@@ -189,7 +189,7 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
 def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
     """The round's accepted entries as the month's snapshot: the same atomic publish as an import."""
     access.require(principal, access.ROUNDS)
-    with database.session() as s:
+    with database.session(database.default_url(root)) as s:
         rnd = s.get(Round, round_id)
         if rnd is None or rnd.status != OPEN:
             raise ReportError("本轮月报送已发布或不存在")
@@ -206,7 +206,7 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
     new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
                         created_by=principal.name, demo=version.is_demo,
                         tolerance=version.manifest.get("tolerance", 0.1), expect_current=expect_current)
-    with database.session() as s:
+    with database.session(database.default_url(root)) as s:
         rnd = s.get(Round, round_id)
         rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, _now()
         audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),

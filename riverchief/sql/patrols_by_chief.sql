@@ -1,4 +1,4 @@
--- Patrols of the year up to the notice, per chief: how many, and what they reported.
+-- Patrols of the year up to the notice, per chief: how many, and what they reported (within the filters).
 SELECT
     p.chief,
     p.chief_level,
@@ -13,5 +13,9 @@ LEFT JOIN townships AS t ON t.township_id = p.township_id
 WHERE year(p.date) = $year AND p.date <= $notice
   AND ($township IS NULL OR p.township_id = $township)
   AND ($river IS NULL OR p.river_id = $river)
+  -- a unit's patrols: those in its township (a 镇街) and on the rivers it leads (a 部门 or a 镇街)
+  AND ($unit IS NULL
+       OR p.township_id = (SELECT township_id FROM units WHERE unit_id = $unit)
+       OR p.river_id IN (SELECT river_id FROM rivers WHERE lead_unit_id = $unit))
 GROUP BY p.chief, p.chief_level, p.river_id
 ORDER BY p.chief_level, p.chief
