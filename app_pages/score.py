@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports.score_file import score_xlsx
-from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain
+from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain, section_scores
+from riverchief.assessment_rules import Section
 from riverchief import access
 from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules_stamp
 from riverchief.dates import cn_date
@@ -65,17 +66,24 @@ filters.set_page_param("score_unit", unit_id)
 row = by_id.loc[unit_id]
 words = explain(row, rules)
 parts = "".join(f"，{COMPONENT_NAMES[c]}{row[c]:+.1f}" for c in COMPONENTS if row[c])
+shown = [c for c in COMPONENTS if row[c] or c in COMPONENTS[:6]]  # a cap only where it bit
 fig = go.Figure(go.Waterfall(
-    x=["基础分", *[COMPONENT_NAMES[c] for c in COMPONENTS], "总分"],
-    measure=["absolute", *["relative"] * len(COMPONENTS), "total"],
-    y=[row["base"], *[row[c] for c in COMPONENTS], 0], text=[f"{row['base']:g}", *[f"{row[c]:+.1f}" for c in COMPONENTS],
-                                                             f"{row['total']:.1f}"],
+    x=["满分", *[COMPONENT_NAMES[c] for c in shown], "总分"],
+    measure=["absolute", *["relative"] * len(shown), "total"],
+    y=[row["base"], *[row[c] for c in shown], 0], text=[f"{row['base']:g}", *[f"{row[c]:+.1f}" for c in shown],
+                                                        f"{row['total']:.1f}"],
     textposition="outside", connector=dict(line=dict(color="#DADCE0")),
     increasing=dict(marker=dict(color="#1E8E3E")), decreasing=dict(marker=dict(color="#D93025")),
     totals=dict(marker=dict(color=charts.ACCENT))))
 fig.update_yaxes(range=[min(0, row["total"] - 10), row["base"] + 15])
 title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base=row["base"], parts=parts)
 charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
+if row["cap_note"]:
+    st.warning(md(row["cap_note"]), icon=":material/vertical_align_bottom:")
+st.markdown(f"**{S.SCORE_SECTIONS}**")
+parts_table = pd.DataFrame(section_scores(row, rules))
+tables.show(parts_table.assign(capped=parts_table["capped"].map({True: S.SCORE_CAPPED, False: ""})),
+            hide_index=True, width="stretch", title="各部分得分", column_config=S.SCORE_SECTION_COLS)
 
 st.markdown(f"**{S.SCORE_EVIDENCE}**")
 tables.show(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
@@ -111,7 +119,12 @@ if see_all:
             current = getattr(rules, name)
             step = 1 if isinstance(current, int) else 0.5 if "floor" not in name and "threshold" not in name else 0.01
             values[name] = grid[k % 4].number_input(S.RULE_LABELS[name], value=current, step=step, key=f"rule_{name}")
-        trial = dataclasses.replace(rules, **values)
+        st.caption(S.SCORE_WHATIF_SECTIONS)
+        grid = st.columns(max(len(rules.sections), 1))
+        sections = tuple(Section(x.name, grid[k].number_input(S.SCORE_SECTION_FULL.format(name=x.name), value=x.full,
+                                                              min_value=0.0, step=5.0, key=f"rule_section_{k}"), x.rules)
+                         for k, x in enumerate(rules.sections))
+        trial = dataclasses.replace(rules, **values, sections=sections, base=sum(x.full for x in sections))
         if trial != rules:
             tried = data.assessment(root, version.id, sel.notice, trial).set_index("unit_id")
             side = scores.set_index("unit_id")[["unit_name", "unit_kind", "total", "rank"]].join(

@@ -12,7 +12,7 @@ from exports.xlsx import table_sheet
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, breakdown
 from riverchief.assessment_rules import Rules
 
-RANK_COLUMNS = [("rank", "名次", 6), ("unit_name", "单位", 16), ("total", "总分", 9), ("base", "基础分", 8)] + [
+RANK_COLUMNS = [("rank", "名次", 6), ("unit_name", "单位", 16), ("total", "总分", 9), ("base", "满分", 8)] + [
     (c, COMPONENT_NAMES[c], 9) for c in COMPONENTS] + [("red_n", "红灯次数", 9), ("yellow_n", "黄灯次数", 9),
                                                        ("rating", "河长评价", 9), ("complaints", "重复举报", 9)]
 

@@ -14,7 +14,9 @@ import pandas as pd
 from riverchief.assessment_rules import Rules
 from riverchief.db import Database
 
-COMPONENTS = ("p_red", "p_yellow", "p_all_green", "p_water", "p_rating", "p_complaint")
+COMPONENTS = ("p_red", "p_yellow", "p_all_green", "p_water", "p_rating", "p_complaint", "p_cap", "p_bonus_cap")
+_DEDUCTION_OF = {"red": "p_red", "yellow": "p_yellow", "water": "p_water", "rating": "p_rating",
+                 "complaint": "p_complaint"}
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,52 @@ def score_units(inputs: AssessmentInputs, rules: Rules) -> pd.DataFrame:
             "p_complaint": int(r["complaints"]) * rules.complaint_points,
         })
     scored = out.join(pd.DataFrame(rows).set_index("unit_id")).reset_index()
+    capped = [caps(r, rules) for r in scored.to_dict("records")]
+    scored["p_cap"] = [c[0] for c in capped]
+    scored["p_bonus_cap"] = [c[1] for c in capped]
+    scored["cap_note"] = [c[2] for c in capped]
     scored["base"] = rules.base
     scored["total"] = scored["base"] + scored[list(COMPONENTS)].sum(axis=1)
     scored["rank"] = scored.groupby("unit_kind")["total"].rank(ascending=False, method="min").astype(int)
     return scored.sort_values(["unit_kind", "rank", "unit_id"]).reset_index(drop=True)
 
 
+def _deduction(row, rule: str) -> float:
+    """A deduction's points (≤ 0); water counts here only when it deducts (its improvement is a bonus)."""
+    return min(0.0, float(row[_DEDUCTION_OF[rule]]))
+
+
+def bonus_points(row) -> float:
+    return float(row["p_all_green"]) + max(0.0, float(row["p_water"]))
+
+
+def section_scores(row, rules: Rules) -> list[dict]:
+    """Each section of one unit: full marks, what its rules deducted, what counts (扣完为止) and its score."""
+    out = []
+    for sec in rules.sections:
+        deducted = -sum(_deduction(row, r) for r in sec.rules)
+        counted = min(deducted, sec.full)
+        out.append(dict(section=sec.name, full=sec.full, deducted=deducted, counted=counted, score=sec.full - counted,
+                        capped=deducted > sec.full + 1e-9))
+    return out
+
+
+def caps(row, rules: Rules) -> tuple[float, float, str]:
+    """(points given back by sections that hit their full marks, bonus beyond its cap taken off, in words)."""
+    back, notes = 0.0, []
+    for sec in section_scores(row, rules):
+        if sec["capped"]:
+            back += sec["deducted"] - sec["full"]
+            notes.append(f"{sec['section']}扣分已达本项上限{sec['full']:g}分（按规则应扣{sec['deducted']:g}分，扣完为止）")
+    bonus = bonus_points(row)
+    cut = max(0.0, bonus - rules.bonus_cap)
+    if cut:
+        notes.append(f"加分合计{bonus:g}分，超过上限{rules.bonus_cap:g}分")
+    return back, -cut, "；".join(notes)
+
+
 COMPONENT_NAMES = {"p_red": "红灯", "p_yellow": "黄灯", "p_all_green": "全年全绿", "p_water": "水质",
-                   "p_rating": "河长评价", "p_complaint": "重复举报"}
+                   "p_rating": "河长评价", "p_complaint": "重复举报", "p_cap": "扣完为止", "p_bonus_cap": "加分封顶"}
 
 
 def explain(row, rules: Rules) -> dict[str, str]:
@@ -109,6 +149,9 @@ def explain(row, rules: Rules) -> dict[str, str]:
         "p_water": row["water_note"] + (f"；综合改善率{row['water_index']:+.1%}" if pd.notna(row["water_index"]) else ""),
         "p_rating": f"评价“{rating}”" if rating else "未评价，不扣分",
         "p_complaint": f"重复举报仍未整改或造成负面影响{int(row['complaints'])}件 × {rules.complaint_points:g}分",
+        "p_cap": row["cap_note"] if row["p_cap"] else "各部分扣分均未超过本部分满分",
+        "p_bonus_cap": row["cap_note"].split("；")[-1] if row["p_bonus_cap"] else
+        (f"加分合计未超过上限{rules.bonus_cap:g}分" if pd.notna(rules.bonus_cap) else "加分不设上限"),
     }
 
 
@@ -117,10 +160,13 @@ def breakdown(scores: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     rows = []
     for _, r in scores.iterrows():
         words = explain(r, rules)
-        rows.append(dict(unit_name=r["unit_name"], unit_kind=r["unit_kind"], component="基础分", points=r["base"],
-                         explanation="基础分"))
+        rows.append(dict(unit_name=r["unit_name"], unit_kind=r["unit_kind"], component="满分", points=r["base"],
+                         explanation="各部分满分之和"))
         rows += [dict(unit_name=r["unit_name"], unit_kind=r["unit_kind"], component=COMPONENT_NAMES[c],
                       points=float(r[c]), explanation=words[c]) for c in COMPONENTS]
+        rows += [dict(unit_name=r["unit_name"], unit_kind=r["unit_kind"], component=f"（部分）{x['section']}",
+                      points=x["score"], explanation=f"满分{x['full']:g}，按规则应扣{x['deducted']:g}，实扣{x['counted']:g}"
+                      + ("（扣完为止）" if x["capped"] else "")) for x in section_scores(r, rules)]
         rows.append(dict(unit_name=r["unit_name"], unit_kind=r["unit_kind"], component="总分", points=r["total"],
-                         explanation="基础分 + 各项之和"))
+                         explanation="满分 + 各项之和 = 各部分得分之和 + 加分"))
     return pd.DataFrame(rows)

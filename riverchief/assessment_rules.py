@@ -18,6 +18,17 @@ import tomli_w
 
 DEFAULT_FILE = Path(__file__).with_name("assessment_default.toml")
 RATINGS = ("好", "较好", "一般")
+DEDUCTIONS = ("red", "yellow", "water", "rating", "complaint")  # what a section may hold (扣分项)
+DEDUCTION_NAMES = {"red": "红灯", "yellow": "黄灯", "water": "水质变差", "rating": "河长评价", "complaint": "重复举报"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the score with full marks: its deductions stop at zero (扣完为止)."""
+
+    name: str
+    full: float
+    rules: tuple[str, ...]
 
 
 class RulesError(ValueError):
@@ -39,6 +50,11 @@ class Rules:
     nh3n_floor: float
     rating_points: dict = field(default_factory=dict)
     complaint_points: float = -1.0
+    sections: tuple[Section, ...] = ()
+    bonus_cap: float = float("inf")
+
+    def section_of(self, deduction: str) -> Section | None:
+        return next((s for s in self.sections if deduction in s.rules), None)
 
     def to_toml(self) -> str:
         return tomli_w.dumps({
@@ -51,6 +67,8 @@ class Rules:
                       "tp_floor": self.tp_floor, "nh3n_floor": self.nh3n_floor},
             "rating": dict(self.rating_points),
             "complaint": {"points": self.complaint_points},
+            "section": [{"name": x.name, "full": x.full, "rules": list(x.rules)} for x in self.sections],
+            **({"bonus": {"cap": self.bonus_cap}} if math.isfinite(self.bonus_cap) else {}),
         })
 
 
@@ -84,8 +102,12 @@ def parse_rules(text: str) -> Rules:
     rating_points = {k: _number(doc, f"rating.{k}", sign="<=0") for k in RATINGS}
     if not rating_points["好"] >= rating_points["较好"] >= rating_points["一般"]:
         raise RulesError("评价扣分应满足：好 ≥ 较好 ≥ 一般")
+    base = _number(doc, "base", sign=">=0")
+    sections = _sections(doc, base)
     return Rules(
-        base=_number(doc, "base", sign=">=0"),
+        sections=sections,
+        bonus_cap=_number(doc, "bonus.cap", sign=">=0") if "bonus" in doc else float("inf"),
+        base=base,
         red_points=_number(doc, "red_light.points", sign="<=0"),
         yellow_free=_number(doc, "yellow_light.free", sign=">=0", integer=True),
         yellow_points=_number(doc, "yellow_light.points", sign="<=0"),
@@ -99,6 +121,39 @@ def parse_rules(text: str) -> Rules:
         rating_points=rating_points,
         complaint_points=_number(doc, "complaint.points", sign="<=0"),
     )
+
+
+def _sections(doc: dict, base: float) -> tuple[Section, ...]:
+    """The [[section]] tables: names, full marks, and every deduction in exactly one of them."""
+    raw = doc.get("section")
+    if raw is None:  # a rules file saved before sections existed: every deduction in one part, full = base
+        return (Section("全部扣分项", base, DEDUCTIONS),)
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, dict) for x in raw):
+        raise RulesError("规则项 section 应为若干个 [[section]] 表（各部分及其满分，见默认规则文件）")
+    sections, seen = [], {}
+    for i, x in enumerate(raw, start=1):
+        name = x.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise RulesError(f"第{i}个 section 缺少名称 name")
+        full = _number(x, "full", sign=">=0")
+        rules = x.get("rules")
+        if not isinstance(rules, list) or not rules:
+            raise RulesError(f"section“{name}”缺少 rules（包含哪些扣分项）")
+        for r in rules:
+            if r not in DEDUCTIONS:
+                raise RulesError(f"section“{name}”中的“{r}”不是扣分项，应为 " + "、".join(
+                    f"{k}（{v}）" for k, v in DEDUCTION_NAMES.items()))
+            if r in seen:
+                raise RulesError(f"扣分项 {r} 同时属于“{seen[r]}”和“{name}”，每项只能属于一个部分")
+            seen[r] = name
+        sections.append(Section(name.strip(), full, tuple(rules)))
+    missing = [DEDUCTION_NAMES[r] for r in DEDUCTIONS if r not in seen]
+    if missing:
+        raise RulesError(f"扣分项 {'、'.join(missing)} 不属于任何部分，请写入某个 section 的 rules")
+    total = sum(x.full for x in sections)
+    if abs(total - base) > 1e-9:
+        raise RulesError(f"各部分满分之和为{total:g}分，与满分 base = {base:g} 不一致")
+    return tuple(sections)
 
 
 def default_rules() -> Rules:

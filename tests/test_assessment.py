@@ -143,3 +143,89 @@ def test_saving_rules_is_recorded(tmp_path):
     history = list((rules_dir(tmp_path) / "history").iterdir())
     assert len(history) == 1 and "河长办 赵某" in history[0].read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8").startswith("# 由 河长办 赵某")
+
+
+# --- sections with full marks: deductions stop at zero (扣完为止), bonus points have their own cap --------
+
+def _rules(text_sections: str, cap: float = 5.0):
+    body = RULES.to_toml().split("[[section]]")[0]
+    body = body.replace("[bonus]\ncap = 5.0\n", "")
+    return parse_rules(body + text_sections + f"\n[bonus]\ncap = {cap}\n")
+
+
+def test_a_section_deducts_at_most_its_full_marks():
+    s = score(lights=[(2, 4)] * 12)  # 24 red lights (−48) and 48 yellow (−46): 94 points, section has 40
+    assert (s["p_red"], s["p_yellow"]) == (-48, -46)
+    assert s["p_cap"] == 54 and s["total"] == 60
+    assert "三张清单落实扣分已达本项上限40分（按规则应扣94分，扣完为止）" in s["cap_note"]
+
+
+def test_a_section_exactly_at_its_marks_gives_nothing_back():
+    s = score(lights=[(20, 0)])  # 20 red lights: −40, the section's full marks exactly
+    assert s["p_cap"] == 0 and s["total"] == 60 and s["cap_note"] == ""
+
+
+def test_each_section_caps_on_its_own():
+    rules = _rules('''
+[[section]]
+name = "清单"
+full = 60.0
+rules = ["red", "yellow"]
+
+[[section]]
+name = "监督"
+full = 2.0
+rules = ["complaint", "water"]
+
+[[section]]
+name = "评价"
+full = 38.0
+rules = ["rating"]
+''')
+    s = score_units(inputs(lights=[(1, 0)], complaints=5, rating="一般"), rules).iloc[0]
+    assert (s["p_red"], s["p_complaint"], s["p_rating"]) == (-2, -5, -2)
+    assert s["p_cap"] == 3 and s["total"] == 100 - 2 - 2 - 2  # complaints count 2 of their 5
+    assert s["cap_note"].startswith("监督扣分已达本项上限2分")
+
+
+def test_bonus_points_stop_at_their_cap_and_a_decline_is_a_deduction_not_a_bonus():
+    rules = _rules(RULES.to_toml()[RULES.to_toml().index("[[section]]"):].split("[bonus]")[0], cap=2.5)
+    s = score_units(inputs(lights=[(0, 0)] * 12, water=[(2023, 0.2, 1.0), (2024, 0.1, 0.5)]), rules).iloc[0]
+    assert s["p_all_green"] == 2 and s["p_water"] == 3  # +2 all green, +3 water (50% better, capped at 3)
+    assert s["p_bonus_cap"] == -2.5 and s["total"] == 102.5
+    worse = score_units(inputs(lights=[(0, 0)] * 12, water=[(2023, 0.1, 0.5), (2024, 0.2, 1.0)]), rules).iloc[0]
+    assert worse["p_water"] == -3 and worse["p_bonus_cap"] == 0 and worse["total"] == 99
+
+
+def test_the_total_is_always_the_sum_of_sections_and_bonus():
+    from riverchief.assessment import bonus_points, section_scores
+
+    for kw in (dict(lights=[(3, 5)] * 12, complaints=20, rating="一般"), dict(), dict(lights=[(0, 0)] * 12)):
+        s = score(**kw)
+        sections = section_scores(s, RULES)
+        assert s["total"] == pytest.approx(sum(x["score"] for x in sections) + min(bonus_points(s), RULES.bonus_cap))
+        assert s["total"] == pytest.approx(s["base"] + sum(s[c] for c in COMPONENTS))
+        assert all(0 <= x["score"] <= x["full"] for x in sections)
+
+
+@pytest.mark.parametrize("sections,message", [
+    ('[[section]]\nname = "甲"\nfull = 100.0\nrules = ["red", "yellow", "water", "rating"]\n', "重复举报 不属于任何部分"),
+    ('[[section]]\nname = "甲"\nfull = 50.0\nrules = ["red", "yellow", "water", "rating", "complaint"]\n',
+     "满分之和为50分"),
+    ('[[section]]\nname = "甲"\nfull = 50.0\nrules = ["red", "yellow"]\n[[section]]\nname = "乙"\nfull = 50.0\n'
+     'rules = ["red", "water", "rating", "complaint"]\n', "同时属于"),
+    ('[[section]]\nname = "甲"\nfull = 100.0\nrules = ["red", "yellow", "water", "rating", "complaint", "lateness"]\n',
+     "“lateness”不是扣分项"),
+    ('[[section]]\nfull = 100.0\nrules = ["red"]\n', "缺少名称"),
+])
+def test_sections_not_understood_say_why(sections, message):
+    with pytest.raises(RulesError, match=message):
+        _rules(sections)
+
+
+def test_a_rules_file_from_before_sections_keeps_working():
+    old = RULES.to_toml().split("[[section]]")[0].replace("[bonus]\ncap = 5.0\n", "")
+    rules = parse_rules(old)
+    assert [s.name for s in rules.sections] == ["全部扣分项"] and rules.sections[0].full == 100
+    s = score_units(inputs(lights=[(40, 40)]), rules).iloc[0]
+    assert s["total"] == 0 and s["p_cap"] > 0  # the whole score, still never below zero

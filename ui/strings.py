@@ -285,7 +285,7 @@ SCORE_TAB_TOWNS = "镇街排名"
 SCORE_TAB_DEPTS = "部门排名"
 SCORE_BREAKDOWN = "单位得分明细"
 SCORE_PICK = "选择单位"
-SCORE_WATERFALL = "{unit}：{total:.1f}分（基础分{base:g}分{parts}）"
+SCORE_WATERFALL = "{unit}：{total:.1f}分（满分{base:g}分{parts}）"
 SCORE_EVIDENCE = "计分依据"
 SCORE_WHATIF = "规则试算（不保存）"
 SCORE_WHATIF_HELP = "修改分值后对比正式排名与试算排名；保存为正式规则需填写操作人，并留存记录。"
@@ -304,14 +304,21 @@ COL_COMPONENT = "计分项"
 COL_POINTS = "得分"
 COL_EXPLANATION = "说明"
 RULE_LABELS = {
-    "base": "基础分", "red_points": "每个红灯", "yellow_free": "免扣黄灯个数", "yellow_points": "每个黄灯（超出部分）",
+    "red_points": "每个红灯", "yellow_free": "免扣黄灯个数", "yellow_points": "每个黄灯（超出部分）",
     "all_green_points": "全年全绿加分", "water_decline_points": "水质变差扣分", "water_decline_threshold": "变差阈值（改善率）",
     "water_weight": "改善加分权重", "water_cap": "改善加分上限", "tp_floor": "总磷清洁线（mg/L）",
-    "nh3n_floor": "氨氮清洁线（mg/L）", "complaint_points": "每件重复举报",
+    "nh3n_floor": "氨氮清洁线（mg/L）", "complaint_points": "每件重复举报", "bonus_cap": "加分合计上限",
 }
+SCORE_SECTIONS = "各部分得分（扣完为止）"
+SCORE_CAPPED = "已扣完"
+SCORE_SECTION_COLS = {"section": "部分", "full": "满分", "deducted": "按规则应扣", "counted": "实扣", "score": "得分",
+                      "capped": ""}
+SCORE_WHATIF_SECTIONS = "各部分满分（满分合计随之变化）："
+SCORE_SECTION_FULL = "{name}满分"
 METHOD_SCORE = """
-- **总分** = 基础分 + 红灯 + 黄灯 + 全年全绿 + 水质 + 河长评价 + 重复举报，各项分值来自规则文件
-  `{rules_file}`（修改文件即修改评分，格式有误时沿用上一次有效的规则并提示）。
+- **总分** = 各部分得分之和 + 加分。评分分为若干部分（默认：三张清单落实40、水质改善30、河长履职评价20、社会监督10），
+  每部分的扣分“扣完为止”，最多扣到该部分0分；加分（全年全绿、水质改善）合计不超过上限。瀑布图中“扣完为止”“加分封顶”
+  两项即为封顶的调整。各项分值、各部分满分来自规则文件 `{rules_file}`（修改文件即修改评分，格式有误时沿用上一次有效的规则并提示）。
 - **红灯、黄灯**：按每期通报亮灯次数累计（同一事项连续三期红灯计三次），统计本年1月至所选月份的通报；
   黄灯前若干次不扣分。人工认定的灯色按认定结果计。
 - **全年全绿**：本年每期通报中本单位的事项全部为绿灯（本年有事项的单位）。
