@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from riverchief import access, store
+from riverchief import access, papers, store
 from riverchief.board import LIST_NAMES, light_label
 from riverchief.dates import cn_date, cn_month, cn_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
@@ -112,6 +112,8 @@ if records.empty:
 else:
     board_parts.supervision_table(records)
 
+if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in papers.KIND_FOR_LIGHT:
+    board_parts.paper_form(version, sel.notice, row)
 if not auth.may(access.OVERRIDE):
     st.stop()
 with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):

@@ -2,10 +2,13 @@
 and print the files they write:
     python -m exports notice   the month's light notice as .docx and .xlsx
     python -m exports pack     the meeting pack as .pptx (prints how long it took on stderr)
+    python -m exports paper    a 交办单 (red) or 提醒函 (yellow) to one unit as .docx, recorded as supervision:
+        --month 2024-06 --unit D02 [--item ID ...] [--light red|yellow] --reply-by 2024-07-15 --by 区河长办
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import time
 import sys
 from pathlib import Path
@@ -32,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     for key in ("township", "river", "list", "unit"):
         pack.add_argument(f"--{key}")
     pack.add_argument("--out", default=".", type=Path)
+    paper = sub.add_parser("paper", help="督办通知／交办单 or 提醒函 to a unit, as Word, recorded as supervision")
+    paper.add_argument("--month", help="YYYY-MM; the latest notice when omitted")
+    paper.add_argument("--unit", required=True, help="the responsible unit's id")
+    paper.add_argument("--item", action="append", default=[], help="an item id (repeat); all of the light when omitted")
+    paper.add_argument("--light", choices=("red", "yellow"), default="red")
+    paper.add_argument("--reply-by", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    paper.add_argument("--by", required=True, help="who issues it (recorded)")
+    paper.add_argument("--out", default=".", type=Path)
     args = parser.parse_args(argv)
 
     version = store.current_version()
@@ -41,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"没有{month}的通报快照；可选：{min(notices)} 至 {max(notices)}", file=sys.stderr)
         return 2
     db = Database(version)
+    if args.command == "paper":
+        return _paper(db, version, notices[month], args)
     filters = Filters(township=args.township, river=args.river, list=args.list, unit=args.unit)
     scope = scope_words(db, filters)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -58,6 +71,28 @@ def main(argv: list[str] | None = None) -> int:
         path = args.out / f"三色亮灯通报_{month}{suffix}{ext}"
         path.write_bytes(build(notice, line, version.is_demo))
         print(path)
+    return 0
+
+
+def _paper(db: Database, version, notice, args) -> int:
+    from exports.papers import paper_docx
+    from riverchief import papers
+    from riverchief.office import actions
+
+    items = args.item or list(db.query("item_choices", notice=notice, township=None, river=None, list=None,
+                                       unit=args.unit).query("light == @args.light and unit_id == @args.unit")["item_id"])
+    try:
+        paper = papers.build_paper(db, notice, args.unit, items, args.reply_by, "区河长办公室", dt.date.today(),
+                                   light=args.light)
+        new = actions.issue_paper(args.by, store.data_dir(), paper, expect_current=version.id)
+    except (papers.PaperError, store.StoreError) as exc:
+        print(f"未生成：{exc}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{paper.number}_{paper.addressee}.docx"
+    path.write_bytes(paper_docx(paper, version.is_demo))
+    print(path)
+    print(f"已登记为督办记录，数据版本 {new.id}", file=sys.stderr)
     return 0
 
 

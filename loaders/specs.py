@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from riverchief.schema import SUPERVISION_KINDS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -169,7 +171,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
     ), replace_by=("notice_date",), hints=("巡河问题", "举报", "督察", "问题台账")),
     TableSpec("supervision", "督办记录", ("record_id",), (
         Field("record_id", "编号", "text", False, ("记录编号",), example="DB0001"),
-        Field("kind", "方式", "choice", True, ("督办方式",), choices=("批示", "约谈", "提醒", "通报"), example="批示"),
+        Field("kind", "方式", "choice", True, ("督办方式",), choices=SUPERVISION_KINDS, example="批示"),
         Field("date", "日期", "date", True, ("督办日期",), example="2024-07-05"),
         Field("notice_date", "对应通报", "date", True, ("通报日期",), example="2024-06-30"),
         Field("unit_id", "责任单位", "unit", False, example="区水利局"),

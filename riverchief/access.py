@@ -28,9 +28,10 @@ ACCOUNTS = "accounts"
 ROUNDS = "rounds"  # open, review and publish the monthly reporting round
 REPORT = "report"  # a unit enters its own progress
 AUDIT = "audit"  # read and export the audit log
-ACTIONS = (VIEW_ALL, MEETING, EXPORT, IMPORT, ROLLBACK, RULES, OVERRIDE, ACCOUNTS, ROUNDS, REPORT, AUDIT)
+SUPERVISE = "supervise"  # issue a 交办单 or 提醒函 (recorded as supervision)
+ACTIONS = (VIEW_ALL, MEETING, EXPORT, IMPORT, ROLLBACK, RULES, OVERRIDE, ACCOUNTS, ROUNDS, REPORT, AUDIT, SUPERVISE)
 
-_OFFICE_ONLY = {IMPORT, ROLLBACK, RULES, OVERRIDE, ACCOUNTS, ROUNDS, AUDIT}
+_OFFICE_ONLY = {IMPORT, ROLLBACK, RULES, OVERRIDE, ACCOUNTS, ROUNDS, AUDIT, SUPERVISE}
 PERMISSIONS: dict[str, frozenset[str]] = {
     LEADER: frozenset({VIEW_ALL, MEETING}),
     ANALYST: frozenset({VIEW_ALL, MEETING, EXPORT}),
@@ -97,7 +98,7 @@ def require(principal: Principal | None, action: str) -> Principal:
 
 ACTION_NAMES = {VIEW_ALL: "查看其他单位的明细", MEETING: "进入会议模式", EXPORT: "导出", IMPORT: "导入和发布数据",
                 ROLLBACK: "回退数据版本", RULES: "修改考核规则", OVERRIDE: "人工认定亮灯", ACCOUNTS: "管理账号",
-                ROUNDS: "组织月报送", REPORT: "填报进展", AUDIT: "查看操作记录"}
+                ROUNDS: "组织月报送", REPORT: "填报进展", AUDIT: "查看操作记录", SUPERVISE: "发督办通知或提醒函"}
 
 
 def pages_for(principal: Principal | None) -> tuple[str, ...]:

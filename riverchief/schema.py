@@ -77,4 +77,4 @@ DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied
 SOURCE_TABLES = tuple(t for t in TABLES if t not in DERIVED_TABLES)
 
 LISTS = ("major", "task", "problem")  # the three lists (三张清单)
-SUPERVISION_KINDS = ("批示", "约谈", "提醒", "通报")
+SUPERVISION_KINDS = ("批示", "约谈", "提醒", "交办", "通报")  # 交办: a 督办通知（交办单） sent to a unit

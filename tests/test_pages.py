@@ -192,9 +192,9 @@ def test_item_page_shows_history_supervision_and_override_form(monkeypatch, tiny
 def test_item_override_through_the_page(monkeypatch, tiny_dir):
     at = run_app(monkeypatch, tiny_dir, item="B")
     at.switch_page("app_pages/item.py").run()
-    at.radio[0].set_value("green")
+    at.radio[-1].set_value("green")
     at.text_area[0].input("现场核查进度正常")
-    at.button[0].click().run()
+    [b for b in at.button if b.label == "保存认定"][0].click().run()
     assert not at.exception
     history = Database(store.current_version(tiny_dir)).query("item_history", item="B")
     assert history["light"].tolist() == ["yellow", "green"] and history["override_by"].iloc[-1] == "测试河长办"
@@ -208,8 +208,8 @@ def test_item_override_needs_reason_and_name(monkeypatch, tiny_dir):
     at = run_app(monkeypatch, tiny_dir, item="B")
     at.switch_page("app_pages/item.py").run()
     before = store.current_version(tiny_dir).id
-    at.radio[0].set_value("red")
-    at.button[0].click().run()
+    at.radio[-1].set_value("red")
+    [b for b in at.button if b.label == "保存认定"][0].click().run()
     assert "请填写认定理由" in at.error[0].value
     assert store.current_version(tiny_dir).id == before
 

@@ -2,15 +2,21 @@
 and the month's notice as downloads."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
+from exports.papers import paper_docx
+from riverchief import access, papers, store
 from riverchief.access import EXPORT
+from riverchief.office import actions
 from riverchief.assessment_rules import load_rules
 from riverchief.lights import LIGHT_NAMES
+from riverchief.schema import SUPERVISION_KINDS
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
 from ui import auth, data, tables
 from ui import strings as S
@@ -65,7 +71,7 @@ def supervision_section(changes: Changes) -> None:
         st.caption(S.SUPERVISION_NONE)
         return
     counts = records["kind"].value_counts()
-    st.markdown(S.SUPERVISION_LINE.format(**{k: int(counts.get(k, 0)) for k in ("批示", "约谈", "提醒", "通报")}))
+    st.markdown(S.SUPERVISION_LINE.format(**{k: int(counts.get(k, 0)) for k in SUPERVISION_KINDS}))
     supervision_table(records)
 
 
@@ -109,3 +115,40 @@ def _notice_preview(root: str, version, sel: Selection) -> None:
         st.markdown(f"**{md(notice.title)}**")
         for p in notice.paragraphs:
             st.markdown(md(p))
+
+
+def paper_form(version, notice, row) -> None:
+    """督办: a 交办单 (red) or 提醒函 (yellow) for this item, or for all the unit's items of that light on the
+    notice; issuing records it as supervision (a new version) and offers the Word file."""
+    kind = papers.KIND_FOR_LIGHT[row["light"]]
+    root = version.path.parent.parent
+    with st.expander(S.PAPER_TITLE.format(kind=papers.TITLES[kind]), icon=":material/gavel:"):
+        st.caption(S.PAPER_HELP)
+        same = data.query(str(root), version.id, "item_choices", notice=notice, township=None, river=None, list=None,
+                          unit=row["unit_id"])
+        same = same[(same["light"] == row["light"]) & (same["unit_id"] == row["unit_id"])]
+        with st.form("paper"):
+            scope = st.radio(S.PAPER_SCOPE, ["item", "unit"], horizontal=True, format_func=lambda v: (
+                S.PAPER_SCOPE_ITEM if v == "item" else S.PAPER_SCOPE_UNIT.format(
+                    unit=row["unit_name"], n=len(same), light=LIGHT_NAMES[row["light"]])))
+            reply_by = st.date_input(S.PAPER_REPLY_BY, value=dt.date.today() + dt.timedelta(days=10), format="YYYY-MM-DD")
+            if st.form_submit_button(S.PAPER_ISSUE, type="primary", icon=":material/send:"):
+                ids = [row["item_id"]] if scope == "item" else list(same["item_id"])
+                who = auth.current()
+                try:
+                    paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
+                                               S.PAPER_ISSUER, dt.date.today(), light=row["light"])
+                    new = actions.issue_paper(who, root, paper, expect_current=version.id)
+                except (papers.PaperError, store.StoreError, access.Forbidden) as exc:
+                    st.error(md(exc))
+                else:
+                    st.session_state["paper_file"] = (f"{paper.number}_{paper.addressee}.docx",
+                                                      paper_docx(paper, version.is_demo))
+                    st.session_state["paper_notice"] = S.PAPER_ISSUED.format(number=paper.number, id=new.id)
+                    st.rerun()
+        if "paper_notice" in st.session_state:
+            st.success(st.session_state.pop("paper_notice"))
+        if "paper_file" in st.session_state:
+            name, body = st.session_state["paper_file"]
+            st.download_button(S.PAPER_DOWNLOAD.format(name=name), body, file_name=name, icon=":material/description:",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

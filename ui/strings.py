@@ -210,7 +210,7 @@ COL_RED_LIGHTS = "红灯次数"
 COL_YELLOW_LIGHTS = "黄灯次数"
 COL_KIND = "类别"
 SUPERVISION_TITLE = "本期督办"
-SUPERVISION_LINE = "批示 {批示} 次 · 约谈 {约谈} 次 · 提醒 {提醒} 次 · 通报 {通报} 次"
+SUPERVISION_LINE = "批示 {批示} 次 · 约谈 {约谈} 次 · 提醒 {提醒} 次 · 交办 {交办} 次 · 通报 {通报} 次"
 SUPERVISION_NONE = "本期没有督办记录。"
 COL_SV_KIND = "方式"
 COL_SV_DATE = "日期"
@@ -620,3 +620,15 @@ REPORT_UPLOAD_READ = "已读入 {n} 项，请核对后保存或提交。"
 REPORT_COLS = {"kind": "类别", "title": "事项/问题", "deadline": "截止日期", "target": "目标", "before": "上期进度",
                "done_qty": "已完成量", "progress": "进度（%）", "done_date": "完成日期", "at_risk": "难以按期完成",
                "risk_reason": "原因", "note": "说明", "status_name": "状态", "return_reason": "退回理由"}
+
+# --- 督办通知／提醒函 ---------------------------------------------------------------------------------
+PAPER_TITLE = "督办：{kind}"
+PAPER_HELP = "生成 Word 公文发给责任单位（红灯为督办通知／交办单，黄灯为提醒函），并记为一条督办记录（三色看板的本期督办、事项详情可见）。"
+PAPER_SCOPE = "范围"
+PAPER_SCOPE_ITEM = "本事项"
+PAPER_SCOPE_UNIT = "{unit}本期全部{light}事项（{n}项）"
+PAPER_REPLY_BY = "书面回复期限"
+PAPER_ISSUE = "生成并登记"
+PAPER_ISSUER = "区河长办公室"
+PAPER_ISSUED = "已登记{number}（数据版本 {id}），可下载 Word 文件。"
+PAPER_DOWNLOAD = "下载 {name}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riverchief import access, assessment_rules, store
+from riverchief import access, assessment_rules, papers, store
 from riverchief.access import Principal
 from riverchief.office import audit, database
 
@@ -50,3 +50,14 @@ def published(root: Path, who: Principal | str, version: store.Version, files: l
     """Record an import the importer published (it checks a principal's role before publishing; a name is
     the command line's operator)."""
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "import", version.id, "、".join(files))
+
+
+def issue_paper(who: Principal | str, root: Path, paper: papers.Paper, expect_current: str) -> store.Version:
+    """Record a 交办单 or 提醒函 as supervision records (a new version), and in the audit log. A principal's
+    role is checked; a name is the command line's operator."""
+    if isinstance(who, Principal):
+        access.require(who, access.SUPERVISE)
+    version = papers.record(root, paper, who.name if isinstance(who, Principal) else who, expect_current)
+    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "paper", paper.number, f"{paper.title}致{paper.addressee}："
+         + "、".join(paper.items["item_id"]) + f"，回复期限{paper.reply_by:%Y-%m-%d}")
+    return version

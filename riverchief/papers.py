@@ -1,0 +1,124 @@
+"""The office's supervision papers that follow a light (DOMAIN.md §4a): a 督办通知（交办单） for red items, a
+提醒函 for yellow ones — addressed to the responsible unit, with each item's light history and reason and a
+date for a written reply. Issuing one is recorded as a supervision record (交办 / 提醒) in a new version,
+so the board's supervision table and the assessment's evidence show it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from riverchief import lights, store
+from riverchief.dates import cn_date, cn_month, cn_notice, pct
+from riverchief.db import Database
+
+ASSIGN, REMIND = "交办", "提醒"
+KIND_FOR_LIGHT = {lights.RED: ASSIGN, lights.YELLOW: REMIND}
+TITLES = {ASSIGN: "河长制工作督办通知（交办单）", REMIND: "河长制工作提醒函"}
+NUMBER_PREFIX = {ASSIGN: "河长办交", REMIND: "河长办提"}
+
+
+class PaperError(Exception):
+    """A paper that cannot be made (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    kind: str  # 交办 / 提醒
+    number: str  # 河长办交〔2024〕3号
+    title: str
+    unit_id: str
+    addressee: str  # the unit's name
+    notice: dt.date
+    reply_by: dt.date
+    issuer: str
+    issued: dt.date
+    items: pd.DataFrame  # item_id, title, river_name, deadline, progress, light, light_reason, history
+    paragraphs: tuple[str, ...]
+
+
+def _history(rows: pd.DataFrame, upto: dt.date) -> str:
+    """`2024年4月绿灯 → 5月黄灯 → 6月红灯`: the item's lights of the year up to the notice."""
+    rows = rows[pd.to_datetime(rows["notice_date"]).dt.date <= upto].tail(6)
+    parts, year = [], None
+    for d, light in zip(pd.to_datetime(rows["notice_date"]).dt.date, rows["light"]):
+        parts.append((f"{d.month}月" if d.year == year else cn_month(d)) + lights.LIGHT_NAMES[light])
+        year = d.year
+    return " → ".join(parts)
+
+
+def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str], reply_by: dt.date, issuer: str,
+                issued: dt.date, light: str | None = None) -> Paper:
+    """The paper for a unit's items on a notice: a 交办单 when any of them is red, else a 提醒函 (or the kind
+    the light asked for). Only red or yellow items of that unit on that notice can be in it."""
+    if not item_ids:
+        raise PaperError("请选择要督办的事项")
+    if reply_by <= issued:
+        raise PaperError(f"书面回复期限应晚于发文日期{cn_date(issued)}")
+    rows = []
+    for item_id in dict.fromkeys(item_ids):
+        history = db.query("item_history", item=item_id)
+        on = history[pd.to_datetime(history["notice_date"]).dt.date == notice]
+        if on.empty:
+            raise PaperError(f"事项 {item_id} 不在{cn_notice(notice)}中")
+        r = on.iloc[0]
+        if r["unit_id"] != unit_id:
+            raise PaperError(f"事项 {item_id} 的责任单位不是所选单位")
+        if r["light"] not in KIND_FOR_LIGHT:
+            raise PaperError(f"事项 {item_id} 本期为绿灯，无需督办")
+        rows.append(dict(item_id=item_id, title=r["title"], river_name=r["river_name"], deadline=r["deadline"],
+                         progress=r["progress"], light=r["light"], light_reason=r["light_reason"],
+                         unit_name=r["unit_name"], history=_history(history, notice)))
+    items = pd.DataFrame(rows)
+    kind = KIND_FOR_LIGHT[light] if light else (ASSIGN if (items["light"] == lights.RED).any() else REMIND)
+    number = f"{NUMBER_PREFIX[kind]}〔{issued.year}〕{next_number(db, kind, issued.year)}号"
+    unit = items["unit_name"].iloc[0]
+    n = len(items)
+    what = "未按期完成" if kind == ASSIGN else "进度滞后于序时进度"
+    paragraphs = (
+        f"根据{cn_notice(notice)}，你单位牵头负责的{n}项河长制任务{what}（{'红灯' if kind == ASSIGN else '黄灯'}），"
+        f"具体情况见下表。",
+        ("请你单位高度重视，主要负责同志亲自研究部署，倒排工期、挂图作战，限期完成整改。"
+         if kind == ASSIGN else "请你单位加强调度、加快推进，确保按期完成，避免亮红灯。"),
+        f"请于{cn_date(reply_by)}前将整改措施、责任人和完成时限书面报区河长办。逾期未回复或整改不力的，"
+        f"将按河长制考核办法予以扣分{'，并提请区级河长约谈' if kind == ASSIGN else ''}。",
+    )
+    return Paper(kind, number, TITLES[kind], unit_id, unit, notice, reply_by, issuer, issued, items, paragraphs)
+
+
+def next_number(db: Database, kind: str, year: int) -> int:
+    """The year's next paper number of this kind, after those already recorded (one paper may be several
+    records, one per item: they share its number)."""
+    pattern = re.compile(re.escape(f"{NUMBER_PREFIX[kind]}〔{year}〕") + r"(\d+)号")
+    records = db.query("supervision_for", notice=None, year=None, unit=None, item=None)
+    used = [int(m[1]) for m in records["content"].dropna().map(pattern.match) if m]
+    return max(used, default=0) + 1
+
+
+def item_lines(paper: Paper) -> list[list[str]]:
+    """The paper's table, one row per item, in words (the Word file and the page show the same)."""
+    return [[r.title + (f"（{r.river_name}）" if r.river_name else ""),
+             cn_date(pd.Timestamp(r.deadline).date()) if pd.notna(r.deadline) else "长期", pct(r.progress),
+             lights.LIGHT_NAMES[r.light], f"{r.light_reason}。亮灯记录：{r.history}"] for r in paper.items.itertuples()]
+
+
+ITEM_HEADERS = ["事项（河流）", "完成时限", "进度", "灯色", "亮灯原因和记录"]
+
+
+def record(root: Path, paper: Paper, by: str, expect_current: str) -> store.Version:
+    """The paper as supervision records (one per item) in a new version of the data."""
+    version = store.read_version(root, expect_current)
+    tables = store.read_tables(version)
+    new = pd.DataFrame([dict(
+        record_id=f"SV-{paper.issued:%Y%m%d}-{r.item_id}-{secrets.token_hex(2)}", kind=paper.kind, date=paper.issued,
+        notice_date=paper.notice, unit_id=paper.unit_id, item_id=r.item_id, by_whom=by, person=paper.addressee,
+        content=f"{paper.number}《{paper.title}》，请于{cn_date(paper.reply_by)}前书面回复")
+        for r in paper.items.itertuples()])
+    tables["supervision"] = pd.concat([tables["supervision"], new], ignore_index=True)
+    return store.publish(root, tables, source=f"{paper.number} {paper.title}（{paper.addressee}）", created_by=by,
+                         demo=version.is_demo, tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE),
+                         expect_current=version.id)

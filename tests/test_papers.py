@@ -1,0 +1,119 @@
+"""Supervision papers: a 交办单 for red items and a 提醒函 for yellow ones, recorded as supervision, as Word
+(rendered with LibreOffice into tests/artifacts/ to be looked at), from the item page and the command line."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, signed_in
+from exports.papers import paper_docx
+from render import render
+from riverchief import access, papers, store
+from riverchief.db import Database
+from tiny import N2
+
+TODAY = dt.date(2023, 7, 3)
+
+
+def test_a_red_item_gets_a_numbered_assignment_with_its_light_history(tiny_dir):
+    db = Database(store.current_version(tiny_dir))
+    paper = papers.build_paper(db, N2, "T1", ["A"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    assert (paper.kind, paper.title, paper.addressee) == ("交办", "河长制工作督办通知（交办单）", "甲镇")
+    assert paper.number == "河长办交〔2023〕1号"
+    assert paper.items.iloc[0]["history"] == "2023年5月绿灯 → 6月红灯"
+    assert "2023年7月15日前" in paper.paragraphs[2] and "约谈" in paper.paragraphs[2]
+    line = papers.item_lines(paper)[0]
+    assert line[:4] == ["事项A（一号河）", "2023年5月31日", "95%", "红灯"]
+    assert line[4].startswith("截止2023年5月31日未完成") and line[4].endswith("亮灯记录：2023年5月绿灯 → 6月红灯")
+
+
+def test_a_yellow_item_gets_a_reminder(tiny_dir):
+    db = Database(store.current_version(tiny_dir))
+    paper = papers.build_paper(db, N2, "D1", ["B"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    assert paper.kind == "提醒" and paper.number == "河长办提〔2023〕1号" and "约谈" not in paper.paragraphs[2]
+
+
+@pytest.mark.parametrize("unit,items,reply,message", [
+    ("T1", [], dt.date(2023, 7, 15), "请选择"),
+    ("T1", ["C"], dt.date(2023, 7, 15), "责任单位不是"),  # C is 区水利局's
+    ("D1", ["C"], dt.date(2023, 7, 15), "绿灯，无需督办"),
+    ("T1", ["A"], TODAY, "应晚于发文日期"),
+    ("T1", ["ZZ"], dt.date(2023, 7, 15), "不在2023年6月通报中"),
+])
+def test_papers_that_cannot_be_made_say_why(tiny_dir, unit, items, reply, message):
+    db = Database(store.current_version(tiny_dir))
+    with pytest.raises(papers.PaperError, match=message):
+        papers.build_paper(db, N2, unit, items, reply, "区河长办公室", TODAY)
+
+
+def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(tiny_dir):
+    from riverchief.office import actions
+
+    version = store.current_version(tiny_dir)
+    paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    with pytest.raises(access.Forbidden):
+        actions.issue_paper(access.Principal("fx", "分析", access.ANALYST), tiny_dir, paper, version.id)
+    new = actions.issue_paper(access.Principal("hzb", "区河长办", access.OFFICE), tiny_dir, paper, version.id)
+    records = Database(new).query("supervision_for", notice=N2, year=None, unit="T1", item=None)
+    issued = records[records["kind"] == "交办"]
+    assert sorted(issued["item_id"]) == ["A", "E"] and set(issued["by_whom"]) == {"区河长办"}
+    assert issued["content"].str.startswith("河长办交〔2023〕1号《河长制工作督办通知（交办单）》").all()
+    again = papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
+    assert again.number == "河长办交〔2023〕2号"
+    with pytest.raises(store.StoreError, match="他人更新"):  # issued from a page read before the first one
+        papers.record(tiny_dir, again, "区河长办", version.id)
+
+
+def test_the_assignment_opens_in_word_as_a_gongwen(tiny_dir):
+    db = Database(store.current_version(tiny_dir))
+    paper = papers.build_paper(db, N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    data = paper_docx(paper, demo=False)
+    from docx import Document
+    import io
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "河长制工作督办通知（交办单）" in text and "甲镇：" in text and "河长办交〔2023〕1号" in text
+    cells = [c.text for t in Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells]
+    assert any(c.endswith("亮灯记录：2023年5月绿灯 → 6月红灯") for c in cells) and "事项E（一号河）" in cells
+    pages, pngs = render(data, "交办单.docx", ROOT / "tests" / "artifacts" / "papers", dpi=80)
+    assert pages == 1 and pngs  # two items, the request and the signature fit on one A4 page
+
+
+def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
+    at.query_params["item"] = "B"
+    at.run()
+    at.switch_page("app_pages/item.py").run()
+    assert not at.exception
+    form = [e for e in at.expander if "督办：河长制工作提醒函" in e.label]
+    assert form
+    [b for b in at.button if b.label == "生成并登记"][0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已登记河长办提〔" in at.success[0].value
+    assert any(b.label.startswith("下载 河长办提") for b in at.get("download_button"))
+    version = store.current_version(tiny_dir)
+    records = Database(version).query("supervision_for", notice=N2, year=None, unit="D1", item="B")
+    assert "提醒" in set(records["kind"]) and version.manifest["source"].startswith("河长办提〔")
+
+    analyst = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), access.ANALYST)
+    analyst.query_params["item"] = "B"
+    analyst.run()
+    analyst.switch_page("app_pages/item.py").run()
+    assert not [e for e in analyst.expander if "督办" in e.label]
+
+
+def test_the_command_line_writes_and_records_a_paper(monkeypatch, tiny_dir, tmp_path):
+    from exports.__main__ import main
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    assert main(["paper", "--month", "2023-06", "--unit", "T1", "--light", "red", "--reply-by", "2099-07-15",
+                 "--by", "区河长办 王某", "--out", str(tmp_path)]) == 0
+    written = list(tmp_path.glob("*.docx"))
+    assert len(written) == 1 and "甲镇" in written[0].name
+    records = Database(store.current_version(tiny_dir)).query("supervision_for", notice=N2, year=None, unit="T1",
+                                                               item=None)
+    assert sorted(records.loc[records["kind"] == "交办", "item_id"]) == ["A", "E"]
+    assert main(["paper", "--month", "2023-06", "--unit", "T2", "--light", "yellow", "--reply-by", "2099-07-15",
+                 "--by", "x", "--out", str(tmp_path)]) == 2  # 乙街道 has no yellow item
