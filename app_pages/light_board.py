@@ -98,6 +98,10 @@ else:
         item = table["item_id"].iloc[chosen.selection.rows[0]]
         st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
 
+tolerance = version.manifest.get("tolerance", 0.1)
+warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance)
+board_parts.warning_section(warned, sel.notice)
+
 changes = data.changes(root, version.id, sel.notice, sel.filters)
 board_parts.changes_section(changes, board.prev_notice is not None)
 left, right = st.columns([2, 3])
@@ -110,4 +114,5 @@ board_parts.notice_downloads(sel, root, version)
 frame.method_note(S.METHOD_BOARD.format(
     tolerance=f"{version.manifest.get('tolerance', 0.1):.0%}",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
-    source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", "")))
+    source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", ""))
+    + board_parts.track_record_words(record))

@@ -3,6 +3,7 @@ bands, change on last year, attainment over time and each river judged."""
 import pandas as pd
 import streamlit as st
 
+from riverchief import outlook
 from riverchief import water as rules
 from riverchief.water_quality import trend_of
 from ui import charts, data, filters, frame, tables
@@ -131,5 +132,22 @@ with right:
                  height=380, column_config={
         "river_name": S.COL_RIVER, "sections": S.COL_SECTIONS, "method": S.COL_METHOD, "cls": S.COL_CLASS_THIS,
         "share_good": num(S.COL_SHARE_GOOD, "percent"), "judgement": S.COL_JUDGEMENT})
+
+st.subheader(S.WATER_OUTLOOK, anchor=False)
+st.caption(S.WATER_OUTLOOK_HELP)
+ahead = outlook.water_outlook(outlook.with_district(view.series), sel.notice.year, sel.notice.month)
+ahead = ahead.assign(district=ahead["section_name"] == outlook.DISTRICT).sort_values(  # the district, then the trouble
+    ["district", "reachable", "need"], ascending=[False, True, True], kind="stable")
+if len(ahead):
+    st.caption(S.WATER_OUTLOOK_LINE.format(n=int((~ahead["reachable"]).sum())))
+    shown = ahead.assign(factor_name=ahead["factor"].map(rules.FACTOR_NAMES),
+                         target=ahead["target_class"].map(rules.CLASS_NAMES))
+    tables.show(shown[list(S.WATER_OUTLOOK_COLS)].style.map(
+        lambda v: "color: #D93025; font-weight: 600" if isinstance(v, str) and "无法达标" in v else "", subset=["words"]),
+        hide_index=True, width="stretch", title="达标形势", height=min(36 * (len(shown) + 1) + 4, 460),
+        column_config={**S.WATER_OUTLOOK_COLS, "limit": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["limit"], format="%.3f"),
+                       "mean": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["mean"], format="%.3f"),
+                       "need": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["need"], format="%.3f"),
+                       "words": st.column_config.TextColumn(S.WATER_OUTLOOK_COLS["words"], width="large")})
 
 frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id))

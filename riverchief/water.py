@@ -48,6 +48,13 @@ def _limits(factor: str, water_body: str) -> tuple[float, ...]:
     return LIMITS["tp_lake"] if (factor == "tp" and water_body == LAKE) else LIMITS[factor]
 
 
+def class_limit(factor: str, water_class: int, water_body: str = RIVER) -> float:
+    """The limit of a class (Ⅰ..Ⅴ) for a factor: a target of Ⅲ means at most this value (at least, for DO)."""
+    if not 1 <= int(water_class) <= 5:
+        raise ValueError(f"a target class is Ⅰ..Ⅴ, got {water_class!r}")
+    return _limits(factor, water_body)[int(water_class) - 1]
+
+
 def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
     """Class (1..6) of each value; 0 where the value is missing (NaN)."""
     v = np.round(np.asarray(values, dtype=float), _DECIMALS)

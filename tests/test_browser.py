@@ -164,7 +164,7 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     assert max(widths) > 200 and sum(w > 0 for w in widths) >= shown  # drawn, not just present
 
     grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
-    expect(grids).to_have_count(4)  # flagged items, changes (first tab), lights this year, supervision
+    expect(grids).to_have_count(5)  # flagged items, next month's warning, changes (first tab), lights this year, supervision
     grid = grids.first
     n_flagged = board.count("red") + board.count("yellow")
     expect(grid).to_have_attribute("aria-rowcount", str(n_flagged + 1))  # header row + items
@@ -219,7 +219,7 @@ def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     assert points.count() == 48  # four years of monthly means
     expect(page.get_by_text("由2021年Ⅴ类改善为Ⅲ类")).to_be_visible()
     grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
-    expect(grids).to_have_count(3)
+    expect(grids).to_have_count(4)  # sections, year on year, rivers judged, and what the rest of the year needs
     expect(grids.first).to_have_attribute("aria-rowcount", str(34 + 1))
     assert "类" in grids.first.text_content()
     assert_only_local_requests(page, server)
@@ -759,3 +759,24 @@ def test_an_analyst_is_refused_the_office_pages_and_logs_out(page, round_server)
     page.goto(url)  # the cookie is gone with the session: a reload asks again
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
+
+
+def test_the_warning_and_the_water_outlook_render(page, server, demo_dir):
+    """Mid-year: the board's 下期预警 table, its track record in the 口径说明, and the water page's 达标形势."""
+    open_app(page, f"{server}/?month=2024-07")
+    heading = page.get_by_role("heading", name="下期预警").first
+    expect(heading).to_contain_text("预计2024年8月通报新增红灯")
+    heading.scroll_into_view_if_needed()
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="预警依据")
+    expect(grid).to_have_count(1)
+    expect(grid).to_contain_text("届时将逾期")
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "warning_board.png"), full_page=False)
+    page.get_by_text("口径说明").last.click()
+    expect(page.get_by_text("预警回测").first).to_be_visible()
+    open_app(page, f"{server}/water?month=2024-07")
+    outlook = page.locator('[data-testid="stDataFrame"]').filter(has_text="达标形势")
+    expect(outlook).to_have_count(1)
+    expect(outlook).to_contain_text("剩余5个月均值需≤")
+    page.get_by_role("heading", name="达标形势").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "water_outlook.png"), full_page=False)

@@ -105,9 +105,23 @@ def test_water_page_on_the_demo(monkeypatch, demo_dir):
     assert [m.label for m in at.metric][:3] == ["断面达标率", "Ⅰ–Ⅲ类断面比例", "劣Ⅴ类断面"]
     stories = " ".join(m.value for m in at.markdown)
     assert "清溪河、白沙河** 由2021年Ⅴ类改善为Ⅲ类" in stories
-    assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 3
+    assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 4
     sections = at.dataframe[0].value
     assert len(sections) == 34 and set(sections["cls"]) <= {"Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"}
+    ahead = at.dataframe[3].value  # December: the year is complete, each mean met or not
+    assert len(ahead) == 35 * 2 and ahead["section_name"].iloc[0] == "全区河流断面均值"
+    assert ahead["words"].str.startswith("全年均值").all()
+
+
+def test_water_page_says_what_the_rest_of_the_year_must_average(monkeypatch, demo_dir):
+    at = run_app(monkeypatch, demo_dir, month="2024-07")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    ahead = at.dataframe[3].value.set_index(["section_name", "factor_name"])
+    district = ahead.loc[("全区河流断面均值", "总磷")]
+    assert district["months"] == 7 and district["words"].startswith("剩余5个月均值需≤")
+    assert district["need"] == pytest.approx((0.2 * 12 - district["mean"] * 7) / 5)
+    assert any("预计无法达标" in w for w in ahead["words"])  # the demo's two rivers getting worse
 
 
 def test_water_page_follows_the_filters_and_its_own_url_choice(monkeypatch, demo_dir):
@@ -298,3 +312,19 @@ def test_an_override_imported_without_its_time_still_shows(monkeypatch, tiny_dir
     at.switch_page("app_pages/item.py").run()
     assert not at.exception
     assert "现场核查与上报不符" in at.info[0].value and "时间未记录" in at.info[0].value
+
+
+def test_the_board_warns_of_next_months_lights_and_says_how_good_the_warning_has_been(monkeypatch, demo_dir):
+    from riverchief import outlook
+
+    at = run_app(monkeypatch, demo_dir, month="2024-06")
+    title = [h.value for h in at.subheader if h.value.startswith("下期预警")][0]
+    trajectory = Database(store.current_version(demo_dir)).query("item_trajectory", notice=dt.date(2024, 6, 30),
+                                                                 **Filters().params())
+    expected = outlook.warnings(trajectory, dt.date(2024, 6, 30))
+    red, yellow = (expected["predicted"] == "red").sum(), (expected["predicted"] == "yellow").sum()
+    assert title == f"下期预警：预计2024年7月通报新增红灯{red}项、黄灯{yellow}项" and red + yellow > 0
+    table = [d.value for d in at.dataframe if "predicted_text" in d.value.columns][0]
+    assert len(table) == red + yellow and table["reason"].str.contains("序时进度|届时将逾期").all()
+    note = [e for e in at.expander if e.label == "口径说明"][0]
+    assert any("预警回测" in m.value and "命中率" in m.value for m in note.markdown)

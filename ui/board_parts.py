@@ -15,7 +15,9 @@ from riverchief import access, papers, store
 from riverchief.access import EXPORT
 from riverchief.office import actions
 from riverchief.assessment_rules import load_rules
-from riverchief.lights import LIGHT_NAMES
+from riverchief.dates import cn_month
+from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
+from riverchief.reporting import next_notice
 from riverchief.schema import SUPERVISION_KINDS
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
 from ui import auth, data, tables
@@ -152,3 +154,37 @@ def paper_form(version, notice, row) -> None:
             name, body = st.session_state["paper_file"]
             st.download_button(S.PAPER_DOWNLOAD.format(name=name), body, file_name=name, icon=":material/description:",
                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def warning_section(warned: pd.DataFrame, notice) -> None:
+    """下期预警: items likely to turn red or yellow at the next notice, each with its reason."""
+    red, yellow = int((warned["predicted"] == "red").sum()), int((warned["predicted"] == "yellow").sum())
+    st.subheader(S.WARN_TITLE.format(month=cn_month(next_notice(notice)), red=red, yellow=yellow), anchor=False)
+    st.caption(S.WARN_HELP)
+    if warned.empty:
+        st.info(S.WARN_NONE)
+        return
+    shown = warned.assign(
+        predicted_text=[f"{S.LIGHT_DOT} {S.WARN_WILL}{LIGHT_NAMES[p]}" for p in warned["predicted"]],
+        now_text=[LIGHT_NAMES[x] for x in warned["light"]], progress_pct=pd.to_numeric(warned["progress"]) * 100)
+    colour = {f"{S.LIGHT_DOT} {S.WARN_WILL}{LIGHT_NAMES[p]}": LIGHT_COLOURS[p] for p in ("red", "yellow")}
+    styled = shown[["predicted_text", "title", "unit_name", "now_text", "deadline", "progress_pct", "reason", "item_id"]]\
+        .style.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=["predicted_text"])
+    tables.show(styled, hide_index=True, width="stretch", title="下期预警", height=min(36 * (len(shown) + 1) + 4, 420),
+                column_config={"predicted_text": S.WARN_COL_PREDICTED, "title": S.COL_TITLE, "unit_name": S.COL_UNIT,
+                               "now_text": S.WARN_COL_NOW,
+                               "deadline": st.column_config.DateColumn(S.COL_DEADLINE, format="YYYY年M月D日"),
+                               "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%",
+                                                                               min_value=0, max_value=100),
+                               "reason": st.column_config.TextColumn(S.WARN_COL_REASON, width="large"),
+                               "item_id": S.COL_ITEM_ID})
+
+
+def track_record_words(record) -> str:
+    """The warning's track record, for the 口径说明."""
+    if not record.warned and not record.turned:
+        return S.WARN_METHOD + S.WARN_RECORD_NONE
+    share = lambda x: "—" if x is None else f"{x:.0%}"  # noqa: E731
+    return S.WARN_METHOD + S.WARN_RECORD.format(notices=record.notices, warned=record.warned, hits=record.came_true,
+                                                precision=share(record.precision), turned=record.turned,
+                                                foreseen=record.foreseen, recall=share(record.recall))

@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from riverchief import store
+from riverchief import outlook, store
 from riverchief.board import Board, Filters, load_board
 from riverchief.assessment import load_inputs, score_units
 from riverchief.assessment_rules import Rules
@@ -86,3 +86,10 @@ def assessment(root: str, version_id: str, notice: dt.date, rules: Rules) -> pd.
 @st.cache_data(show_spinner=False, max_entries=128)
 def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> Progress:
     return load_progress(_database(root, version_id), notice, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def warnings(root: str, version_id: str, notice: dt.date, filters: Filters, tolerance: float):
+    """(the next notice's warnings, the warning's track record over every earlier notice) under the filters."""
+    trajectory = _database(root, version_id).query("item_trajectory", notice=notice, **filters.params())
+    return outlook.warnings(trajectory, notice, tolerance=tolerance), outlook.replay(trajectory, tolerance)

@@ -1,0 +1,170 @@
+"""Early warning (预警): which items will likely turn yellow or red at the next notice, how good that warning
+has been on the data's own past, and what a section's water must average for the rest of the year to meet
+its target. Pure rules over frames; the SQL only brings the rows (item_trajectory, water_monthly_series).
+
+Item rule (on a notice, for the next one): an item not done whose deadline falls before the next notice
+will be red; otherwise its progress is carried forward at its own recent pace (the change over the last
+PACE_NOTICES notices, per day; since its start when it has fewer) and compared with the schedule progress of
+the next notice: behind by more than the tolerance → yellow. Only a light worse than today's is a warning.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from riverchief import lights, water
+from riverchief.dates import cn_date, pct
+from riverchief.reporting import next_notice
+
+PACE_NOTICES = 3
+_RANK = {lights.GREEN: 0, lights.YELLOW: 1, lights.RED: 2}
+_EPS = 1e-9
+
+
+def _date(v) -> dt.date | None:
+    return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+
+
+def forecast(history: pd.DataFrame, upcoming: dt.date, tolerance: float = lights.DEFAULT_TOLERANCE):
+    """(light expected at the `upcoming` notice, reason in words) for one item's rows up to today's notice
+    (sorted by notice_date), or None when nothing worse than today is expected."""
+    last = history.iloc[-1]
+    notice = _date(last["notice_date"])
+    done, deadline, start = _date(last["done_date"]), _date(last["deadline"]), _date(last["start_date"])
+    if (done is not None and done <= notice) or deadline is None or last["light"] == lights.RED:
+        return None
+    progress = float(last["progress"])
+    if deadline < upcoming:
+        return lights.RED, f"完成时限{cn_date(deadline)}早于下期通报，目前完成{pct(progress)}，届时将逾期"
+    window = history.iloc[-(PACE_NOTICES + 1):]
+    first = window.iloc[0]
+    days = (notice - _date(first["notice_date"])).days
+    if len(window) >= 2 and days > 0:
+        pace, said = (progress - float(first["progress"])) / days, f"按近{len(window) - 1}个月进度"
+    elif start is not None and (notice - start).days > 0:
+        pace, said = progress / (notice - start).days, "按开始以来的进度"
+    else:
+        return None
+    predicted = min(1.0, max(progress, progress + pace * (upcoming - notice).days))
+    expected = lights.expected_progress(start, deadline, upcoming) if start else 1.0
+    if predicted + tolerance + _EPS < expected and _RANK[lights.YELLOW] > _RANK[last["light"]]:
+        return lights.YELLOW, f"{said}，下月预计完成{pct(predicted)}，序时进度{pct(expected)}"
+    return None
+
+
+def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None = None,
+             tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """The items expected to turn yellow or red at the next notice, worst first."""
+    upcoming = upcoming or next_notice(notice)
+    upto = trajectory[pd.to_datetime(trajectory["notice_date"]).dt.date <= notice]
+    rows = []
+    for item_id, history in upto.groupby("item_id", sort=False):
+        if _date(history["notice_date"].iloc[-1]) != notice:
+            continue  # not on this notice
+        said = forecast(history, upcoming, tolerance)
+        if said:
+            last = history.iloc[-1]
+            rows.append(dict(item_id=item_id, title=last["title"], unit_name=last["unit_name"], list=last["list"],
+                             deadline=last["deadline"], progress=last["progress"], light=last["light"],
+                             predicted=said[0], reason=said[1]))
+    out = pd.DataFrame(rows, columns=["item_id", "title", "unit_name", "list", "deadline", "progress", "light",
+                                      "predicted", "reason"])
+    return out.sort_values(["predicted", "deadline"], key=lambda c: c.map(_RANK) if c.name == "predicted" else c,
+                           ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """How the warning did when replayed over the data's past notices."""
+
+    notices: int  # notice pairs replayed
+    warned: int  # warnings given
+    came_true: int  # warned items that did turn yellow or red (or worse) at the next notice
+    turned: int  # items that turned worse at the next notice
+    foreseen: int  # of those, warned beforehand
+
+    @property
+    def precision(self) -> float | None:
+        return self.came_true / self.warned if self.warned else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.foreseen / self.turned if self.turned else None
+
+
+def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE) -> TrackRecord:
+    """Give the warning on every past notice and compare it with the light the next notice actually had."""
+    dates = sorted(set(pd.to_datetime(trajectory["notice_date"]).dt.date))
+    lit = {(i, _date(d)): l for i, d, l in zip(trajectory["item_id"], trajectory["notice_date"], trajectory["light"])}
+    warned = came_true = turned = foreseen = 0
+    for today, upcoming in zip(dates, dates[1:]):
+        said = warnings(trajectory, today, upcoming, tolerance)
+        flagged = set(said["item_id"])
+        worse = {i for (i, d), l in lit.items() if d == upcoming and (i, today) in lit
+                 and _RANK[l] > _RANK[lit[(i, today)]]}
+        warned += len(flagged)
+        came_true += len(flagged & worse)
+        turned += len(worse)
+        foreseen += len(worse & flagged)
+    return TrackRecord(max(len(dates) - 1, 0), warned, came_true, turned, foreseen)
+
+
+# --- water: what the rest of the year must average ---------------------------------------------------
+
+def remaining_target(values_so_far: list[float], limit: float, months_left: int,
+                     same_months_before: list[float]) -> tuple[float | None, str]:
+    """(the mean the remaining months need, words) for the year's mean to be at or below `limit`.
+    Unreachable when that is below every value seen in the same months of the earlier years."""
+    n = len(values_so_far)
+    if n == 0:
+        return None, "本年尚无监测数据"
+    if months_left <= 0:
+        mean = float(np.mean(values_so_far))
+        return None, f"全年均值{mean:.3f}，{'已达标' if mean <= limit + _EPS else '未达标'}"
+    need = (limit * (n + months_left) - float(np.sum(values_so_far))) / months_left
+    if need <= 0:
+        return need, f"剩余{months_left}个月均值需≤{max(need, 0):.3f} mg/L，已无法达标（前{n}个月已超出全年限值）"
+    floor = min(same_months_before) if same_months_before else None
+    if floor is not None and need < floor - _EPS:
+        return need, (f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标，低于近三年同期最低值{floor:.3f}，"
+                      "预计无法达标")
+    return need, f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标"
+
+
+def water_outlook(monthly: pd.DataFrame, year: int, upto_month: int) -> pd.DataFrame:
+    """Per section, for TP and NH3-N: the year's mean so far, its target limit, and what the remaining
+    months must average (monthly means of the year count once each; `monthly` is water_monthly_series)."""
+    m = monthly.assign(month=pd.to_datetime(monthly["month"]))
+    rows = []
+    for sid, s in m.groupby("section_id", sort=False):
+        first = s.iloc[0]
+        target = int(first["target_class"]) if pd.notna(first["target_class"]) else 3
+        this = s[(s["month"].dt.year == year) & (s["month"].dt.month <= upto_month)]
+        left = 12 - upto_month
+        before = s[(s["month"].dt.year.between(year - 3, year - 1)) & (s["month"].dt.month > upto_month)]
+        for factor in ("tp", "nh3n"):
+            limit = water.class_limit(factor, target, first["water_body"])
+            values = [float(v) for v in this[factor].dropna()]
+            need, words = remaining_target(values, limit, left, [float(v) for v in before[factor].dropna()])
+            rows.append(dict(section_id=sid, section_name=first["section_name"], river_name=first["river_name"],
+                             factor=factor, target_class=target, limit=limit, months=len(values),
+                             mean=float(np.mean(values)) if values else None, need=need, words=words,
+                             reachable=not ("无法达标" in words)))
+    return pd.DataFrame(rows, columns=["section_id", "section_name", "river_name", "factor", "target_class", "limit",
+                                       "months", "mean", "need", "words", "reachable"])
+
+
+DISTRICT = "全区河流断面均值"
+
+
+def with_district(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The series with the district first: the mean of its river sections each month, against Class Ⅲ."""
+    rivers = monthly[monthly["water_body"] == water.RIVER]
+    if rivers.empty:
+        return monthly
+    district = rivers.groupby("month", as_index=False)[["tp", "nh3n"]].mean().assign(
+        section_id="", section_name=DISTRICT, river_name="", water_body=water.RIVER, target_class=3)
+    return pd.concat([district, monthly], ignore_index=True)
