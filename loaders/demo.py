@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon
-from shapely.ops import substring
 
 from riverchief import store
 from riverchief.lights import with_lights
@@ -230,8 +229,16 @@ def _reference(rng):
     for k, at in enumerate((0.05, 0.3, 0.5, 0.7, 0.95)):
         add_section(0, at, f"玉带河{['入境', '城区上游', '城区', '城区下游', '出境'][k]}断面", "river", 3,
                     "国控" if k in (0, 4) else "市控")
+    # One section on each district river, placed where a township has none yet (as offices set their
+    # cross-border sections), so most townships' water can be assessed.
+    covered = {row["township_id"] for row in section_rows}
     for i in range(1, len(DISTRICT_RIVERS)):
-        add_section(i, 0.9, f"{DISTRICT_RIVERS[i]}河口断面", "river", int(rivers.loc[i, "target_class"]), "区控")
+        spots = [(at, f"T{_township_of(lines[i].interpolate(at, normalized=True), town_polys) + 1:02d}")
+                 for at in (0.9, 0.75, 0.6, 0.45, 0.3, 0.15)]
+        at = next((a for a, t in spots if t not in covered), 0.9)
+        covered.add(dict(spots)[at])
+        add_section(i, at, f"{DISTRICT_RIVERS[i]}{'河口' if at == 0.9 else '跨界'}断面", "river",
+                    int(rivers.loc[i, "target_class"]), "区控")
     for k, name in enumerate(RESERVOIRS):
         add_section(4 + 5 * k, 0.3, f"{name}库心", "lake", 3 if k else 2, "市控")
     sections = pd.DataFrame(section_rows)
@@ -246,9 +253,9 @@ TRAJECTORIES = {
     "improving": [(0.37, 1.85), (0.31, 1.45), (0.19, 0.88), (0.15, 0.70)],  # Ⅴ → stable Ⅲ
     "worsening": [(0.15, 0.70), (0.18, 0.85), (0.24, 1.15), (0.29, 1.40)],  # Ⅲ → Ⅳ
     "clean": [(0.016, 0.045), (0.015, 0.042), (0.014, 0.04), (0.013, 0.038)],  # Ⅰ–Ⅱ, below detection at times
-    "good": [(0.10, 0.45), (0.095, 0.42), (0.09, 0.40), (0.085, 0.38)],
-    "fair": [(0.17, 0.80), (0.165, 0.78), (0.16, 0.74), (0.155, 0.72)],
-    "poor": [(0.26, 1.25), (0.25, 1.20), (0.245, 1.15), (0.24, 1.10)],
+    "good": [(0.10, 0.45), (0.095, 0.42), (0.09, 0.40), (0.091, 0.405)],
+    "fair": [(0.17, 0.80), (0.165, 0.78), (0.16, 0.74), (0.163, 0.755)],  # flat: some years a little worse
+    "poor": [(0.26, 1.25), (0.25, 1.20), (0.245, 1.15), (0.246, 1.16)],
 }
 TP_DETECTION, NH3N_DETECTION = 0.01, 0.025
 
@@ -296,16 +303,21 @@ def _split(rng, total: float, n: int, step: float) -> list[float]:
     return [float(p) for p in parts]
 
 
-def _pace(rng) -> float:
+def _pace(rng, struggling: bool = True) -> float:
+    """How fast an item goes against its schedule. Most units keep pace; the few struggling ones (as in the
+    bulletin: about six units a year lose points for lights) carry most of the slow items."""
     u = rng.random()
-    if u < 0.68:
+    if not struggling:
+        return rng.uniform(0.98, 1.35) if u < 0.985 else rng.uniform(0.8, 0.92)
+    if u < 0.84:
         return rng.uniform(0.98, 1.35)
-    if u < 0.9:
-        return rng.uniform(0.7, 0.92)
-    return rng.uniform(0.35, 0.6)
+    if u < 0.97:
+        return rng.uniform(0.86, 0.95)
+    return rng.uniform(0.5, 0.65)
 
 
-def _simulate(rng, start: dt.date, deadline: dt.date | None, pace: float, notices: list[dt.date]):
+def _simulate(rng, start: dt.date, deadline: dt.date | None, pace: float, notices: list[dt.date],
+              stall: float = 0.08):
     """Reported progress at each notice: the pace against schedule, with stalls and catch-ups.
 
     Yields (notice, progress, done_date) from the item's first notice until the end of the notices.
@@ -319,7 +331,7 @@ def _simulate(rng, start: dt.date, deadline: dt.date | None, pace: float, notice
         if done_date is None and notice >= start:
             elapsed = (notice - start).days / span
             planned = pace * elapsed + rng.normal(0, 0.03)
-            if rng.random() < 0.08:
+            if rng.random() < stall:
                 planned = progress  # a month with nothing reported done
             if notice > end:
                 planned = progress + rng.uniform(0.06, 0.2)  # red light and supervision push it on
@@ -331,8 +343,13 @@ def _simulate(rng, start: dt.date, deadline: dt.date | None, pace: float, notice
         yield notice, progress, done_date
 
 
+STRUGGLING_UNITS = 5  # a year's units that fall behind (the late exposed problems' townships add a few more)
+
+
 def _list_items(rng, year: int, rivers: pd.DataFrame, units: pd.DataFrame, notices: list[dt.date]):
     dept = dict(zip(units.loc[units["kind"] == "部门", "name"], units.loc[units["kind"] == "部门", "unit_id"]))
+    struggling = set(rng.choice(units["unit_id"].to_numpy(), size=STRUGGLING_UNITS, replace=False))
+    pace = lambda unit: _pace(rng, unit in struggling)  # noqa: E731
     district_rivers = rivers[rivers["level"] == "区级"].reset_index(drop=True)
     items = []  # static fields of each item
 
@@ -345,7 +362,8 @@ def _list_items(rng, year: int, rivers: pd.DataFrame, units: pd.DataFrame, notic
         items.append(dict(item_id=f"ZD{year}-{k + 1:02d}", list="major", title=title, river_id=r.river_id,
                           township_id=r.township_id, unit_id=dept[major_units[k]], start_date=start,
                           deadline=dt.date(year, 12, 31), target_qty=None, target_unit=None,
-                          funds_wan=float(funds), source=None, exposed=False, pace=_pace(rng)))
+                          funds_wan=float(funds), source=None, exposed=False, pace=pace(dept[major_units[k]]),
+                          struggling=dept[major_units[k]] in struggling))
 
     # 178 one-river-one-policy tasks: the four kinds the bulletin totals first, then the rest.
     counts = [8, 10, 6, 8, 22, 26, 30, 22, 26]
@@ -366,11 +384,12 @@ def _list_items(rng, year: int, rivers: pd.DataFrame, units: pd.DataFrame, notic
             own = rng.random() < 0.55
             start = dt.date(year, int(rng.integers(1, 6)), int(rng.integers(1, 28)))
             deadline = _month_end(year, int(rng.integers(max(start.month + 3, 6), 13)))
+            unit_id = r.township_id if own else dept[lead]
             items.append(dict(item_id=f"YH{year}-{seq:03d}", list="task", title=pattern.format(r=r["name"]),
                               river_id=r.river_id, township_id=r.township_id,
-                              unit_id=r.township_id if own else dept[lead], start_date=start, deadline=deadline,
+                              unit_id=unit_id, start_date=start, deadline=deadline,
                               target_qty=amount, target_unit=unit, funds_wan=None, source=None, exposed=False,
-                              pace=_pace(rng)))
+                              pace=pace(unit_id), struggling=unit_id in struggling))
     for k in range(n_standing):
         seq += 1
         r = district_rivers.iloc[k % len(district_rivers)]
@@ -378,7 +397,8 @@ def _list_items(rng, year: int, rivers: pd.DataFrame, units: pd.DataFrame, notic
                           title=STANDING_KINDS[k % len(STANDING_KINDS)].format(r=r["name"]),
                           river_id=r.river_id, township_id=r.township_id, unit_id=r.township_id,
                           start_date=dt.date(year, 1, 1), deadline=None, target_qty=None, target_unit=None,
-                          funds_wan=None, source="长期坚持", exposed=False, pace=1.0))
+                          funds_wan=None, source="长期坚持", exposed=False, pace=1.0,
+                          struggling=r.township_id in struggling))
 
     # 10 exposed prominent problems (暗访曝光): in 2023, 7 rectified by December and 3 still in progress.
     towns = units[units["kind"] == "镇街"].reset_index(drop=True)
@@ -400,10 +420,12 @@ def _item_snapshots(rng, items: list[dict], notices: list[dt.date]) -> list[dict
     rows = []
     for it in items:
         year = it["start_date"].year
-        risk_from = notices[int(rng.integers(len(notices)))] if rng.random() < 0.07 else None
+        risky = 0.05 if it.get("struggling", True) else 0.015  # a unit's own flag: at risk of missing the deadline
+        risk_from = notices[int(rng.integers(len(notices)))] if rng.random() < risky else None
         risk_note = RISK_NOTES[int(rng.integers(len(RISK_NOTES)))]
         spend_share = rng.uniform(0.85, 1.0)
-        for notice, progress, done_date in _simulate(rng, it["start_date"], it["deadline"], it["pace"], notices):
+        for notice, progress, done_date in _simulate(rng, it["start_date"], it["deadline"], it["pace"], notices,
+                                                     stall=0.05 if it.get("struggling", True) else 0.02):
             if notice.year > year and done_date is not None and done_date.year == year:
                 break  # finished within its year: off the next year's notices
             if notice.year > year and done_date is not None and done_date < notice.replace(day=1):
@@ -429,7 +451,7 @@ def _item_snapshots(rng, items: list[dict], notices: list[dt.date]) -> list[dict
                 "funds_spent_wan": None if it["funds_wan"] is None else round(it["funds_wan"] * progress * spend_share, 1),
                 "source": it["source"], "exposed": it["exposed"], "at_risk": bool(at_risk),
                 "at_risk_note": risk_note if at_risk else None,
-                "month_reported": bool(rng.random() < 0.93) if standing else None,
+                "month_reported": bool(rng.random() < (0.9 if it.get("struggling", True) else 0.99)) if standing else None,
                 "co_unit_ids": None, "co_river_ids": None, "funds_plan_wan": it["funds_wan"],
                 "override_light": None, "override_reason": None, "override_by": None, "override_at": None,
             })
@@ -625,19 +647,19 @@ def _supervision(rng, items: pd.DataFrame, units: pd.DataFrame, rivers: pd.DataF
         for r in now.itertuples():
             runs[r.item_id] = runs.get(r.item_id, 0) + 1 if r.light == "red" else 0
             was = previous.get(r.item_id)
-            if (r.light == "red" and was != "red" and rng.random() < 0.85) or (
-                    r.list == "major" and r.light == "yellow" and was == "green"):
+            if (r.light == "red" and was != "red") or (r.light == "yellow" and was == "green" and (
+                    r.list == "major" or rng.random() < 0.2)):
                 chief = chiefs.get(r.river_id) or "区总河长"
                 add("批示", sent + dt.timedelta(days=int(rng.integers(1, 6))), notice, r.unit_id, r.item_id,
                     f"区级河长 {chief}" if chief != "区总河长" else chief, None,
                     f"请{names[r.unit_id]}倒排工期，{['月底前', '下月15日前', '限期'][int(rng.integers(3))]}完成整改并报送进展")
-            if r.light == "red" and runs[r.item_id] == 3 and (r.unit_id, notice.year) not in interviewed:
+            if r.light == "red" and runs[r.item_id] == 2 and (r.unit_id, notice.year) not in interviewed:
                 interviewed.add((r.unit_id, notice.year))  # a unit head is interviewed once a year
                 add("约谈", sent + dt.timedelta(days=int(rng.integers(5, 12))), notice, r.unit_id, r.item_id,
-                    "区总河长", f"{names[r.unit_id]}主要负责人", "连续三个月亮红灯，约谈责任单位主要负责人")
+                    "区总河长", f"{names[r.unit_id]}主要负责人", "连续两个月亮红灯，约谈责任单位主要负责人")
         yellow_units = now[(now["light"] == "yellow") & now["item_id"].map(lambda i: previous.get(i) == "green")]
         for unit, g in yellow_units.groupby("unit_id"):
-            if len(g) >= 3:
+            if len(g) >= 2:
                 add("提醒", sent + dt.timedelta(days=1), notice, unit, g["item_id"].iloc[0], "区河长办",
                     f"{names[unit]}分管负责人", f"{len(g)}项事项新亮黄灯，提醒加快推进")
         previous = dict(zip(now["item_id"], now["light"]))
@@ -645,9 +667,14 @@ def _supervision(rng, items: pd.DataFrame, units: pd.DataFrame, rivers: pd.DataF
 
 
 def _ratings(rng, units: pd.DataFrame) -> pd.DataFrame:
-    """The district chiefs' year-end rating of every unit: mostly 好, some 较好, a few 一般."""
-    rows = [dict(year=y, unit_id=u, rating=rng.choice(["好", "较好", "一般"], p=[0.6, 0.3, 0.1]), by_whom="区总河长")
-            for y in YEARS_OF_LISTS for u in units["unit_id"]]
+    """The district chiefs' year-end rating of every unit, as the bulletin's year: 7 townships and 4
+    departments 较好, one of each 一般, the others 好."""
+    rows = []
+    for y in YEARS_OF_LISTS:
+        for kind, fair in (("镇街", 7), ("部门", 4)):
+            ids = rng.permutation(units.loc[units["kind"] == kind, "unit_id"].to_numpy())
+            rows += [dict(year=y, unit_id=u, rating="较好" if k < fair else "一般" if k == fair else "好",
+                          by_whom="区总河长") for k, u in enumerate(ids)]
     return pd.DataFrame(rows)
 
 

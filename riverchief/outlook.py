@@ -2,10 +2,11 @@
 has been on the data's own past, and what a section's water must average for the rest of the year to meet
 its target. Pure rules over frames; the SQL only brings the rows (item_trajectory, water_monthly_series).
 
-Item rule (on a notice, for the next one): an item not done whose deadline falls before the next notice
-will be red; otherwise its progress is carried forward at its own recent pace (the change over the last
-PACE_NOTICES notices, per day; since its start when it has fewer) and compared with the schedule progress of
-the next notice: behind by more than the tolerance → yellow. Only a light worse than today's is a warning.
+Item rule (on a notice, for the next one): its progress is carried forward at its own recent pace (the
+change over the last PACE_NOTICES notices since its start, per day; since its start when it has fewer).
+Due before the next notice and not finished by then at that pace → red; otherwise behind the next notice's
+schedule progress by more than the tolerance → yellow (only once it has two months of its own progress to
+go by). Only a light worse than today's is a warning.
 """
 from __future__ import annotations
 
@@ -37,18 +38,23 @@ def forecast(history: pd.DataFrame, upcoming: dt.date, tolerance: float = lights
     if (done is not None and done <= notice) or deadline is None or last["light"] == lights.RED:
         return None
     progress = float(last["progress"])
-    if deadline < upcoming:
-        return lights.RED, f"完成时限{cn_date(deadline)}早于下期通报，目前完成{pct(progress)}，届时将逾期"
-    window = history.iloc[-(PACE_NOTICES + 1):]
-    first = window.iloc[0]
-    days = (notice - _date(first["notice_date"])).days
+    started = history if start is None else history[pd.to_datetime(history["notice_date"]).dt.date >= start]
+    window = started.iloc[-(PACE_NOTICES + 1):]  # notices before its start would understate its pace
+    days = (notice - _date(window["notice_date"].iloc[0])).days if len(window) else 0
     if len(window) >= 2 and days > 0:
-        pace, said = (progress - float(first["progress"])) / days, f"按近{len(window) - 1}个月进度"
+        pace, said = (progress - float(window["progress"].iloc[0])) / days, f"按近{len(window) - 1}个月进度"
     elif start is not None and (notice - start).days > 0:
         pace, said = progress / (notice - start).days, "按开始以来的进度"
     else:
+        pace, said = None, None
+    predicted = None if pace is None else min(1.0, max(progress, progress + pace * (upcoming - notice).days))
+    if deadline < upcoming:  # due before the next notice: red then, unless its pace finishes it in time
+        if predicted is not None and predicted >= 1.0 - _EPS:
+            return None
+        return lights.RED, (f"完成时限{cn_date(deadline)}早于下期通报，目前完成{pct(progress)}"
+                            + (f"，{said}下月预计完成{pct(predicted)}" if predicted is not None else "") + "，届时将逾期")
+    if predicted is None or len(window) < 3:  # a yellow from one month of an item's life is mostly noise
         return None
-    predicted = min(1.0, max(progress, progress + pace * (upcoming - notice).days))
     expected = lights.expected_progress(start, deadline, upcoming) if start else 1.0
     if predicted + tolerance + _EPS < expected and _RANK[lights.YELLOW] > _RANK[last["light"]]:
         return lights.YELLOW, f"{said}，下月预计完成{pct(predicted)}，序时进度{pct(expected)}"

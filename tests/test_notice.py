@@ -125,11 +125,11 @@ def test_command_line_notice(tiny_dir, tmp_path):
     assert bad.returncode == 2 and "没有1999-01的通报快照" in bad.stderr
 
 
-def test_demo_supervision_at_bulletin_scale(demo_dir):
+def test_demo_supervision_follows_the_lights_every_month(demo_dir):
     records = Database(store.current_version(demo_dir)).execute(
         "SELECT kind, count(*) n FROM supervision WHERE year(notice_date) = 2024 GROUP BY kind")
     n = dict(zip(records["kind"], records["n"]))
-    assert n["批示"] >= 20 and n["约谈"] >= 3 and n["提醒"] >= 3 and n["通报"] == 12
+    assert n["通报"] == 12 and n["批示"] > 0 and n["约谈"] > 0 and n["提醒"] > 0  # the scale: test_demo.py
 
 
 def test_the_notice_is_a_gongwen(db, tmp_path):
@@ -167,7 +167,7 @@ def test_the_demo_notice_prints_as_a_short_gongwen(demo_dir):
     pages, images = render(notice_docx(notice, "范围：全区", demo=True), "notice_2024-10.docx",
                            ROOT / "tests" / "artifacts" / "notice")
     flagged = int((notice.table["light"] != "green").sum())
-    assert flagged > 40 and pages <= 8, pages  # text 2 pages, red annex 2, the 40+ flagged items about 3
+    assert flagged >= 5 and pages <= 5, pages  # text 2 pages, the red annex and the red-and-yellow list one each
     from PIL import Image
 
     sizes = [Image.open(p).size for p in images]

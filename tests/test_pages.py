@@ -328,3 +328,19 @@ def test_the_board_warns_of_next_months_lights_and_says_how_good_the_warning_has
     assert len(table) == red + yellow and table["reason"].str.contains("序时进度|届时将逾期").all()
     note = [e for e in at.expander if e.label == "口径说明"][0]
     assert any("预警回测" in m.value and "命中率" in m.value for m in note.markdown)
+
+
+def test_the_score_page_shows_where_a_section_cap_bit(monkeypatch, tiny_dir):
+    from riverchief.assessment_rules import default_rules
+
+    text = default_rules().to_toml().replace("full = 40.0", "full = 3.0").replace("full = 30.0", "full = 67.0")
+    (tiny_dir / "rules").mkdir()
+    (tiny_dir / "rules" / "assessment.toml").write_text(text, encoding="utf-8")
+    at = run_app(monkeypatch, tiny_dir, score_unit="T1")
+    at.switch_page("app_pages/score.py").run()
+    assert not at.exception
+    assert "三张清单落实扣分已达本项上限3分" in at.warning[0].value  # 甲镇: 2 red lights, −4, counted −3
+    parts = [d.value for d in at.dataframe if "section" in d.value.columns][0].set_index("section")
+    assert parts.loc["三张清单落实", ["full", "deducted", "counted", "score", "capped"]].tolist() == [3, 4, 3, 0, "已扣完"]
+    evidence = [d.value for d in at.dataframe if "计分项" in d.value.columns][0].set_index("计分项")
+    assert evidence.loc["扣完为止", "得分"] == 1

@@ -2,7 +2,7 @@
 (rendered with LibreOffice into tests/artifacts/ to be looked at), from the item page and the command line."""
 import datetime as dt
 
-import pandas as pd
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
