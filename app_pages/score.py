@@ -14,7 +14,7 @@ from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
 from riverchief.office import actions
-from ui import auth, charts, data, filters, frame, tables
+from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -107,6 +107,10 @@ if row["unit_kind"] == "镇街":
 complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
 with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(complaints['counted'].sum()) if len(complaints) else 0}件）"):
     tables.show(complaints, hide_index=True, width="stretch")
+supervised = data.query(root, version.id, "supervision_for", notice=None, year=sel.notice.year, unit=unit_id, item=None)
+with st.expander(S.SCORE_SUPERVISION.format(n=len(supervised), kinds="、".join(
+        f"{k}{n}次" for k, n in supervised["kind"].value_counts().items()) or "无")):
+    board_parts.supervision_table(supervised)
 
 # What-if: change the points, compare rankings; saving is an office action, recorded.
 if see_all:

@@ -1,6 +1,6 @@
 """The monthly light (三色) of one item on one notice date, with its reason in words.
 
-Rule (DOMAIN.md §3), in order of precedence:
+Rule (docs/DOMAIN.md §3), in order of precedence:
 1. an office override with a written reason is the light;
 2. done on or before the notice date → green;
 3. not done and the notice date is past the deadline → red;

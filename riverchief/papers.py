@@ -1,4 +1,4 @@
-"""The office's supervision papers that follow a light (DOMAIN.md §4a): a 督办通知（交办单） for red items, a
+"""The office's supervision papers that follow a light (docs/DOMAIN.md §4a): a 督办通知（交办单） for red items, a
 提醒函 for yellow ones — addressed to the responsible unit, with each item's light history and reason and a
 date for a written reply. Issuing one is recorded as a supervision record (交办 / 提醒) in a new version,
 so the board's supervision table and the assessment's evidence show it."""

@@ -131,7 +131,7 @@ def parse_reading(text: str | float | None) -> tuple[float | None, bool]:
 
 
 def value_for_mean(value: float, below_detection: bool) -> float:
-    """Below-detection results enter means at half the detection limit (DOMAIN.md §5)."""
+    """Below-detection results enter means at half the detection limit (docs/DOMAIN.md §5)."""
     return value / 2 if below_detection else value
 
 

@@ -116,7 +116,7 @@ def test_demo_is_deterministic():
 
 
 def test_a_year_of_the_demo_reads_like_the_bulletin(db):
-    """The demo's 2024 against the bulletin's district year (渝简报147号, DOMAIN.md §4): a handful of red lights
+    """The demo's 2024 against the bulletin's district year (渝简报147号, docs/DOMAIN.md §4): a handful of red lights
     a notice, about 6 units losing points for lights and 8 for water, 7 townships and 4 departments rated
     较好, supervision of the same order (since 2022: 45 instructions, 6 interviews, 8 reminders), and every
     unit's score plausible under the default rules."""

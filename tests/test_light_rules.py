@@ -1,4 +1,4 @@
-"""The monthly light (DOMAIN.md §3): precedence, schedule progress, tolerance edges, reasons in words."""
+"""The monthly light (docs/DOMAIN.md §3): precedence, schedule progress, tolerance edges, reasons in words."""
 import datetime as dt
 
 import pandas as pd

@@ -96,6 +96,11 @@ def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
     version = store.current_version(tiny_dir)
     records = Database(version).query("supervision_for", notice=N2, year=None, unit="D1", item="B")
     assert "提醒" in set(records["kind"]) and version.manifest["source"].startswith("河长办提〔")
+    at.query_params["score_unit"] = "D1"
+    at.switch_page("app_pages/score.py").run()  # the assessment's evidence of 区水利局 lists it
+    evidence = [e for e in at.expander if e.label.startswith("本年督办记录")][0]
+    assert "提醒2次" in evidence.label  # the tiny district's own reminder and the one just issued
+    assert any(str(v).startswith("河长办提〔") for v in evidence.dataframe[0].value["content"])
 
     analyst = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), access.ANALYST)
     analyst.query_params["item"] = "B"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from riverchief import water
 from riverchief.water import LAKE, RIVER, factor_class, sample_class
 
-# (factor, water body, value, class) — the table of DOMAIN.md §5, at each limit and just past it.
+# (factor, water body, value, class) — the table of docs/DOMAIN.md §5, at each limit and just past it.
 CASES = [
     # total phosphorus, rivers: 0.02 / 0.1 / 0.2 / 0.3 / 0.4
     ("tp", RIVER, 0.0, 1), ("tp", RIVER, 0.02, 1), ("tp", RIVER, 0.021, 2), ("tp", RIVER, 0.1, 2),

@@ -310,6 +310,7 @@ RULE_LABELS = {
     "nh3n_floor": "氨氮清洁线（mg/L）", "complaint_points": "每件重复举报", "bonus_cap": "加分合计上限",
 }
 SCORE_SECTIONS = "各部分得分（扣完为止）"
+SCORE_SUPERVISION = "本年督办记录（{n}次：{kinds}；批示、约谈、提醒、交办不直接计分，供评价参考）"
 SCORE_CAPPED = "已扣完"
 SCORE_SECTION_COLS = {"section": "部分", "full": "满分", "deducted": "按规则应扣", "counted": "实扣", "score": "得分",
                       "capped": ""}
