@@ -132,7 +132,7 @@ with tabs[2]:
             "planned": pct(S.COL_PLANNED), "done": S.COL_DONE_TASKS, "behind": pct("落后")})
     st.markdown(f"**{S.TK_QUANTITIES}**")
     tables.show(R.quantities(now), hide_index=True, width="stretch", column_config={
-        "target_unit": S.COL_MEASURE, "tasks": S.COL_TASKS, "target": st.column_config.NumberColumn(S.COL_TARGET, format="localized"),
+        "target_unit": S.COL_MEASURE, "tasks": S.COL_TASKS, "target": st.column_config.NumberColumn(S.COL_TARGET_QTY, format="localized"),
         "planned": st.column_config.NumberColumn(S.COL_PLANNED_QTY, format="localized"),
         "done": st.column_config.NumberColumn(S.COL_DONE_QTY, format="localized"), "share": pct(S.COL_RATE)})
     rows(now, {"item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "river_name": S.COL_RIVER, "unit_name": S.COL_UNIT,
