@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from riverchief.dates import cn_date, cn_month_day, pct
@@ -121,23 +122,93 @@ def _text(v) -> str | None:
 
 def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, start: str = "start_date",
                 done: str = "done_date") -> pd.DataFrame:
-    """Add light, light_reason and expected to a snapshot frame (one row per item and notice date)."""
-    lights = []
-    for row in frame.to_dict("records"):
-        state = ItemState(
-            start=_date(row.get(start)),
-            deadline=_date(row.get("deadline")),
-            progress=float(row["progress"]),
-            done_date=_date(row.get(done)),
-            at_risk=not _missing(row.get("at_risk")) and bool(row.get("at_risk")),
-            at_risk_note=_text(row.get("at_risk_note")),
-            month_reported=_missing(row.get("month_reported")) or bool(row.get("month_reported")),
-            override=_text(row.get("override_light")),
-            override_reason=_text(row.get("override_reason")),
-        )
-        lights.append(light_for(state, _date(row["notice_date"]), tolerance))
+    """Add light, light_reason and expected to a snapshot frame (one row per item and notice date).
+
+    The same rule as light_for, applied to whole columns at once: a mask per step in order of precedence,
+    each row lit by the first step that holds (a publish of millions of rows takes seconds, not minutes).
+    tests/test_light_rules.py checks it against light_for row by row on generated frames."""
+    n = len(frame)
+    col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
+    as_of = _days(frame["notice_date"])
+    begin, deadline, finished = _days(col(start)), _days(col("deadline")), _days(col(done))
+    progress = pd.to_numeric(frame["progress"], errors="coerce").to_numpy(dtype=float)
+    if n and (np.isnan(progress).any() or (progress < 0).any() or (progress > 1).any()):
+        bad = progress[np.isnan(progress) | (progress < 0) | (progress > 1)][0]
+        raise ValueError(f"progress must be within 0..1, got {bad}")
+    override = col("override_light").where(col("override_light").notna(), None).to_numpy(dtype=object)
+    reason_in = col("override_reason").fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    has_override = pd.notna(override) & (override != "")
+    if has_override.any():
+        unknown = set(override[has_override]) - set(LIGHTS)
+        if unknown:
+            raise ValueError(f"unknown light override {sorted(unknown)[0]!r}")
+        if (reason_in[has_override] == "").any():
+            raise ValueError("a light override needs a written reason")
+    at_risk = col("at_risk").fillna(False).astype(bool).to_numpy()
+    reported = col("month_reported").map(lambda v: True if _missing(v) else bool(v)).to_numpy(dtype=bool)
+    risk_note = col("at_risk_note").map(lambda v: "" if _missing(v) else f"：{v}").to_numpy(dtype=object)
+
+    with np.errstate(invalid="ignore"):
+        is_done = ~has_override & ~np.isnan(finished) & (finished <= as_of)
+        is_red = ~has_override & ~is_done & ~np.isnan(deadline) & (as_of > deadline)
+        taken = has_override | is_done | is_red
+        is_risk = ~taken & at_risk
+        taken |= is_risk
+        not_started = ~taken & ~np.isnan(begin) & (as_of < begin)
+        taken |= not_started
+        standing = ~taken & np.isnan(deadline)
+        taken |= standing
+        scheduled = ~taken
+        anchor = np.where(np.isnan(begin), deadline, begin)
+        span = deadline - anchor
+        expected = np.where(span <= 0, np.where(as_of >= anchor, 1.0, 0.0),
+                            np.clip((as_of - anchor) / np.where(span <= 0, 1, span), 0.0, 1.0))
+        on_schedule = progress + tolerance >= expected - _EPS
+
+    light = np.full(n, GREEN, dtype=object)
+    light[has_override] = override[has_override]
+    light[is_red] = RED
+    light[is_risk | (standing & ~reported) | (scheduled & ~on_schedule)] = YELLOW
+
+    done_on, due_on, start_on = _words(col(done), cn_date), _words(col("deadline"), cn_date), _words(col(start), cn_date)
+    month_day = _words(frame["notice_date"], cn_month_day)
+    share = _shares(progress)
+    expected_share = _shares(np.where(scheduled, expected, 0.0))
+    reason = np.empty(n, dtype=object)
+    for mask, text in (
+        (has_override, lambda k: f"河长办认定为{LIGHT_NAMES[override[k]]}：{reason_in[k]}"),
+        (is_done, lambda k: f"已于{done_on[k]}完成"),
+        (is_red, lambda k: f"截止{due_on[k]}未完成，已逾期{int(as_of[k] - deadline[k])}天（完成{share[k]}）"),
+        (is_risk, lambda k: f"责任单位报告存在按期完成风险{risk_note[k]}（完成{share[k]}）"),
+        (not_started, lambda k: f"计划{start_on[k]}开始，尚未到开始时间"),
+        (standing & reported, lambda k: "长期坚持任务，本月工作已按要求报送完成"),
+        (standing & ~reported, lambda k: "长期坚持任务，本月工作未报送完成"),
+        (scheduled & on_schedule, lambda k: f"截至{month_day[k]}完成{share[k]}，序时进度{expected_share[k]}，按序时推进"),
+        (scheduled & ~on_schedule, lambda k: f"截至{month_day[k]}完成{share[k]}，序时进度{expected_share[k]}，"
+                                             f"落后{round((expected[k] - progress[k]) * 100)}个百分点"),
+    ):
+        idx = np.flatnonzero(mask)
+        reason[idx] = [text(k) for k in idx]
     out = frame.copy()
-    out["light"] = [x.light for x in lights]
-    out["light_reason"] = [x.reason for x in lights]
-    out["expected"] = [x.expected for x in lights]
+    out["light"] = light
+    out["light_reason"] = reason
+    out["expected"] = np.where(scheduled, expected, np.nan) if n else pd.Series(dtype=float)
     return out
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as days since the epoch (NaN where missing): comparisons and spans on whole columns."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    days = (stamps - pd.Timestamp(0)).dt.days.to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
+    return days
+
+
+def _words(values: pd.Series, say) -> np.ndarray:
+    """Each date of a column in words (each distinct date formatted once); "" where missing."""
+    codes, uniques = pd.factorize(pd.to_datetime(values, errors="coerce"))  # missing dates get code −1
+    return np.array([say(u.date()) for u in uniques] + [""], dtype=object)[codes]
+
+
+def _shares(values: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(values)
+    return np.array([pct(u) for u in uniques], dtype=object)[codes]

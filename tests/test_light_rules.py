@@ -3,10 +3,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riverchief.lights import (GREEN, RED, YELLOW, ItemState, expected_progress, light_for, progress_of,
+from riverchief.lights import (GREEN, LIGHTS, RED, YELLOW, ItemState, expected_progress, light_for, progress_of,
                                with_lights)
 
 D = dt.date
@@ -170,3 +170,39 @@ def test_with_lights_on_a_frame_handles_missing_values():
     out = with_lights(frame)
     assert out["light"].tolist() == [YELLOW, YELLOW, GREEN]
     assert out["expected"].iloc[0] == 0.5
+
+
+# The frame rule (with_lights, what publish runs) against the row rule (light_for), on generated frames
+# that cover every step of the precedence and its edges: they must agree on the light, the reason and the
+# schedule progress, row by row.
+_dates = st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
+_rows = st.fixed_dictionaries(dict(
+    notice_date=st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)), start_date=_dates, deadline=_dates,
+    done_date=_dates, progress=st.sampled_from([0.0, 0.1, 0.25, 0.4, 0.5, 0.65, 0.9, 0.95, 1.0]),
+    at_risk=st.one_of(st.none(), st.booleans()), at_risk_note=st.one_of(st.none(), st.sampled_from(["资金未到位"])),
+    month_reported=st.one_of(st.none(), st.booleans()),
+    override_light=st.one_of(st.none(), st.none(), st.none(), st.sampled_from(list(LIGHTS))),
+    override_reason=st.sampled_from(["现场核查与上报不符"])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_rows, min_size=1, max_size=25), st.sampled_from([0.0, 0.1, 0.15]))
+def test_the_frame_rule_is_the_row_rule(rows, tolerance):
+    frame = pd.DataFrame(rows)
+    out = with_lights(frame, tolerance)
+    for row, light, reason, expected in zip(rows, out["light"], out["light_reason"], out["expected"]):
+        one = light_for(ItemState(start=row["start_date"], deadline=row["deadline"], progress=row["progress"],
+                                  done_date=row["done_date"], at_risk=bool(row["at_risk"]),
+                                  at_risk_note=row["at_risk_note"],
+                                  month_reported=True if row["month_reported"] is None else row["month_reported"],
+                                  override=row["override_light"], override_reason=row["override_reason"]),
+                        row["notice_date"], tolerance)
+        assert (light, reason) == (one.light, one.reason)
+        assert (one.expected is None and pd.isna(expected)) or expected == pytest.approx(one.expected)
+
+
+def test_the_frame_rule_at_the_float_edge_is_green_too():
+    frame = pd.DataFrame([dict(notice_date=dt.date(2024, 1, 6), start_date=dt.date(2024, 1, 1),
+                               deadline=dt.date(2024, 1, 11), done_date=None, progress=0.4)])
+    out = with_lights(frame, 0.1)  # 0.4 + 0.1 is 0.5000000000000001 or 0.49999…: either way on schedule
+    assert out["light"].tolist() == [GREEN] and out["expected"].tolist() == [0.5]
