@@ -10,7 +10,7 @@ from ui import strings as S
 from ui.text import md
 
 version = st.session_state["version"]
-root = str(version.path.parent.parent)
+root = str(version.root)
 frame.header(S.PAGE_ACCOUNTS, filters.current(), version, S.ACC_PERIOD)
 st.caption(S.ACC_ROLES_HELP)
 me = auth.current()

@@ -20,7 +20,7 @@ from ui import strings as S
 from ui.text import md
 
 version = st.session_state["version"]
-root = version.path.parent.parent
+root = version.root
 frame.header(S.PAGE_DATA, filters.current(), version, S.DATA_PERIOD)
 m = version.manifest
 st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=md(m.get("created_by", "")),

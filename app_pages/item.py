@@ -15,7 +15,7 @@ from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
 wanted = st.query_params.get("item")
 options = list(choices["item_id"])
@@ -37,6 +37,9 @@ on_notice = history[pd.to_datetime(history["notice_date"]).dt.date == sel.notice
 row = (on_notice if len(on_notice) else history).iloc[-1]
 if on_notice.empty:
     st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
+
+if "item_notice" in st.session_state:
+    st.success(st.session_state.pop("item_notice"))
 
 # The light now, with its reason; an override says who set it and when.
 st.subheader(md(row["title"]), anchor=False)
@@ -130,9 +133,9 @@ with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
                     st.error(S.ITEM_OVERRIDE_MISSING)
                 else:
                     try:
-                        new = actions.override(auth.current(), version.path.parent.parent, item_id, sel.notice,
+                        new = actions.override(auth.current(), version.root, item_id, sel.notice,
                                                None if choice == "clear" else choice, reason, expect_current=version.id)
-                        st.success(S.ITEM_OVERRIDE_DONE.format(version=new.id))
-                        st.rerun()
+                        st.session_state["item_notice"] = S.ITEM_OVERRIDE_DONE.format(version=new.id)
+                        st.rerun()  # the new light shows at once; the notice says which version holds it
                     except (store.StoreError, access.Forbidden) as exc:
                         st.error(S.ITEM_OVERRIDE_ERROR.format(error=md(exc)))

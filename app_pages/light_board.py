@@ -12,7 +12,7 @@ from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 board = data.board(root, version.id, sel.notice, sel.filters)
 
 frame.header(S.PAGE_BOARD, sel, version)
@@ -98,7 +98,7 @@ else:
         item = table["item_id"].iloc[chosen.selection.rows[0]]
         st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
 
-tolerance = version.manifest.get("tolerance", 0.1)
+tolerance = version.tolerance
 warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance)
 board_parts.warning_section(warned, sel.notice)
 
@@ -112,7 +112,7 @@ with right:
 board_parts.notice_downloads(sel, root, version)
 
 frame.method_note(S.METHOD_BOARD.format(
-    tolerance=f"{version.manifest.get('tolerance', 0.1):.0%}",
+    tolerance=f"{version.tolerance:.0%}",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
     source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", ""))
     + board_parts.track_record_words(record))

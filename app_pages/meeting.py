@@ -15,7 +15,7 @@ from ui import strings as S
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 board = data.board(root, version.id, sel.notice, sel.filters)
 changes = data.changes(root, version.id, sel.notice, sel.filters)
 

@@ -10,7 +10,7 @@ from ui import strings as S
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 prog = data.progress(root, version.id, sel.notice, sel.filters)
 frame.header(S.PAGE_PROGRESS, sel, version, S.PROGRESS_PERIOD.format(year=prog.year, month=sel.notice.month))
 source = frame.source_line(sel, version)
@@ -116,7 +116,7 @@ with tabs[2]:
     cols[0].metric(S.TK_M_OVERALL, "—" if pd.isna(overall) else f"{overall:.2%}", border=True)
     cols[1].metric(S.TK_M_TASKS, f"{len(now)} 项", border=True)
     cols[2].metric(S.TK_M_DONE, f"{int(now['done_date'].notna().sum())} 项", border=True)
-    cols[3].metric(S.TK_M_BEHIND, f"{int((now['progress'] + 0.1 < now['planned']).sum())} 项", border=True)
+    cols[3].metric(S.TK_M_BEHIND, f"{int((now['progress'] + version.tolerance < now['planned']).sum())} 项", border=True)
     st.caption(S.TK_OVERALL_NOTE.format(n=len(now)))
     if len(curve):
         last = curve.iloc[-1]

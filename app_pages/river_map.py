@@ -15,7 +15,7 @@ from ui.tiles import TileConfigError, tiles_from_env
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 geo = data.map_data(root, version.id, sel.notice)
 if not auth.may(access.VIEW_ALL):  # a unit: its own problems on the map, not the other units'
     geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == auth.current().unit_id])

@@ -14,7 +14,7 @@ from ui import strings as S
 from ui.text import md
 
 version = st.session_state["version"]
-root = version.path.parent.parent
+root = version.root
 me = auth.current()
 rnd = rounds.open_round_now()
 frame.header(S.PAGE_ROUNDS, filters.current(), version, cn_month(rnd["notice_date"]) if rnd else None)

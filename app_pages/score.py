@@ -20,7 +20,7 @@ from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 loaded = load_rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from

@@ -12,7 +12,7 @@ from ui.text import md
 
 version = st.session_state["version"]
 sel = filters.current()
-root = str(version.path.parent.parent)
+root = str(version.root)
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
 period = S.WATER_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
 ytd = S.WATER_YTD.format(month=sel.notice.month)

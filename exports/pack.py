@@ -222,7 +222,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
 
     # last: what the numbers are, in one sentence each
     slide = _slide(prs, "数据与口径", footer)
-    tolerance = version.manifest.get("tolerance", 0.1)
+    tolerance = version.tolerance
     _text(slide, f"数据版本：{version.id}，{version.manifest.get('created_at', '')} 由 {version.manifest.get('created_by', '')}"
                  f"发布（{version.manifest.get('source', '')}）{demo}。", Inches(0.7), Inches(1.5), Inches(12), Inches(1.6), size=20)
     _text(slide, f"亮灯口径：到期未完成为红灯；完成进度加{tolerance:.0%}容差仍落后于序时进度为黄灯；已完成、按序时推进或长期"

@@ -1,1 +1,1 @@
-"""Loaders: everything that writes the data folder (the demo district now; office files later)."""
+"""Loaders: everything that writes the data folder — the demo district, the office's files, a unit's report sheet."""

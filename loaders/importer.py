@@ -229,7 +229,7 @@ def publish(prepared: Prepared, root: Path, by: "str | access.Principal") -> sto
     source = "导入：" + "、".join(prepared.files)
     try:
         version = store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
-                                tolerance=current.manifest.get("tolerance", 0.1), expect_current=prepared.based_on)
+                                tolerance=current.tolerance, expect_current=prepared.based_on)
     except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
         raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
     actions.published(root, principal or by.strip(), version, prepared.files)

@@ -120,5 +120,5 @@ def record(root: Path, paper: Paper, by: str, expect_current: str) -> store.Vers
         for r in paper.items.itertuples()])
     tables["supervision"] = pd.concat([tables["supervision"], new], ignore_index=True)
     return store.publish(root, tables, source=f"{paper.number} {paper.title}（{paper.addressee}）", created_by=by,
-                         demo=version.is_demo, tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE),
+                         demo=version.is_demo, tolerance=version.tolerance,
                          expect_current=version.id)

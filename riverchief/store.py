@@ -63,6 +63,17 @@ class Version:
     def notices(self) -> list[dt.date]:
         return [dt.date.fromisoformat(d) for d in self.manifest["notices"]]
 
+    @property
+    def root(self) -> Path:
+        """The data folder this version belongs to (<root>/versions/<id>)."""
+        return self.path.parent.parent
+
+    @property
+    def tolerance(self) -> float:
+        """The light rule's tolerance the version was lit with (the one home for it: pages, exports and
+        every republish read it here)."""
+        return float(self.manifest.get("tolerance", lights.DEFAULT_TOLERANCE))
+
 
 def current_version(root: Path | None = None) -> Version:
     root = Path(root) if root is not None else data_dir()
@@ -410,4 +421,4 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     items.loc[hit, "override_at"] = pd.Timestamp.now().floor("s") if light else pd.NaT
     action = f"人工认定 {item_id} {notice} 为{lights.LIGHT_NAMES[light]}" if light else f"撤销 {item_id} {notice} 的人工认定"
     return publish(root, tables, source=action, created_by=by.strip(), demo=version.is_demo,
-                   tolerance=version.manifest.get("tolerance", lights.DEFAULT_TOLERANCE), expect_current=version.id)
+                   tolerance=version.tolerance, expect_current=version.id)

@@ -215,6 +215,7 @@ def test_item_override_through_the_page(monkeypatch, tiny_dir):
     entry = audit.log(action="override").iloc[0]
     assert (entry["actor"], entry["target"]) == ("test-office", "B") and "现场核查进度正常" in entry["detail"]
     assert any("● 绿灯" in m.value and "现场核查进度正常" in m.value for m in at.markdown)
+    assert at.success[0].value.startswith("已保存：生成新的数据版本 ")  # said once, after the rerun
     assert "人工认定" in at.info[0].value
 
 

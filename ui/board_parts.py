@@ -123,7 +123,7 @@ def paper_form(version, notice, row) -> None:
     """督办: a 交办单 (red) or 提醒函 (yellow) for this item, or for all the unit's items of that light on the
     notice; issuing records it as supervision (a new version) and offers the Word file."""
     kind = papers.KIND_FOR_LIGHT[row["light"]]
-    root = version.path.parent.parent
+    root = version.root
     with st.expander(S.PAPER_TITLE.format(kind=papers.TITLES[kind]), icon=":material/gavel:"):
         st.caption(S.PAPER_HELP)
         same = data.query(str(root), version.id, "item_choices", notice=notice, township=None, river=None, list=None,

@@ -38,7 +38,7 @@ def _database(root: str, version_id: str) -> Database:
 
 
 def database(version: store.Version) -> Database:
-    return _database(str(version.path.parent.parent), version.id)
+    return _database(str(version.root), version.id)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -1,5 +1,5 @@
 """The river map (folium / Leaflet served locally): grey townships, rivers as the heroes, sections as
-class-coloured circles, open problems as small light-coloured dots, and a legend. Every text from data
+square badges with the class numeral, open problems as small light-coloured dots, and a legend. Every text from data
 is HTML-escaped before it reaches a tooltip or popup (Leaflet renders them as HTML)."""
 from __future__ import annotations
 

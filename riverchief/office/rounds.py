@@ -205,7 +205,7 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
                                                           info["notice_date"], accepted)
     new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
                         created_by=principal.name, demo=version.is_demo,
-                        tolerance=version.manifest.get("tolerance", 0.1), expect_current=expect_current)
+                        tolerance=version.tolerance, expect_current=expect_current)
     with database.session(database.default_url(root)) as s:
         rnd = s.get(Round, round_id)
         rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, _now()
