@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo bench sysdeps clean
+.PHONY: run serve test demo bench sysdeps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ run: $(VENV)/.run-deps
 	@./scripts/sysdeps.sh || echo "note: without chromium and fonts-noto-cjk, chart images and the meeting pack cannot be made on this server (everything else works)"
 	$(BIN)/python -m loaders demo --if-empty
 	$(BIN)/streamlit run app.py
+
+# make serve PROCS=2 [ADDRESS=10.1.2.3] [PORT=8501]: several app processes behind nginx (docs/deploy.md)
+PROCS ?= 2
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+serve: $(VENV)/.run-deps
+	$(BIN)/python -m loaders demo --if-empty
+	PROCS=$(PROCS) ADDRESS=$(ADDRESS) PORT=$(PORT) BIN=$(BIN) ./scripts/serve.sh
 
 demo: $(VENV)/.run-deps
 	$(BIN)/python -m loaders demo

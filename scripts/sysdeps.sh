@@ -7,11 +7,16 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 # For the tests (`sysdeps.sh test`): LibreOffice and poppler render the Word and PowerPoint files to pages
+if [ "${1:-}" = "serve" ]; then  # `make serve`: several app processes behind nginx
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+fi
 if [ "${1:-}" = "test" ]; then
     command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
     # the office store's tests run on a throwaway PostgreSQL of their own, as well as on SQLite
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    # `make serve` (several app processes behind nginx) is tested too
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
