@@ -60,9 +60,13 @@ def show_in(container, data, *, title: str | None = None, **kwargs):
     name = title or f"{page_title}_表{n}"
     line = S.TABLE_EXPORT_LINE.format(title=name, scope=sel.scope if sel else "", version=version.id if version else "",
                                       notice=sel.notice.isoformat() if sel else "")
-    columns, percent = export_columns(frame, kwargs.get("column_config"), kwargs.get("column_order"))
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
-    container.download_button(S.TABLE_EXPORT, lambda: table_xlsx(frame, columns, line, name, percent),
+
+    def workbook() -> bytes:  # widths and formats worked out only when someone downloads (not on every run)
+        columns, percent = export_columns(frame, kwargs.get("column_config"), kwargs.get("column_order"))
+        return table_xlsx(frame, columns, line, name, percent)
+
+    container.download_button(S.TABLE_EXPORT, workbook,
                               file_name=f"{stem}.xlsx", key=f"xlsx_{n}", on_click="ignore", type="tertiary",
                               icon=":material/download:",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
