@@ -124,17 +124,20 @@ def remaining_target(values_so_far: list[float], limit: float, months_left: int,
                      same_months_before: list[float]) -> tuple[float | None, str]:
     """(the mean the remaining months need, words) for the year's mean to be at or below `limit`.
     Unreachable when that is below every value seen in the same months of the earlier years."""
-    n = len(values_so_far)
+    floor = min(same_months_before) if same_months_before else None
+    return _target(len(values_so_far), float(np.sum(values_so_far)), limit, months_left, floor)
+
+
+def _target(n: int, total: float, limit: float, months_left: int, floor: float | None) -> tuple[float | None, str]:
     if n == 0:
         return None, "本年尚无监测数据"
     if months_left <= 0:
-        mean = float(np.mean(values_so_far))
+        mean = total / n
         return None, f"全年均值{mean:.3f}，{'已达标' if mean <= limit + _EPS else '未达标'}"
-    need = (limit * (n + months_left) - float(np.sum(values_so_far))) / months_left
+    need = (limit * (n + months_left) - total) / months_left
     if need <= 0:
         return need, f"剩余{months_left}个月均值需≤{max(need, 0):.3f} mg/L，已无法达标（前{n}个月已超出全年限值）"
-    floor = min(same_months_before) if same_months_before else None
-    if floor is not None and need < floor - _EPS:
+    if floor is not None and not np.isnan(floor) and need < floor - _EPS:
         return need, (f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标，低于近三年同期最低值{floor:.3f}，"
                       "预计无法达标")
     return need, f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标"
@@ -142,25 +145,35 @@ def remaining_target(values_so_far: list[float], limit: float, months_left: int,
 
 def water_outlook(monthly: pd.DataFrame, year: int, upto_month: int) -> pd.DataFrame:
     """Per section, for TP and NH3-N: the year's mean so far, its target limit, and what the remaining
-    months must average (monthly means of the year count once each; `monthly` is water_monthly_series)."""
-    m = monthly.assign(month=pd.to_datetime(monthly["month"]))
+    months must average (monthly means of the year count once each; `monthly` is water_monthly_series).
+    Whole columns at once: a province's sections cost what a district's do."""
+    columns = ["section_id", "section_name", "river_name", "factor", "target_class", "limit", "months", "mean", "need",
+               "words", "reachable"]
+    if monthly.empty:
+        return pd.DataFrame(columns=columns)
+    month = pd.to_datetime(monthly["month"])
+    m = monthly.assign(y=month.dt.year, mo=month.dt.month)
+    keys = ["section_id"]
+    first = m.groupby(keys, sort=False)[["section_name", "river_name", "water_body", "target_class"]].first()
+    this = m[(m["y"] == year) & (m["mo"] <= upto_month)].groupby(keys, sort=False)
+    before = m[m["y"].between(year - 3, year - 1) & (m["mo"] > upto_month)].groupby(keys, sort=False)
+    left = 12 - upto_month
     rows = []
-    for sid, s in m.groupby("section_id", sort=False):
-        first = s.iloc[0]
-        target = int(first["target_class"]) if pd.notna(first["target_class"]) else 3
-        this = s[(s["month"].dt.year == year) & (s["month"].dt.month <= upto_month)]
-        left = 12 - upto_month
-        before = s[(s["month"].dt.year.between(year - 3, year - 1)) & (s["month"].dt.month > upto_month)]
-        for factor in ("tp", "nh3n"):
-            limit = water.class_limit(factor, target, first["water_body"])
-            values = [float(v) for v in this[factor].dropna()]
-            need, words = remaining_target(values, limit, left, [float(v) for v in before[factor].dropna()])
-            rows.append(dict(section_id=sid, section_name=first["section_name"], river_name=first["river_name"],
-                             factor=factor, target_class=target, limit=limit, months=len(values),
-                             mean=float(np.mean(values)) if values else None, need=need, words=words,
-                             reachable=not ("无法达标" in words)))
-    return pd.DataFrame(rows, columns=["section_id", "section_name", "river_name", "factor", "target_class", "limit",
-                                       "months", "mean", "need", "words", "reachable"])
+    for factor in ("tp", "nh3n"):
+        stats = first.join(this[factor].agg(["count", "sum"])).join(before[factor].min().rename("floor"))
+        for sid, r in stats.iterrows():
+            target = int(r["target_class"]) if pd.notna(r["target_class"]) else 3
+            limit = water.class_limit(factor, target, r["water_body"])
+            n = int(r["count"]) if pd.notna(r["count"]) else 0
+            total = float(r["sum"]) if n else 0.0
+            need, words = _target(n, total, limit, left, r["floor"] if pd.notna(r["floor"]) else None)
+            rows.append(dict(section_id=sid, section_name=r["section_name"], river_name=r["river_name"], factor=factor,
+                             target_class=target, limit=limit, months=n, mean=total / n if n else None, need=need,
+                             words=words, reachable="无法达标" not in words))
+    order = {sid: k for k, sid in enumerate(first.index)}
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["section_id", "factor"], key=lambda c: c.map(order) if c.name == "section_id" else
+                           c.map({"tp": 0, "nh3n": 1}), kind="stable").reset_index(drop=True)
 
 
 DISTRICT = "全区河流断面均值"

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loaders.demo import build_tables  # noqa: E402
 from riverchief import store  # noqa: E402
@@ -41,10 +42,60 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+PAGES = ("light_board", "progress", "water", "river_map", "score", "item", "meeting")
+
+
+def bench_pages(root: Path, label: str, runs: int = 3) -> None:
+    """Server time of a full rerun of every page (AppTest, signed in as an analyst): first run and warm median."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from riverchief.access import ANALYST, Principal
+
+    os.environ["RIVERBOARD_DATA_DIR"] = str(root)
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    cells = []
+    for page in PAGES:
+        at = AppTest.from_file(app, default_timeout=600)
+        at.session_state["principal"] = Principal("bench", "测试", ANALYST)
+        at.run()
+        if page != "light_board":
+            at.switch_page(f"app_pages/{page}.py")
+        _, first = timed(at.run)
+        warm = statistics.median(timed(at.run)[1] for _ in range(runs))
+        if at.exception:
+            raise SystemExit(f"{page}: {at.exception[0].value}")
+        cells.append(f"{page} {ms(first)} / {ms(warm)}")
+    print(f"{label} pages (first / warm rerun): " + "; ".join(cells))
+
+
+def bench_scale(scale: str, keep: Path | None) -> None:
+    """The demo at 1×, 10× or 100× (scripts/scale.py): build, publish, every page's rerun."""
+    from scale import replicate
+
+    k = int(scale.rstrip("x"))
+    tables, t_build = timed(lambda: replicate(build_tables(2023), k))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = keep or Path(tmp) / scale
+        version, t_pub = timed(store.publish, root, tables, source=f"bench {scale}", created_by="bench", demo=True)
+        rows = version.manifest["rows"]
+        print(f"{scale}: {rows['townships']} townships, {rows['rivers']} rivers, {rows['sections']} sections, "
+              f"{rows['items']:,} item rows, {rows['problems']:,} problem rows; build {ms(t_build)}, publish {ms(t_pub)}")
+        bench_pages(root, scale)
+        if keep:
+            print(f"kept in {keep}: RIVERBOARD_DATA_DIR={keep} make run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--readings", type=int, default=2_000_000, help="raw readings for part 3")
+    parser.add_argument("--scale", choices=("1x", "10x", "100x"), help="only the district at this size, every page")
+    parser.add_argument("--keep", type=Path, help="with --scale: leave the data folder here, to serve and look at")
     args = parser.parse_args()
+    if args.scale:
+        bench_scale(args.scale, args.keep)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "demo"
         tables, t_build = timed(build_tables, 2023)
