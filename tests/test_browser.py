@@ -291,6 +291,7 @@ def hostile_server(tmp_path_factory):
     tables = tiny_tables()
     tables["problems"].loc[0, "title"] = "<img src=x onerror=alert(1)>"
     tables["rivers"].loc[0, "name"] = "<b>粗体河</b>"
+    tables["sections"].loc[0, "name"] = "</script><img src=y onerror=alert(2)>断面"  # into the badges' JSON
     store.publish(root, tables, source="测试", created_by="tests")
     account(root, "fx", "analyst")
     with serve(root, "streamlit-hostile.log") as url:
@@ -311,6 +312,9 @@ def test_markup_in_data_shows_as_text_on_the_map(page, hostile_server):
     river = frame.locator('.leaflet-overlay-pane path[stroke="#2E7D32"]').first  # R1, Class Ⅲ in June
     river.dispatch_event("mouseover")
     expect(frame.locator(".leaflet-tooltip").last).to_contain_text("<b>粗体河</b>")
+    frame.locator(".riverboard-section").first.dispatch_event("mouseover")
+    expect(frame.locator(".leaflet-tooltip").last).to_contain_text("</script><img src=y onerror=alert(2)>断面")
+    expect(frame.locator('img[src="y"]')).to_have_count(0)
     page.wait_for_timeout(500)
     assert dialogs == []
 

@@ -3,6 +3,7 @@ square badges with the class numeral, open problems as small light-coloured dots
 is HTML-escaped before it reaches a tooltip or popup (Leaflet renders them as HTML)."""
 from __future__ import annotations
 
+import json
 import math
 from html import escape
 
@@ -120,6 +121,7 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
         ).add_to(m)
 
     sections = folium.FeatureGroup(name=S.MAP_LAYER_SECTIONS)
+    badges = []
     for s in data.sections.itertuples():
         x, y = conv(shapely.Point(s.lon, s.lat)).coords[0]
         cls = None if pd.isna(s.water_class) else int(s.water_class)
@@ -132,12 +134,9 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
         colour = GREY if cls is None else water.CLASS_COLOURS[cls]
         numeral = "–" if cls is None else water.CLASS_NAMES[cls].removesuffix("类")
         text = "#202124" if cls == 4 else "white"
-        folium.Marker(
-            location=[y, x],
-            icon=folium.DivIcon(html=S.MAP_SECTION_BADGE.format(colour=colour, text=text, numeral=numeral),
-                                icon_size=(22, 18), icon_anchor=(11, 9), class_name="riverboard-section"),
-            popup=folium.Popup(popup, max_width=320), tooltip=escape(s.section_name),
-        ).add_to(sections)
+        badges.append([round(y, 6), round(x, 6), S.MAP_SECTION_BADGE.format(colour=colour, text=text, numeral=numeral),
+                       popup, escape(s.section_name)])
+    sections.add_child(_Badges(badges))
     sections.add_to(m)
 
     problems = folium.FeatureGroup(name=S.MAP_LAYER_PROBLEMS)
@@ -155,6 +154,28 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
     m.add_child(_legend(colour_by))
     m.add_child(_MetricScale())
     return m
+
+
+class _Badges(MacroElement):
+    """The sections' class badges as one layer: the data once as JSON and one loop in the browser, instead of a
+    folium Marker, DivIcon, Popup and Tooltip object per section (at a city's scale the map's HTML took most
+    of a page rerun to render). Every text in it was HTML-escaped in Python; `</` is escaped so the data cannot
+    close the script."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.data }}.forEach(function (s) {
+            L.marker([s[0], s[1]], {icon: L.divIcon({className: "riverboard-section", html: s[2],
+                                                     iconSize: [22, 18], iconAnchor: [11, 9]})})
+                .bindPopup(s[3], {maxWidth: 320}).bindTooltip(s[4]).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, badges: list):
+        super().__init__()
+        self._name = "RiverboardBadges"
+        self.data = json.dumps(badges, ensure_ascii=False).replace("</", "<\\/")
 
 
 class _MetricScale(MacroElement):
