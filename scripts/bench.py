@@ -70,6 +70,51 @@ def bench_pages(root: Path, label: str, runs: int = 3) -> None:
     print(f"{label} pages (first / warm rerun): " + "; ".join(cells))
 
 
+_DUCKDB_WAY = """
+db = Database(store.read_version(ROOT, VID))
+t0 = time.perf_counter(); out = db.query("lights_by_unit", notice=NOTICE, **Filters().params())
+"""
+_PANDAS_WAY = """
+import pandas as pd
+t0 = time.perf_counter()
+items = pd.read_parquet(ROOT / "versions" / VID / "items")  # the usual way: the whole table into memory
+units = pd.read_parquet(ROOT / "versions" / VID / "units.parquet")
+items["notice_date"] = pd.to_datetime(items["notice_date"]).dt.date
+prev = max(d for d in items["notice_date"].unique() if d < NOTICE)
+now = items[items["notice_date"].isin([NOTICE, prev])].merge(units, on="unit_id")
+out = now.assign(red=(now["notice_date"] == NOTICE) & (now["light"] == "red"),
+                 yellow=(now["notice_date"] == NOTICE) & (now["light"] == "yellow"),
+                 green=(now["notice_date"] == NOTICE) & (now["light"] == "green"),
+                 prev_red=(now["notice_date"] == prev) & (now["light"] == "red")
+                 ).groupby(["unit_id", "name", "kind"])[["red", "yellow", "green", "prev_red"]].sum()
+"""
+
+
+def side_by_side(root: Path, notice) -> None:
+    """The board's lights by unit the repository's way (DuckDB over Parquet, only what the page needs) and the
+    usual way of Streamlit apps (the whole table into pandas, grouped there): time and peak memory, each in a
+    process of its own so the peak is its own."""
+    results = {}
+    for label, code in (("duckdb", _DUCKDB_WAY), ("pandas", _PANDAS_WAY)):
+        program = (f"import sys, time, datetime as dt; from pathlib import Path; "
+                   f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+                   "from riverchief import store; from riverchief.board import Filters; from riverchief.db import Database\n"
+                   f"ROOT = Path({str(root)!r}); VID = {store.current_version(root).id!r}; "
+                   f"NOTICE = dt.date.fromisoformat({notice.isoformat()!r})\n"
+                   "def kb(field):\n"
+                   "    return next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith(field))\n"
+                   "open('/proc/self/clear_refs', 'w').write('5')\n"  # the peak from here on: the imports are the same
+                   "base = kb('VmRSS')\n"
+                   + code + "\nprint(time.perf_counter() - t0, kb('VmHWM') - base)")
+        import subprocess
+
+        out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.split()
+        results[label] = (float(out[0]), int(out[1]) / 1024)
+    (td, md), (tp, mp) = results["duckdb"], results["pandas"]
+    print(f"lights by unit, DuckDB over Parquet {ms(td)}, +{md:.0f} MB peak; the whole table into pandas "
+          f"{ms(tp)}, +{mp:.0f} MB peak: {tp / td:.1f}× the time, {mp / max(md, 1):.1f}× the memory")
+
+
 def bench_scale(scale: str, keep: Path | None) -> None:
     """The demo at 1×, 10× or 100× (scripts/scale.py): build, publish, every page's rerun."""
     from scale import replicate
@@ -83,6 +128,7 @@ def bench_scale(scale: str, keep: Path | None) -> None:
         print(f"{scale}: {rows['townships']} townships, {rows['rivers']} rivers, {rows['sections']} sections, "
               f"{rows['items']:,} item rows, {rows['problems']:,} problem rows; build {ms(t_build)}, publish {ms(t_pub)}")
         bench_pages(root, scale)
+        side_by_side(root, version.notices[-1])
         if keep:
             print(f"kept in {keep}: RIVERBOARD_DATA_DIR={keep} make run")
 
