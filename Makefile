@@ -41,6 +41,7 @@ test: $(VENV)/.test-deps sysdeps
 
 bench: $(VENV)/.run-deps
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --scale 10x
 	$(BIN)/python scripts/bench_import.py
 	$(BIN)/python scripts/bench_accounts.py
 
