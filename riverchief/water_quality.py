@@ -96,41 +96,41 @@ def share_judgement(share_good: float, share_worst: float) -> str:
     return "重度污染"
 
 
+def _class_of_means(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
+    """Per group: the mean of each factor over its sections, classed (a lake only when all its sections are),
+    all groups at once."""
+    means = frame.assign(_lake=frame["water_body"] == water.LAKE).groupby(keys, sort=False).agg(
+        **{f: (f, "mean") for f in water.MEAN_FACTORS}, _all_lake=("_lake", "all"), **extra).reset_index()
+    return water.classify_frame(means, np.where(means["_all_lake"], water.LAKE, water.RIVER))
+
+
 def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:
     """Each river's water quality: the share rule with ≥5 sections, else the class of its mean."""
-    rows = []
-    for (river_id, name), g in annual.groupby(["river_id", "river_name"], sort=False):
-        g = g[g["water_class"].notna()]
-        if g.empty:
-            continue
-        n = len(g)
-        if n >= SHARE_RULE_MIN_SECTIONS:
-            good, worst = (g["water_class"] <= 3).mean(), (g["water_class"] == 6).mean()
-            rows.append(dict(river_id=river_id, river_name=name, sections=n, method="断面比例法",
-                             water_class=np.nan, share_good=good, judgement=share_judgement(good, worst)))
-        else:
-            means = g[list(water.MEAN_FACTORS)].mean().to_frame().T
-            body = water.LAKE if (g["water_body"] == water.LAKE).all() else water.RIVER
-            cls = int(water.classify_frame(means, [body])["water_class"].iloc[0])
-            rows.append(dict(river_id=river_id, river_name=name, sections=n, method="断面均值法",
-                             water_class=cls, share_good=(g["water_class"] <= 3).mean(),
-                             judgement=water.CLASS_WORDS[cls]))
-    return pd.DataFrame(rows, columns=["river_id", "river_name", "sections", "method", "water_class",
-                                       "share_good", "judgement"])
+    columns = ["river_id", "river_name", "sections", "method", "water_class", "share_good", "judgement"]
+    order = annual[["river_id", "river_name"]].drop_duplicates()  # rivers in the order they come
+    judged = annual[annual["water_class"].notna()]
+    if judged.empty:
+        return pd.DataFrame(columns=columns)
+    judged = judged.assign(_good=judged["water_class"] <= 3, _worst=judged["water_class"] == 6)
+    c = _class_of_means(judged, ["river_id", "river_name"], sections=("water_class", "size"),
+                        share_good=("_good", "mean"), share_worst=("_worst", "mean"))
+    share = c["sections"] >= SHARE_RULE_MIN_SECTIONS
+    out = c.assign(
+        method=np.where(share, "断面比例法", "断面均值法"),
+        water_class=np.where(share, np.nan, c["water_class"]),
+        judgement=[share_judgement(g, w) if by_share else water.CLASS_WORDS[int(k)]
+                   for by_share, g, w, k in zip(share, c["share_good"], c["share_worst"], c["water_class"])])
+    return order.merge(out[columns], on=["river_id", "river_name"])[columns].reset_index(drop=True)
 
 
 def river_stories(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per river, the class of its sections' mean in the first year of data and in `year`."""
-    classed = []
-    for (river_id, name, y), g in section_years.groupby(["river_id", "river_name", "year"]):
-        means = g[list(water.MEAN_FACTORS)].mean().to_frame().T
-        body = water.LAKE if (g["water_body"] == water.LAKE).all() else water.RIVER
-        c = water.classify_frame(means, [body]).iloc[0]
-        classed.append(dict(river_id=river_id, river_name=name, year=y, water_class=int(c["water_class"]),
-                            tp=c["tp"], nh3n=c["nh3n"]))
-    frame = pd.DataFrame(classed, columns=["river_id", "river_name", "year", "water_class", "tp", "nh3n"])
-    if frame.empty:
+    if section_years.empty:
+        frame = pd.DataFrame(columns=["river_id", "river_name", "year", "water_class", "tp", "nh3n"])
         return frame.assign(first_year=[], first_class=[], change=[])
+    frame = _class_of_means(section_years, ["river_id", "river_name", "year"]).sort_values(
+        ["river_id", "river_name", "year"])[["river_id", "river_name", "year", "water_class", "tp", "nh3n"]]
+    frame["water_class"] = frame["water_class"].astype(int)
     first_year = int(frame["year"].min())
     first = frame[frame["year"] == first_year].set_index("river_id")
     now = frame[frame["year"] == year].set_index("river_id")
