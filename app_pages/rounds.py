@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from riverchief import access, reporting, store
-from riverchief.dates import cn_date, cn_month
+from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
 from riverchief.reporting import ReportError
 from ui import auth, data, filters, frame, tables
@@ -37,7 +37,7 @@ def _act(action, done: str) -> None:
 if rnd is None:
     st.info(S.ROUND_NONE, icon=":material/event_available:")
     base = max(version.notices)
-    month = reporting.next_notice(base)
+    month = next_notice(base)
     st.subheader(S.ROUND_OPEN_HEAD, anchor=False)
     st.caption(S.ROUND_OPEN_HELP.format(base=cn_month(base), month=cn_month(month)))
     with st.form("open_round"):
@@ -45,7 +45,7 @@ if rnd is None:
         picked = a.date_input(S.ROUND_MONTH, value=month, format="YYYY-MM-DD")
         deadline = b.date_input(S.ROUND_DEADLINE, value=month + dt.timedelta(days=5), format="YYYY-MM-DD")
         if st.form_submit_button(S.ROUND_OPEN, type="primary", icon=":material/play_arrow:"):
-            notice = reporting.month_end(picked.year, picked.month)
+            notice = month_end(picked.year, picked.month)
             _act(lambda: rounds.open_round(me, root, notice, deadline),
                  S.ROUND_OPENED.format(month=cn_month(notice), deadline=cn_date(deadline)))
 else:

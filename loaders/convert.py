@@ -8,7 +8,6 @@ Progress: 60%, 0.6, 60, 已完成, 未启动, 推进中（60%）, 完成3.2公�
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -16,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LISTS
+from riverchief import dates
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # (text reaches these patterns without spaces: 2024-06-05 10:30 is read as 2024-06-0510:30)
@@ -54,9 +54,10 @@ def is_empty(value) -> bool:
 
 
 def month_end(year: int, month: int) -> dt.date:
+    """dates.month_end, for a month as an office wrote it (refused in words when it is no month)."""
     if not 1 <= month <= 12:
         raise BadValue(f"“{month}月”不是有效月份")
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dates.month_end(year, month)
 
 
 def to_notice_month(text: str) -> dt.date:

@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from riverchief import store
+from riverchief.dates import month_end
 from riverchief.lights import with_lights
 from riverchief.rectification import PATROLS_REQUIRED
 
@@ -81,12 +82,8 @@ OTHER_PROBLEM_KINDS = [
 RISK_NOTES = ["征地协调未完成", "资金尚未到位", "汛期影响施工", "设计方案调整", "涉及管线迁改"]
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
 def _notices() -> list[dt.date]:
-    return [_month_end(year, month) for year in YEARS_OF_LISTS for month in range(1, 13)]
+    return [month_end(year, month) for year in YEARS_OF_LISTS for month in range(1, 13)]
 
 
 def _person(rng: np.random.Generator) -> str:
@@ -383,7 +380,7 @@ def _list_items(rng, year: int, rivers: pd.DataFrame, units: pd.DataFrame, notic
             r = district_rivers.iloc[int(rng.integers(len(district_rivers)))]
             own = rng.random() < 0.55
             start = dt.date(year, int(rng.integers(1, 6)), int(rng.integers(1, 28)))
-            deadline = _month_end(year, int(rng.integers(max(start.month + 3, 6), 13)))
+            deadline = month_end(year, int(rng.integers(max(start.month + 3, 6), 13)))
             unit_id = r.township_id if own else dept[lead]
             items.append(dict(item_id=f"YH{year}-{seq:03d}", list="task", title=pattern.format(r=r["name"]),
                               river_id=r.river_id, township_id=r.township_id,

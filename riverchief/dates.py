@@ -1,7 +1,11 @@
-"""Chinese date and number wording shared by rules, pages and exports (pure, no UI)."""
+"""Dates and their Chinese wording, shared by rules, pages and exports (pure, no UI)."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+
+import numpy as np
+import pandas as pd
 
 
 def cn_date(d: dt.date) -> str:
@@ -18,6 +22,23 @@ def cn_month(d: dt.date) -> str:
 
 def cn_notice(d: dt.date) -> str:
     return f"{d.year}年{d.month}月通报"
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month: the date a monthly notice carries."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def next_notice(last: dt.date) -> dt.date:
+    """The notice after the last one: the end of the following month."""
+    year, month = (last.year + 1, 1) if last.month == 12 else (last.year, last.month + 1)
+    return month_end(year, month)
+
+
+def day_numbers(values: pd.Series) -> np.ndarray:
+    """Dates as days since the epoch (NaN where missing): comparisons and spans on whole columns."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    return (stamps - pd.Timestamp(0)).dt.days.to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
 
 
 def pct(x: float, decimals: int = 0) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riverchief.dates import cn_date, cn_month_day, pct
+from riverchief.dates import cn_date, cn_month_day, day_numbers, pct
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
 LIGHTS = (RED, YELLOW, GREEN)
@@ -129,8 +129,8 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     tests/test_light_rules.py checks it against light_for row by row on generated frames."""
     n = len(frame)
     col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
-    as_of = _days(frame["notice_date"])
-    begin, deadline, finished = _days(col(start)), _days(col("deadline")), _days(col(done))
+    as_of = day_numbers(frame["notice_date"])
+    begin, deadline, finished = day_numbers(col(start)), day_numbers(col("deadline")), day_numbers(col(done))
     progress = pd.to_numeric(frame["progress"], errors="coerce").to_numpy(dtype=float)
     if n and (np.isnan(progress).any() or (progress < 0).any() or (progress > 1).any()):
         bad = progress[np.isnan(progress) | (progress < 0) | (progress > 1)][0]
@@ -194,13 +194,6 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     out["light_reason"] = reason
     out["expected"] = np.where(scheduled, expected, np.nan) if n else pd.Series(dtype=float)
     return out
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    """Dates as days since the epoch (NaN where missing): comparisons and spans on whole columns."""
-    stamps = pd.to_datetime(values, errors="coerce")
-    days = (stamps - pd.Timestamp(0)).dt.days.to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
-    return days
 
 
 def _words(values: pd.Series, say) -> np.ndarray:

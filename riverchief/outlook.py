@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from riverchief import lights, water
-from riverchief.dates import cn_date, pct
-from riverchief.reporting import next_notice
+from riverchief.dates import cn_date, day_numbers, next_notice, pct
 
 PACE_NOTICES = 3
 _RANK = {lights.GREEN: 0, lights.YELLOW: 1, lights.RED: 2}
@@ -40,18 +39,13 @@ def forecast(history: pd.DataFrame, upcoming: dt.date, tolerance: float = lights
 _COLUMNS = ["item_id", "title", "unit_name", "list", "deadline", "progress", "light", "predicted", "reason"]
 
 
-def _days(values: pd.Series) -> np.ndarray:
-    stamps = pd.to_datetime(values, errors="coerce")
-    return (stamps - pd.Timestamp(0)).dt.days.to_numpy(dtype=float)
-
-
 def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None = None,
              tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
     """The items expected to turn yellow or red at the next notice, worst first. Whole columns at once: the
     replay over every notice of a city's items stays quick."""
     upcoming = upcoming or next_notice(notice)
     today, then = float((pd.Timestamp(notice) - pd.Timestamp(0)).days), float((pd.Timestamp(upcoming) - pd.Timestamp(0)).days)
-    t = trajectory.assign(nd=_days(trajectory["notice_date"]), sd=_days(trajectory["start_date"]))
+    t = trajectory.assign(nd=day_numbers(trajectory["notice_date"]), sd=day_numbers(trajectory["start_date"]))
     t = t[t["nd"] <= today]
     last = t[t["nd"] == today].drop_duplicates("item_id", keep="last").set_index("item_id")
     if last.empty:
@@ -61,7 +55,7 @@ def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None
     window = started.groupby("item_id").agg(first_nd=("nd", "first"), first_p=("progress", "first"),
                                             n=("nd", "size")).reindex(last.index)
     p = pd.to_numeric(last["progress"]).to_numpy(dtype=float)
-    sd, dd, fd = last["sd"].to_numpy(), _days(last["deadline"]), _days(last["done_date"])
+    sd, dd, fd = last["sd"].to_numpy(), day_numbers(last["deadline"]), day_numbers(last["done_date"])
     n = window["n"].fillna(0).to_numpy()
     days = today - window["first_nd"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):

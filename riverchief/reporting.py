@@ -8,7 +8,6 @@ overrides (which belong to one notice) are not carried. The light rule then ligh
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -26,16 +25,6 @@ JUMP = 0.5  # a change of more than 50 points in one month is worth a second loo
 
 class ReportError(Exception):
     """A report that cannot be taken (message in Chinese, naming the item and the field)."""
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def next_notice(last: dt.date) -> dt.date:
-    """The notice after the last one: the end of the following month."""
-    year, month = (last.year + 1, 1) if last.month == 12 else (last.year, last.month + 1)
-    return month_end(year, month)
 
 
 def _missing(v) -> bool:

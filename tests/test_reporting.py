@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from riverchief import access, reporting, store
+from riverchief import access, dates, reporting, store
 from riverchief.access import Forbidden, Principal
 from riverchief.office import audit, rounds
 from riverchief.reporting import Report, ReportError
@@ -91,9 +91,9 @@ def test_report_rate():
 
 
 def test_next_notice():
-    assert reporting.next_notice(dt.date(2023, 6, 30)) == dt.date(2023, 7, 31)
-    assert reporting.next_notice(dt.date(2023, 12, 31)) == dt.date(2024, 1, 31)
-    assert reporting.next_notice(dt.date(2024, 1, 31)) == dt.date(2024, 2, 29)
+    assert dates.next_notice(dt.date(2023, 6, 30)) == dt.date(2023, 7, 31)
+    assert dates.next_notice(dt.date(2023, 12, 31)) == dt.date(2024, 1, 31)
+    assert dates.next_notice(dt.date(2024, 1, 31)) == dt.date(2024, 2, 29)
 
 
 # --- the whole round through the store -------------------------------------------------------------

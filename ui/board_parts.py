@@ -15,9 +15,8 @@ from riverchief import access, papers, store
 from riverchief.access import EXPORT
 from riverchief.office import actions
 from riverchief.assessment_rules import load_rules
-from riverchief.dates import cn_month
+from riverchief.dates import cn_month, next_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
-from riverchief.reporting import next_notice
 from riverchief.schema import SUPERVISION_KINDS
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
 from ui import auth, data, tables
