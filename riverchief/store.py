@@ -397,6 +397,16 @@ def read_tables(version: Version) -> dict[str, pd.DataFrame]:
     return out
 
 
+def read_notice(version: Version, notice: dt.date) -> dict[str, pd.DataFrame]:
+    """The items and problems of one notice: only that notice's partitions are read (a page that needs one
+    month does not read every table of the version)."""
+    out = {}
+    for name in schema.SNAPSHOT_TABLES:
+        path = version.path / name / f"notice={notice.isoformat()}" / "part-0.parquet"
+        out[name] = (pq.read_table(path) if path.exists() else schema.TABLES[name].empty_table()).to_pandas()
+    return out
+
+
 def override_light(root: Path, item_id: str, notice: dt.date, light: str | None, reason: str, by: str,
                    expect_current: str | None = None) -> Version:
     """Set (or, with light=None, clear) the office's light for one item on one notice, as a new version.

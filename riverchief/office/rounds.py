@@ -65,10 +65,8 @@ def all_rounds() -> list[dict]:
 
 def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
     """The open items and problems of the round (of one unit), from the notice it carries from."""
-    version = store.current_version(root)
-    tables = store.read_tables(version)
-    on = lambda f: f[pd.to_datetime(f["notice_date"]).dt.date == rnd["base_notice"]]  # noqa: E731
-    return reporting.open_work(on(tables["items"]), on(tables["problems"]), unit_id)
+    base = store.read_notice(store.current_version(root), rnd["base_notice"])
+    return reporting.open_work(base["items"], base["problems"], unit_id)
 
 
 def entries(round_id: int, unit_id: str | None = None) -> pd.DataFrame:
