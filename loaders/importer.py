@@ -127,6 +127,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
     refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "")
     changes, details = [], []
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
+        tables[raw.spec.table] = store.as_frame(tables[raw.spec.table])  # readings are read only when imported
         refs.lookups = {k: _lookup(tables, k) for k in REF_TABLES}
         refs.loose = {k: _loose_lookup(tables, k, refs.district) for k in REF_TABLES}
         refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}

@@ -181,14 +181,13 @@ def _write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _write_partitioned(table: pa.Table, folder: Path, values: list, name: str) -> None:
-    """One file per distinct value (a notice date, a year of readings), in folders `<name>=<value>`."""
-    if not values:  # an empty table still has a file, so readers find its columns
+def _write_partitioned(table: pa.Table, folder: Path, keys: pa.ChunkedArray, name: str) -> None:
+    """One file per distinct key (a notice date, a year of readings), in folders `<name>=<value>`."""
+    if not table.num_rows:  # an empty table still has a file, so readers find its columns
         _write(table, folder / f"{name}=none" / "part-0.parquet")
         return
-    keys = pa.array(values)
-    for value in sorted(set(values)):
-        part = table.filter(pa.compute.equal(keys, value))
+    for value in sorted(pa.compute.unique(keys).to_pylist()):
+        part = table.filter(pa.compute.equal(keys, pa.scalar(value, keys.type)))
         _write(part, folder / f"{name}={value}" / "part-0.parquet")
 
 
@@ -207,8 +206,9 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
     tables["items"] = lights.with_lights(tables["items"], tolerance)
     tables["problems"] = lights.with_lights(
         tables["problems"], tolerance, start="found_date", done="rectified_date").drop(columns="expected")
-    arrow = {name: _table(name, tables[name]) for name in schema.SOURCE_TABLES}
-    notices = sorted(set(arrow["items"]["notice_date"].to_pylist()))  # none yet for a district just started
+    carried = {name: t for name, t in tables.items() if isinstance(t, Carried) and _same_schema(t)}
+    arrow = {name: _table(name, as_frame(tables[name])) for name in schema.SOURCE_TABLES if name not in carried}
+    notices = sorted(pa.compute.unique(arrow["items"]["notice_date"]).drop_null().to_pylist())  # none yet for a district just started
 
     with _publish_lock(root):
         _refuse_stale(root, expect_current)
@@ -217,14 +217,17 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
         vid = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
         tmp = versions / f".tmp-{vid}"
         try:
+            for name, table in carried.items():
+                _link(table, tmp / name)
             for name, table in arrow.items():
                 if name in schema.SNAPSHOT_TABLES:
-                    _write_partitioned(table, tmp / name, table["notice_date"].to_pylist(), "notice")
+                    _write_partitioned(table, tmp / name, table["notice_date"], "notice")
                 elif name in schema.SERIES_TABLES:
-                    _write_partitioned(table, tmp / name, pa.compute.year(table["sampled_at"]).to_pylist(), "year")
+                    _write_partitioned(table, tmp / name, pa.compute.year(table["sampled_at"]), "year")
                 else:
                     _write(table, tmp / f"{name}.parquet")
-            monthly = _monthly_from(tmp, tables["sections"], arrow["readings"].num_rows)
+            rows = {name: t.num_rows for name, t in arrow.items()} | {name: t.rows() for name, t in carried.items()}
+            monthly = _monthly_from(tmp, tables["sections"], rows["readings"])
             _write(_table("readings_monthly", monthly), tmp / "readings_monthly.parquet")
             manifest = {
                 "version": vid,
@@ -236,7 +239,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
                 "demo": demo,
                 "tolerance": tolerance,
                 "notices": [d.isoformat() for d in notices],
-                "rows": {name: t.num_rows for name, t in arrow.items()} | {"readings_monthly": len(monthly)},
+                "rows": {name: rows[name] for name in schema.SOURCE_TABLES} | {"readings_monthly": len(monthly)},
                 **(extra or {}),
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -254,6 +257,27 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
         except OSError as exc:
             raise StoreError(f"数据未能发布：{os_reason(exc)}；当前数据保持不变") from None
     return read_version(root, vid)
+
+
+def _same_schema(table: Carried) -> bool:
+    """Carried files are linked only if they have the columns this code writes (else they are rewritten)."""
+    def same(a: pa.Field, b: pa.Field) -> bool:  # Parquet keeps seconds as milliseconds
+        return a.name == b.name and (a.type == b.type or pa.types.is_timestamp(a.type) and pa.types.is_timestamp(b.type))
+
+    target, files = schema.TABLES[table.name], table.files()
+    return bool(files) and all(len(s) == len(target) and all(map(same, s, target))
+                               for s in (pq.read_schema(f) for f in files))
+
+
+def _link(table: Carried, folder: Path) -> None:
+    """Hard links to the carried files (versions are never changed in place), a copy where links fail."""
+    for src in table.files():
+        dst = folder / src.parent.name / src.name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
 
 
 def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int) -> pd.DataFrame:
@@ -385,16 +409,41 @@ def audit_log(root: Path) -> list[dict]:
     return out
 
 
-def read_tables(version: Version) -> dict[str, pd.DataFrame]:
-    """Every source table of a version as frames (the derived light columns dropped)."""
-    out = {}
-    for name in schema.SOURCE_TABLES:
-        if name in schema.SNAPSHOT_TABLES or name in schema.SERIES_TABLES:
-            frame = pq.read_table(version.path / name, partitioning=None).to_pandas()
-        else:
-            frame = pq.read_table(version.path / f"{name}.parquet").to_pandas()
-        out[name] = frame.drop(columns=[c for c in schema.COMPUTED_COLUMNS if c in frame.columns])
-    return out
+@dataclass(frozen=True)
+class Carried:
+    """A table kept as it is in an earlier version. `publish` links its files into the new version instead of
+    rewriting them, so changing one light of a province does not read its 22 million readings into memory."""
+    version: Version
+    name: str
+
+    def files(self) -> list[Path]:
+        return sorted((self.version.path / self.name).glob("*/*.parquet"))
+
+    def rows(self) -> int:
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in self.files())
+
+    def frame(self) -> pd.DataFrame:
+        return _read_frame(self.version, self.name)
+
+
+def as_frame(table: "pd.DataFrame | Carried") -> pd.DataFrame:
+    """A table of `read_tables` as a frame, reading a carried one now (an import that adds readings)."""
+    return table.frame() if isinstance(table, Carried) else table
+
+
+def _read_frame(version: Version, name: str) -> pd.DataFrame:
+    if name in schema.SNAPSHOT_TABLES or name in schema.SERIES_TABLES:
+        frame = pq.read_table(version.path / name, partitioning=None).to_pandas()
+    else:
+        frame = pq.read_table(version.path / f"{name}.parquet").to_pandas()
+    return frame.drop(columns=[c for c in schema.COMPUTED_COLUMNS if c in frame.columns])
+
+
+def read_tables(version: Version, carry: tuple[str, ...] = schema.SERIES_TABLES) -> dict:
+    """Every source table of a version as frames (the derived light columns dropped); the tables in `carry`
+    (by default the readings) as `Carried`, read only if asked (`frame`), linked as they are by `publish`."""
+    return {name: Carried(version, name) if name in carry else _read_frame(version, name)
+            for name in schema.SOURCE_TABLES}
 
 
 def read_notice(version: Version, notice: dt.date) -> dict[str, pd.DataFrame]:

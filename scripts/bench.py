@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -43,10 +44,17 @@ def ms(seconds: float) -> str:
 
 
 PAGES = ("light_board", "progress", "water", "river_map", "score", "item", "meeting")
+FILTER_CHANGES = ("f_month", "f_township", "f_list")  # each set to its second choice, one after the other
 
 
-def bench_pages(root: Path, label: str, runs: int = 3) -> None:
-    """Server time of a full rerun of every page (AppTest, signed in as an analyst): first run and warm median."""
+def kb(field: str) -> int:
+    return next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith(field))
+
+
+def bench_pages(root: Path, runs: int = 3) -> dict:
+    """Server time of full reruns of every page (AppTest, signed in as an analyst), in this process: the first
+    run of the process (cold start: imports, caches), each page's first and warm median, and the reruns the
+    three filter changes cause; then the process's peak RSS."""
     import os
 
     from streamlit.testing.v1 import AppTest
@@ -55,19 +63,73 @@ def bench_pages(root: Path, label: str, runs: int = 3) -> None:
 
     os.environ["RIVERBOARD_DATA_DIR"] = str(root)
     app = str(Path(__file__).resolve().parent.parent / "app.py")
-    cells = []
+    out = {"pages": {}}
     for page in PAGES:
-        at = AppTest.from_file(app, default_timeout=600)
+        at = AppTest.from_file(app, default_timeout=900)
         at.session_state["principal"] = Principal("bench", "测试", ANALYST)
-        at.run()
+        _, t = timed(at.run)
+        out.setdefault("cold", t)
         if page != "light_board":
             at.switch_page(f"app_pages/{page}.py")
         _, first = timed(at.run)
         warm = statistics.median(timed(at.run)[1] for _ in range(runs))
+        changed = []
+        for key in FILTER_CHANGES:
+            box = at.selectbox(key=key)
+            _, t = timed(box.set_value(box.options[1] if key != "f_month" else box.value).run)
+            changed.append(t)
         if at.exception:
             raise SystemExit(f"{page}: {at.exception[0].value}")
-        cells.append(f"{page} {ms(first)} / {ms(warm)}")
-    print(f"{label} pages (first / warm rerun): " + "; ".join(cells))
+        out["pages"][page] = {"first": first, "warm": warm, "filters": statistics.median(changed),
+                              "filters_max": max(changed)}
+    out["rss_mb"] = kb("VmHWM") / 1024
+    return out
+
+
+def pages_in_own_process(root: Path) -> dict:
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--pages", str(root)], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def print_pages(label: str, got: dict) -> None:
+    print(f"{label} pages (first / warm rerun / after a filter change, median and max):")
+    for page, t in got["pages"].items():
+        print(f"  {page:12} {ms(t['first']):>9} / {ms(t['warm']):>9} / {ms(t['filters']):>9} {ms(t['filters_max']):>9}")
+    print(f"{label} cold start (a new process's first run of the board) {ms(got['cold'])}; "
+          f"server peak RSS after every page {got['rss_mb']:.0f} MB")
+
+
+def publish_month(root: Path) -> None:
+    """What the office does each month: the last notice carried to the next month (reporting.carry, as the
+    monthly round publishes it) and published as a new version; then one light overridden."""
+    from riverchief.dates import month_end
+    from riverchief.reporting import carry
+
+    def month():
+        version = store.current_version(root)
+        tables = store.read_tables(version)
+        last = version.notices[-1]
+        first = last + dt.timedelta(days=1)
+        nxt = month_end(first.year, first.month)
+        carried = carry(tables["items"], tables["problems"], last, nxt, pd.DataFrame(columns=["kind"]))
+        tables["items"], tables["problems"] = carried
+        return store.publish(root, tables, source="bench month", created_by="bench", demo=True,
+                             tolerance=version.tolerance, expect_current=version.id)
+
+    open("/proc/self/clear_refs", "w").write("5")
+    base = kb("VmRSS")
+    version, t_month = timed(month)
+    peak = (kb("VmHWM") - base) / 1024
+    item = pd.read_parquet(version.path / "items" / f"notice={version.notices[-1]}", columns=["item_id"])["item_id"][0]
+    _, t_override = timed(store.override_light, root, item, version.notices[-1], "yellow", "bench", "bench")
+    print(f"publish of one month ({version.manifest['rows']['items']:,} item rows, "
+          f"{version.manifest['rows']['readings']:,} readings linked): {t_month:.1f} s, +{peak:.0f} MB peak; "
+          f"one light overridden {t_override:.1f} s")
 
 
 _DUCKDB_WAY = """
@@ -116,29 +178,45 @@ def side_by_side(root: Path, notice) -> None:
 
 
 def bench_scale(scale: str, keep: Path | None) -> None:
-    """The demo at 1×, 10× or 100× (scripts/scale.py): build, publish, every page's rerun."""
-    from scale import replicate
+    """The demo at 1×, 10× or 100× (scripts/scale.py), or a province: build, publish, every page's rerun, the
+    side-by-side with pandas, and the publish of one month."""
+    from scale import province, replicate
 
-    k = int(scale.rstrip("x"))
-    tables, t_build = timed(lambda: replicate(build_tables(2023), k))
+    build = (lambda: province(build_tables(2023))) if scale == "province" else (
+        lambda: replicate(build_tables(2023), int(scale.rstrip("x"))))
+    open("/proc/self/clear_refs", "w").write("5")
+    base = kb("VmRSS")
+    tables, t_build = timed(build)
     with tempfile.TemporaryDirectory() as tmp:
         root = keep or Path(tmp) / scale
         version, t_pub = timed(store.publish, root, tables, source=f"bench {scale}", created_by="bench", demo=True)
+        peak = (kb("VmHWM") - base) / 1024
+        del tables
         rows = version.manifest["rows"]
-        print(f"{scale}: {rows['townships']} townships, {rows['rivers']} rivers, {rows['sections']} sections, "
-              f"{rows['items']:,} item rows, {rows['problems']:,} problem rows; build {ms(t_build)}, publish {ms(t_pub)}")
-        bench_pages(root, scale)
+        print(f"{scale}: {rows['townships']:,} townships, {rows['rivers']:,} rivers, {rows['sections']:,} sections, "
+              f"{rows['items']:,} item rows, {rows['problems']:,} problem rows, {rows['readings']:,} readings; "
+              f"build {ms(t_build)}, publish {ms(t_pub)} (+{peak:,.0f} MB peak for both)")
+        print_pages(scale, pages_in_own_process(root))
         side_by_side(root, version.notices[-1])
+        publish_month(root)
         if keep:
+            store.rollback(root, version.id, "bench")  # served as built
             print(f"kept in {keep}: RIVERBOARD_DATA_DIR={keep} make run")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--readings", type=int, default=2_000_000, help="raw readings for part 3")
-    parser.add_argument("--scale", choices=("1x", "10x", "100x"), help="only the district at this size, every page")
+    parser.add_argument("--scale", choices=("1x", "10x", "100x", "province"),
+                        help="only the district at this size (or the province), every page")
+    parser.add_argument("--pages", type=Path, help=argparse.SUPPRESS)  # the page timings, in a process of their own
     parser.add_argument("--keep", type=Path, help="with --scale: leave the data folder here, to serve and look at")
     args = parser.parse_args()
+    if args.pages:
+        import json
+
+        print(json.dumps(bench_pages(args.pages)))
+        return
     if args.scale:
         bench_scale(args.scale, args.keep)
         return

@@ -30,6 +30,34 @@ def test_lights_are_stored_with_the_snapshot(tiny_dir):
     assert items["light_reason"].str.len().min() > 0
 
 
+def test_a_publish_that_changes_no_reading_links_the_readings_instead_of_rewriting_them(tiny_dir):
+    old = store.current_version(tiny_dir)
+    tables = store.read_tables(old)
+    assert isinstance(tables["readings"], store.Carried)  # not read into memory
+    tables["items"].loc[tables["items"]["item_id"] == "B", "title"] = "改过的标题"
+    new = store.publish(tiny_dir, tables, source="测试", created_by="tests")
+    for part in ("year=2023", "year=2024"):
+        a, b = (v.path / "readings" / part / "part-0.parquet" for v in (old, new))
+        assert a.stat().st_ino == b.stat().st_ino  # one file, two versions
+    assert new.manifest["rows"]["readings"] == old.manifest["rows"]["readings"]
+    pd.testing.assert_frame_equal(pd.read_parquet(new.path / "readings_monthly.parquet"),
+                                  pd.read_parquet(old.path / "readings_monthly.parquet"))
+    store.rollback(tiny_dir, old.id)  # the old version's files are whole after the new one is written
+    assert store.as_frame(store.read_tables(store.current_version(tiny_dir))["readings"]).equals(
+        store.as_frame(tables["readings"]))
+
+
+def test_carried_readings_in_an_older_layout_are_rewritten_not_linked(tiny_dir):
+    old = store.current_version(tiny_dir)
+    part = old.path / "readings" / "year=2023" / "part-0.parquet"
+    frame = pd.read_parquet(part).drop(columns=["do"])  # a version written before a column was added
+    frame.to_parquet(part)
+    tables = store.read_tables(old)
+    with pytest.raises(store.StoreError, match="missing columns"):  # read, conformed, refused in words
+        store.publish(tiny_dir, tables, source="测试", created_by="tests")
+    assert store.current_version(tiny_dir).id == old.id
+
+
 def _no_leftovers(root):
     return [p.name for p in (root / "versions").iterdir() if p.name.startswith(".tmp")] == []
 
