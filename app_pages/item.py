@@ -6,7 +6,7 @@ import streamlit as st
 
 from riverchief import access, papers, store
 from riverchief.board import LIST_NAMES, light_label
-from riverchief.dates import cn_date, cn_month, cn_notice
+from riverchief.dates import cn_date, cn_month, cn_notice, on_day
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.office import actions
 from ui import auth, board_parts, charts, data, filters, frame, tables
@@ -27,13 +27,14 @@ frame.header(S.PAGE_ITEM, sel, version)
 if not options:
     st.info(S.ITEM_NONE)
     st.stop()
-titles = dict(zip(choices["item_id"], choices["title"]))
-lights = dict(zip(choices["item_id"], choices["light"]))
+labels = dict(zip(choices["item_id"].tolist(), (  # on whole columns: a province's notice lists ~47,000 items
+    choices["item_id"] + " " + choices["title"].fillna("") + "（" + choices["light"].map(LIGHT_NAMES).fillna("—") + "）"
+).tolist()))
 item_id = st.selectbox(S.ITEM_PICK, options, index=options.index(filters.page_param("item", options, options[0])),
-                       format_func=lambda i: f"{i} {titles.get(i, '')}（{LIGHT_NAMES.get(lights.get(i), '—')}）")
+                       format_func=lambda i: labels.get(i) or f"{i} （—）")
 filters.set_page_param("item", item_id)
 history = data.query(root, version.id, "item_history", item=item_id)
-on_notice = history[pd.to_datetime(history["notice_date"]).dt.date == sel.notice]
+on_notice = history[on_day(history["notice_date"], sel.notice)]
 row = (on_notice if len(on_notice) else history).iloc[-1]
 if on_notice.empty:
     st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))

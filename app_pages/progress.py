@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from riverchief import rectification as R
-from riverchief.dates import cn_month
+from riverchief.dates import cn_month, on_day
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
 
@@ -109,7 +109,7 @@ with tabs[1]:
 
 with tabs[2]:
     tasks = prog.tasks
-    now = tasks[pd.to_datetime(tasks["notice_date"]).dt.date == sel.notice]
+    now = tasks[on_day(tasks["notice_date"], sel.notice)]
     overall = R.overall_progress(now)
     curve = R.s_curve(tasks)
     cols = st.columns(4)

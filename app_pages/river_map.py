@@ -3,7 +3,6 @@ A click on a township or a district river sets the shared filter (and so the URL
 import dataclasses
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from riverchief import access
 
@@ -17,8 +16,9 @@ version = st.session_state["version"]
 sel = filters.current()
 root = str(version.root)
 geo = data.map_data(root, version.id, sel.notice)
-if not auth.may(access.VIEW_ALL):  # a unit: its own problems on the map, not the other units'
-    geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == auth.current().unit_id])
+own = None if auth.may(access.VIEW_ALL) else auth.current().unit_id  # a unit: its own problems, not the others'
+if own is not None:
+    geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == own])
 frame.header(S.PAGE_MAP, sel, version)
 
 colours = list(S.MAP_COLOURS)
@@ -36,10 +36,9 @@ if geo.bounds is None:
     st.info(S.MAP_NOTHING, icon=":material/map:")
     clicked = None
 else:
-    fmap = maps.build_map(geo, colour_by, tiles, focus)
+    view = data.map_view(root, version.id, sel.notice, colour_by, tiles, tuple(sorted(focus.items())), own)
     st.caption(S.MAP_CLICK_HINT)
-    clicked = st_folium(fmap, key=f"river_map_{colour_by}", height=680, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
+    clicked = maps.show(view, key=f"river_map_{colour_by}", height=680, returned_objects=["last_active_drawing"])
 missing = [S.MAP_UNSHAPED[k].format(n=len(v), names=md("、".join(v))) for k, v in geo.unshaped.items() if v]
 if missing:
     st.caption(S.MAP_UNSHAPED_NOTE + "；".join(missing))

@@ -135,7 +135,7 @@ with right:
 
 st.subheader(S.WATER_OUTLOOK, anchor=False)
 st.caption(S.WATER_OUTLOOK_HELP)
-ahead = outlook.water_outlook(outlook.with_district(view.series), sel.notice.year, sel.notice.month)
+ahead = data.water_outlook(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
 ahead = ahead.assign(district=ahead["section_name"] == outlook.DISTRICT).sort_values(  # the district, then the trouble
     ["district", "reachable", "need"], ascending=[False, True, True], kind="stable")
 if len(ahead):

@@ -43,3 +43,9 @@ def day_numbers(values: pd.Series) -> np.ndarray:
 
 def pct(x: float, decimals: int = 0) -> str:
     return f"{x * 100:.{decimals}f}%"
+
+
+def on_day(values: pd.Series, day: dt.date) -> pd.Series:
+    """Which rows fall on `day` (dates, timestamps or ISO text), compared as timestamps on the whole column:
+    `.dt.date == day` makes a Python date of every row (a second on a province's million item rows)."""
+    return pd.to_datetime(values) == pd.Timestamp(day)

@@ -41,21 +41,64 @@ _COLUMNS = ["item_id", "title", "unit_name", "list", "deadline", "progress", "li
 
 def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None = None,
              tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
-    """The items expected to turn yellow or red at the next notice, worst first. Whole columns at once: the
-    replay over every notice of a city's items stays quick."""
+    """The items expected to turn yellow or red at the next notice, worst first, each with its reason."""
     upcoming = upcoming or next_notice(notice)
-    today, then = float((pd.Timestamp(notice) - pd.Timestamp(0)).days), float((pd.Timestamp(upcoming) - pd.Timestamp(0)).days)
-    t = trajectory.assign(nd=day_numbers(trajectory["notice_date"]), sd=day_numbers(trajectory["start_date"]))
+    f = _flags(_numbered(trajectory), _day(notice), _day(upcoming), tolerance)
+    if f is None:
+        return pd.DataFrame(columns=_COLUMNS)
+    rows = []
+    for k in np.flatnonzero(f.due | f.behind):
+        said = f"按近{int(f.n[k]) - 1}个月进度" if f.by_window[k] else "按开始以来的进度"
+        r = f.last.iloc[k]
+        if f.due[k]:
+            reason = (f"完成时限{cn_date(_date(r['deadline']))}早于下期通报，目前完成{pct(f.p[k])}"
+                      + ("" if np.isnan(f.predicted[k]) else f"，{said}下月预计完成{pct(f.predicted[k])}") + "，届时将逾期")
+        else:
+            reason = f"{said}，下月预计完成{pct(f.predicted[k])}，序时进度{pct(f.expected[k])}"
+        rows.append(dict(item_id=f.last.index[k], title=r["title"], unit_name=r["unit_name"], list=r["list"],
+                         deadline=r["deadline"], progress=r["progress"], light=r["light"],
+                         predicted=lights.RED if f.due[k] else lights.YELLOW, reason=reason))
+    out = pd.DataFrame(rows, columns=_COLUMNS)
+    return out.sort_values(["predicted", "deadline"], key=lambda c: c.map(_RANK) if c.name == "predicted" else c,
+                           ascending=[False, True]).reset_index(drop=True)
+
+
+def _day(d: dt.date) -> float:
+    return float((pd.Timestamp(d) - pd.Timestamp(0)).days)
+
+
+def _numbered(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """Dates as day numbers (nd notice, sd start, dd deadline, fd done) and the light as its rank (lr): the
+    rule compares whole numeric columns."""
+    return trajectory.assign(nd=day_numbers(trajectory["notice_date"]), sd=day_numbers(trajectory["start_date"]),
+                             dd=day_numbers(trajectory["deadline"]), fd=day_numbers(trajectory["done_date"]),
+                             lr=trajectory["light"].map(_RANK).to_numpy(dtype=float))
+
+
+@dataclass
+class _Flags:
+    last: pd.DataFrame  # each item's row on today's notice, by item_id
+    due: np.ndarray  # → red
+    behind: np.ndarray  # → yellow
+    p: np.ndarray
+    n: np.ndarray
+    by_window: np.ndarray
+    predicted: np.ndarray
+    expected: np.ndarray
+
+
+def _flags(t: pd.DataFrame, today: float, then: float, tolerance: float) -> _Flags | None:
+    """The rule, on whole columns: the one home of the warning (`warnings` words it, `replay` counts it)."""
     t = t[t["nd"] <= today]
     last = t[t["nd"] == today].drop_duplicates("item_id", keep="last").set_index("item_id")
     if last.empty:
-        return pd.DataFrame(columns=_COLUMNS)
+        return None
     started = t[np.isnan(t["sd"]) | (t["nd"] >= t["sd"])].sort_values(["item_id", "nd"])
     started = started[started.groupby("item_id").cumcount(ascending=False) <= PACE_NOTICES]  # its last notices
     window = started.groupby("item_id").agg(first_nd=("nd", "first"), first_p=("progress", "first"),
                                             n=("nd", "size")).reindex(last.index)
     p = pd.to_numeric(last["progress"]).to_numpy(dtype=float)
-    sd, dd, fd = last["sd"].to_numpy(), day_numbers(last["deadline"]), day_numbers(last["done_date"])
+    sd, dd, fd = last["sd"].to_numpy(), last["dd"].to_numpy(), last["fd"].to_numpy()
     n = window["n"].fillna(0).to_numpy()
     days = today - window["first_nd"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -67,26 +110,12 @@ def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None
         span = dd - sd
         expected = np.where(np.isnan(sd), 1.0, np.where(span <= 0, (then >= sd).astype(float),
                                                         np.clip((then - sd) / np.where(span <= 0, 1, span), 0, 1)))
-        light = last["light"].to_numpy()
-        open_ = ~(~np.isnan(fd) & (fd <= today)) & ~np.isnan(dd) & (light != lights.RED)
+        light = last["lr"].to_numpy()
+        open_ = ~(~np.isnan(fd) & (fd <= today)) & ~np.isnan(dd) & (light != _RANK[lights.RED])
         due = open_ & (dd < then) & ~(predicted >= 1.0 - _EPS)  # unless its pace finishes it in time
         behind = (open_ & ~(dd < then) & ~np.isnan(predicted) & (n >= 3)  # a yellow needs two months of progress
-                  & (predicted + tolerance + _EPS < expected) & (light == lights.GREEN))
-    rows = []
-    for k in np.flatnonzero(due | behind):
-        said = f"按近{int(n[k]) - 1}个月进度" if by_window[k] else "按开始以来的进度"
-        r = last.iloc[k]
-        if due[k]:
-            reason = (f"完成时限{cn_date(_date(r['deadline']))}早于下期通报，目前完成{pct(p[k])}"
-                      + ("" if np.isnan(predicted[k]) else f"，{said}下月预计完成{pct(predicted[k])}") + "，届时将逾期")
-        else:
-            reason = f"{said}，下月预计完成{pct(predicted[k])}，序时进度{pct(expected[k])}"
-        rows.append(dict(item_id=last.index[k], title=r["title"], unit_name=r["unit_name"], list=r["list"],
-                         deadline=r["deadline"], progress=r["progress"], light=r["light"],
-                         predicted=lights.RED if due[k] else lights.YELLOW, reason=reason))
-    out = pd.DataFrame(rows, columns=_COLUMNS)
-    return out.sort_values(["predicted", "deadline"], key=lambda c: c.map(_RANK) if c.name == "predicted" else c,
-                           ascending=[False, True]).reset_index(drop=True)
+                  & (predicted + tolerance + _EPS < expected) & (light == _RANK[lights.GREEN]))
+    return _Flags(last, due, behind, p, n, by_window, predicted, expected)
 
 
 @dataclass(frozen=True)
@@ -109,22 +138,25 @@ class TrackRecord:
 
 
 def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE) -> TrackRecord:
-    """Give the warning on every past notice and compare it with the light the next notice actually had."""
-    dates = sorted(set(pd.to_datetime(trajectory["notice_date"]).dt.date))
-    rank = pd.Series(trajectory["light"].map(_RANK).to_numpy(),
-                     index=pd.MultiIndex.from_arrays([trajectory["item_id"], pd.to_datetime(trajectory["notice_date"]).dt.date]))
+    """Give the warning on every past notice and compare it with the light the next notice actually had.
+    The rule runs on a slim copy (items numbered, day numbers, no text): a province's replay filters, sorts
+    and groups its million rows once per notice, and copying the text columns was most of that."""
+    slim = _numbered(trajectory).assign(item_id=pd.factorize(trajectory["item_id"])[0], progress=pd.to_numeric(
+        trajectory["progress"]).astype(float))[["item_id", "nd", "sd", "dd", "fd", "progress", "lr"]]
+    days = sorted(set(slim["nd"]))
+    rank = pd.Series(slim["lr"].to_numpy(), index=pd.MultiIndex.from_arrays([slim["item_id"], slim["nd"]]))
     rank = rank[~rank.index.duplicated(keep="last")].unstack()  # item × notice
     warned = came_true = turned = foreseen = 0
-    for today, upcoming in zip(dates, dates[1:]):
-        said = warnings(trajectory, today, upcoming, tolerance)
-        flagged = set(said["item_id"])
+    for today, upcoming in zip(days, days[1:]):
+        f = _flags(slim, today, upcoming, tolerance)
+        flagged = set() if f is None else set(f.last.index[f.due | f.behind])
         now, then = rank[today], rank[upcoming]
         worse = set(rank.index[(now.notna() & then.notna() & (then > now)).to_numpy()])
         warned += len(flagged)
         came_true += len(flagged & worse)
         turned += len(worse)
         foreseen += len(worse & flagged)
-    return TrackRecord(max(len(dates) - 1, 0), warned, came_true, turned, foreseen)
+    return TrackRecord(max(len(days) - 1, 0), warned, came_true, turned, foreseen)
 
 
 # --- water: what the rest of the year must average ---------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from riverchief import lights, store
-from riverchief.dates import cn_date, cn_month, cn_notice, pct
+from riverchief.dates import cn_date, cn_month, cn_notice, on_day, pct
 from riverchief.db import Database
 
 ASSIGN, REMIND = "交办", "提醒"
@@ -62,7 +62,7 @@ def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str]
     rows = []
     for item_id in dict.fromkeys(item_ids):
         history = db.query("item_history", item=item_id)
-        on = history[pd.to_datetime(history["notice_date"]).dt.date == notice]
+        on = history[on_day(history["notice_date"], notice)]
         if on.empty:
             raise PaperError(f"事项 {item_id} 不在{cn_notice(notice)}中")
         r = on.iloc[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from riverchief import lights
+from riverchief.dates import on_day
 
 DRAFT, SUBMITTED, RETURNED, ACCEPTED = "draft", "submitted", "returned", "accepted"
 ENTRY_STATUS_NAMES = {DRAFT: "草稿", SUBMITTED: "已提交待审核", RETURNED: "已退回", ACCEPTED: "已通过"}
@@ -134,8 +135,8 @@ def carry(items: pd.DataFrame, problems: pd.DataFrame, base: dt.date, notice: dt
           entries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The new notice's items and problems: the base notice carried forward, accepted entries applied.
     `entries` has kind, ref_id, done_qty, progress, done_date, at_risk, risk_reason (accepted only)."""
-    it = items[pd.to_datetime(items["notice_date"]).dt.date == base].copy()
-    pr = problems[pd.to_datetime(problems["notice_date"]).dt.date == base].copy()
+    it = items[on_day(items["notice_date"], base)].copy()
+    pr = problems[on_day(problems["notice_date"], base)].copy()
     it["notice_date"], pr["notice_date"] = notice, notice
     for col in ("override_light", "override_reason", "override_by"):
         it[col] = None
@@ -164,6 +165,6 @@ def carry(items: pd.DataFrame, problems: pd.DataFrame, base: dt.date, notice: dt
             if not _missing(e.get("done_date")):
                 pr.loc[hit, "rectified_date"] = e["done_date"]
                 pr.loc[hit, "status"] = "已整改"
-    rest_items = items[pd.to_datetime(items["notice_date"]).dt.date != notice]
-    rest_problems = problems[pd.to_datetime(problems["notice_date"]).dt.date != notice]
+    rest_items = items[~on_day(items["notice_date"], notice)]
+    rest_problems = problems[~on_day(problems["notice_date"], notice)]
     return pd.concat([rest_items, it], ignore_index=True), pd.concat([rest_problems, pr], ignore_index=True)

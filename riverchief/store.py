@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riverchief import lights, schema, water
+from riverchief import dates, lights, schema, water
 from riverchief.sql import load_sql
 
 DEFAULT_DATA_DIR = "data"
@@ -471,7 +471,7 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     version = read_version(root, expect_current) if expect_current else current_version(root)
     tables = read_tables(version)
     items = tables["items"]
-    hit = (items["item_id"] == item_id) & (pd.to_datetime(items["notice_date"]).dt.date == notice)
+    hit = (items["item_id"] == item_id) & dates.on_day(items["notice_date"], notice)
     if not hit.any():
         raise StoreError(f"item {item_id} is not on the notice of {notice}")
     items.loc[hit, "override_light"] = light

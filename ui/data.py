@@ -1,6 +1,7 @@
 """Cached access to the domain package: one connection per data version, results keyed by version."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -57,8 +58,27 @@ def water(root: str, version_id: str, notice: dt.date, township: str | None, riv
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> pd.DataFrame:
+    """达标形势: what the rest of the year must average, for the district and every section and factor."""
+    series = water(root, version_id, notice, township, river).series
+    return outlook.water_outlook(outlook.with_district(series), notice.year, notice.month)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def map_data(root: str, version_id: str, notice: dt.date) -> MapData:
     return load_map(_database(root, version_id), notice)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def map_view(root: str, version_id: str, notice: dt.date, colour_by: str, tiles, focus: tuple, unit: str | None):
+    """The river map rendered for the component, once per map: the data (a unit's view keeps only its own
+    problems), the folium map and its HTML and script."""
+    from ui import maps
+
+    geo = map_data(root, version_id, notice)
+    if unit is not None:
+        geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == unit])
+    return maps.render(maps.build_map(geo, colour_by, tiles, dict(focus)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

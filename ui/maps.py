@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from html import escape
 
 import folium
+import folium.elements
+import streamlit_folium
 import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
@@ -209,3 +212,51 @@ def _focus_bounds(data: MapData, focus: dict):
         if len(hit):
             return hit["geometry"].iloc[0].bounds
     return None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the map component is given, rendered once per map (st_folium renders the whole map, with every
+    river's GeoJSON, three times on every rerun; a page rerun reuses this instead)."""
+    script: str
+    header: str
+    html: str
+    map_id: str
+    bounds: dict
+    zoom: float
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def render(fmap: folium.Map) -> Rendered:
+    """The steps of streamlit_folium.st_folium (0.27.4) up to its component call, done once."""
+    fmap.get_root().render()
+    fmap.render()
+    html, header = streamlit_folium._get_html(fmap), streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    (south, west), (north, east) = fmap.get_bounds()
+    links = [e for e in _walk(fmap)]
+    return Rendered(script, header, html, streamlit_folium.get_full_id(fmap),
+                    {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
+                    fmap.options.get("zoom"),
+                    tuple(dict.fromkeys(href for e in links for _, href in getattr(e, "default_css", []))),
+                    tuple(dict.fromkeys(src for e in links for _, src in getattr(e, "default_js", []))))
+
+
+def _walk(element):
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def show(rendered: Rendered, key: str, height: int, returned_objects: list[str]) -> dict:
+    """The map component with a rendered map; returns what the user last clicked (like st_folium)."""
+    hash_key = streamlit_folium.generate_js_hash(rendered.script, key, False)
+    defaults = {k: v for k, v in {"last_active_drawing": None, "last_clicked": None, "bounds": rendered.bounds,
+                                  "zoom": rendered.zoom}.items() if k in returned_objects}
+    return streamlit_folium._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id, key=hash_key,
+        height=height, width=None, returned_objects=returned_objects, default=defaults, zoom=None, center=None,
+        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(rendered.css_links), js_links=list(rendered.js_links), wrap_longitude=False)

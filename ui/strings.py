@@ -421,6 +421,8 @@ METHOD_PROGRESS = """
 
 # --- exports ----------------------------------------------------------------------------------------
 TABLE_EXPORT = "下载表格（Excel）"
+TABLE_FIRST_ROWS = "表中显示前{shown:,}行（共{n:,}行），请用筛选缩小范围"
+TABLE_FIRST_ROWS_EXCEL = "表中显示前{shown:,}行（共{n:,}行），请用筛选缩小范围，或下载Excel查看全部"
 TABLE_EXPORT_LINE = "{title} · 范围：{scope} · 通报日期：{notice} · 数据版本 {version}"
 CHART_EXPORT = "下载图片（PNG）"
 CHART_EXPORT_UNAVAILABLE = "服务器未安装 Chromium，无法生成图片（可用图表右上角的相机按钮）"

@@ -14,6 +14,7 @@ from ui import auth
 from ui import strings as S
 
 _COUNTER = "_tables_on_page"
+ROWS_SHOWN = 300  # a longer table is sent to the browser in its first rows; the Excel download has every row
 
 
 def start_page() -> None:
@@ -47,12 +48,26 @@ def export_columns(frame: pd.DataFrame, column_config: dict | None, column_order
     return columns, tuple(percent)
 
 
+def _head(data, n: int):
+    """The first n rows, a Styler keeping its cell styles (styling every row of a province's table costs
+    seconds on each rerun: pandas renders each cell's display value and style in Python)."""
+    if isinstance(data, Styler):
+        return data.data.head(n).style.use(data.export())
+    return data.head(n)
+
+
 def show_in(container, data, *, title: str | None = None, **kwargs):
-    """`container.dataframe(data, **kwargs)` plus an Excel download of exactly what is shown."""
-    result = container.dataframe(data, **kwargs)
-    if not auth.may(EXPORT):
-        return result
+    """`container.dataframe(data, **kwargs)` plus an Excel download of every row. Beyond ROWS_SHOWN rows
+    only the first are sent to the browser, and a line above the table says so."""
     frame = data.data if isinstance(data, Styler) else data
+    may_export = auth.may(EXPORT)
+    if len(frame) > ROWS_SHOWN:
+        container.caption((S.TABLE_FIRST_ROWS_EXCEL if may_export else S.TABLE_FIRST_ROWS).format(
+            shown=ROWS_SHOWN, n=len(frame)))
+        data = _head(data, ROWS_SHOWN)
+    result = container.dataframe(data, **kwargs)
+    if not may_export:
+        return result
     n = st.session_state.get(_COUNTER, 0) + 1
     st.session_state[_COUNTER] = n
     sel, version = st.session_state.get("selection"), st.session_state.get("version")
