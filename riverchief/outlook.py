@@ -137,8 +137,24 @@ class TrackRecord:
         return self.foreseen / self.turned if self.turned else None
 
 
-def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE) -> TrackRecord:
-    """Give the warning on every past notice and compare it with the light the next notice actually had.
+def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE,
+           upto: dt.date | None = None) -> TrackRecord:
+    """Give the warning on every past notice (up to `upto`) and compare it with the light the next notice
+    actually had."""
+    return record_upto(replay_pairs(trajectory, tolerance), upto)
+
+
+def record_upto(pairs: pd.DataFrame, upto: dt.date | None = None) -> TrackRecord:
+    """The track record over the notice pairs whose later notice is at or before `upto` (all without it)."""
+    if upto is not None:
+        pairs = pairs[pairs["upcoming"] <= _day(upto)]
+    return TrackRecord(len(pairs), *(int(pairs[c].sum()) for c in ("warned", "came_true", "turned", "foreseen")))
+
+
+def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """One row per pair of consecutive notices (day numbers today, upcoming): warnings given on `today`, how
+    many came true at `upcoming`, items that turned worse, and how many of those were warned. Computed once
+    for every notice, so the record up to any chosen notice is a sum (a month change costs nothing).
     The rule runs on a slim copy (items numbered, day numbers, no text): a province's replay filters, sorts
     and groups its million rows once per notice, and copying the text columns was most of that."""
     slim = _numbered(trajectory).assign(item_id=pd.factorize(trajectory["item_id"])[0], progress=pd.to_numeric(
@@ -146,17 +162,14 @@ def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE
     days = sorted(set(slim["nd"]))
     rank = pd.Series(slim["lr"].to_numpy(), index=pd.MultiIndex.from_arrays([slim["item_id"], slim["nd"]]))
     rank = rank[~rank.index.duplicated(keep="last")].unstack()  # item × notice
-    warned = came_true = turned = foreseen = 0
+    rows = []
     for today, upcoming in zip(days, days[1:]):
         f = _flags(slim, today, upcoming, tolerance)
         flagged = set() if f is None else set(f.last.index[f.due | f.behind])
         now, then = rank[today], rank[upcoming]
         worse = set(rank.index[(now.notna() & then.notna() & (then > now)).to_numpy()])
-        warned += len(flagged)
-        came_true += len(flagged & worse)
-        turned += len(worse)
-        foreseen += len(worse & flagged)
-    return TrackRecord(max(len(days) - 1, 0), warned, came_true, turned, foreseen)
+        rows.append((today, upcoming, len(flagged), len(flagged & worse), len(worse), len(worse & flagged)))
+    return pd.DataFrame(rows, columns=["today", "upcoming", "warned", "came_true", "turned", "foreseen"])
 
 
 # --- water: what the rest of the year must average ---------------------------------------------------

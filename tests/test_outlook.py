@@ -124,3 +124,14 @@ def test_water_outlook_per_section_uses_the_target_class_and_the_lake_limits():
     assert out.loc["tp", "limit"] == 0.05 and out.loc["nh3n", "limit"] == 1.0  # Ⅲ类 of a lake: TP 0.05
     assert out.loc["tp", "need"] == pytest.approx((0.05 * 12 - 0.06 * 7) / 5)
     assert not out.loc["tp", "reachable"] and out.loc["nh3n", "reachable"]  # 0.036 < last year's 0.05
+
+
+def test_the_record_up_to_a_month_is_the_replay_of_the_rows_up_to_that_month(demo_dir):
+    version = store.current_version(demo_dir)
+    db = Database(version)
+    everything = db.query("item_trajectory", notice=max(version.notices), **Filters().params())
+    pairs = outlook.replay_pairs(everything)
+    for month in (version.notices[3], version.notices[12], version.notices[-1]):
+        upto = db.query("item_trajectory", notice=month, **Filters().params())
+        assert outlook.record_upto(pairs, month) == outlook.replay(upto)
+    assert outlook.record_upto(pairs, version.notices[0]).notices == 0

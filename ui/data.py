@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -108,8 +109,22 @@ def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> P
     return load_progress(_database(root, version_id), notice, filters)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
+    """Every item on every notice under the filters (shared, never changed: the rule works on copies)."""
+    version = store.read_version(Path(root), version_id)
+    return _database(root, version_id).query("item_trajectory", notice=max(version.notices), **filters.params())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _replay_pairs(root: str, version_id: str, filters: Filters, tolerance: float) -> pd.DataFrame:
+    return outlook.replay_pairs(_trajectory(root, version_id, filters), tolerance)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def warnings(root: str, version_id: str, notice: dt.date, filters: Filters, tolerance: float):
-    """(the next notice's warnings, the warning's track record over every earlier notice) under the filters."""
-    trajectory = _database(root, version_id).query("item_trajectory", notice=notice, **filters.params())
-    return outlook.warnings(trajectory, notice, tolerance=tolerance), outlook.replay(trajectory, tolerance)
+    """(the next notice's warnings, the warning's track record over every earlier notice) under the filters.
+    The trajectory and the replay are computed once per version and filters, whichever month is chosen."""
+    trajectory = _trajectory(root, version_id, filters)
+    return (outlook.warnings(trajectory, notice, tolerance=tolerance),
+            outlook.record_upto(_replay_pairs(root, version_id, filters, tolerance), notice))

@@ -143,14 +143,13 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
     sections.add_to(m)
 
     problems = folium.FeatureGroup(name=S.MAP_LAYER_PROBLEMS)
+    dots = []
     for p in data.problems.itertuples():
         x, y = conv(shapely.Point(p.lon, p.lat)).coords[0]
-        folium.CircleMarker(
-            location=[y, x], radius=4, weight=1, color="white", fill=True, fill_color=LIGHT_COLOURS[p.light],
-            fill_opacity=0.95,
-            tooltip=S.MAP_PROBLEM_TOOLTIP.format(title=escape(p.title), light=LIGHT_NAMES[p.light],
-                                                 status=escape(p.status), unit=escape(p.unit_name or "")),
-        ).add_to(problems)
+        dots.append([round(y, 6), round(x, 6), LIGHT_COLOURS[p.light],
+                     S.MAP_PROBLEM_TOOLTIP.format(title=escape(p.title), light=LIGHT_NAMES[p.light],
+                                                  status=escape(p.status), unit=escape(p.unit_name or ""))])
+    problems.add_child(_Dots(dots))
     problems.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
@@ -179,6 +178,26 @@ class _Badges(MacroElement):
         super().__init__()
         self._name = "RiverboardBadges"
         self.data = json.dumps(badges, ensure_ascii=False).replace("</", "<\\/")
+
+
+class _Dots(MacroElement):
+    """The open problems as one layer of small circles coloured by light, drawn by one loop in the browser
+    like the badges (a folium CircleMarker and Tooltip per problem compiled a template each: at a province's
+    scale that was most of the time to draw a new map). Texts are escaped as for the badges."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.data }}.forEach(function (p) {
+            L.circleMarker([p[0], p[1]], {radius: 4, weight: 1, color: "white", fill: true, fillColor: p[2],
+                                          fillOpacity: 0.95}).bindTooltip(p[3]).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, dots: list):
+        super().__init__()
+        self._name = "RiverboardProblems"
+        self.data = json.dumps(dots, ensure_ascii=False).replace("</", "<\\/")
 
 
 class _MetricScale(MacroElement):
@@ -229,8 +248,8 @@ class Rendered:
 
 
 def render(fmap: folium.Map) -> Rendered:
-    """The steps of streamlit_folium.st_folium (0.27.4) up to its component call, done once."""
-    fmap.get_root().render()
+    """The steps of streamlit_folium.st_folium (0.27.4) up to its component call, done once (without its
+    first render of the whole HTML document, which gives the component nothing the map's own render does not)."""
     fmap.render()
     html, header = streamlit_folium._get_html(fmap), streamlit_folium._get_header(fmap)
     script = streamlit_folium._get_map_string(fmap)
