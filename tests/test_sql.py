@@ -1,4 +1,5 @@
 """The board's SQL on the tiny district (tests/tiny.py): every number worked out by hand."""
+import pandas as pd
 import pytest
 
 from riverchief import store
@@ -84,3 +85,14 @@ def test_parameters_are_bound_not_formatted(db):
     # a filter value that would break a formatted query is just a value that matches nothing
     board = load_board(db, N2, Filters(township="T1' OR '1'='1"))
     assert counts(board)[0] == {"red": 0, "yellow": 0, "green": 0}
+
+
+def test_a_large_query_through_arrow_gives_the_same_rows_as_the_usual_way(db):
+    params = dict(notice=N2, township=None, river=None, list=None, unit=None)
+    usual, large = db.query("item_trajectory", **params), db.query_large("item_trajectory", **params)
+    assert list(usual.columns) == list(large.columns) and len(usual) == len(large) > 0
+    for col in usual.columns:
+        a, b = usual[col], large[col]
+        if pd.api.types.is_datetime64_any_dtype(a):  # microseconds one way, milliseconds the other
+            a, b = a.astype("datetime64[us]"), b.astype("datetime64[us]")
+        pd.testing.assert_series_equal(a, b, check_dtype=False, obj=col)

@@ -113,7 +113,7 @@ def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> P
 def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
     """Every item on every notice under the filters (shared, never changed: the rule works on copies)."""
     version = store.read_version(Path(root), version_id)
-    return _database(root, version_id).query("item_trajectory", notice=max(version.notices), **filters.params())
+    return _database(root, version_id).query_large("item_trajectory", notice=max(version.notices), **filters.params())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
