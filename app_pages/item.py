@@ -13,12 +13,13 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
+ITEMS_LISTED = 2000  # in the picker (it is sent to the browser on every run); any other opens by its link
 version = st.session_state["version"]
 sel = filters.current()
 root = str(version.root)
 choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
 wanted = st.query_params.get("item")
-options = list(choices["item_id"])
+options = choices["item_id"].head(ITEMS_LISTED).tolist()  # red first: a province's notice lists ~47,000 items
 linked = data.query(root, version.id, "item_history", item=wanted) if wanted and wanted not in options else None
 if linked is not None and len(linked) and access.may_see_unit(  # a unit opens only its own items, whatever the link
         auth.current(), [*linked["unit_id"], *"、".join(linked["co_unit_ids"].dropna()).split("、")]):
@@ -30,6 +31,8 @@ if not options:
 labels = dict(zip(choices["item_id"].tolist(), (  # on whole columns: a province's notice lists ~47,000 items
     choices["item_id"] + " " + choices["title"].fillna("") + "（" + choices["light"].map(LIGHT_NAMES).fillna("—") + "）"
 ).tolist()))
+if len(choices) > ITEMS_LISTED:
+    st.caption(S.ITEM_PICK_FIRST.format(shown=ITEMS_LISTED, n=len(choices)))
 item_id = st.selectbox(S.ITEM_PICK, options, index=options.index(filters.page_param("item", options, options[0])),
                        format_func=lambda i: labels.get(i) or f"{i} （—）")
 filters.set_page_param("item", item_id)

@@ -177,7 +177,7 @@ def side_by_side(root: Path, notice) -> None:
           f"{ms(tp)}, +{mp:.0f} MB peak: {tp / td:.1f}× the time, {mp / max(md, 1):.1f}× the memory")
 
 
-def bench_scale(scale: str, keep: Path | None) -> None:
+def bench_scale(scale: str, keep: Path | None, paint: bool = False) -> None:
     """The demo at 1×, 10× or 100× (scripts/scale.py), or a province: build, publish, every page's rerun, the
     side-by-side with pandas, and the publish of one month."""
     from scale import province, replicate
@@ -198,6 +198,10 @@ def bench_scale(scale: str, keep: Path | None) -> None:
               f"build {ms(t_build)}, publish {ms(t_pub)} (+{peak:,.0f} MB peak for both)")
         print_pages(scale, pages_in_own_process(root))
         side_by_side(root, version.notices[-1])
+        if paint:  # every page in Chromium (scripts/paint.py), before the month below is published
+            import subprocess
+
+            subprocess.run([sys.executable, str(Path(__file__).with_name("paint.py")), str(root)], check=True)
         publish_month(root)
         if keep:
             store.rollback(root, version.id, "bench")  # served as built
@@ -209,6 +213,7 @@ def main() -> None:
     parser.add_argument("--readings", type=int, default=2_000_000, help="raw readings for part 3")
     parser.add_argument("--scale", choices=("1x", "10x", "100x", "province"),
                         help="only the district at this size (or the province), every page")
+    parser.add_argument("--paint", action="store_true", help="with --scale: every page's first paint in Chromium too")
     parser.add_argument("--pages", type=Path, help=argparse.SUPPRESS)  # the page timings, in a process of their own
     parser.add_argument("--keep", type=Path, help="with --scale: leave the data folder here, to serve and look at")
     args = parser.parse_args()
@@ -218,7 +223,7 @@ def main() -> None:
         print(json.dumps(bench_pages(args.pages)))
         return
     if args.scale:
-        bench_scale(args.scale, args.keep)
+        bench_scale(args.scale, args.keep, args.paint)
         return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "demo"

@@ -109,7 +109,7 @@ def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> P
     return load_progress(_database(root, version_id), notice, filters)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=2)  # ~200 MB each in a province; kept only to word a month
 def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
     """Every item on every notice under the filters (shared, never changed: the rule works on copies)."""
     version = store.read_version(Path(root), version_id)

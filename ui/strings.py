@@ -241,6 +241,7 @@ MEETING_RUN = "连续 {n} 个月"
 
 PAGE_ITEM = "事项详情"
 ITEM_PICK = "选择事项"
+ITEM_PICK_FIRST = "共{n:,}项，下拉列表列出前{shown:,}项（红灯、黄灯在前）；请用左侧筛选缩小范围，或从看板点开事项"
 ITEM_NONE = "所选范围内本期没有事项。"
 ITEM_NOT_ON_NOTICE = "该事项不在{notice}中，显示其最近一期的情况。"
 ITEM_FIELDS = "基本情况"
