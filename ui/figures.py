@@ -68,18 +68,20 @@ def lights_by_list(by_list: pd.DataFrame, source: str) -> go.Figure:
 
 
 def class_bands(fig: go.Figure, factor: str, water_body: str, y_max: float) -> None:
-    """Shade each class range behind a concentration line and label it (Ⅱ Ⅲ Ⅳ …) at the right edge."""
+    """Shade each class range behind a concentration line and label it (Ⅱ Ⅲ Ⅳ …) at the right edge.
+    The shapes and labels are added at once (plotly's add_hrect re-validates every shape on each call)."""
     limits = water.LIMITS["tp_lake" if factor == "tp" and water_body == water.LAKE else factor]
-    lower = 0.0
+    lower, shapes, labels = 0.0, [], []
     for cls in range(1, 7):
         upper = min(limits[cls - 1] if cls <= 5 else y_max, y_max)
         if upper > lower:
-            fig.add_hrect(y0=lower, y1=upper, fillcolor=water.CLASS_COLOURS[cls], opacity=0.10, line_width=0,
-                          layer="below")
-            fig.add_annotation(x=1.0, xref="x domain", y=(lower + upper) / 2, yref="y", showarrow=False,
+            shapes.append(dict(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=lower, y1=upper,
+                               fillcolor=water.CLASS_COLOURS[cls], opacity=0.10, line_width=0, layer="below"))
+            labels.append(dict(x=1.0, xref="x domain", y=(lower + upper) / 2, yref="y", showarrow=False,
                                text=water.CLASS_NAMES[cls].removesuffix("类"), xanchor="left",
-                               font=dict(size=12, color=water.CLASS_COLOURS[cls]))
+                               font=dict(size=12, color=water.CLASS_COLOURS[cls])))
         lower = max(lower, upper)
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *labels])
 
 
 def concentration_trend(trend: pd.DataFrame, factor: str, water_body: str, title: str, source: str) -> go.Figure:
