@@ -39,9 +39,12 @@ sysdeps:
 test: $(VENV)/.test-deps sysdeps
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.run-deps
+# make bench: timings printed, by hand (docs/benchmarks.md); the province needs ~20 minutes and ~4 GB.
+# SCALES="1x 10x" for a shorter run.
+SCALES ?= 1x 10x 100x province
+bench: $(VENV)/.test-deps sysdeps
 	$(BIN)/python scripts/bench.py
-	$(BIN)/python scripts/bench.py --scale 10x
+	for s in $(SCALES); do $(BIN)/python scripts/bench.py --scale $$s --paint || exit 1; done
 	$(BIN)/python scripts/bench_import.py
 	$(BIN)/python scripts/bench_accounts.py
 

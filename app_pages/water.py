@@ -10,6 +10,7 @@ from ui import charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
+STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
 version = st.session_state["version"]
 sel = filters.current()
 root = str(version.root)
@@ -48,7 +49,9 @@ stories = view.stories
 for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_STORY_WORSE)):
     moved = stories[stories["change"] == change]
     for (before, after), g in moved.groupby(["water_class_first", "water_class"]):
-        st.markdown(template.format(rivers=md("、".join(g["river_name"])), year=int(g["first_year"].iloc[0]),
+        names = "、".join(g["river_name"].head(STORY_NAMES)) + (  # a province's story names hundreds of rivers
+            S.WATER_STORY_MORE.format(n=len(g)) if len(g) > STORY_NAMES else "")
+        st.markdown(template.format(rivers=md(names), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
 if not (stories["change"] != "持平").any() and len(stories):
     st.markdown(S.WATER_STORY_NONE.format(year=int(stories["first_year"].iloc[0])))

@@ -1,6 +1,7 @@
 """Every page through streamlit.testing.v1.AppTest, on the demo district and on the tiny one."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -345,3 +346,33 @@ def test_the_score_page_shows_where_a_section_cap_bit(monkeypatch, tiny_dir):
     assert parts.loc["三张清单落实", ["full", "deducted", "counted", "score", "capped"]].tolist() == [3, 4, 3, 0, "已扣完"]
     evidence = [d.value for d in at.dataframe if "计分项" in d.value.columns][0].set_index("计分项")
     assert evidence.loc["扣完为止", "得分"] == 1
+
+
+def test_a_long_table_sends_its_first_rows_says_so_and_exports_every_row(monkeypatch, demo_dir):
+    from ui import tables
+
+    monkeypatch.setattr(tables, "ROWS_SHOWN", 5)
+    at = run_app(monkeypatch, demo_dir, role="analyst")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    sections = at.dataframe[0]
+    assert len(sections.value) == 5  # the water page's first table: 34 sections, 5 sent
+    assert any(c.value.startswith("表中显示前5行（共34行）") and "下载Excel查看全部" in c.value for c in at.caption)
+    styled = tables._head(pd.DataFrame({"cls": ["Ⅲ类", "Ⅴ类", "Ⅱ类"]}).style.map(
+        lambda v: "background-color: red" if v == "Ⅴ类" else ""), 2)
+    assert len(styled.data) == 2 and "background-color: red" in styled.to_html()  # the cell colours kept
+
+
+def test_a_story_of_many_rivers_names_ten_and_says_how_many(monkeypatch, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from loaders.demo import build_tables
+    from scale import replicate
+
+    store.publish(tmp_path, replicate(build_tables(), 3), source="测试", created_by="tests", demo=True)
+    at = run_app(monkeypatch, tmp_path, role="analyst")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    story = next(m.value for m in at.markdown if "改善为Ⅱ类" in m.value)
+    assert story.count("、") == 9 and "等15条河流" in story  # the demo's five rivers, three times over
