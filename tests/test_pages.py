@@ -376,3 +376,23 @@ def test_a_story_of_many_rivers_names_ten_and_says_how_many(monkeypatch, tmp_pat
     assert not at.exception
     story = next(m.value for m in at.markdown if "改善为Ⅱ类" in m.value)
     assert story.count("、") == 9 and "等15条河流" in story  # the demo's five rivers, three times over
+
+
+def test_the_progress_page_leaves_its_shared_data_as_it_found_it(monkeypatch, demo_dir):
+    import dataclasses
+
+    from riverchief.rectification import load_progress
+    from ui import data
+
+    at = run_app(monkeypatch, demo_dir, role="analyst")
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception
+    version = store.current_version(demo_dir)
+    shared = data.progress(str(version.root), version.id, version.notices[-1], Filters())  # what the page used
+    fresh = load_progress(Database(version), version.notices[-1], Filters())
+    for field in dataclasses.fields(fresh):
+        a, b = getattr(shared, field.name), getattr(fresh, field.name)
+        if isinstance(b, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, obj=field.name)
+        else:
+            assert a == b

@@ -104,8 +104,10 @@ def assessment(root: str, version_id: str, notice: dt.date, rules: Rules) -> pd.
     return score_units(load_inputs(_database(root, version_id), notice), rules)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> Progress:
+    """Shared between sessions, not copied on each rerun (a province's year of task rows took a seventh of
+    the page's rerun to unpickle): the page and riverchief.rectification only read it, never change it."""
     return load_progress(_database(root, version_id), notice, filters)
 
 
