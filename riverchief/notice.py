@@ -12,7 +12,7 @@ import pandas as pd
 from riverchief.board import LIST_NAMES, Board, Filters, load_board
 from riverchief.dates import cn_date, cn_notice
 from riverchief.db import Database
-from riverchief.lights import GREEN, LIGHT_NAMES, RED, YELLOW
+from riverchief.lights import GREEN, RED, YELLOW
 
 CHANGE_NAMES = {
     "newly_red": "新亮红灯", "newly_yellow": "新亮黄灯", "back_to_green": "转为绿灯", "closed": "完成销号",
@@ -60,9 +60,11 @@ def _red_by_unit(board: Board) -> pd.DataFrame:
         ["unit_name", "item_id", "title", "deadline", "days_overdue", "notices_in_light", "light_reason", "overridden"]]
 
 
-def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, district: str) -> Notice:
-    board = load_board(db, notice, filters)
-    changes = load_changes(db, notice, filters)
+def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, district: str,
+                 board: Board | None = None, changes: Changes | None = None) -> Notice:
+    """The month's notice; `board` and `changes` when the caller already has them (the board page does)."""
+    board = board if board is not None else load_board(db, notice, filters)
+    changes = changes if changes is not None else load_changes(db, notice, filters)
     red, yellow, green = board.count(RED), board.count(YELLOW), board.count(GREEN)
     total = red + yellow + green
     head = (f"截至{cn_date(notice)}，{scope}纳入“三张清单”管理的事项共{total}项，其中绿灯{green}项、"

@@ -43,13 +43,15 @@ def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None
              tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
     """The items expected to turn yellow or red at the next notice, worst first, each with its reason."""
     upcoming = upcoming or next_notice(notice)
-    f = _flags(_numbered(trajectory), _day(notice), _day(upcoming), tolerance)
+    t = numbered(trajectory)
+    f = _flags(t[_SLIM], _day(notice), _day(upcoming), tolerance)  # the rule on numbers only
     if f is None:
         return pd.DataFrame(columns=_COLUMNS)
+    words = t[t["nd"] == _day(notice)].drop_duplicates("item_id", keep="last").set_index("item_id")
     rows = []
     for k in np.flatnonzero(f.due | f.behind):
         said = f"按近{int(f.n[k]) - 1}个月进度" if f.by_window[k] else "按开始以来的进度"
-        r = f.last.iloc[k]
+        r = words.loc[f.last.index[k]]
         if f.due[k]:
             reason = (f"完成时限{cn_date(_date(r['deadline']))}早于下期通报，目前完成{pct(f.p[k])}"
                       + ("" if np.isnan(f.predicted[k]) else f"，{said}下月预计完成{pct(f.predicted[k])}") + "，届时将逾期")
@@ -67,9 +69,15 @@ def _day(d: dt.date) -> float:
     return float((pd.Timestamp(d) - pd.Timestamp(0)).days)
 
 
-def _numbered(trajectory: pd.DataFrame) -> pd.DataFrame:
+_SLIM = ["item_id", "nd", "sd", "dd", "fd", "progress", "lr"]  # what the rule reads
+
+
+def numbered(trajectory: pd.DataFrame) -> pd.DataFrame:
     """Dates as day numbers (nd notice, sd start, dd deadline, fd done) and the light as its rank (lr): the
-    rule compares whole numeric columns."""
+    rule compares whole numeric columns. A frame already numbered is returned as it is (the app keeps the
+    numbered trajectory, so a month change does not number a province's million rows again)."""
+    if "nd" in trajectory:
+        return trajectory
     return trajectory.assign(nd=day_numbers(trajectory["notice_date"]), sd=day_numbers(trajectory["start_date"]),
                              dd=day_numbers(trajectory["deadline"]), fd=day_numbers(trajectory["done_date"]),
                              lr=trajectory["light"].map(_RANK).to_numpy(dtype=float))
@@ -157,8 +165,8 @@ def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOL
     for every notice, so the record up to any chosen notice is a sum (a month change costs nothing).
     The rule runs on a slim copy (items numbered, day numbers, no text): a province's replay filters, sorts
     and groups its million rows once per notice, and copying the text columns was most of that."""
-    slim = _numbered(trajectory).assign(item_id=pd.factorize(trajectory["item_id"])[0], progress=pd.to_numeric(
-        trajectory["progress"]).astype(float))[["item_id", "nd", "sd", "dd", "fd", "progress", "lr"]]
+    slim = numbered(trajectory).assign(item_id=pd.factorize(trajectory["item_id"])[0], progress=pd.to_numeric(
+        trajectory["progress"]).astype(float))[_SLIM]
     days = sorted(set(slim["nd"]))
     rank = pd.Series(slim["lr"].to_numpy(), index=pd.MultiIndex.from_arrays([slim["item_id"], slim["nd"]]))
     rank = rank[~rank.index.duplicated(keep="last")].unstack()  # item × notice

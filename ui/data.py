@@ -90,7 +90,8 @@ def changes(root: str, version_id: str, notice: dt.date, filters: Filters) -> Ch
 @st.cache_data(show_spinner=False, max_entries=64)
 def notice(root: str, version_id: str, notice: dt.date, filters: Filters, scope: str) -> Notice:
     version = store.read_version(root, version_id)
-    return build_notice(_database(root, version_id), notice, filters, scope, version.manifest.get("district", ""))
+    return build_notice(_database(root, version_id), notice, filters, scope, version.manifest.get("district", ""),
+                        board=board(root, version_id, notice, filters), changes=changes(root, version_id, notice, filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -115,7 +116,8 @@ def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> P
 def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
     """Every item on every notice under the filters (shared, never changed: the rule works on copies)."""
     version = store.read_version(Path(root), version_id)
-    return _database(root, version_id).query_large("item_trajectory", notice=max(version.notices), **filters.params())
+    return outlook.numbered(_database(root, version_id).query_large("item_trajectory", notice=max(version.notices),
+                                                                    **filters.params()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -9,6 +9,8 @@ WITH history AS (
           - row_number() OVER (PARTITION BY item_id, light ORDER BY notice_date) AS run
     FROM items
     WHERE notice_date <= $notice
+      AND item_id IN (SELECT item_id FROM items WHERE notice_date = $notice AND light IN ('red', 'yellow'))
+      -- only the flagged items' histories: a province's million rows are not windowed for 2,000 items
 ),
 runs AS (
     SELECT item_id, light, count(*) AS notices_in_light, max(notice_date) AS last_notice
