@@ -392,7 +392,8 @@ def test_the_progress_page_leaves_its_shared_data_as_it_found_it(monkeypatch, de
     fresh = load_progress(Database(version), version.notices[-1], Filters())
     for field in dataclasses.fields(fresh):
         a, b = getattr(shared, field.name), getattr(fresh, field.name)
-        if isinstance(b, pd.DataFrame):
-            pd.testing.assert_frame_equal(a, b, obj=field.name)
+        if isinstance(b, pd.DataFrame):  # the same rows and values, whatever the order of rows SQL left tied
+            assert list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes), field.name
+            assert sorted(map(tuple, a.astype(str).to_numpy())) == sorted(map(tuple, b.astype(str).to_numpy())), field.name
         else:
             assert a == b

@@ -18,4 +18,4 @@ WHERE year(p.date) = $year AND p.date <= $notice
        OR p.township_id = (SELECT township_id FROM units WHERE unit_id = $unit)
        OR p.river_id IN (SELECT river_id FROM rivers WHERE lead_unit_id = $unit))
 GROUP BY p.chief, p.chief_level, p.river_id
-ORDER BY p.chief_level, p.chief
+ORDER BY p.chief_level, p.chief, p.river_id  -- a chief of several rivers: one row each, always in this order
