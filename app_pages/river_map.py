@@ -1,7 +1,5 @@
 """河流地图: rivers coloured by water class or by task lights, sections and open problems, offline.
 A click on a township or a district river sets the shared filter (and so the URL and other pages)."""
-import dataclasses
-
 import streamlit as st
 
 from riverchief import access
@@ -15,10 +13,8 @@ from ui.tiles import TileConfigError, tiles_from_env
 version = st.session_state["version"]
 sel = filters.current()
 root = str(version.root)
-geo = data.map_data(root, version.id, sel.notice)
 own = None if auth.may(access.VIEW_ALL) else auth.current().unit_id  # a unit: its own problems, not the others'
-if own is not None:
-    geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == own])
+geo = data.map_for(root, version.id, sel.notice, own)
 frame.header(S.PAGE_MAP, sel, version)
 
 colours = list(S.MAP_COLOURS)

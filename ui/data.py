@@ -76,10 +76,15 @@ def map_view(root: str, version_id: str, notice: dt.date, colour_by: str, tiles,
     problems), the folium map and its HTML and script."""
     from ui import maps
 
+    return maps.render(maps.build_map(map_for(root, version_id, notice, unit), colour_by, tiles, dict(focus)))
+
+
+def map_for(root: str, version_id: str, notice: dt.date, unit: str | None) -> MapData:
+    """The map's data as `unit` may see it: a unit's account sees only its own problems (None: all of them)."""
     geo = map_data(root, version_id, notice)
-    if unit is not None:
-        geo = dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == unit])
-    return maps.render(maps.build_map(geo, colour_by, tiles, dict(focus)))
+    if unit is None:
+        return geo
+    return dataclasses.replace(geo, problems=geo.problems[geo.problems["unit_id"] == unit])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

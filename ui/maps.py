@@ -158,11 +158,20 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
     return m
 
 
-class _Badges(MacroElement):
+class _JsonLayer(MacroElement):
+    """A layer whose rows go to the browser once as a JSON array, drawn there by the subclass's loop. Every
+    text in the rows was HTML-escaped in Python; `</` is escaped here so the data cannot close the script."""
+
+    def __init__(self, rows: list):
+        super().__init__()
+        self._name = type(self).__name__.strip("_")
+        self.data = json.dumps(rows, ensure_ascii=False).replace("</", "<\\/")
+
+
+class _Badges(_JsonLayer):
     """The sections' class badges as one layer: the data once as JSON and one loop in the browser, instead of a
     folium Marker, DivIcon, Popup and Tooltip object per section (at a city's scale the map's HTML took most
-    of a page rerun to render). Every text in it was HTML-escaped in Python; `</` is escaped so the data cannot
-    close the script."""
+    of a page rerun to render)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -174,13 +183,9 @@ class _Badges(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, badges: list):
-        super().__init__()
-        self._name = "RiverboardBadges"
-        self.data = json.dumps(badges, ensure_ascii=False).replace("</", "<\\/")
 
 
-class _Dots(MacroElement):
+class _Dots(_JsonLayer):
     """The open problems as one layer of small circles coloured by light, drawn by one loop in the browser
     like the badges (a folium CircleMarker and Tooltip per problem compiled a template each: at a province's
     scale that was most of the time to draw a new map). Texts are escaped as for the badges."""
@@ -194,10 +199,6 @@ class _Dots(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, dots: list):
-        super().__init__()
-        self._name = "RiverboardProblems"
-        self.data = json.dumps(dots, ensure_ascii=False).replace("</", "<\\/")
 
 
 class _MetricScale(MacroElement):
