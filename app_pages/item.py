@@ -5,10 +5,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from riverchief import access, papers, store
-from riverchief.board import LIST_NAMES, light_label
+from riverchief.board import light_label
 from riverchief.dates import cn_date, cn_month, cn_notice, on_day
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.office import actions
+from riverchief.schema import LIST_NAMES
 from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md

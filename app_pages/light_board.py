@@ -3,9 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from riverchief import access
-from riverchief.board import LIST_NAMES, Filters, headline, light_label
+from riverchief.board import Filters, headline, light_label
 from riverchief.dates import cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
+from riverchief.schema import LIST_NAMES
 from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md

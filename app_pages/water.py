@@ -95,7 +95,7 @@ filters.set_page_param("trend", pick)
 kind, ident = pick.split(":", 1)
 trend = trend_of(series, section_id=ident) if kind == "S" else trend_of(series, river_id=ident)
 scope = series[series["section_id" if kind == "S" else "river_id"] == ident]
-body = rules.LAKE if (scope["water_body"] == rules.LAKE).all() else rules.RIVER
+body = rules.body_of(scope["water_body"])
 name = options[pick].split("（")[0]
 left, right = st.columns(2)
 for col, f in ((left, "tp"), (right, "nh3n")):

@@ -19,10 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from exports import gongwen
 from exports.safe import clean, defuse
 from exports.xlsx import table_sheet
-from riverchief.board import LIST_NAMES, light_label
+from riverchief.board import light_label
 from riverchief.dates import cn_date
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.notice import CHANGE_NAMES, CHANGE_ORDER, Notice
+from riverchief.schema import LIST_NAMES
 
 LIGHT_FILLS = {k: v.lstrip("#") for k, v in LIGHT_COLOURS.items()}
 TABLE_COLUMNS = [("item_id", "编号", 13), ("list", "清单", 16), ("title", "事项", 34), ("unit_name", "责任单位", 14),

@@ -189,7 +189,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     if pick is not None:
         trend = trend_of(view.series, river_id=pick)
         name = view.series.loc[view.series["river_id"] == pick, "river_name"].iloc[0]
-        body = water.LAKE if (view.series.loc[view.series["river_id"] == pick, "water_body"] == water.LAKE).all() else water.RIVER
+        body = water.body_of(view.series.loc[view.series["river_id"] == pick, "water_body"])
         for f in ("tp", "nh3n"):
             _chart_slide(prs, f"{water.FACTOR_NAMES[f]}变化：{name}", footer,
                          figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值", source))

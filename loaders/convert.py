@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LISTS
-from riverchief import dates
+from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LIST_WORDS
+from riverchief import dates, schema
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # (text reaches these patterns without spaces: 2024-06-05 10:30 is read as 2024-06-0510:30)
@@ -318,14 +318,14 @@ def to_quantity(value) -> tuple[float, str | None]:
 
 def to_list(value) -> str:
     text = plain(value)
-    if text in LISTS:
-        return LISTS[text]
-    if text in ("major", "task", "problem"):
+    if text in LIST_WORDS:
+        return LIST_WORDS[text]
+    if text in schema.LISTS:
         return text
-    for words, name in LISTS.items():
+    for words, name in LIST_WORDS.items():
         if words in text:
             return name
-    raise BadValue(f"“{value}”不是清单名称，应为 重大事项重大项目、一河一策 或 突出问题整改")
+    raise BadValue(f"“{value}”不是清单名称，应为 {'、'.join(schema.LIST_NAMES.values())} 之一")
 
 
 def split_names(value) -> list[str]:

@@ -15,8 +15,8 @@ from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
 from loaders.specs import FACTORS, SPECS
-from riverchief import schema
-from riverchief.board import LIST_NAMES
+from riverchief import lights, schema
+from riverchief.schema import LIST_NAMES
 
 
 def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
@@ -81,8 +81,8 @@ def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], note
             else:
                 qty = converted
         target = row.get("target_qty") if "target_qty" in frame else None
-        if share is None and pd.notna(qty) and pd.notna(target) and target:
-            share = min(float(qty) / float(target), 1.0)
+        if share is None and pd.notna(qty) and pd.notna(target) and target > 0 and qty >= 0:
+            share = lights.progress_of(float(qty), float(target))
         share = 0.0 if share is None else share
         if share > 1:
             issues.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度", f"进度超过100%（{share:.0%}）"))

@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from loaders.convert import plain
-from loaders.specs import LISTS, SPECS, Field, TableSpec
+from loaders.specs import LIST_WORDS, SPECS, Field, TableSpec
 
 MAX_BYTES = 50 * 1024 * 1024
 MERGED_BYTES = 2 * 1024 * 1024  # workbooks up to this size are opened whole, to know their merged cells
@@ -212,7 +212,7 @@ def _context(sheet: Sheet, header_row: int) -> Context:
                 break
     kinds = None
     for t in [sheet.name or "", *texts[2:], texts[0]]:
-        kinds = next((LISTS[w] for w in sorted(LISTS, key=len, reverse=True) if w in plain(t)), None)
+        kinds = next((LIST_WORDS[w] for w in sorted(LIST_WORDS, key=len, reverse=True) if w in plain(t)), None)
         if kinds:
             break
     return Context(year, month, kinds, tuple(t for t in texts if t))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from riverchief import schema
 from riverchief.schema import SUPERVISION_KINDS
 
 
@@ -41,8 +42,9 @@ class TableSpec:
 
 
 YES_NO = ("是", "否")
-LISTS = {"重大事项重大项目": "major", "重大项目": "major", "重大事项": "major", "一河一策": "task",
-         "“一河一策”任务": "task", "一河一策任务": "task", "突出问题整改": "problem", "突出问题": "problem"}
+# The words a file names a list with: the names notices use, and the shorter ones offices write.
+LIST_WORDS = {**{name: kind for kind, name in schema.LIST_NAMES.items()}, "重大项目": "major", "重大事项": "major",
+              "一河一策": "task", "一河一策任务": "task", "突出问题": "problem"}
 # Columns an id may be written under that are only a row's number (序号), never an identity.
 SEQUENCE_HEADERS = ("序号", "编号", "序", "No", "NO", "no")
 
@@ -104,7 +106,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
               note="该行状态所对应的通报日（月末）；不填时取文件名或标题中的月份（如“6月”）"),
         Field("item_id", "编号", "text", False, ("事项编号", "序号编号", "任务编号", "项目编号", "问题编号"), example="YH2024-001",
               note="可不填（序号不作为编号），系统按清单、年度、河流、名称、责任单位编号"),
-        Field("list", "清单", "choice", False, ("清单类别", "所属清单"), choices=tuple(LISTS), example="一河一策",
+        Field("list", "清单", "choice", False, ("清单类别", "所属清单"), choices=tuple(LIST_WORDS), example="一河一策",
               note="不填时按工作表名称或标题判断"),
         Field("list_year", "年度", "int", False, ("清单年度",), minimum=2000, maximum=2100, example=2024,
               note="不填时取标题中的年份"),

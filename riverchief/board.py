@@ -9,7 +9,6 @@ import pandas as pd
 from riverchief.db import Database
 from riverchief.lights import LIGHT_NAMES, RED, YELLOW
 
-LIST_NAMES = {"major": "重大事项重大项目", "task": "“一河一策”任务", "problem": "突出问题整改"}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,9 @@ def mean_class(rivers: pd.DataFrame) -> pd.Series:
     has = rivers["sections"].fillna(0) > 0
     out = pd.Series(float("nan"), index=rivers.index)
     if has.any():
-        classed = water.classify_frame(rivers.loc[has, list(water.MEAN_FACTORS)], rivers.loc[has, "water_body"])
+        judged = rivers.loc[has]
+        classed = water.classify_frame(judged[list(water.MEAN_FACTORS)],
+                                       water.judged_body(judged["lake_sections"], judged["sections"]))
         out[has] = classed["water_class"].astype(float)
     return out
 

@@ -47,7 +47,7 @@ class ItemState:
 class Light:
     light: str
     reason: str
-    expected: float | None = None  # schedule progress, where it was computed
+    expected: float | None = None  # schedule progress (序时进度), for any item with a deadline
 
 
 def progress_of(done: float, target: float) -> float:
@@ -70,34 +70,34 @@ def expected_progress(start: dt.date, deadline: dt.date, as_of: dt.date) -> floa
 def light_for(item: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERANCE) -> Light:
     if not 0 <= item.progress <= 1:
         raise ValueError(f"progress must be within 0..1, got {item.progress}")
+    # The schedule progress is a fact of the dates, kept whatever decides the light (the plan line of 整改进度).
+    expected = expected_progress(item.start or item.deadline, item.deadline, as_of) if item.deadline else None
     if item.override:
         if item.override not in LIGHTS:
             raise ValueError(f"unknown light override {item.override!r}")
         if not (item.override_reason or "").strip():
             raise ValueError("a light override needs a written reason")
-        return Light(item.override, f"河长办认定为{LIGHT_NAMES[item.override]}：{item.override_reason.strip()}")
+        return Light(item.override, f"河长办认定为{LIGHT_NAMES[item.override]}：{item.override_reason.strip()}", expected)
 
     if item.done_date is not None and item.done_date <= as_of:
-        return Light(GREEN, f"已于{cn_date(item.done_date)}完成")
+        return Light(GREEN, f"已于{cn_date(item.done_date)}完成", expected)
 
     if item.deadline is not None and as_of > item.deadline:
         days = (as_of - item.deadline).days
-        return Light(RED, f"截止{cn_date(item.deadline)}未完成，已逾期{days}天（完成{pct(item.progress)}）")
+        return Light(RED, f"截止{cn_date(item.deadline)}未完成，已逾期{days}天（完成{pct(item.progress)}）", expected)
 
     if item.at_risk:
         note = f"：{item.at_risk_note}" if item.at_risk_note else ""
-        return Light(YELLOW, f"责任单位报告存在按期完成风险{note}（完成{pct(item.progress)}）")
+        return Light(YELLOW, f"责任单位报告存在按期完成风险{note}（完成{pct(item.progress)}）", expected)
 
     if item.start is not None and as_of < item.start:
-        return Light(GREEN, f"计划{cn_date(item.start)}开始，尚未到开始时间")
+        return Light(GREEN, f"计划{cn_date(item.start)}开始，尚未到开始时间", expected)
 
     if item.deadline is None:
         if item.month_reported:
-            return Light(GREEN, "长期坚持任务，本月工作已按要求报送完成")
-        return Light(YELLOW, "长期坚持任务，本月工作未报送完成")
+            return Light(GREEN, "长期坚持任务，本月工作已按要求报送完成", expected)
+        return Light(YELLOW, "长期坚持任务，本月工作未报送完成", expected)
 
-    start = item.start or item.deadline
-    expected = expected_progress(start, item.deadline, as_of)
     head = f"截至{cn_month_day(as_of)}完成{pct(item.progress)}，序时进度{pct(expected)}"
     if item.progress + tolerance >= expected - _EPS:
         return Light(GREEN, f"{head}，按序时推进", expected)
@@ -192,7 +192,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     out = frame.copy()
     out["light"] = light
     out["light_reason"] = reason
-    out["expected"] = np.where(scheduled, expected, np.nan) if n else pd.Series(dtype=float)
+    out["expected"] = np.where(np.isnan(deadline), np.nan, expected) if n else pd.Series(dtype=float)
     return out
 
 

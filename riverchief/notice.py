@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from riverchief.board import LIST_NAMES, Board, Filters, load_board
+from riverchief.board import Board, Filters, load_board
 from riverchief.dates import cn_date, cn_notice
 from riverchief.db import Database
 from riverchief.lights import GREEN, RED, YELLOW
+from riverchief.schema import LIST_NAMES
 
 CHANGE_NAMES = {
     "newly_red": "新亮红灯", "newly_yellow": "新亮黄灯", "back_to_green": "转为绿灯", "closed": "完成销号",

@@ -76,5 +76,7 @@ SERIES_TABLES = ("readings",)  # readings/year=YYYY/part-0.parquet
 DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied
 SOURCE_TABLES = tuple(t for t in TABLES if t not in DERIVED_TABLES)
 
-LISTS = ("major", "task", "problem")  # the three lists (三张清单)
+# The three lists (三张清单) and their names as notices write them: the one home of both.
+LIST_NAMES = {"major": "重大事项重大项目", "task": "“一河一策”任务", "problem": "突出问题整改"}
+LISTS = tuple(LIST_NAMES)
 SUPERVISION_KINDS = ("批示", "约谈", "提醒", "交办", "通报")  # 交办: a 督办通知（交办单） sent to a unit

@@ -5,8 +5,6 @@ A value at a class limit belongs to that class (for DO, at or above the limit).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 # Class index: 1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ.
@@ -40,7 +38,8 @@ FACTOR_NAMES = {
 _DECIMALS = 6
 
 
-def _limits(factor: str, water_body: str) -> tuple[float, ...]:
+def limits(factor: str, water_body: str = RIVER) -> tuple[float, ...]:
+    """The limits of classes Ⅰ..Ⅴ of a factor in a body of water: the one place TP's lake limits are chosen."""
     if factor not in LIMITS or factor == "tp_lake":
         raise ValueError(f"not a classed factor: {factor!r}")
     if water_body not in (RIVER, LAKE):
@@ -48,11 +47,24 @@ def _limits(factor: str, water_body: str) -> tuple[float, ...]:
     return LIMITS["tp_lake"] if (factor == "tp" and water_body == LAKE) else LIMITS[factor]
 
 
+def judged_body(lake_sections, sections) -> np.ndarray:
+    """The body a river (or any group of sections) is judged as: a lake (湖库) only when all of its sections
+    are lake sections, else a river. Vectorised over groups: counts of lake sections and of all sections."""
+    lake_sections, sections = np.asarray(lake_sections), np.asarray(sections)
+    return np.where((sections > 0) & (lake_sections == sections), LAKE, RIVER)
+
+
+def body_of(bodies) -> str:
+    """`judged_body` for one group, from its sections' bodies."""
+    bodies = np.asarray(bodies, dtype=object)
+    return str(judged_body((bodies == LAKE).sum(), len(bodies)))
+
+
 def class_limit(factor: str, water_class: int, water_body: str = RIVER) -> float:
     """The limit of a class (Ⅰ..Ⅴ) for a factor: a target of Ⅲ means at most this value (at least, for DO)."""
     if not 1 <= int(water_class) <= 5:
         raise ValueError(f"a target class is Ⅰ..Ⅴ, got {water_class!r}")
-    return _limits(factor, water_body)[int(water_class) - 1]
+    return limits(factor, water_body)[int(water_class) - 1]
 
 
 def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
@@ -60,11 +72,11 @@ def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
     v = np.round(np.asarray(values, dtype=float), _DECIMALS)
     if np.any(v[~np.isnan(v)] < 0):
         raise ValueError(f"negative concentration for {factor}")
-    limits = np.asarray(_limits(factor, water_body))
+    bounds = np.asarray(limits(factor, water_body))
     if factor in HIGHER_IS_BETTER:
-        idx = np.searchsorted(-limits, -v, side="left")
+        idx = np.searchsorted(-bounds, -v, side="left")
     else:
-        idx = np.searchsorted(limits, v, side="left")
+        idx = np.searchsorted(bounds, v, side="left")
     return np.where(np.isnan(v), 0, idx + 1).astype(int)
 
 
@@ -75,29 +87,6 @@ def factor_class(factor: str, value: float, water_body: str = RIVER) -> int:
     return int(factor_classes(factor, [value], water_body)[0])
 
 
-@dataclass(frozen=True)
-class SampleClass:
-    water_class: int  # 1..6
-    deciding: tuple[str, ...]  # factors that reach the worst class
-
-    @property
-    def name(self) -> str:
-        return CLASS_NAMES[self.water_class]
-
-
-def sample_class(values: dict[str, float | None], water_body: str = RIVER) -> SampleClass:
-    """Single-factor method: the sample's class is the worst class among its classed factors."""
-    classes = {
-        f: factor_class(f, v, water_body)
-        for f, v in values.items()
-        if f in CLASSED_FACTORS and v is not None and not np.isnan(v)
-    }
-    if not classes:
-        raise ValueError("no classed factor in the sample")
-    worst = max(classes.values())
-    return SampleClass(worst, tuple(f for f in CLASSED_FACTORS if classes.get(f) == worst))
-
-
 def exceedance(factor: str, value: float, water_class: int, water_body: str = RIVER) -> float:
     """超标倍数 against the limit of `water_class`: (C − limit) / limit; ≤ 0 means within it.
 
@@ -105,34 +94,10 @@ def exceedance(factor: str, value: float, water_class: int, water_body: str = RI
     """
     if not 1 <= water_class <= 5:
         raise ValueError("exceedance is measured against classes Ⅰ..Ⅴ")
-    limit = _limits(factor, water_body)[water_class - 1]
+    limit = limits(factor, water_body)[water_class - 1]
     if factor in HIGHER_IS_BETTER:
         return (limit - value) / limit
     return (value - limit) / limit
-
-
-def parse_reading(text: str | float | None) -> tuple[float | None, bool]:
-    """A lab result as reported: `0.05`, or `0.01L` (below the detection limit 0.01).
-
-    Returns (value, below_detection). For a below-detection result the value is the detection limit.
-    """
-    if text is None:
-        return None, False
-    if isinstance(text, (int, float)):
-        return (None, False) if np.isnan(text) else (float(text), False)
-    s = str(text).strip()
-    if not s:
-        return None, False
-    bdl = s[-1] in "Ll"
-    value = float(s[:-1] if bdl else s)
-    if value < 0:
-        raise ValueError(f"negative concentration: {text!r}")
-    return value, bdl
-
-
-def value_for_mean(value: float, below_detection: bool) -> float:
-    """Below-detection results enter means at half the detection limit (docs/DOMAIN.md §5)."""
-    return value / 2 if below_detection else value
 
 
 MEAN_FACTORS = ("tp", "nh3n", "codmn", "do")  # the factors the data model carries

@@ -29,10 +29,6 @@ class WaterView:
     stories: pd.DataFrame  # per river: class of the first year and of this year (improved / worsened)
 
 
-def _limit(factor: str, body: str, cls: int) -> float:
-    return water.LIMITS["tp_lake" if factor == "tp" and body == water.LAKE else factor][cls - 1]
-
-
 def main_pollutants(row) -> str:
     """主要污染物: factors above the Class Ⅲ limit, worst exceedance first (at most three)."""
     found = []
@@ -97,11 +93,12 @@ def share_judgement(share_good: float, share_worst: float) -> str:
 
 
 def _class_of_means(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
-    """Per group: the mean of each factor over its sections, classed (a lake only when all its sections are),
+    """Per group: the mean of each factor over its sections, classed (its body by `water.judged_body`),
     all groups at once."""
     means = frame.assign(_lake=frame["water_body"] == water.LAKE).groupby(keys, sort=False).agg(
-        **{f: (f, "mean") for f in water.MEAN_FACTORS}, _all_lake=("_lake", "all"), **extra).reset_index()
-    return water.classify_frame(means, np.where(means["_all_lake"], water.LAKE, water.RIVER))
+        **{f: (f, "mean") for f in water.MEAN_FACTORS}, _lakes=("_lake", "sum"), _n=("_lake", "size"),
+        **extra).reset_index()
+    return water.classify_frame(means, water.judged_body(means["_lakes"], means["_n"]))
 
 
 def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:

@@ -65,9 +65,16 @@ def test_bad_dates_say_what_is_expected(bad):
 
 @pytest.mark.parametrize("text,expected", [
     ("0.05", (0.05, False)), ("0.05L", (0.05, True)), ("<0.05", (0.05, True)), ("未检出", (0.01, True)), (0.3, (0.3, False)),
+    (" 0.025l ", (0.025, True)), ("0", (0.0, False)),
 ])
 def test_concentrations(text, expected):
     assert convert.to_concentration(text, "tp") == expected
+
+
+@pytest.mark.parametrize("bad", ["-0.1", "-0.1L", "abc", -0.2])
+def test_bad_concentrations_are_refused(bad):
+    with pytest.raises(convert.BadValue):
+        convert.to_concentration(bad, "tp")
 
 
 def test_progress_as_percent_or_fraction():

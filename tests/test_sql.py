@@ -1,4 +1,6 @@
 """The board's SQL on the tiny district (tests/tiny.py): every number worked out by hand."""
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,13 @@ def test_a_large_query_through_arrow_gives_the_same_rows_as_the_usual_way(db):
         if pd.api.types.is_datetime64_any_dtype(a):  # microseconds one way, milliseconds the other
             a, b = a.astype("datetime64[us]"), b.astype("datetime64[us]")
         pd.testing.assert_series_equal(a, b, check_dtype=False, obj=col)
+
+
+def test_every_dated_task_has_its_schedule_progress_whatever_its_light(db):
+    """The plan line of 整改进度 reads the schedule progress stored at publish, for red and overridden tasks
+    too (A is overdue, E overridden to red): worked out by hand from the dates."""
+    tasks = db.query("task_progress", township=None, river=None, unit=None, year=2023, notice=N2)
+    now = tasks[tasks["notice_date"] == pd.Timestamp(N2)].set_index("item_id")
+    assert now.loc["A", "light"] == "red" and now.loc["A", "planned"] == 1.0
+    assert now.loc["E", "light"] == "red" and now.loc["E", "planned"] == pytest.approx((N2 - dt.date(2023, 1, 1)).days / 364)
+    assert now.loc["B", "planned"] == now.loc["E", "planned"]

@@ -2,12 +2,14 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from riverchief import water
-from riverchief.water import LAKE, RIVER, factor_class, sample_class
+from riverchief.water import LAKE, RIVER, factor_class
+from riverchief.water_quality import enrich_month
 
 # (factor, water body, value, class) — the table of docs/DOMAIN.md §5, at each limit and just past it.
 CASES = [
@@ -70,35 +72,47 @@ def test_unknown_factor_and_water_body_are_refused():
         factor_class("tp", None)
 
 
-def test_sample_class_is_the_worst_factor_and_names_it():
-    s = sample_class({"tp": 0.15, "nh3n": 1.2, "codmn": 3.0, "do": 8.0})
-    assert s.water_class == 4 and s.deciding == ("nh3n",) and s.name == "Ⅳ类"
+def _classed(rows: list[dict], body: str = RIVER) -> list[tuple[int, str]]:
+    """The class and deciding factors of samples, the way the pages get them (classify_frame, enrich_month)."""
+    frame = pd.DataFrame([{f: r.get(f, np.nan) for f in water.MEAN_FACTORS} for r in rows])
+    classed = water.classify_frame(frame, [body] * len(rows)).assign(water_body=body, target_class=3)
+    out = enrich_month(classed)
+    return list(zip(out["water_class"].astype(int), out["deciding"]))
 
 
-def test_sample_class_lists_every_deciding_factor_on_a_tie():
-    s = sample_class({"tp": 0.25, "nh3n": 1.2, "do": 8.0})
-    assert s.water_class == 4 and s.deciding == ("tp", "nh3n")
+def test_a_sample_is_its_worst_factor_and_names_it():
+    assert _classed([{"tp": 0.15, "nh3n": 1.2, "codmn": 3.0, "do": 8.0}]) == [(4, "氨氮")]
 
 
-def test_sample_class_low_do_decides():
-    s = sample_class({"tp": 0.05, "nh3n": 0.3, "do": 2.5})
-    assert s.water_class == 5 and s.deciding == ("do",)
+def test_every_deciding_factor_is_named_on_a_tie():
+    assert _classed([{"tp": 0.25, "nh3n": 1.2, "do": 8.0}]) == [(4, "总磷、氨氮")]
+
+
+def test_low_oxygen_decides():
+    assert _classed([{"tp": 0.05, "nh3n": 0.3, "do": 2.5}]) == [(5, "溶解氧")]
 
 
 def test_same_tp_is_worse_in_a_lake():
-    sample = {"tp": 0.08, "nh3n": 0.3}
-    assert sample_class(sample, RIVER).water_class == 2
-    assert sample_class(sample, LAKE).water_class == 4
+    sample = [{"tp": 0.08, "nh3n": 0.3}]
+    assert _classed(sample, RIVER) == [(2, "总磷、氨氮")]
+    assert _classed(sample, LAKE) == [(4, "总磷")]
 
 
-def test_worse_than_v_and_unclassed_factors_ignored():
-    s = sample_class({"tp": 0.5, "nh3n": 0.1, "tn": 9.0, "temp": 25.0})
-    assert s.water_class == water.WORSE_THAN_V and s.name == "劣Ⅴ类" and s.deciding == ("tp",)
+def test_worse_than_v():
+    assert _classed([{"tp": 0.5, "nh3n": 0.1}]) == [(water.WORSE_THAN_V, "总磷")]
 
 
-def test_sample_without_classed_factors_is_refused():
+@pytest.mark.parametrize("lakes,sections,body", [(0, 0, RIVER), (0, 3, RIVER), (2, 3, RIVER), (3, 3, LAKE), (1, 1, LAKE)])
+def test_a_river_is_judged_a_lake_only_when_all_its_sections_are(lakes, sections, body):
+    assert water.judged_body([lakes], [sections])[0] == body
+    assert water.body_of([LAKE] * lakes + [RIVER] * (sections - lakes)) == body
+
+
+def test_the_lake_limits_are_chosen_for_tp_only():
+    assert water.limits("tp", LAKE) == water.LIMITS["tp_lake"]
+    assert water.limits("nh3n", LAKE) == water.limits("nh3n", RIVER) == water.LIMITS["nh3n"]
     with pytest.raises(ValueError):
-        sample_class({"tn": 1.0, "tp": None})
+        water.limits("tp_lake")
 
 
 @pytest.mark.parametrize("factor,value,cls,expected", [
@@ -110,26 +124,6 @@ def test_exceedance_multiple(factor, value, cls, expected):
 
 def test_exceedance_against_lake_limit():
     assert math.isclose(water.exceedance("tp", 0.1, 3, LAKE), 1.0)
-
-
-@pytest.mark.parametrize("text,value,bdl", [
-    ("0.05", 0.05, False), ("0.01L", 0.01, True), (" 0.025l ", 0.025, True), (0.3, 0.3, False),
-    ("", None, False), (None, None, False), (float("nan"), None, False),
-])
-def test_parse_reading(text, value, bdl):
-    assert water.parse_reading(text) == (value, bdl)
-
-
-def test_parse_reading_refuses_negative_and_garbage():
-    with pytest.raises(ValueError):
-        water.parse_reading("-0.1")
-    with pytest.raises(ValueError):
-        water.parse_reading("abc")
-
-
-def test_below_detection_enters_means_at_half_the_limit():
-    assert water.value_for_mean(0.01, True) == 0.005
-    assert water.value_for_mean(0.01, False) == 0.01
 
 
 @given(st.sampled_from(["tp", "nh3n", "codmn", "cod", "bod5"]), st.sampled_from([RIVER, LAKE]),

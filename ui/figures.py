@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from riverchief import water
-from riverchief.board import LIST_NAMES
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
+from riverchief.schema import LIST_NAMES
 from ui import strings as S
 
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -70,7 +70,7 @@ def lights_by_list(by_list: pd.DataFrame, source: str) -> go.Figure:
 def class_bands(fig: go.Figure, factor: str, water_body: str, y_max: float) -> None:
     """Shade each class range behind a concentration line and label it (Ⅱ Ⅲ Ⅳ …) at the right edge.
     The shapes and labels are added at once (plotly's add_hrect re-validates every shape on each call)."""
-    limits = water.LIMITS["tp_lake" if factor == "tp" and water_body == water.LAKE else factor]
+    limits = water.limits(factor, water_body)
     lower, shapes, labels = 0.0, [], []
     for cls in range(1, 7):
         upper = min(limits[cls - 1] if cls <= 5 else y_max, y_max)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from riverchief.board import LIST_NAMES, Filters
+from riverchief.board import Filters
 from riverchief.dates import cn_notice
+from riverchief.schema import LIST_NAMES
 from ui import strings as S
 from ui.text import md
 

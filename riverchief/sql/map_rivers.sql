@@ -14,7 +14,7 @@ classes AS (
         avg(nh3n) AS nh3n,
         avg(codmn) AS codmn,
         avg("do") AS "do",
-        CASE WHEN bool_and(water_body = 'lake') THEN 'lake' ELSE 'river' END AS water_body
+        count(*) FILTER (WHERE water_body = 'lake') AS lake_sections
     FROM month_sections
     GROUP BY river_id
 ),
@@ -43,7 +43,7 @@ SELECT
     c.nh3n,
     c.codmn,
     c."do",
-    c.water_body,
+    c.lake_sections,
     l.items,
     l.red,
     l.yellow,

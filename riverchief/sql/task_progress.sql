@@ -14,11 +14,7 @@ SELECT
     i.target_unit,
     i.done_qty,
     i.progress,
-    CASE
-        WHEN i.deadline <= i.start_date THEN CASE WHEN i.notice_date >= i.start_date THEN 1.0 ELSE 0.0 END
-        ELSE greatest(0.0, least(1.0, date_diff('day', i.start_date, i.notice_date)
-                                      / date_diff('day', i.start_date, i.deadline)))
-    END AS planned,
+    i.expected AS planned,  -- stored by the light rule at publish (lights.with_lights)
     i.done_date,
     i.light
 FROM scoped_items($township, $river, 'task', $unit) AS i
