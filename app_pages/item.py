@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from output import figures
 from riverchief import access, papers, store
 from riverchief.board import light_label
 from riverchief.dates import cn_date, cn_month, cn_notice, on_day
@@ -92,16 +93,16 @@ with right:
     fig.add_vline(x=pd.Timestamp(sel.notice).timestamp() * 1000, line=dict(color="#5F6368", dash="dot"))
     fig.update_yaxes(categoryorder="array", categoryarray=[LIGHT_NAMES[l] for l in reversed(LIGHTS)])
     fig.update_xaxes(tickformat="%Y年%-m月")
-    charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=260), key="timeline")
+    charts.show(figures.finish(fig, title, frame.source_line(sel, version), height=260), key="timeline")
     if history["deadline"].notna().any():
         fig = go.Figure()
         fig.add_scatter(x=history["notice_date"], y=history["progress"], mode="lines+markers",
-                        name=S.ITEM_PROGRESS_ACTUAL, line=dict(color=charts.ACCENT, width=3))
+                        name=S.ITEM_PROGRESS_ACTUAL, line=dict(color=figures.ACCENT, width=3))
         fig.add_scatter(x=history["notice_date"], y=history["expected"], mode="lines", name=S.ITEM_PROGRESS_EXPECTED,
                         line=dict(color="#5F6368", dash="dash", width=2))
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
         fig.update_xaxes(tickformat="%Y年%-m月")
-        charts.show(charts.finish(fig, S.ITEM_PROGRESS, frame.source_line(sel, version), height=300), key="progress")
+        charts.show(figures.finish(fig, S.ITEM_PROGRESS, frame.source_line(sel, version), height=300), key="progress")
 
 st.markdown(f"**{S.ITEM_TIMELINE}**")
 tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from output import figures
 from riverchief import access
 from riverchief.board import Filters, headline, light_label
 from riverchief.dates import cn_notice
@@ -46,14 +47,14 @@ with left:
     if (board.by_unit["red"] + board.by_unit["yellow"]).sum() == 0:
         st.info(S.CHART_BY_UNIT_EMPTY)
     else:
-        picked = charts.show(charts.lights_by_unit(board.by_unit, headline(board), source), key="by_unit",
+        picked = charts.show(figures.lights_by_unit(board.by_unit, headline(board), source), key="by_unit",
                              on_select=True)
         units = dict(zip(board.by_unit["unit_name"], board.by_unit["unit_id"]))
         points = picked.selection.points if picked else []
         if points and units.get(points[0].get("y")) and units[points[0]["y"]] != sel.filters.unit:
             filters.request_filter("unit", units[points[0]["y"]])  # drill down: district → unit
 with right:
-    charts.show(charts.lights_by_list(board.by_list, source), key="by_list")
+    charts.show(figures.lights_by_list(board.by_list, source), key="by_list")
 
 # The table behind it.
 st.subheader(S.TABLE_FLAGGED, anchor=False)

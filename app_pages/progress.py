@@ -3,6 +3,7 @@ tasks on schedule, and are the chiefs finding problems at all. Every count opens
 import pandas as pd
 import streamlit as st
 
+from output import figures
 from riverchief import rectification as R
 from riverchief.dates import cn_month, on_day
 from ui import charts, data, filters, frame, tables
@@ -46,14 +47,14 @@ with tabs[0]:
     with left:
         title = S.PR_FLOW_TITLE.format(found=found, rectified=rectified, rate=rectified / found if found else 0,
                                        closed=closed)
-        charts.show(charts.bars(R.flow(problems), "stage", [("n", S.COL_COUNT, charts.ACCENT)], title, source,
+        charts.show(figures.bars(R.flow(problems), "stage", [("n", S.COL_COUNT, figures.ACCENT)], title, source,
                                 horizontal=True, height=320), key="flow")
     with right:
         src = R.by_source(problems)
         top = src.sort_values("total", ascending=False).iloc[0] if len(src) else None
         title = S.PR_SOURCE_TITLE.format(top=top["source"], n=top["total"]) if top is not None else S.COL_SOURCE
-        charts.show(charts.bars(src, "source", [("rectified", S.COL_RECTIFIED, charts.ACCENT),
-                                                ("open", S.COL_OPEN, charts.GREY_BAR)], title, source,
+        charts.show(figures.bars(src, "source", [("rectified", S.COL_RECTIFIED, figures.ACCENT),
+                                                ("open", S.COL_OPEN, figures.GREY_BAR)], title, source,
                                 horizontal=True, height=320), key="sources")
     rows(problems, PROBLEM_COLUMNS)
 
@@ -69,7 +70,7 @@ with tabs[0]:
 
     left, right = st.columns(2)
     with left:
-        charts.show(charts.bars(R.overdue(problems), "bucket", [("n", S.COL_COUNT, "#D93025")],
+        charts.show(figures.bars(R.overdue(problems), "bucket", [("n", S.COL_COUNT, "#D93025")],
                                 S.PR_OVERDUE_TITLE.format(n=len(late)), source, height=320), key="overdue")
         rows(late.sort_values("days_overdue", ascending=False), PROBLEM_COLUMNS)
     with right:
@@ -120,8 +121,8 @@ with tabs[2]:
     st.caption(S.TK_OVERALL_NOTE.format(n=len(now)))
     if len(curve):
         last = curve.iloc[-1]
-        charts.show(charts.lines(curve, "notice_date", [("planned", S.TK_PLANNED, "#5F6368", "dash"),
-                                                        ("actual", S.TK_ACTUAL, charts.ACCENT, "solid")],
+        charts.show(figures.lines(curve, "notice_date", [("planned", S.TK_PLANNED, "#5F6368", "dash"),
+                                                        ("actual", S.TK_ACTUAL, figures.ACCENT, "solid")],
                                  S.TK_S_CURVE.format(month=cn_month(sel.notice), actual=last["actual"],
                                                      planned=last["planned"]), source, percent=True), key="s_curve")
     for col, key, label in zip(st.columns(2), ("river_name", "lead_unit_name"), (S.TK_BY_RIVER, S.TK_BY_LEAD)):
@@ -141,8 +142,8 @@ with tabs[2]:
     if len(funds):
         funds = funds.assign(label=[f"第{q}季度" for q in funds["quarter"]])
         last = funds.iloc[-1]
-        charts.show(charts.bars(funds, "label", [("secured", S.TK_FUNDS_SECURED, "#9AA0A6"),
-                                                 ("spent", S.TK_FUNDS_SPENT, charts.ACCENT)],
+        charts.show(figures.bars(funds, "label", [("secured", S.TK_FUNDS_SECURED, "#9AA0A6"),
+                                                 ("spent", S.TK_FUNDS_SPENT, figures.ACCENT)],
                                 S.TK_FUNDS.format(secured=last["secured"], spent=last["spent"]), source,
                                 stacked=False), key="funds")
         rows(prog.funds, {"notice_date": st.column_config.DateColumn("通报日期"), "item_id": S.COL_ITEM_ID,
@@ -156,7 +157,7 @@ with tabs[3]:
     cols[1].metric(S.PT_M_COMPLIANCE, f"{int((patrols['rate'] >= 1).sum())} / {len(patrols)} 人", border=True)
     cols[2].metric(S.PT_M_SILENT, f"{int(patrols['silent'].sum())} 人", border=True)
     levels = R.found_by_level(problems)
-    charts.show(charts.bars(levels, "chief_level", [("found", S.PT_FOUND, charts.ACCENT),
+    charts.show(figures.bars(levels, "chief_level", [("found", S.PT_FOUND, figures.ACCENT),
                                                     ("serious", S.PT_SERIOUS, "#D93025")], S.PT_BY_LEVEL, source,
                             stacked=False), key="levels")
     st.markdown(f"**{S.PT_TABLE.format(**R.PATROLS_REQUIRED)}**")

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports.score_file import score_xlsx
+from output import figures
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain, section_scores
 from riverchief.assessment_rules import Section
 from riverchief import access
@@ -74,10 +75,10 @@ fig = go.Figure(go.Waterfall(
                                                         f"{row['total']:.1f}"],
     textposition="outside", connector=dict(line=dict(color="#DADCE0")),
     increasing=dict(marker=dict(color="#1E8E3E")), decreasing=dict(marker=dict(color="#D93025")),
-    totals=dict(marker=dict(color=charts.ACCENT))))
+    totals=dict(marker=dict(color=figures.ACCENT))))
 fig.update_yaxes(range=[min(0, row["total"] - 10), row["base"] + 15])
 title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base=row["base"], parts=parts)
-charts.show(charts.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
+charts.show(figures.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
 if row["cap_note"]:
     st.warning(md(row["cap_note"]), icon=":material/vertical_align_bottom:")
 st.markdown(f"**{S.SCORE_SECTIONS}**")

@@ -3,6 +3,7 @@ bands, change on last year, attainment over time and each river judged."""
 import pandas as pd
 import streamlit as st
 
+from output import figures
 from riverchief import outlook
 from riverchief import water as rules
 from riverchief.water_quality import trend_of
@@ -69,7 +70,7 @@ table = month.assign(
 )
 cols_shown = ["section_name", "river_name", "body", "target", "cls", "meets", "deciding", "tp", "nh3n", "codmn", "do",
               "tp_x3", "tp_xt", "nh3n_x3", "nh3n_xt", "main_pollutants", "cls_last", "bdl"]
-styled = table[cols_shown].style.map(charts.class_badge_style, subset=["cls", "cls_last", "target"])
+styled = table[cols_shown].style.map(figures.class_badge_style, subset=["cls", "cls_last", "target"])
 num = lambda label, fmt="%.3f": st.column_config.NumberColumn(label, format=fmt)  # noqa: E731
 tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
     "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "body": S.COL_BODY, "target": S.COL_TARGET,
@@ -107,13 +108,13 @@ for col, f in ((left, "tp"), (right, "nh3n")):
     title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year,
                                        value=this if this is not None else float("nan"), change=change)
     with col:
-        charts.show(charts.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
+        charts.show(figures.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
 
 # Change on last year, per section.
 st.subheader(S.WATER_YOY.format(period=ytd), anchor=False)
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
-tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(charts.class_badge_style, subset=["cls", "cls_last"]),
+tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figures.class_badge_style, subset=["cls", "cls_last"]),
              hide_index=True, width="stretch", height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
     "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "tp": num(S.COL_TP), "tp_last": num(S.COL_TP_LAST),
     "tp_rate": num(S.COL_TP_RATE, "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num(S.COL_NH3N_LAST),
@@ -126,12 +127,12 @@ with left:
     now = att[att["month"] == pd.Timestamp(view.month)]
     title = S.WATER_ATTAIN_TITLE.format(month=period, met=float(now["met_share"].iloc[0]),
                                         good=float(now["good_share"].iloc[0])) if len(now) else S.WATER_ATTAIN
-    charts.show(charts.attainment_lines(att, title, source), key="attainment")
+    charts.show(figures.attainment_lines(att, title, source), key="attainment")
 with right:
     st.subheader(S.WATER_RIVERS.format(period=ytd), anchor=False)
     judged = view.rivers.assign(cls=view.rivers["water_class"].map(rules.CLASS_NAMES).fillna("—"))
     tables.show(judged[["river_name", "sections", "method", "cls", "share_good", "judgement"]]
-                 .style.map(charts.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
+                 .style.map(figures.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
                  height=380, column_config={
         "river_name": S.COL_RIVER, "sections": S.COL_SECTIONS, "method": S.COL_METHOD, "cls": S.COL_CLASS_THIS,
         "share_good": num(S.COL_SHARE_GOOD, "percent"), "judgement": S.COL_JUDGEMENT})

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from exports import gongwen
-from exports.safe import clean, defuse
+from output.safe import clean, defuse
 from exports.xlsx import table_sheet
 from riverchief.board import light_label
 from riverchief.dates import cn_date

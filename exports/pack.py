@@ -15,7 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from exports.safe import clean
+from output.safe import clean
 from exports.images import slide_png
 from exports.xlsx import auto_style
 from riverchief import rectification as R
@@ -29,7 +29,7 @@ from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
 from riverchief.store import Version
 from riverchief.water_quality import load_water, trend_of
-from ui import figures
+from output import figures
 
 FONT = "微软雅黑"
 GREY = RGBColor(0x5F, 0x63, 0x68)

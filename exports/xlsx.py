@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from exports.safe import clean, defuse
+from output.safe import clean, defuse
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.water import CLASS_COLOURS, CLASS_NAMES
 

@@ -292,7 +292,7 @@ def bench_exports(version) -> None:
     from riverchief.assessment_rules import default_rules
     from riverchief.board import headline
     from riverchief.notice import build_notice
-    from ui.figures import lights_by_unit
+    from output.figures import lights_by_unit
 
     db = Database(version)
     notice = version.notices[-1]

@@ -20,7 +20,7 @@ from riverchief.assessment_rules import default_rules
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
 from tiny import N1
-from ui import figures
+from output import figures
 
 pytestmark = pytest.mark.skipif(not available(), reason="Chromium is needed to render charts (make test installs it)")
 NOTICE = dt.date(2024, 10, 31)

@@ -1,5 +1,5 @@
 """Charts on a page: drawn with the app's theme, each with a slide-ready PNG download.
-The figure builders live in ui/figures.py (no Streamlit), so exports can draw the same charts."""
+The figure builders live in output/figures.py (no Streamlit), so exports draw the same charts."""
 from __future__ import annotations
 
 import re
@@ -11,8 +11,7 @@ from exports import images
 from riverchief.access import EXPORT
 from ui import auth
 from ui import strings as S
-from ui.figures import (ACCENT, GREY_BAR, PLOTLY_CONFIG, attainment_lines, bars, class_badge_style,  # noqa: F401
-                        concentration_trend, finish, lights_by_list, lights_by_unit, lines)
+from output.figures import PLOTLY_CONFIG
 
 
 def show(fig: go.Figure, key: str, on_select: bool = False):

@@ -1,4 +1,5 @@
-"""One chart theme for the whole app, and the chart builders (Plotly, no Streamlit: exports use them too)."""
+"""One chart theme for the whole app, and the chart builders (Plotly, no Streamlit): pages draw them through
+ui/charts.py, the briefing pack (exports/pack.py) puts them on slides."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,6 @@ import plotly.io as pio
 from riverchief import water
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.schema import LIST_NAMES
-from ui import strings as S
 
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 GRID = "#E6E8EB"
@@ -50,7 +50,7 @@ def lights_by_unit(by_unit: pd.DataFrame, title: str, source: str, top: int = 15
                     marker_color=LIGHT_COLOURS[light], text=data[light].where(data[light] > 0),
                     textposition="inside", insidetextanchor="middle",
                     hovertemplate="%{y}：%{x}项" + f"{LIGHT_NAMES[light]}<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis_title=S.CHART_UNITS_AXIS, bargap=0.25)
+    fig.update_layout(barmode="stack", xaxis_title="事项数（项）", bargap=0.25)
     fig.update_yaxes(showgrid=False)
     return finish(fig, title, source, height=140 + 34 * max(len(data), 3))
 
@@ -62,9 +62,9 @@ def lights_by_list(by_list: pd.DataFrame, source: str) -> go.Figure:
         fig.add_bar(y=data["name"], x=data[light], orientation="h", name=LIGHT_NAMES[light],
                     marker_color=LIGHT_COLOURS[light], text=data[light].where(data[light] > 0),
                     textposition="inside", hovertemplate="%{y}：%{x}项" + f"{LIGHT_NAMES[light]}<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis_title=S.CHART_UNITS_AXIS, showlegend=False)
+    fig.update_layout(barmode="stack", xaxis_title="事项数（项）", showlegend=False)
     fig.update_yaxes(showgrid=False)
-    return finish(fig, S.CHART_BY_LIST_TITLE, source, height=300)
+    return finish(fig, "三张清单亮灯情况", source, height=300)
 
 
 def class_bands(fig: go.Figure, factor: str, water_body: str, y_max: float) -> None:
@@ -90,10 +90,10 @@ def concentration_trend(trend: pd.DataFrame, factor: str, water_body: str, title
     y_max = float(np.nanmax(trend[factor])) * 1.15 if len(trend) else 1.0
     fig = go.Figure()
     class_bands(fig, factor, water_body, y_max)
-    fig.add_scatter(x=trend["month"], y=trend[factor], mode="lines+markers", name=f"{name}{S.WATER_MONTHLY}",
+    fig.add_scatter(x=trend["month"], y=trend[factor], mode="lines+markers", name=f"{name}月均值",
                     line=dict(color=ACCENT, width=2), marker=dict(size=5),
                     hovertemplate="%{x|%Y年%-m月}：%{y:.3f} mg/L<extra></extra>")
-    fig.add_scatter(x=trend["month"], y=trend[f"{factor}_year"], mode="lines", name=f"{name}{S.WATER_ANNUAL}",
+    fig.add_scatter(x=trend["month"], y=trend[f"{factor}_year"], mode="lines", name=f"{name}年均值",
                     line=dict(color=TEXT, width=2, dash="dash", shape="hv"),
                     hovertemplate="%{x|%Y年}年均值：%{y:.3f} mg/L<extra></extra>")
     fig.update_yaxes(title_text=f"{name}（mg/L）", range=[0, y_max], tickformat=".2f")
@@ -104,9 +104,9 @@ def concentration_trend(trend: pd.DataFrame, factor: str, water_body: str, title
 
 def attainment_lines(att: pd.DataFrame, title: str, source: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(x=att["month"], y=att["met_share"], mode="lines+markers", name=S.WATER_ATTAIN_MET,
+    fig.add_scatter(x=att["month"], y=att["met_share"], mode="lines+markers", name="达标率",
                     line=dict(color=ACCENT, width=2), hovertemplate="%{x|%Y年%-m月}：%{y:.1%}<extra></extra>")
-    fig.add_scatter(x=att["month"], y=att["good_share"], mode="lines", name=S.WATER_ATTAIN_GOOD,
+    fig.add_scatter(x=att["month"], y=att["good_share"], mode="lines", name="Ⅰ–Ⅲ类比例",
                     line=dict(color="#5F6368", width=2, dash="dot"), hovertemplate="%{x|%Y年%-m月}：%{y:.1%}<extra></extra>")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_xaxes(tickformat="%Y年", dtick="M12", ticklabelmode="period")

@@ -1,0 +1,66 @@
+"""The floors of the code, read from the imports themselves: arrows only point down, and folders on the same
+floor never import each other (README, "Code layout")."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Higher imports lower; equal floors are siblings and stay apart. scripts/ and tests/ stand outside and may
+# import any floor.
+FLOORS = {"app": 4, "app_pages": 4, "ui": 3, "loaders": 2, "exports": 2, "output": 1, "riverchief": 0}
+
+
+def _folder(path: Path) -> str:
+    rel = path.relative_to(ROOT)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    """(line, top-level package) of every import in a file, inside functions too."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name.split(".")[0]) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module.split(".")[0]))
+    return found
+
+
+def wrong_way(paths) -> list[str]:
+    out = []
+    for path in paths:
+        here = _folder(path)
+        for line, target in imports_of(path):
+            if target in FLOORS and target != here and FLOORS[target] >= FLOORS[here]:
+                kind = "sideways" if FLOORS[target] == FLOORS[here] else "upward"
+                out.append(f"{path.relative_to(ROOT)}:{line} imports {target} ({kind})")
+    return out
+
+
+def _sources():
+    return [ROOT / "app.py", *(p for folder in FLOORS if (ROOT / folder).is_dir()
+                               for p in sorted((ROOT / folder).rglob("*.py")))]
+
+
+def test_every_import_points_down():
+    assert wrong_way(_sources()) == []
+
+
+def test_every_folder_is_on_a_floor():
+    """A new top-level package has to be given its floor here, or the test above would not see it."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages - set(FLOORS) - {"scripts", "tests"} == set()
+
+
+@pytest.mark.parametrize("writer,source,kind", [
+    ("riverchief/x.py", "from ui import strings\n", "upward"),
+    ("exports/x.py", "def f():\n    import loaders.convert\n", "sideways"),
+    ("output/x.py", "from exports.safe import clean\n", "upward"),
+])
+def test_the_check_finds_a_wrong_import(tmp_path, monkeypatch, writer, source, kind):
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    path = tmp_path / writer
+    path.parent.mkdir()
+    path.write_text(source, encoding="utf-8")
+    assert [w.split(" (")[1] for w in wrong_way([path])] == [f"{kind})"]
