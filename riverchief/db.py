@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from riverchief import schema
-from riverchief.sql import load_sql
+from riverchief.sql import checked, load_sql
 from riverchief.store import Version
 
 
@@ -31,14 +31,14 @@ class Database:
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run riverchief/sql/<name>.sql with its named parameters bound."""
-        return self.execute(load_sql(name), **params)
+        return self.execute(checked(name, params), **params)
 
     def query_large(self, name: str, **params) -> pd.DataFrame:
         """`query` for results of a million rows, through Arrow: 3.5× faster than `.df()` and a third less peak
         memory on a province's item trajectory. Column types follow Arrow (an untyped NULL column comes back as
         text), so a query moves here only once its columns are checked."""
         with self._con.cursor() as cur:
-            return cur.sql(load_sql(name), params=params).to_arrow_table().to_pandas(date_as_object=False)
+            return cur.sql(checked(name, params), params=params).to_arrow_table().to_pandas(date_as_object=False)
 
     def execute(self, sql: str, **params) -> pd.DataFrame:
         """Run one statement over the version's views (tests, benchmarks, ad-hoc checks)."""

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from riverchief import dates, lights, schema, water
-from riverchief.sql import load_sql
+from riverchief.sql import checked
 
 DEFAULT_DATA_DIR = "data"
 
@@ -285,7 +285,8 @@ def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int) -> pd.D
     if not n_readings:  # a district with no readings yet
         return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES["readings_monthly"].names})
     con = duckdb.connect()
-    monthly = con.execute(load_sql("build_readings_monthly"), {"readings": glob}).df()
+    params = {"readings": glob}
+    monthly = con.execute(checked("build_readings_monthly", params), params).df()
     body = monthly["section_id"].map(sections.set_index("section_id")["water_body"])
     if body.isna().any():
         unknown = sorted(monthly.loc[body.isna(), "section_id"].unique())

@@ -258,7 +258,7 @@ def main() -> None:
         root2 = Path(tmp) / "big"
         big_version, t_big = timed(store.publish, root2, tables, source="bench", created_by="bench")
         db = Database(big_version)
-        monthly, t_agg = timed(db.query, "readings_by_section_month")
+        monthly, t_agg = timed(db.query, "water_monthly_series", township=None, river=None)
         raw_sql = ("SELECT section_id, date_trunc('month', sampled_at) m, avg(tp), avg(nh3n) "
                    "FROM readings GROUP BY ALL")
         _, t_raw = timed(db.execute, raw_sql)

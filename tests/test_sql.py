@@ -76,7 +76,7 @@ def test_headline_names_the_change_and_the_worst_unit(db):
 
 
 def test_monthly_readings_aggregate_half_detection_limit_and_classes(db):
-    monthly = db.query("readings_by_section_month").set_index("section_id")
+    monthly = db.execute("SELECT * FROM readings_monthly").set_index("section_id")
     s1, s2 = monthly.loc["S1"], monthly.loc["S2"]
     assert s1["tp"] == pytest.approx(0.1025) and s1["tp_bdl_n"] == 1
     assert (s1["tp_class"], s1["nh3n_class"], s1["do_class"], s1["water_class"]) == (3, 2, 2, 3)

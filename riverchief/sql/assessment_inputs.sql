@@ -1,3 +1,4 @@
+-- params: year
 -- Every unit with its rating and its counted complaints (repeated and still not rectified, or with a
 -- negative impact) for the year.
 SELECT

@@ -1,3 +1,4 @@
+-- params: notice, year
 -- Lights per unit and notice in the assessment year, up to the chosen notice.
 SELECT
     unit_id,

@@ -1,3 +1,4 @@
+-- params: notice, year
 -- Every red and yellow light counted in the assessment year, for the export.
 SELECT u.name AS unit_name, i.notice_date, i.item_id, i.title, i.light
 FROM items AS i

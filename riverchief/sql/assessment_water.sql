@@ -1,3 +1,4 @@
+-- params: upto, year
 -- Year-to-date means of each township's sections, this year and last (January to month $upto),
 -- weighted by samples: the water component of a township's score.
 SELECT

@@ -1,3 +1,4 @@
+-- params: readings
 -- Monthly mean of each factor per section, built once at publish time.
 -- Below-detection results (flag *_bdl) enter the mean at half the detection limit (DOMAIN.md §5).
 SELECT

@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- The exposed prominent problems (曝光) of the year's list, in their state on the chosen notice.
 SELECT i.item_id, i.title, u.name AS unit_name, r.name AS river_name, i.start_date AS exposed_on, i.deadline,
        i.status, i.done_date, i.light, i.light_reason

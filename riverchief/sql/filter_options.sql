@@ -1,3 +1,4 @@
+-- params: none
 -- What the shared filters can choose from: townships and district-level rivers with items.
 SELECT 'township' AS kind, township_id AS id, name FROM townships
 UNION ALL

@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- Red and yellow items on the chosen notice: who is responsible, how late, and for how many
 -- consecutive notices the item has shown this light (gaps-and-islands over its history).
 WITH history AS (

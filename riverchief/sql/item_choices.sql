@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- Items on a notice under the shared filters, worst light first: what the item page can open.
 SELECT item_id, title, light, unit_id
 FROM scoped_items($township, $river, $list, $unit)

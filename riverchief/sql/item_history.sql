@@ -1,3 +1,4 @@
+-- params: item
 -- One item in every notice it appears on: light, reason, progress against schedule, override.
 SELECT
     i.*,

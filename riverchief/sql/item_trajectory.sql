@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- Every item's progress and light on every notice up to the chosen one, under the filters: what the early
 -- warning extrapolates (the last notices) and replays (all of them) to show how good it has been.
 SELECT

@@ -1,11 +1,9 @@
+-- params: list, notice, river, township, unit
 -- What changed on the chosen notice against the previous one, item by item:
 -- closed (done since the last notice), newly red, newly yellow, back to green, still red (overdue longer),
 -- new on the list, or unchanged.
-WITH prev AS (
-    SELECT max(notice_date) AS notice_date FROM items WHERE notice_date < $notice
-),
-before AS (
-    SELECT item_id, light FROM items WHERE notice_date = (SELECT notice_date FROM prev)
+WITH before AS (
+    SELECT item_id, light FROM items WHERE notice_date = previous_notice($notice)
 )
 SELECT
     i.item_id,
@@ -15,7 +13,7 @@ SELECT
     i.light,
     b.light AS prev_light,
     CASE
-        WHEN i.done_date > (SELECT notice_date FROM prev) AND i.done_date <= $notice THEN 'closed'
+        WHEN i.done_date > previous_notice($notice) AND i.done_date <= $notice THEN 'closed'
         WHEN b.item_id IS NULL THEN 'new'
         WHEN i.light = 'red' AND b.light <> 'red' THEN 'newly_red'
         WHEN i.light = 'yellow' AND b.light <> 'yellow' THEN 'newly_yellow'

@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- Lights per list (三张清单) on the chosen notice.
 SELECT
     list,

@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- Look-back re-inspections of the year up to the notice, with the problem's unit and place.
 WITH latest AS (
     SELECT problem_id, arg_max(unit_id, notice_date) AS unit_id, arg_max(title, notice_date) AS title,
@@ -12,7 +13,5 @@ JOIN latest AS p USING (problem_id)
 LEFT JOIN units AS u USING (unit_id)
 LEFT JOIN rivers AS r USING (river_id)
 WHERE year(l.date) = $year AND l.date <= $notice
-  AND ($township IS NULL OR p.township_id = $township)
-  AND ($river IS NULL OR p.river_id = $river)
-  AND ($unit IS NULL OR p.unit_id = $unit)
+  AND in_place(p.township_id, p.river_id, $township, $river) AND of_unit(p.unit_id, $unit)
 ORDER BY l.date, l.lookback_id

@@ -1,23 +1,28 @@
--- The shared filters (township, river, list, unit) in one place; NULL means "all".
+-- params: none
+-- The shared filters (township, river, list, unit) and the previous notice, each in one place; a NULL filter
+-- means "all".
+
+-- A row's place (its township and river) under the township and river filters.
+CREATE MACRO in_place(row_township, row_river, township, river) AS
+    (township IS NULL OR row_township = township) AND (river IS NULL OR row_river = river);
+
+-- A row's responsible unit under the unit filter.
+CREATE MACRO of_unit(row_unit, unit) AS (unit IS NULL OR row_unit = unit);
+
 CREATE MACRO scoped_items(township, river, list_kind, unit) AS TABLE
     SELECT *
     FROM items
-    WHERE (township IS NULL OR township_id = township)
-      AND (river IS NULL OR river_id = river)
+    WHERE in_place(township_id, river_id, township, river)
       AND (list_kind IS NULL OR list = list_kind)
-      AND (unit IS NULL OR unit_id = unit);
+      AND of_unit(unit_id, unit);
 
 -- Monitoring sections under the township and river filters (water pages ignore list and unit).
 CREATE MACRO scoped_sections(township, river) AS TABLE
-    SELECT *
-    FROM sections
-    WHERE (township IS NULL OR township_id = township)
-      AND (river IS NULL OR river_id = river);
+    SELECT * FROM sections WHERE in_place(township_id, river_id, township, river);
 
 -- Problems (patrols, complaints, inspection feedback) under the township, river and unit filters.
 CREATE MACRO scoped_problems(township, river, unit) AS TABLE
-    SELECT *
-    FROM problems
-    WHERE (township IS NULL OR township_id = township)
-      AND (river IS NULL OR river_id = river)
-      AND (unit IS NULL OR unit_id = unit);
+    SELECT * FROM problems WHERE in_place(township_id, river_id, township, river) AND of_unit(unit_id, unit);
+
+-- The notice before this one (NULL on the first): what every "change since last notice" compares with.
+CREATE MACRO previous_notice(this_notice) AS (SELECT max(notice_date) FROM items WHERE notice_date < this_notice);

@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- Major projects of the year: funds secured and spent (万元) at each quarter's last notice.
 SELECT i.notice_date, quarter(i.notice_date) AS quarter, i.item_id, i.title, u.name AS unit_name,
        i.funds_wan, i.funds_spent_wan, i.progress, i.light

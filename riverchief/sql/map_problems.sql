@@ -1,3 +1,4 @@
+-- params: notice
 -- Problems not yet closed on the notice date, with where they are and their light.
 SELECT
     p.problem_id,

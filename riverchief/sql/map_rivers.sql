@@ -1,3 +1,4 @@
+-- params: month, notice
 -- Every river with what the map colours it by: its sections' classes in the month (worst, and the mean
 -- of their concentrations) and the worst light of its items on the notice.
 WITH month_sections AS (

@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- The three-colour list of a notice: every item under the filters with its light, red first.
 SELECT
     i.item_id,

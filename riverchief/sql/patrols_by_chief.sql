@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- Patrols of the year up to the notice, per chief: how many, and what they reported (within the filters).
 SELECT
     p.chief,
@@ -11,8 +12,7 @@ FROM patrols AS p
 LEFT JOIN rivers AS r USING (river_id)
 LEFT JOIN townships AS t ON t.township_id = p.township_id
 WHERE year(p.date) = $year AND p.date <= $notice
-  AND ($township IS NULL OR p.township_id = $township)
-  AND ($river IS NULL OR p.river_id = $river)
+  AND in_place(p.township_id, p.river_id, $township, $river)
   -- a unit's patrols: those in its township (a 镇街) and on the rivers it leads (a 部门 or a 镇街)
   AND ($unit IS NULL
        OR p.township_id = (SELECT township_id FROM units WHERE unit_id = $unit)

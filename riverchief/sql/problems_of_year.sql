@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- Problems found in the year, in their state on the chosen notice, with what the page counts.
 SELECT
     p.problem_id,

@@ -1,3 +1,4 @@
+-- params: item, notice, unit, year
 -- 督办 records for a notice's period (after the previous notice, up to this one and the following
 -- month's actions on it), optionally for one unit or one item.
 SELECT
@@ -17,6 +18,6 @@ LEFT JOIN units AS u USING (unit_id)
 LEFT JOIN (SELECT DISTINCT item_id, title FROM items) AS i USING (item_id)
 WHERE ($notice IS NULL OR s.notice_date = $notice)
   AND ($year IS NULL OR year(s.notice_date) = $year)
-  AND ($unit IS NULL OR s.unit_id = $unit)
+  AND of_unit(s.unit_id, $unit)
   AND ($item IS NULL OR s.item_id = $item)
 ORDER BY s.date DESC, s.record_id

@@ -1,3 +1,4 @@
+-- params: notice, radius_m, river, township, unit, window_days, year
 -- The same problem reported again at the same river and place (within $radius_m metres) no later than
 -- $window_days after the first was closed: a suspected relapse, even without a look-back.
 WITH latest AS (
@@ -29,7 +30,5 @@ LEFT JOIN units AS u ON u.unit_id = a.unit_id
 WHERE a.closed_date IS NOT NULL
   AND 111320 * sqrt(power((b.lon - a.lon) * cos(radians(a.lat)), 2) + power(b.lat - a.lat, 2)) <= $radius_m
   AND year(b.found_date) = $year
-  AND ($township IS NULL OR a.township_id = $township)
-  AND ($river IS NULL OR a.river_id = $river)
-  AND ($unit IS NULL OR a.unit_id = $unit)
+  AND in_place(a.township_id, a.river_id, $township, $river) AND of_unit(a.unit_id, $unit)
 ORDER BY b.found_date

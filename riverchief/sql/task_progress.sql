@@ -1,3 +1,4 @@
+-- params: notice, river, township, unit, year
 -- One-river-one-policy tasks of the year on every notice up to the chosen one: progress as reported,
 -- and the schedule progress it should have reached (序时进度) — for the S-curve and the tables.
 -- Standing tasks (no deadline) have no progress to measure and are left out.

@@ -1,3 +1,4 @@
+-- params: list, notice, river, township, unit
 -- Red and yellow lights per responsible unit, counted per notice, from January to the chosen notice
 -- (what the year-end assessment counts: an item red on three notices is three red lights).
 SELECT

@@ -1,3 +1,4 @@
+-- params: river, township
 -- Monthly means and classes of every section in scope, for trends and attainment over time.
 SELECT
     m.section_id,

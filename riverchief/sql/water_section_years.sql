@@ -1,3 +1,4 @@
+-- params: river, township, upto
 -- Year-to-date means per section and year (January to month $upto of every year), weighted by the
 -- number of samples so that they equal the mean of the year's results.
 SELECT

@@ -1,3 +1,4 @@
+-- params: month, river, township
 -- Each monitoring section's result for the chosen month, with the same month a year earlier.
 SELECT
     s.section_id,
