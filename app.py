@@ -76,7 +76,7 @@ if version is None:  # an empty data folder: start the district (or look at the 
 st.session_state["version"] = version
 if version.notices:
     own = None if access.can(principal, access.VIEW_ALL) else principal.unit_id
-    selection = filters.render_sidebar(version.notices, data.filter_options(str(version.path.parent.parent), version.id),
+    selection = filters.render_sidebar(version.notices, data.filter_options(str(version.root), version.id),
                                        own_unit=own)
     st.session_state["selection"] = dataclasses.replace(selection, filters=access.scoped(principal, selection.filters))
 else:  # a district just started: every page but 数据管理 says to bring the files in first

@@ -5,13 +5,11 @@ import streamlit as st
 
 from riverchief import access
 from riverchief.office import accounts
-from ui import auth, data, filters, frame, tables
+from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
-root = str(version.root)
-frame.header(S.PAGE_ACCOUNTS, filters.current(), version, S.ACC_PERIOD)
+version, _, root, *_ = frame.page(S.PAGE_ACCOUNTS, S.ACC_PERIOD)
 st.caption(S.ACC_ROLES_HELP)
 me = auth.current()
 options = data.filter_options(root, version.id)

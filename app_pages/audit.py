@@ -5,11 +5,10 @@ import streamlit as st
 
 from riverchief import access
 from riverchief.office import audit
-from ui import auth, filters, frame, tables
+from ui import auth, frame, tables
 from ui import strings as S
 
-version = st.session_state["version"]
-frame.header(S.PAGE_AUDIT, filters.current(), version, S.AUDIT_PERIOD)
+frame.page(S.PAGE_AUDIT, S.AUDIT_PERIOD)
 if not auth.may(access.AUDIT):  # the menu hides it; a typed URL is refused too
     st.error(S.FORBIDDEN.format(error=access.ACTION_NAMES[access.AUDIT]))
     st.stop()

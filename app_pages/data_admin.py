@@ -15,13 +15,12 @@ from loaders.specs import SPECS
 from loaders.templates import template_xlsx
 from riverchief import access, store
 from riverchief.office import actions
-from ui import auth, filters, frame, tables
+from ui import auth, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
+version = frame.page(S.PAGE_DATA, S.DATA_PERIOD).version
 root = version.root
-frame.header(S.PAGE_DATA, filters.current(), version, S.DATA_PERIOD)
 m = version.manifest
 st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=md(m.get("created_by", "")),
                                  source=md(m.get("source", ""))))

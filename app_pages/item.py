@@ -16,9 +16,7 @@ from ui import strings as S
 from ui.text import md
 
 ITEMS_LISTED = 2000  # in the picker (it is sent to the browser on every run); any other opens by its link
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, source, _ = frame.page(S.PAGE_ITEM)
 choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
 wanted = st.query_params.get("item")
 options = choices["item_id"].head(ITEMS_LISTED).tolist()  # red first: a province's notice lists ~47,000 items
@@ -26,7 +24,6 @@ linked = data.query(root, version.id, "item_history", item=wanted) if wanted and
 if linked is not None and len(linked) and access.may_see_unit(  # a unit opens only its own items, whatever the link
         auth.current(), [*linked["unit_id"], *"、".join(linked["co_unit_ids"].dropna()).split("、")]):
     options.insert(0, wanted)  # an item from a link, off this notice or outside the filters
-frame.header(S.PAGE_ITEM, sel, version)
 if not options:
     st.info(S.ITEM_NONE)
     st.stop()
@@ -93,7 +90,7 @@ with right:
     fig.add_vline(x=pd.Timestamp(sel.notice).timestamp() * 1000, line=dict(color="#5F6368", dash="dot"))
     fig.update_yaxes(categoryorder="array", categoryarray=[LIGHT_NAMES[l] for l in reversed(LIGHTS)])
     fig.update_xaxes(tickformat="%Y年%-m月")
-    charts.show(figures.finish(fig, title, frame.source_line(sel, version), height=260), key="timeline")
+    charts.show(figures.finish(fig, title, source, height=260), key="timeline")
     if history["deadline"].notna().any():
         fig = go.Figure()
         fig.add_scatter(x=history["notice_date"], y=history["progress"], mode="lines+markers",
@@ -102,7 +99,7 @@ with right:
                         line=dict(color="#5F6368", dash="dash", width=2))
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
         fig.update_xaxes(tickformat="%Y年%-m月")
-        charts.show(figures.finish(fig, S.ITEM_PROGRESS, frame.source_line(sel, version), height=300), key="progress")
+        charts.show(figures.finish(fig, S.ITEM_PROGRESS, source, height=300), key="progress")
 
 st.markdown(f"**{S.ITEM_TIMELINE}**")
 tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],

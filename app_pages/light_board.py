@@ -12,13 +12,9 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, source, _ = frame.page(S.PAGE_BOARD)
 board = data.board(root, version.id, sel.notice, sel.filters)
 
-frame.header(S.PAGE_BOARD, sel, version)
-source = frame.source_line(sel, version)
 if not auth.may(access.VIEW_ALL):  # a unit: its own items below, the district only as totals
     district = data.board(root, version.id, sel.notice, Filters())
     st.info(S.UNIT_SCOPE_NOTE.format(unit=md(auth.current().name)) + "\n\n" + S.UNIT_DISTRICT_TOTALS.format(

@@ -10,12 +10,10 @@ from riverchief.board import headline, light_label
 from riverchief.dates import cn_date, cn_notice
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
 from riverchief.notice import change_summary
-from ui import data, filters
+from ui import data, filters, frame
 from ui import strings as S
 
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, *_ = frame.page(None)  # the meeting screen draws its own title
 board = data.board(root, version.id, sel.notice, sel.filters)
 changes = data.changes(root, version.id, sel.notice, sel.filters)
 

@@ -4,7 +4,6 @@ import streamlit as st
 from ui import frame
 from ui import strings as S
 
-version = st.session_state["version"]
-frame.header(st.session_state.get("page_title", S.APP_TITLE), None, version, S.NO_NOTICES_PERIOD)
+frame.page(st.session_state.get("page_title", S.APP_TITLE), S.NO_NOTICES_PERIOD)
 st.info(S.NO_NOTICES, icon=":material/upload_file:")
 st.page_link("app_pages/data_admin.py", label=S.PAGE_DATA, icon=":material/database:")

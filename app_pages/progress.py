@@ -6,15 +6,12 @@ import streamlit as st
 from output import figures
 from riverchief import rectification as R
 from riverchief.dates import cn_month, on_day
-from ui import charts, data, filters, frame, tables
+from ui import charts, data, frame, tables
 from ui import strings as S
 
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, source, _ = frame.page(
+    S.PAGE_PROGRESS, lambda notice: S.PROGRESS_PERIOD.format(year=notice.year, month=notice.month))
 prog = data.progress(root, version.id, sel.notice, sel.filters)
-frame.header(S.PAGE_PROGRESS, sel, version, S.PROGRESS_PERIOD.format(year=prog.year, month=sel.notice.month))
-source = frame.source_line(sel, version)
 problems = prog.problems
 pct = lambda label: st.column_config.NumberColumn(label, format="percent")  # noqa: E731
 days = lambda label: st.column_config.NumberColumn(label, format="%.0f 天")  # noqa: E731

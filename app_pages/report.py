@@ -10,15 +10,14 @@ from riverchief import access, reporting
 from riverchief.dates import cn_date, cn_month
 from riverchief.office import rounds
 from riverchief.reporting import Report, ReportError
-from ui import auth, filters, frame
+from ui import auth, frame
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
+rnd = rounds.open_round_now()
+version = frame.page(S.PAGE_REPORT, cn_month(rnd["notice_date"]) if rnd else None).version
 root = version.root
 me = auth.current()
-rnd = rounds.open_round_now()
-frame.header(S.PAGE_REPORT, filters.current(), version, cn_month(rnd["notice_date"]) if rnd else None)
 if rnd is None:
     st.info(S.REPORT_NONE, icon=":material/event_available:")
     st.stop()

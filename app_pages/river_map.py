@@ -10,12 +10,9 @@ from ui import strings as S
 from ui.text import md
 from ui.tiles import TileConfigError, tiles_from_env
 
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, *_ = frame.page(S.PAGE_MAP)
 own = None if auth.may(access.VIEW_ALL) else auth.current().unit_id  # a unit: its own problems, not the others'
 geo = data.map_for(root, version.id, sel.notice, own)
-frame.header(S.PAGE_MAP, sel, version)
 
 colours = list(S.MAP_COLOURS)
 colour_by = st.segmented_control(S.MAP_COLOUR, colours, format_func=S.MAP_COLOURS.get, key="map_colour",

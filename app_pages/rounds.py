@@ -9,15 +9,14 @@ from riverchief import access, reporting, store
 from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
 from riverchief.reporting import ReportError
-from ui import auth, data, filters, frame, tables
+from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
+rnd = rounds.open_round_now()
+version = frame.page(S.PAGE_ROUNDS, cn_month(rnd["notice_date"]) if rnd else None).version
 root = version.root
 me = auth.current()
-rnd = rounds.open_round_now()
-frame.header(S.PAGE_ROUNDS, filters.current(), version, cn_month(rnd["notice_date"]) if rnd else None)
 options = data.filter_options(str(root), version.id)
 units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[options["kind"] == "unit", "name"]))
 if "round_notice" in st.session_state:

@@ -19,17 +19,14 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, source, period = frame.page(S.PAGE_SCORE, lambda notice: S.SCORE_PERIOD.format(
+    year=notice.year, month=notice.month))
 loaded = load_rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
 everyone = data.assessment(root, version.id, sel.notice, rules)
 see_all = auth.may(access.VIEW_ALL)  # a unit sees its own score and the district means, not the others'
 scores = everyone if see_all else everyone[everyone["unit_id"] == auth.current().unit_id]
-period = S.SCORE_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
-frame.header(S.PAGE_SCORE, sel, version, period)
 if loaded.error:
     st.error(S.SCORE_RULES_ERROR.format(error=md(loaded.error), source=md(loaded.source)))
 st.caption(S.SCORE_RULES_SOURCE.format(source=md(loaded.source)))
@@ -78,7 +75,7 @@ fig = go.Figure(go.Waterfall(
     totals=dict(marker=dict(color=figures.ACCENT))))
 fig.update_yaxes(range=[min(0, row["total"] - 10), row["base"] + 15])
 title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base=row["base"], parts=parts)
-charts.show(figures.finish(fig, title, frame.source_line(sel, version), height=420), key="waterfall")
+charts.show(figures.finish(fig, title, source, height=420), key="waterfall")
 if row["cap_note"]:
     st.warning(md(row["cap_note"]), icon=":material/vertical_align_bottom:")
 st.markdown(f"**{S.SCORE_SECTIONS}**")

@@ -12,16 +12,12 @@ from ui import strings as S
 from ui.text import md
 
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
-version = st.session_state["version"]
-sel = filters.current()
-root = str(version.root)
+version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: S.WATER_PERIOD.format(
+    year=notice.year, month=notice.month))
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
-period = S.WATER_PERIOD.format(year=sel.notice.year, month=sel.notice.month)
 ytd = S.WATER_YTD.format(month=sel.notice.month)
-frame.header(S.PAGE_WATER, sel, version, period)
 if sel.filters.list or sel.filters.unit:
     st.caption(S.WATER_SCOPE_NOTE)
-source = frame.source_line(sel, version)
 month = view.sections[view.sections["water_class"].notna()]
 if month.empty:
     st.info(S.WATER_NO_DATA)

@@ -64,3 +64,14 @@ def test_the_check_finds_a_wrong_import(tmp_path, monkeypatch, writer, source, k
     path.parent.mkdir()
     path.write_text(source, encoding="utf-8")
     assert [w.split(" (")[1] for w in wrong_way([path])] == [f"{kind})"]
+
+
+OUTSIDE_THE_FRAME = {"start.py", "recover.py"}  # shown before there is a data version to open a page on
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (ROOT / "app_pages").glob("*.py")))
+def test_one_frame_call_opens_a_page(page):
+    text = (ROOT / "app_pages" / page).read_text(encoding="utf-8")
+    opens = text.count("frame.page(")
+    assert opens == (0 if page in OUTSIDE_THE_FRAME else 1)
+    assert "frame.header(" not in text and 'st.session_state["version"]' not in text

@@ -1,13 +1,38 @@
 """The frame every page shares: the title line with period and scope, the demo tag, the method note."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Callable, NamedTuple
+
 import streamlit as st
 
 from riverchief.dates import cn_notice
 from riverchief.store import Version
+from ui import filters
 from ui import strings as S
-from ui.text import md
 from ui.filters import Selection
+from ui.text import md
+
+
+class Page(NamedTuple):
+    """What a page works with: the data version, the shared selection (None before the district's first notice),
+    the data folder as text (the cache key of every query), the line naming the source under each chart, and
+    the period as the title says it."""
+    version: Version
+    sel: Selection | None
+    root: str
+    source: str
+    period: str | None
+
+
+def page(title: str | None, period: str | Callable[[dt.date], str] | None = None) -> Page:
+    """Open a page: its title line (none for the meeting screen, which draws its own) and what it works with.
+    `period` is the title's period in words, or made from the notice; by default the notice."""
+    version, sel = st.session_state["version"], filters.current()
+    said = (period(sel.notice) if sel else None) if callable(period) else period
+    if title is not None:
+        header(title, sel, version, said)
+    return Page(version, sel, str(version.root), source_line(sel, version) if sel else "", said)
 
 
 def header(page: str, selection: Selection | None, version: Version, period: str | None = None) -> None:
