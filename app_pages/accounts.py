@@ -9,7 +9,7 @@ from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version, _, root, *_ = frame.page(S.PAGE_ACCOUNTS, S.ACC_PERIOD)
+version, _, root, *_ = frame.page(S.PAGE_ACCOUNTS, "账号与角色")
 st.caption(S.ACC_ROLES_HELP)
 me = auth.current()
 options = data.filter_options(root, version.id)
@@ -29,22 +29,22 @@ def _run(action, done: str | None = None) -> None:
         st.rerun()
 
 
-st.subheader(S.ACC_NEW, anchor=False)
+st.subheader("新建账号", anchor=False)
 with st.form("new_account", clear_on_submit=True):
     a, b = st.columns(2)
-    username = a.text_input(S.ACC_USERNAME, max_chars=64)
-    name = b.text_input(S.ACC_NAME, max_chars=50)
+    username = a.text_input("账号名（不含空格，如 shuiwuju 或 邮箱）", max_chars=64)
+    name = b.text_input("显示名称（如 区水务局 或 张三）", max_chars=50)
     role = a.selectbox(S.ACC_ROLE, access.ROLES, format_func=access.ROLE_NAMES.get)
     unit = b.selectbox(S.ACC_UNIT, ["", *units], format_func=lambda u: units.get(u, "—"))
-    sso_only = st.checkbox(S.ACC_SSO_ONLY, value=auth.sso_configured())
-    if st.form_submit_button(S.ACC_CREATE, type="primary", icon=":material/person_add:"):
+    sso_only = st.checkbox("只用统一身份认证登录（不设密码）", value=auth.sso_configured())
+    if st.form_submit_button("创建账号", type="primary", icon=":material/person_add:"):
         def create():
             return accounts.create(me, username, name or units.get(unit, ""), role, unit or None, sso_only=sso_only,
                                    units=set(units))
         _run(create, S.ACC_CREATED.replace("{user}", md(username.strip())) if not sso_only
-             else S.ACC_CREATED_SSO.replace("{user}", md(username.strip())))
+             else "已创建账号 {user}，通过统一身份认证登录。".replace("{user}", md(username.strip())))
 
-st.subheader(S.ACC_LIST, anchor=False)
+st.subheader("全部账号", anchor=False)
 people = pd.DataFrame(accounts.users(), columns=["username", "name", "role", "unit_id", "disabled", "locked",
                                                   "must_change", "sso_only", "last_login", "created_at"])
 if people.empty:
@@ -55,15 +55,15 @@ shown = people.assign(
            for d, lk, m in zip(people["disabled"], people["locked"], people["must_change"] & ~people["sso_only"])])
 tables.show(shown[list(S.ACC_COLS)], hide_index=True, width="stretch", title="账号", column_config=S.ACC_COLS)
 
-pick = st.selectbox(S.ACC_PICK, list(people["username"]),
+pick = st.selectbox("选择账号", list(people["username"]),
                     format_func=lambda u: f"{u}（{people.set_index('username').loc[u, 'name']}）")
 row = people.set_index("username").loc[pick]
 c1, c2, c3, c4 = st.columns(4)
-if c1.button(S.ACC_RESET, icon=":material/key:", disabled=bool(row["sso_only"])):
+if c1.button("重置密码", icon=":material/key:", disabled=bool(row["sso_only"])):
     _run(lambda: accounts.reset_password(me, pick), S.ACC_RESET_DONE.replace("{user}", md(pick)))
-if c2.button(S.ACC_UNLOCK, icon=":material/lock_open:", disabled=not row["locked"]):
+if c2.button("解锁", icon=":material/lock_open:", disabled=not row["locked"]):
     _run(lambda: accounts.update(me, pick, unlock=True))
-if c3.button(S.ACC_ENABLE if row["disabled"] else S.ACC_DISABLE, icon=":material/block:"):
+if c3.button("启用" if row["disabled"] else "停用", icon=":material/block:"):
     _run(lambda: accounts.update(me, pick, disabled=not row["disabled"]))
 with c4.popover(S.ACC_SAVE_ROLE, icon=":material/badge:"):
     new_role = st.selectbox(S.ACC_ROLE, access.ROLES, index=access.ROLES.index(row["role"]),

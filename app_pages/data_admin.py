@@ -19,20 +19,20 @@ from ui import auth, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = frame.page(S.PAGE_DATA, S.DATA_PERIOD).version
+version = frame.page(S.PAGE_DATA, "导入与版本").version
 root = version.root
 m = version.manifest
 st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=md(m.get("created_by", "")),
                                  source=md(m.get("source", ""))))
 if version.is_demo:
     st.info(S.DATA_SWITCH, icon=":material/info:")
-    st.page_link("app_pages/start.py", label=S.DATA_SWITCH_LINK, icon=":material/flag:")
+    st.page_link("app_pages/start.py", label=S.PAGE_START, icon=":material/flag:")
 
-st.subheader(S.DATA_TEMPLATES, anchor=False)
+st.subheader("数据模板", anchor=False)
 st.caption(S.DATA_TEMPLATES_HELP)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-table = left.selectbox(S.DATA_TEMPLATE_PICK, list(SPECS), format_func=lambda t: SPECS[t].title)
-right.download_button(S.DATA_TEMPLATE_DOWNLOAD, lambda: template_xlsx(SPECS[table]), icon=":material/download:",
+table = left.selectbox("选择模板", list(SPECS), format_func=lambda t: SPECS[t].title)
+right.download_button("下载模板", lambda: template_xlsx(SPECS[table]), icon=":material/download:",
                       file_name=f"{SPECS[table].title}导入模板.xlsx", on_click="ignore",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -56,10 +56,10 @@ st.subheader(S.DATA_UPLOAD, anchor=False)
 st.caption(S.DATA_UPLOAD_HELP)
 uploads = st.file_uploader(S.DATA_UPLOAD, accept_multiple_files=True, label_visibility="collapsed", key="uploads",
                            type=["xlsx", "xlsm", "xls", "csv", "geojson", "json", "gpkg", "zip"])
-with st.expander(S.DATA_OPTIONS, icon=":material/tune:"):
-    picked = st.text_input(S.DATA_NOTICE_PICK, placeholder="2024-06", key="import_notice")
+with st.expander("导入选项（一般不需要填写）", icon=":material/tune:"):
+    picked = st.text_input("清单的通报月份（文件名和标题中没有写明月份时填写）", placeholder="2024-06", key="import_notice")
     crs = st.text_input(S.DATA_CRS, key="import_crs")
-    map_kind = st.selectbox(S.DATA_MAP_KIND, list(S.DATA_MAP_KINDS), format_func=S.DATA_MAP_KINDS.get, key="import_map_kind")
+    map_kind = st.selectbox("地图文件的内容", list(S.DATA_MAP_KINDS), format_func=S.DATA_MAP_KINDS.get, key="import_map_kind")
 notice = None
 if picked.strip():
     try:
@@ -73,15 +73,15 @@ if uploads:
     for u in prepared.unknown:
         with st.container(border=True):
             st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")
-            st.markdown(f"**{md(u.label)}** · " + S.DATA_MAP_HEADER_ROW.format(row=u.header_row + 1))
+            st.markdown(f"**{md(u.label)}** · " + f"表头（第{u.header_row + 1}行）及前几行数据：")
             shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(u.headers)]
             preview = pd.DataFrame([[("" if v is None else str(v)) for v in (r + [None] * len(shown))[:len(shown)]]
                                     for r in u.preview], columns=pd.Index(shown).str.cat([""] * len(shown)))
             st.dataframe(preview, hide_index=True)
             key = hashlib.sha1(u.label.encode()).hexdigest()[:8]
-            kind = st.selectbox(S.DATA_MAP_TABLE, [*SPECS, ""], key=f"map_t_{key}",
-                                format_func=lambda t: SPECS[t].title if t else S.DATA_MAP_SKIP)
-            fields = {"": S.DATA_MAP_IGNORE} | ({f.column: f.header + ("（必填）" if f.required else "")
+            kind = st.selectbox("这张表是", [*SPECS, ""], key=f"map_t_{key}",
+                                format_func=lambda t: SPECS[t].title if t else "（不导入这张表，如统计表、说明）")
+            fields = {"": "忽略"} | ({f.column: f.header + ("（必填）" if f.required else "")
                                                   for f in SPECS[kind].fields} if kind else {})
             cols = st.columns(min(4, max(len(shown), 1)))
             chosen = {}
@@ -89,68 +89,68 @@ if uploads:
                 if h is not None:
                     chosen[str(h)] = cols[i % len(cols)].selectbox(str(h), list(fields), format_func=fields.get,
                                                                    key=f"map_{key}_{kind}_{i}")
-            if st.button(S.DATA_MAP_SAVE, key=f"map_save_{key}", icon=":material/save:"):
+            if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
                 mappings.save(root, u.headers, kind, chosen)
-                st.session_state["data_notice"] = S.DATA_MAP_SAVED.format(label=u.label)
+                st.session_state["data_notice"] = f"已记住“{u.label}”这种表头的对应关系。"
                 st.rerun()
     if prepared.issues:
-        st.error(S.DATA_ISSUES.format(n=len(prepared.issues)))
+        st.error(f"发现 {len(prepared.issues)} 个问题，未发布。请修改文件后重新上传。")
         report = issues_frame(prepared.issues)
         st.dataframe(report, hide_index=True, width="stretch")
-        st.download_button(S.DATA_ISSUES_REPORT, table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
+        st.download_button("下载问题清单（Excel）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
                                                             "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
                            file_name="导入问题清单.xlsx", icon=":material/error:")
     elif prepared.ok and prepared.unchanged:
-        st.info(S.DATA_UNCHANGED, icon=":material/check_circle:")
+        st.info("无变化：上传的文件与当前数据完全相同，不需要发布新版本。", icon=":material/check_circle:")
     elif prepared.ok:
-        st.success(S.DATA_PREVIEW)
+        st.success("检查通过，发布后将发生以下变化：")
         tables.show(prepared.changes, hide_index=True, width="stretch", title="导入预览", column_config={
-            "table": S.COL_TABLE, "file": S.COL_FILE, "sheets": S.COL_SHEET, "rows": S.COL_ROWS, "added": S.COL_ADDED,
-            "changed": S.COL_CHANGED, "removed": S.COL_REMOVED, "unchanged": S.COL_UNCHANGED,
-            "ignored": S.COL_IGNORED, "skipped": S.COL_SKIPPED})
+            "table": S.COL_TABLE, "file": "文件", "sheets": "工作表", "rows": "行数", "added": "新增",
+            "changed": "修改", "removed": "删除", "unchanged": "不变",
+            "ignored": "忽略的列", "skipped": "跳过的行"})
         if len(prepared.details):
-            with st.expander(S.DATA_DETAILS.format(n=len(prepared.details)), icon=":material/list:"):
+            with st.expander(f"逐行变化（{len(prepared.details)} 行）", icon=":material/list:"):
                 tables.show(prepared.details, hide_index=True, width="stretch", title="逐行变化", column_config={
-                    "table": S.COL_TABLE, "action": S.COL_ACTION, "what": S.COL_WHAT, "change": S.COL_CHANGE})
+                    "table": S.COL_TABLE, "action": "变化", "what": S.WHOM, "change": S.CONTENT})
         if prepared.notes:
             with st.expander(S.DATA_NOTES.format(n=len(prepared.notes)), icon=":material/info:"):
                 st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True, width="stretch")
         accepted = True
         if prepared.new_units:
             st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names=md("、".join(prepared.new_units))))
-            accepted = st.checkbox(S.DATA_NEW_UNITS_OK)
+            accepted = st.checkbox("确认将以上单位新增为部门")
         with st.form("publish"):
-            st.caption(S.DATA_BY_WHO.format(who=md(auth.current().label)))
-            if st.form_submit_button(S.DATA_PUBLISH, type="primary"):
+            st.caption(f"发布人：{md(auth.current().label)}（记入操作记录）")
+            if st.form_submit_button("确认发布", type="primary"):
                 try:
                     if not accepted:
-                        raise store.StoreError(S.DATA_NEW_UNITS_NEEDED)
-                    with st.spinner(S.DATA_PUBLISHING):
+                        raise store.StoreError("请先确认新增单位，或修改文件后重新上传。")
+                    with st.spinner("正在发布……"):
                         full = prepare(files, root, **options)  # the same check again, now kept to publish
                     if not full.changes.equals(prepared.changes):
                         raise store.StoreError(S.DATA_CHANGED_SINCE)
                     new = publish(full, root, auth.current())
-                    st.session_state["data_notice"] = S.DATA_PUBLISHED.format(id=new.id)
+                    st.session_state["data_notice"] = f"已发布为数据版本 {new.id}。"
                     del st.session_state["uploads"]
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
                 except (store.StoreError, access.Forbidden) as exc:
-                    st.error(S.DATA_PUBLISH_ERROR.format(error=md(exc)))
+                    st.error(f"未发布：{md(exc)}")
 if "data_notice" in st.session_state:
     st.success(st.session_state.pop("data_notice"))
 
-st.subheader(S.DATA_VERSIONS, anchor=False)
+st.subheader("历史版本", anchor=False)
 versions = store.list_versions(root)
 history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=v.manifest.get("created_at"),
                              by=v.manifest.get("created_by"), source=v.manifest.get("source"),
                              notices=len(v.manifest.get("notices", [])),
-                             current=S.DATA_CURRENT_MARK if v.id == version.id else "") for v in reversed(versions)])
+                             current="当前" if v.id == version.id else "") for v in reversed(versions)])
 tables.show(history, hide_index=True, width="stretch", title="数据版本", column_config={
     "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""})
 with st.form("rollback"):
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     earlier = [v.id for v in reversed(versions) if v.id != version.id]
-    target = left.selectbox(S.DATA_ROLLBACK_PICK, earlier, placeholder=S.DATA_ROLLBACK_NONE, index=0 if earlier else None,
+    target = left.selectbox(S.DATA_ROLLBACK_PICK, earlier, placeholder="（还没有其他版本）", index=0 if earlier else None,
                             disabled=not earlier)
     if right.form_submit_button(S.DATA_ROLLBACK) and target:
         try:
@@ -158,5 +158,5 @@ with st.form("rollback"):
         except (store.StoreError, access.Forbidden) as exc:
             st.error(md(exc))
         else:
-            st.session_state["data_notice"] = S.DATA_ROLLED_BACK.format(id=target)
+            st.session_state["data_notice"] = f"已回退到版本 {target}。"
             st.rerun()

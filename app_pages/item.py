@@ -25,14 +25,14 @@ if linked is not None and len(linked) and access.may_see_unit(  # a unit opens o
         auth.current(), [*linked["unit_id"], *"、".join(linked["co_unit_ids"].dropna()).split("、")]):
     options.insert(0, wanted)  # an item from a link, off this notice or outside the filters
 if not options:
-    st.info(S.ITEM_NONE)
+    st.info("所选范围内本期没有事项。")
     st.stop()
 labels = dict(zip(choices["item_id"].tolist(), (  # on whole columns: a province's notice lists ~47,000 items
     choices["item_id"] + " " + choices["title"].fillna("") + "（" + choices["light"].map(LIGHT_NAMES).fillna("—") + "）"
 ).tolist()))
 if len(choices) > ITEMS_LISTED:
     st.caption(S.ITEM_PICK_FIRST.format(shown=ITEMS_LISTED, n=len(choices)))
-item_id = st.selectbox(S.ITEM_PICK, options, index=options.index(filters.page_param("item", options, options[0])),
+item_id = st.selectbox("选择事项", options, index=options.index(filters.page_param("item", options, options[0])),
                        format_func=lambda i: labels.get(i) or f"{i} （—）")
 filters.set_page_param("item", item_id)
 history = data.query(root, version.id, "item_history", item=item_id)
@@ -49,9 +49,9 @@ st.subheader(md(row["title"]), anchor=False)
 st.markdown(f":{ {'red': 'red', 'yellow': 'orange', 'green': 'green'}[row['light']] }[**● {LIGHT_NAMES[row['light']]}**] "
             f"{md(row['light_reason'])}")
 if pd.notna(row["override_light"]):
-    st.info(S.ITEM_OVERRIDDEN.format(reason=md(row["override_reason"]), by=md(row["override_by"]),
+    st.info("本期灯色为人工认定：{reason}（{by}，{at}）".format(reason=md(row["override_reason"]), by=md(row["override_by"]),
                                      at=pd.Timestamp(row["override_at"]).strftime("%Y年%m月%d日 %H:%M")
-                                     if pd.notna(row["override_at"]) else S.ITEM_OVERRIDDEN_NO_TIME))
+                                     if pd.notna(row["override_at"]) else "时间未记录"))
 
 
 def date_or_blank(v, blank=""):
@@ -63,7 +63,7 @@ fields = {
     "item_id": row["item_id"], "list": LIST_NAMES[row["list"]], "title": row["title"], "unit_name": row["unit_name"],
     "co_units": row["co_unit_names"] or "", "river_name": row["river_name"], "co_rivers": row["co_river_names"] or "",
     "township_name": row["township_name"],
-    "start_date": date_or_blank(row["start_date"]), "deadline": date_or_blank(row["deadline"], S.STANDING),
+    "start_date": date_or_blank(row["start_date"]), "deadline": date_or_blank(row["deadline"], "长期坚持"),
     "target": qty(row["target_qty"]), "done": qty(row["done_qty"]), "progress": f"{row['progress']:.0%}",
     "status": row["status"], "done_date": date_or_blank(row["done_date"]),
     "funds_plan": "" if pd.isna(row["funds_plan_wan"]) else f"{row['funds_plan_wan']:,.1f} 万元",
@@ -74,7 +74,7 @@ fields = {
 }
 left, right = st.columns([2, 3])
 with left:
-    st.markdown(f"**{S.ITEM_FIELDS}**")
+    st.markdown("**基本情况**")
     tables.show(pd.DataFrame([(S.FIELD_NAMES[k], str(v)) for k, v in fields.items() if v not in ("", None)],
                               columns=["项目", "内容"]), hide_index=True, width="stretch")
 with right:
@@ -94,27 +94,27 @@ with right:
     if history["deadline"].notna().any():
         fig = go.Figure()
         fig.add_scatter(x=history["notice_date"], y=history["progress"], mode="lines+markers",
-                        name=S.ITEM_PROGRESS_ACTUAL, line=dict(color=figures.ACCENT, width=3))
-        fig.add_scatter(x=history["notice_date"], y=history["expected"], mode="lines", name=S.ITEM_PROGRESS_EXPECTED,
+                        name=S.PROGRESS, line=dict(color=figures.ACCENT, width=3))
+        fig.add_scatter(x=history["notice_date"], y=history["expected"], mode="lines", name=S.SCHEDULE,
                         line=dict(color="#5F6368", dash="dash", width=2))
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
         fig.update_xaxes(tickformat="%Y年%-m月")
-        charts.show(figures.finish(fig, S.ITEM_PROGRESS, source, height=300), key="progress")
+        charts.show(figures.finish(fig, "完成进度与序时进度", source, height=300), key="progress")
 
-st.markdown(f"**{S.ITEM_TIMELINE}**")
+st.markdown("**历次亮灯**")
 tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in history["notice_date"]],
                             light_text=[light_label(l, pd.notna(o))
                                         for l, o in zip(history["light"], history["override_light"])],
                             progress_pct=history["progress"] * 100)[
     ["month", "light_text", "progress_pct", "status", "light_reason"]].iloc[::-1], hide_index=True, width="stretch",
     column_config={"month": "通报月份", "light_text": S.COL_LIGHT, "status": "状态", "light_reason": S.COL_REASON,
-                   "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%", min_value=0,
+                   "progress_pct": st.column_config.ProgressColumn(S.PROGRESS, format="%.0f%%", min_value=0,
                                                                    max_value=100)})
 
-st.markdown(f"**{S.ITEM_SUPERVISION}**")
+st.markdown("**督办记录**")
 records = data.query(root, version.id, "supervision_for", notice=None, year=None, unit=None, item=item_id)
 if records.empty:
-    st.caption(S.ITEM_SUPERVISION_NONE)
+    st.caption("该事项没有督办记录。")
 else:
     board_parts.supervision_table(records)
 
@@ -122,23 +122,23 @@ if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in papers
     board_parts.paper_form(version, sel.notice, row)
 if not auth.may(access.OVERRIDE):
     st.stop()
-with st.expander(S.ITEM_OVERRIDE, icon=":material/edit:", expanded=False):
+with st.expander("人工认定灯色（河长办）", icon=":material/edit:", expanded=False):
     st.caption(S.ITEM_OVERRIDE_HELP)
     if on_notice.empty:
         st.caption(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
     else:
         with st.form("override"):
-            choice = st.radio(S.ITEM_OVERRIDE_LIGHT, [*LIGHTS, "clear"], horizontal=True,
-                              format_func=lambda l: S.ITEM_OVERRIDE_CLEAR if l == "clear" else LIGHT_NAMES[l])
-            reason = st.text_area(S.ITEM_OVERRIDE_REASON)
-            if st.form_submit_button(S.ITEM_OVERRIDE_SUBMIT):
+            choice = st.radio("认定灯色", [*LIGHTS, "clear"], horizontal=True,
+                              format_func=lambda l: "撤销人工认定" if l == "clear" else LIGHT_NAMES[l])
+            reason = st.text_area("认定理由（必填）")
+            if st.form_submit_button("保存认定"):
                 if choice != "clear" and not reason.strip():
-                    st.error(S.ITEM_OVERRIDE_MISSING)
+                    st.error("请填写认定理由。")
                 else:
                     try:
                         new = actions.override(auth.current(), version.root, item_id, sel.notice,
                                                None if choice == "clear" else choice, reason, expect_current=version.id)
-                        st.session_state["item_notice"] = S.ITEM_OVERRIDE_DONE.format(version=new.id)
+                        st.session_state["item_notice"] = f"已保存：生成新的数据版本 {new.id}。"
                         st.rerun()  # the new light shows at once; the notice says which version holds it
                     except (store.StoreError, access.Forbidden) as exc:
-                        st.error(S.ITEM_OVERRIDE_ERROR.format(error=md(exc)))
+                        st.error(f"未保存：{md(exc)}")

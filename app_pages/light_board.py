@@ -20,28 +20,28 @@ if not auth.may(access.VIEW_ALL):  # a unit: its own items below, the district o
     st.info(S.UNIT_SCOPE_NOTE.format(unit=md(auth.current().name)) + "\n\n" + S.UNIT_DISTRICT_TOTALS.format(
         red=district.count(RED), yellow=district.count(YELLOW), green=district.count(GREEN),
         total=int(district.totals["n"].sum())), icon=":material/domain:")
-elif auth.may(access.MEETING) and st.button(S.MEETING_ENTER, icon=":material/co_present:", help=S.MEETING_ENTER_HELP,
+elif auth.may(access.MEETING) and st.button(S.PAGE_MEETING, icon=":material/co_present:", help=S.MEETING_ENTER_HELP,
                                             key="enter_meeting"):
     st.switch_page("app_pages/meeting.py", query_params={k: v for k, v in st.query_params.to_dict().items()})
 
 # Key numbers, each with its change on the previous notice (more red is bad, more green is good).
 cols = st.columns(4)
 help_text = S.METRIC_HELP_DELTA.format(prev=cn_notice(board.prev_notice)) if board.prev_notice else S.METRIC_NO_PREV
-for col, light, label, colour_rule in ((cols[0], RED, S.METRIC_RED, "inverse"),
-                                       (cols[1], YELLOW, S.METRIC_YELLOW, "inverse"),
-                                       (cols[2], GREEN, S.METRIC_GREEN, "normal")):
+for col, light, label, colour_rule in ((cols[0], RED, "红灯", "inverse"),
+                                       (cols[1], YELLOW, "黄灯", "inverse"),
+                                       (cols[2], GREEN, "绿灯", "normal")):
     delta = board.count(light) - board.count(light, previous=True) if board.prev_notice else None
     col.metric(label, f"{board.count(light)} {S.UNIT_ITEMS}", delta=None if delta is None else f"{delta:+d} {S.UNIT_ITEMS}",
                delta_color=colour_rule, help=help_text, border=True)
 total, prev_total = int(board.totals["n"].sum()), int(board.totals["prev_n"].sum())
-cols[3].metric(S.METRIC_TOTAL, f"{total} {S.UNIT_ITEMS}", delta=f"{total - prev_total:+d} {S.UNIT_ITEMS}" if board.prev_notice else None,
+cols[3].metric("事项总数", f"{total} {S.UNIT_ITEMS}", delta=f"{total - prev_total:+d} {S.UNIT_ITEMS}" if board.prev_notice else None,
                delta_color="off", help=help_text, border=True)
 
 # The main chart, titled with its finding.
 left, right = st.columns([3, 2])
 with left:
     if (board.by_unit["red"] + board.by_unit["yellow"]).sum() == 0:
-        st.info(S.CHART_BY_UNIT_EMPTY)
+        st.info(S.NO_FLAGGED)
     else:
         picked = charts.show(figures.lights_by_unit(board.by_unit, headline(board), source), key="by_unit",
                              on_select=True)
@@ -53,11 +53,11 @@ with right:
     charts.show(figures.lights_by_list(board.by_list, source), key="by_list")
 
 # The table behind it.
-st.subheader(S.TABLE_FLAGGED, anchor=False)
+st.subheader("红灯、黄灯事项清单", anchor=False)
 st.caption(S.DRILL_HINT)
 flagged = board.flagged
 if flagged.empty:
-    st.info(S.TABLE_FLAGGED_EMPTY)
+    st.info(S.NO_FLAGGED)
 else:
     table = flagged.assign(
         light_text=[f"{S.LIGHT_DOT} {light_label(l, o)}" for l, o in zip(flagged["light"], flagged["overridden"])],
@@ -78,18 +78,18 @@ else:
                  column_config={
                      "light_text": st.column_config.TextColumn(S.COL_LIGHT, width="small"),
                      "item_id": st.column_config.TextColumn(S.COL_ITEM_ID),
-                     "list_name": st.column_config.TextColumn(S.COL_LIST),
-                     "title": st.column_config.TextColumn(S.COL_TITLE, width="medium"),
-                     "unit_name": st.column_config.TextColumn(S.COL_UNIT),
-                     "river_name": st.column_config.TextColumn(S.COL_RIVER),
-                     "township_name": st.column_config.TextColumn(S.COL_TOWNSHIP),
+                     "list_name": st.column_config.TextColumn(S.LIST),
+                     "title": st.column_config.TextColumn(S.ITEM, width="medium"),
+                     "unit_name": st.column_config.TextColumn(S.UNIT),
+                     "river_name": st.column_config.TextColumn(S.RIVER),
+                     "township_name": st.column_config.TextColumn(S.TOWNSHIP),
                      "deadline": st.column_config.DateColumn(S.COL_DEADLINE, format="YYYY年M月D日"),
                      "days_overdue": st.column_config.NumberColumn(S.COL_OVERDUE, format="%d 天"),
-                     "notices_in_light": st.column_config.NumberColumn(S.COL_RUN, format="%d 个月"),
-                     "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%", min_value=0,
+                     "notices_in_light": st.column_config.NumberColumn("连续亮灯", format="%d 个月"),
+                     "progress_pct": st.column_config.ProgressColumn(S.PROGRESS, format="%.0f%%", min_value=0,
                                                                      max_value=100),
-                     "expected_pct": st.column_config.NumberColumn(S.COL_EXPECTED, format="%.0f%%"),
-                     "quantity": st.column_config.TextColumn(S.COL_QUANTITY),
+                     "expected_pct": st.column_config.NumberColumn(S.SCHEDULE, format="%.0f%%"),
+                     "quantity": st.column_config.TextColumn("完成量/目标"),
                      "light_reason": st.column_config.TextColumn(S.COL_REASON, width="large"),
                  })
     if chosen.selection.rows:  # drill down: one item

@@ -55,11 +55,11 @@ def light_html(light: str, overridden: bool = False) -> str:
 demo = f" ｜ {S.DEMO_TAG}" if version.is_demo else ""
 top, *buttons = st.columns([5, 1, 1, 1], vertical_alignment="center")
 top.html(f'<div class="meeting"><p class="muted">{S.PAGE_BOARD} · {cn_notice(sel.notice)} ｜ '
-         f'{S.FILTERS_LINE.format(text=escape(sel.scope))}{demo} ｜ {S.MEETING_PAGE.format(i=i, n=n)}</p></div>')
+         f'筛选条件：{escape(sel.scope)}{demo} ｜ 第 {i} / {n} 页</p></div>')
 parts = ['<div class="meeting">']
 kind, rows, k, pages = screens[i - 1]
 if kind == "totals":
-    parts.append(f"<h1>{S.MEETING_TOTALS.format(notice=cn_notice(sel.notice))}</h1><table><tr>")
+    parts.append(f"<h1>{cn_notice(sel.notice)}亮灯情况</h1><table><tr>")
     for light in (RED, YELLOW, GREEN):
         now = board.count(light)
         delta = "" if board.prev_notice is None else f"较上期 {now - board.count(light, True):+d}"
@@ -68,17 +68,17 @@ if kind == "totals":
     if board.prev_notice is not None:
         parts.append(f"<p>{escape(change_summary(changes))}</p>")
 elif kind in ("red", "yellow"):
-    parts.append(f"<h2>{(S.MEETING_RED if kind == 'red' else S.MEETING_YELLOW).format(i=k, n=pages)}</h2>")
+    parts.append(f"<h2>{('红灯事项（{i}/{n}）' if kind == 'red' else '黄灯事项（{i}/{n}）').format(i=k, n=pages)}</h2>")
     for r in rows.itertuples():
         facts = [escape(r.unit_name or "")]
         if pd.notna(r.days_overdue):
-            facts.append(S.MEETING_OVERDUE.format(days=int(r.days_overdue)))
-        facts.append(S.MEETING_RUN.format(n=int(r.notices_in_light)))
+            facts.append(f"逾期 {int(r.days_overdue)} 天")
+        facts.append(f"连续 {int(r.notices_in_light)} 个月")
         deadline = f" · 时限 {cn_date(r.deadline.date())}" if pd.notna(r.deadline) else ""
         parts.append(f'<div class="card"><p>{light_html(r.light, r.overridden)} <b>{escape(r.title)}</b></p>'
                      f'<p>{" · ".join(facts)}{deadline}</p><p class="muted">{escape(r.light_reason)}</p></div>')
 else:
-    parts.append(f"<h2>{S.MEETING_YTD}</h2><table>")
+    parts.append("<h2>本年亮灯次数较多的责任单位</h2><table>")
     for r in changes.ytd.head(8).itertuples():
         parts.append(f"<tr><td>{escape(r.unit_name)}</td><td>{light_html(RED)} {r.red_lights} 次</td>"
                      f"<td>{light_html(YELLOW)} {r.yellow_lights} 次</td></tr>")
@@ -88,11 +88,11 @@ st.html("".join(parts))
 
 left, middle, right = buttons
 go = None
-if left.button(S.MEETING_PREV, shortcut="Left", disabled=i == 1, width="stretch", icon=":material/arrow_back:"):
+if left.button("上一页", shortcut="Left", disabled=i == 1, width="stretch", icon=":material/arrow_back:"):
     go = i - 1
-if middle.button(S.MEETING_NEXT, shortcut="Right", disabled=i == n, width="stretch", icon=":material/arrow_forward:"):
+if middle.button("下一页", shortcut="Right", disabled=i == n, width="stretch", icon=":material/arrow_forward:"):
     go = i + 1
-if right.button(S.MEETING_EXIT, shortcut="Esc", width="stretch", icon=":material/close:"):
+if right.button("退出", shortcut="Esc", width="stretch", icon=":material/close:"):
     filters.set_page_param("screen", None)
     st.switch_page("app_pages/light_board.py", query_params=st.query_params.to_dict())
 if go is not None:

@@ -4,6 +4,6 @@ import streamlit as st
 from ui import frame
 from ui import strings as S
 
-frame.page(st.session_state.get("page_title", S.APP_TITLE), S.NO_NOTICES_PERIOD)
+frame.page(st.session_state.get("page_title", S.APP_TITLE), "尚无通报")
 st.info(S.NO_NOTICES, icon=":material/upload_file:")
 st.page_link("app_pages/data_admin.py", label=S.PAGE_DATA, icon=":material/database:")

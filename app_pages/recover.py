@@ -19,13 +19,13 @@ for v in reversed(store.list_versions(root)):
     except store.StoreError:
         continue
 if not good:
-    st.info(S.RECOVER_NONE)
+    st.info("没有可回退的完好版本。请联系系统管理员检查数据文件夹。")
     st.stop()
 st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=v.manifest.get("created_at"), 操作人=v.manifest.get("created_by"),
                                 来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
              hide_index=True, width="stretch")
 if not auth.may(access.ROLLBACK):
-    st.info(S.RECOVER_OFFICE_ONLY)
+    st.info("回退数据版本须以河长办账号登录。")
     st.stop()
 with st.form("recover"):
     target = st.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in good])

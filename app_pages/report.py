@@ -19,12 +19,12 @@ version = frame.page(S.PAGE_REPORT, cn_month(rnd["notice_date"]) if rnd else Non
 root = version.root
 me = auth.current()
 if rnd is None:
-    st.info(S.REPORT_NONE, icon=":material/event_available:")
+    st.info("当前没有进行中的月报送，无需填报。", icon=":material/event_available:")
     st.stop()
 st.markdown(S.REPORT_INTRO.format(notice=cn_date(rnd["notice_date"]), deadline=cn_date(rnd["deadline"])))
 work = rounds.work(root, rnd, me.unit_id)
 if work.empty:
-    st.info(S.REPORT_NOTHING)
+    st.info("本单位没有需要填报的未完成事项或问题。")
     st.stop()
 mine = rounds.entries(rnd["id"], me.unit_id).set_index(["kind", "ref_id"])
 if "report_notice" in st.session_state:
@@ -59,7 +59,7 @@ for w in work.to_dict("records"):
 table = pd.DataFrame(rows)
 locked = mine["status"].isin([reporting.SUBMITTED, reporting.ACCEPTED]).all() and len(mine) == len(work)
 if locked:
-    st.info(S.REPORT_LOCKED, icon=":material/lock:")
+    st.info("已提交，审核中（被退回的项目可修改后重新提交）。", icon=":material/lock:")
 returned = mine[mine["status"] == reporting.RETURNED] if len(mine) else mine
 for (kind, ref), e in returned.iterrows():
     st.warning(f"{S.ROUND_RETURNED}：{md(ref)} — {md(e['return_reason'])}", icon=":material/undo:")
@@ -98,8 +98,8 @@ def _reports(frame: pd.DataFrame) -> dict:
 
 
 left, right, _ = st.columns([1, 1, 3])
-for button, submit in ((left.button(S.REPORT_SAVE, icon=":material/save:", disabled=locked), False),
-                       (right.button(S.REPORT_SUBMIT, icon=":material/send:", type="primary", disabled=locked), True)):
+for button, submit in ((left.button("保存草稿", icon=":material/save:", disabled=locked), False),
+                       (right.button("提交", icon=":material/send:", type="primary", disabled=locked), True)):
     if button:
         try:
             n = rounds.save(me, root, rnd["id"], _reports(edited), submit=submit)
@@ -107,7 +107,7 @@ for button, submit in ((left.button(S.REPORT_SAVE, icon=":material/save:", disab
             st.error(md(exc))
         else:
             st.session_state.pop("report_upload", None)
-            st.session_state["report_notice"] = S.REPORT_SUBMITTED if submit else S.REPORT_SAVED.format(n=n)
+            st.session_state["report_notice"] = "已提交，等待区河长办审核。" if submit else f"已保存 {n} 项草稿。"
             st.rerun()
 
 with st.expander(S.REPORT_DOWNLOAD + " / " + S.REPORT_UPLOAD, icon=":material/table:"):
@@ -123,6 +123,6 @@ with st.expander(S.REPORT_DOWNLOAD + " / " + S.REPORT_UPLOAD, icon=":material/ta
         except report_sheet.SheetError as exc:
             st.error("\n".join(f"- {md(p)}" for p in exc.problems))
         else:
-            st.session_state["report_notice"] = S.REPORT_UPLOAD_READ.format(n=len(st.session_state["report_upload"]))
+            st.session_state["report_notice"] = f'已读入 {len(st.session_state["report_upload"])} 项，请核对后保存或提交。'
             st.session_state.pop("report_editor", None)
             st.rerun()

@@ -15,13 +15,13 @@ own = None if auth.may(access.VIEW_ALL) else auth.current().unit_id  # a unit: i
 geo = data.map_for(root, version.id, sel.notice, own)
 
 colours = list(S.MAP_COLOURS)
-colour_by = st.segmented_control(S.MAP_COLOUR, colours, format_func=S.MAP_COLOURS.get, key="map_colour",
+colour_by = st.segmented_control("河流着色", colours, format_func=S.MAP_COLOURS.get, key="map_colour",
                                  default=filters.page_param("colour", colours, colours[0])) or colours[0]
 filters.set_page_param("colour", colour_by)
 try:
     tiles = tiles_from_env()
 except TileConfigError as exc:
-    st.warning(S.MAP_TILES_ERROR.format(error=md(exc)))
+    st.warning(f"底图设置有误，已不加载底图：{md(exc)}")
     tiles = None
 
 focus = {"township": sel.filters.township, "river": sel.filters.river}

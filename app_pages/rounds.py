@@ -34,36 +34,36 @@ def _act(action, done: str) -> None:
 
 
 if rnd is None:
-    st.info(S.ROUND_NONE, icon=":material/event_available:")
+    st.info("当前没有进行中的月报送。", icon=":material/event_available:")
     base = max(version.notices)
     month = next_notice(base)
-    st.subheader(S.ROUND_OPEN_HEAD, anchor=False)
+    st.subheader("开启月报送", anchor=False)
     st.caption(S.ROUND_OPEN_HELP.format(base=cn_month(base), month=cn_month(month)))
     with st.form("open_round"):
         a, b = st.columns(2)
-        picked = a.date_input(S.ROUND_MONTH, value=month, format="YYYY-MM-DD")
-        deadline = b.date_input(S.ROUND_DEADLINE, value=month + dt.timedelta(days=5), format="YYYY-MM-DD")
-        if st.form_submit_button(S.ROUND_OPEN, type="primary", icon=":material/play_arrow:"):
+        picked = a.date_input("报送月份", value=month, format="YYYY-MM-DD")
+        deadline = b.date_input("报送截止日期", value=month + dt.timedelta(days=5), format="YYYY-MM-DD")
+        if st.form_submit_button("开启", type="primary", icon=":material/play_arrow:"):
             notice = month_end(picked.year, picked.month)
             _act(lambda: rounds.open_round(me, root, notice, deadline),
-                 S.ROUND_OPENED.format(month=cn_month(notice), deadline=cn_date(deadline)))
+                 f"已开启{cn_month(notice)}月报送，截止{cn_date(deadline)}。")
 else:
-    st.subheader(S.ROUND_TITLE.format(month=cn_month(rnd["notice_date"]), deadline=cn_date(rnd["deadline"])), anchor=False)
+    st.subheader(f'{cn_month(rnd["notice_date"])}月报送 · 截止{cn_date(rnd["deadline"])}', anchor=False)
     over = rounds.overview(root, rnd, units)
     status = dict(zip(over["unit_id"], over["status"]))
     rate = reporting.report_rate(list(over["unit_id"]), status)
     cols = st.columns(5)
-    cols[0].metric(S.ROUND_RATE, f"{rate:.1%}", border=True)
-    for col, label, key in ((cols[1], S.ROUND_REPORTED, reporting.REPORTED),
-                            (cols[2], S.ROUND_NOT_REPORTED, reporting.NOT_REPORTED),
+    cols[0].metric("报送率", f"{rate:.1%}", border=True)
+    for col, label, key in ((cols[1], "已报送", reporting.REPORTED),
+                            (cols[2], "未报送", reporting.NOT_REPORTED),
                             (cols[3], S.ROUND_RETURNED, reporting.UNIT_RETURNED)):
         col.metric(label, f"{sum(v == key for v in status.values())} 个", border=True)
-    cols[4].metric(S.ROUND_PENDING, f"{int(over['pending'].sum())} 条", border=True)
+    cols[4].metric("待审核", f"{int(over['pending'].sum())} 条", border=True)
     tables.show(over[list(S.ROUND_COLS)], hide_index=True, width="stretch", title="月报送情况", column_config=S.ROUND_COLS)
     chase = over.loc[over["status"] != reporting.REPORTED, "unit"]
-    st.markdown(f"**{S.ROUND_REMIND}**")
+    st.markdown("**催报名单（可复制）**")
     if chase.empty:
-        st.caption(S.ROUND_REMIND_NONE)
+        st.caption("所有单位都已报送。")
     else:
         st.code(S.ROUND_REMIND_TEXT.format(deadline=cn_date(rnd["deadline"]), month=cn_month(rnd["notice_date"]),
                                            names="、".join(chase)), language=None, wrap_lines=True)
@@ -72,7 +72,7 @@ else:
     st.caption(S.ROUND_REVIEW_HELP)
     review = rounds.review_table(root, rnd)
     if review.empty:
-        st.info(S.ROUND_NO_ENTRIES)
+        st.info("还没有单位提交。")
     else:
         review = review[review["status"] != reporting.DRAFT]  # drafts are the unit's own until submitted
         shown = review.assign(
@@ -92,7 +92,7 @@ else:
                            "before": pct(S.REVIEW_COLS["before"]), "progress": pct(S.REVIEW_COLS["progress"]),
                            "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN,
                                                                         options=["", S.ROUND_ACCEPT, S.ROUND_RETURN]),
-                           "reason": st.column_config.TextColumn(S.ROUND_RETURN_REASON, max_chars=200)})
+                           "reason": st.column_config.TextColumn("退回理由（退回时必填）", max_chars=200)})
         versions = dict(zip(review["id"], review["row_version"]))
         a, b = st.columns(2)
         if a.button(S.ROUND_REVIEW + "：保存", icon=":material/rule:", type="primary"):
@@ -105,7 +105,7 @@ else:
                 return n
             _act(save_review, S.ROUND_REVIEWED.replace("{n}", "{result}"))
         quiet = review[(review["status"] == reporting.SUBMITTED) & (review["warnings"] == "")]
-        if b.button(S.ROUND_ACCEPT_ALL + f"（{len(quiet)}）", disabled=quiet.empty):
+        if b.button("通过全部无提示的报送" + f"（{len(quiet)}）", disabled=quiet.empty):
             def accept_quiet():
                 for r in quiet.to_dict("records"):
                     rounds.review(me, int(r["id"]), int(r["row_version"]), True)
@@ -114,7 +114,7 @@ else:
 
     st.divider()
     st.caption(S.ROUND_PUBLISH_HELP)
-    if st.button(S.ROUND_PUBLISH.format(month=cn_month(rnd["notice_date"])), type="primary", icon=":material/publish:"):
+    if st.button(f'发布为{cn_month(rnd["notice_date"])}通报', type="primary", icon=":material/publish:"):
         def publish():
             new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
             st.session_state.pop("f_month", None)  # the new notice is shown next
@@ -123,7 +123,7 @@ else:
 
 history = pd.DataFrame(rounds.all_rounds())
 if len(history):
-    st.subheader(S.ROUND_HISTORY, anchor=False)
+    st.subheader("历次月报送", anchor=False)
     shown = history.assign(month=history["notice_date"].map(cn_month), status=history["status"].map(S.ROUND_STATUS))
     tables.show(shown[["month", "deadline", "status", "opened_by", "opened_at", "published_version", "published_at"]],
                 hide_index=True, width="stretch", title="历次月报送", column_config={

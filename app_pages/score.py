@@ -19,8 +19,7 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version, sel, root, source, period = frame.page(S.PAGE_SCORE, lambda notice: S.SCORE_PERIOD.format(
-    year=notice.year, month=notice.month))
+version, sel, root, source, period = frame.page(S.PAGE_SCORE, lambda notice: f"{notice.year}年度（截至{notice.month}月通报）")
 loaded = load_rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
@@ -29,36 +28,36 @@ see_all = auth.may(access.VIEW_ALL)  # a unit sees its own score and the distric
 scores = everyone if see_all else everyone[everyone["unit_id"] == auth.current().unit_id]
 if loaded.error:
     st.error(S.SCORE_RULES_ERROR.format(error=md(loaded.error), source=md(loaded.source)))
-st.caption(S.SCORE_RULES_SOURCE.format(source=md(loaded.source)))
+st.caption(f"计分规则：{md(loaded.source)}")
 if any(sel.filters.params().values()):
     st.caption(S.SCORE_SCOPE_NOTE)
 
 if scores.empty:
-    st.info(S.SCORE_NOT_SCORED)
+    st.info("本单位不在考核名单中（没有事项、断面或评价）。")
     st.stop()
 towns, depts = scores[scores["unit_kind"] == "镇街"], scores[scores["unit_kind"] == "部门"]
 cols = st.columns(4)
-cols[0].metric(S.SCORE_M_UNITS, f"{len(everyone)} 个", border=True)
-cols[1].metric(S.SCORE_M_TOWN_MEAN, f"{everyone.loc[everyone['unit_kind'] == '镇街', 'total'].mean():.1f} 分", border=True)
-cols[2].metric(S.SCORE_M_DEPT_MEAN, f"{everyone.loc[everyone['unit_kind'] == '部门', 'total'].mean():.1f} 分", border=True)
+cols[0].metric("参评单位", f"{len(everyone)} 个", border=True)
+cols[1].metric("镇街平均分", f"{everyone.loc[everyone['unit_kind'] == '镇街', 'total'].mean():.1f} 分", border=True)
+cols[2].metric("部门平均分", f"{everyone.loc[everyone['unit_kind'] == '部门', 'total'].mean():.1f} 分", border=True)
 lowest = scores.loc[scores["total"].idxmin()]
-cols[3].metric(f"{S.SCORE_M_LOWEST if see_all else S.SCORE_M_OWN}（{lowest['unit_name']}）", f"{lowest['total']:.1f} 分",
+cols[3].metric(f"{'最低分' if see_all else '本单位得分'}（{lowest['unit_name']}）", f"{lowest['total']:.1f} 分",
                border=True)
 
 points = lambda label: st.column_config.NumberColumn(label, format="%.1f")  # noqa: E731
-rank_config = {"rank": S.COL_RANK, "unit_name": S.COL_UNIT, "total": points(S.COL_TOTAL),
+rank_config = {"rank": S.COL_RANK, "unit_name": S.UNIT, "total": points(S.COL_TOTAL),
                **{c: points(COMPONENT_NAMES[c]) for c in COMPONENTS},
                "red_n": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
-               "yellow_n": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次"), "rating": S.COL_RATING}
-for tab, group in zip(st.tabs([S.SCORE_TAB_TOWNS, S.SCORE_TAB_DEPTS]), (towns, depts)):
+               "yellow_n": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次"), "rating": "评价等次"}
+for tab, group in zip(st.tabs(["镇街排名", "部门排名"]), (towns, depts)):
     tables.show_in(tab, group[list(rank_config)].fillna({"rating": "未评价"}), hide_index=True, width="stretch",
                   height=min(36 * (len(group) + 1) + 4, 560), column_config=rank_config)
 
 # One unit: a waterfall from the base to the final score, and the rows behind each component.
-st.subheader(S.SCORE_BREAKDOWN, anchor=False)
+st.subheader("单位得分明细", anchor=False)
 by_id = scores.set_index("unit_id")
 order = list(scores.sort_values("total")["unit_id"])
-unit_id = st.selectbox(S.SCORE_PICK, order, format_func=lambda u: f"{by_id.loc[u, 'unit_name']}（{by_id.loc[u, 'total']:.1f}分）",
+unit_id = st.selectbox("选择单位", order, format_func=lambda u: f"{by_id.loc[u, 'unit_name']}（{by_id.loc[u, 'total']:.1f}分）",
                        index=order.index(filters.page_param("score_unit", order, order[0])))
 filters.set_page_param("score_unit", unit_id)
 row = by_id.loc[unit_id]
@@ -78,28 +77,28 @@ title = S.SCORE_WATERFALL.format(unit=row["unit_name"], total=row["total"], base
 charts.show(figures.finish(fig, title, source, height=420), key="waterfall")
 if row["cap_note"]:
     st.warning(md(row["cap_note"]), icon=":material/vertical_align_bottom:")
-st.markdown(f"**{S.SCORE_SECTIONS}**")
+st.markdown("**各部分得分（扣完为止）**")
 parts_table = pd.DataFrame(section_scores(row, rules))
-tables.show(parts_table.assign(capped=parts_table["capped"].map({True: S.SCORE_CAPPED, False: ""})),
+tables.show(parts_table.assign(capped=parts_table["capped"].map({True: "已扣完", False: ""})),
             hide_index=True, width="stretch", title="各部分得分", column_config=S.SCORE_SECTION_COLS)
 
-st.markdown(f"**{S.SCORE_EVIDENCE}**")
+st.markdown("**计分依据**")
 tables.show(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
-                          columns=[S.COL_COMPONENT, S.COL_POINTS, S.COL_EXPLANATION]), hide_index=True, width="stretch")
+                          columns=["计分项", "得分", "说明"]), hide_index=True, width="stretch")
 for light, label in (("red", "红灯"), ("yellow", "黄灯")):
     rows = data.query(root, version.id, "assessment_evidence_lights", unit=unit_id, year=sel.notice.year,
                       notice=sel.notice, light=light)
     with st.expander(f"{label}明细（{len(rows)}次）"):
         tables.show(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
             ["month", "item_id", "title", "light_reason"]], hide_index=True, width="stretch",
-            column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "light_reason": S.COL_REASON})
+            column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.ITEM, "light_reason": S.COL_REASON})
 if row["unit_kind"] == "镇街":
     sections = data.query(root, version.id, "water_section_years", township=unit_id, river=None, upto=sel.notice.month)
     sections = sections[sections["year"].isin([sel.notice.year - 1, sel.notice.year])]
     with st.expander(f"水质明细（{sections['section_id'].nunique()}个断面，1–{sel.notice.month}月均值）"):
         tables.show(sections[["section_name", "river_name", "year", "months", "tp", "nh3n"]], hide_index=True,
                      width="stretch", column_config={
-                         "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "year": "年份", "months": "月数",
+                         "section_name": S.COL_SECTION, "river_name": S.RIVER, "year": "年份", "months": "月数",
                          "tp": st.column_config.NumberColumn(S.COL_TP, format="%.3f"),
                          "nh3n": st.column_config.NumberColumn(S.COL_NH3N, format="%.3f")})
 complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
@@ -112,7 +111,7 @@ with st.expander(S.SCORE_SUPERVISION.format(n=len(supervised), kinds="、".join(
 
 # What-if: change the points, compare rankings; saving is an office action, recorded.
 if see_all:
-    with st.expander(S.SCORE_WHATIF, icon=":material/tune:"):
+    with st.expander("规则试算（不保存）", icon=":material/tune:"):
         st.caption(S.SCORE_WHATIF_HELP)
         fields = [f.name for f in dataclasses.fields(rules) if f.name in S.RULE_LABELS]
         grid = st.columns(4)
@@ -121,9 +120,9 @@ if see_all:
             current = getattr(rules, name)
             step = 1 if isinstance(current, int) else 0.5 if "floor" not in name and "threshold" not in name else 0.01
             values[name] = grid[k % 4].number_input(S.RULE_LABELS[name], value=current, step=step, key=f"rule_{name}")
-        st.caption(S.SCORE_WHATIF_SECTIONS)
+        st.caption("各部分满分（满分合计随之变化）：")
         grid = st.columns(max(len(rules.sections), 1))
-        sections = tuple(Section(x.name, grid[k].number_input(S.SCORE_SECTION_FULL.format(name=x.name), value=x.full,
+        sections = tuple(Section(x.name, grid[k].number_input(f"{x.name}满分", value=x.full,
                                                               min_value=0.0, step=5.0, key=f"rule_section_{k}"), x.rules)
                          for k, x in enumerate(rules.sections))
         trial = dataclasses.replace(rules, **values, sections=sections, base=sum(x.full for x in sections))
@@ -132,22 +131,22 @@ if see_all:
             side = scores.set_index("unit_id")[["unit_name", "unit_kind", "total", "rank"]].join(
                 tried[["total", "rank"]], suffixes=("", "_trial"))
             side["change"] = side["rank"] - side["rank_trial"]
-            st.markdown(f"**{S.SCORE_WHATIF_TABLE}**")
+            st.markdown("**正式排名与试算排名对比**")
             tables.show(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
-                "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
-                "total_trial": points(S.COL_WHATIF_TOTAL), "rank_trial": S.COL_WHATIF_RANK,
-                "change": st.column_config.NumberColumn(S.COL_RANK_CHANGE, format="%+d")})
-            if auth.may(access.RULES) and st.button(S.SCORE_SAVE, icon=":material/save:"):
+                "unit_name": S.UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
+                "total_trial": points("试算总分"), "rank_trial": "试算名次",
+                "change": st.column_config.NumberColumn("名次变化", format="%+d")})
+            if auth.may(access.RULES) and st.button("保存为正式规则", icon=":material/save:"):
                 try:
                     saved = actions.save_rules(auth.current(), root, trial, expect_stamp=st.session_state["rules_stamp"])
                     st.session_state["rules_stamp"] = rules_stamp(root)
-                    st.success(S.SCORE_SAVED.format(path=md(saved)))
+                    st.success(f"已保存为正式规则：{md(saved)}")
                 except (RulesError, access.Forbidden) as exc:
                     st.error(md(exc))
 
 line = filters_line(sel.notice, S.ALL_DISTRICT, version.id) + f" · {period}"
 if see_all and auth.may(access.EXPORT):
-    st.download_button(S.SCORE_EXPORT, lambda: score_xlsx(scores, rules, line, data.query(
+    st.download_button("下载考核结果（Excel）", lambda: score_xlsx(scores, rules, line, data.query(
         root, version.id, "assessment_lights_detail", year=sel.notice.year, notice=sel.notice)),
         file_name=f"考核评分_{sel.notice.year}年_截至{sel.notice.month}月.xlsx", on_click="ignore", icon=":material/table:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

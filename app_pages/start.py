@@ -11,16 +11,16 @@ root = store.data_dir()
 st.title(S.PAGE_START, anchor=False)
 st.markdown(S.START_INTRO)
 if not auth.may(access.IMPORT):
-    st.info(S.START_LOGIN_NEEDED, icon=":material/lock:")
+    st.info("开始使用本区数据须以河长办账号登录。", icon=":material/lock:")
     if st.button(S.AUTH_LOGIN, icon=":material/login:", type="primary"):
         st.session_state["want_login"] = True
         st.session_state.pop("principal", None)
         st.rerun()
 else:
     with st.form("start"):
-        district = st.text_input(S.START_DISTRICT, max_chars=20)
-        code = st.text_input(S.START_CODE, max_chars=6)
-        if st.form_submit_button(S.START_GO, type="primary", icon=":material/flag:"):
+        district = st.text_input("本区名称（必填，如 青川区）", max_chars=20)
+        code = st.text_input("行政区划代码（6位数字，可不填）", max_chars=6)
+        if st.form_submit_button(S.PAGE_START, type="primary", icon=":material/flag:"):
             leaving_demo = (root / "CURRENT").exists()
             try:
                 actions.init_district(auth.current(), root, district, code.strip())
@@ -34,7 +34,7 @@ else:
 if not (root / "CURRENT").exists():
     st.divider()
     st.caption(S.START_DEMO_HELP)
-    if st.button(S.START_DEMO, icon=":material/science:"):
+    if st.button("先看看示例数据", icon=":material/science:"):
         from loaders.demo import build_demo
 
         build_demo(root)

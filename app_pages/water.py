@@ -12,15 +12,14 @@ from ui import strings as S
 from ui.text import md
 
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
-version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: S.WATER_PERIOD.format(
-    year=notice.year, month=notice.month))
+version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
-ytd = S.WATER_YTD.format(month=sel.notice.month)
+ytd = f"1–{sel.notice.month}月"
 if sel.filters.list or sel.filters.unit:
-    st.caption(S.WATER_SCOPE_NOTE)
+    st.caption("水质按镇街、河流筛选（清单、责任单位筛选不适用于水质）。")
 month = view.sections[view.sections["water_class"].notna()]
 if month.empty:
-    st.info(S.WATER_NO_DATA)
+    st.info("所选范围内本月没有监测数据。")
     st.stop()
 
 # Key numbers: this month against the same month last year; year-to-date means against last year's.
@@ -29,12 +28,12 @@ met, met_last = (month["water_class"] <= month["target_class"]).mean(), (last["l
 good, good_last = (month["water_class"] <= 3).mean(), (last["last_year_class"] <= 3).mean()
 worst, worst_last = int((month["water_class"] == 6).sum()), int((last["last_year_class"] == 6).sum())
 cols = st.columns(5)
-cols[0].metric(S.WATER_M_MET, f"{met:.1%}", f"{met - met_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
-cols[1].metric(S.WATER_M_GOOD, f"{good:.1%}", f"{good - good_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
-cols[2].metric(S.WATER_M_WORST, f"{worst} 个", f"{worst - worst_last:+d} 个" if len(last) else None, delta_color="inverse",
+cols[0].metric("断面达标率", f"{met:.1%}", f"{met - met_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
+cols[1].metric("Ⅰ–Ⅲ类断面比例", f"{good:.1%}", f"{good - good_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
+cols[2].metric("劣Ⅴ类断面", f"{worst} 个", f"{worst - worst_last:+d} 个" if len(last) else None, delta_color="inverse",
                help=S.WATER_M_HELP_YOY, border=True)
 annual = view.annual
-for col, f, label in ((cols[3], "tp", S.WATER_M_TP), (cols[4], "nh3n", S.WATER_M_NH3N)):
+for col, f, label in ((cols[3], "tp", "总磷均值（{period}）"), (cols[4], "nh3n", "氨氮均值（{period}）")):
     this_mean, last_mean = annual[f].mean(), annual[f"{f}_last"].mean()
     rate = (last_mean - this_mean) / last_mean if last_mean else None
     col.metric(label.format(period=ytd), f"{this_mean:.3f} mg/L",
@@ -47,14 +46,14 @@ for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_
     moved = stories[stories["change"] == change]
     for (before, after), g in moved.groupby(["water_class_first", "water_class"]):
         names = "、".join(g["river_name"].head(STORY_NAMES)) + (  # a province's story names hundreds of rivers
-            S.WATER_STORY_MORE.format(n=len(g)) if len(g) > STORY_NAMES else "")
+            f"等{len(g)}条河流" if len(g) > STORY_NAMES else "")
         st.markdown(template.format(rivers=md(names), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
 if not (stories["change"] != "持平").any() and len(stories):
-    st.markdown(S.WATER_STORY_NONE.format(year=int(stories["first_year"].iloc[0])))
+    st.markdown(f'与{int(stories["first_year"].iloc[0])}年相比，各河流水质类别总体持平。')
 
 # The month's sections.
-st.subheader(S.WATER_SECTIONS, anchor=False)
+st.subheader("各断面本月水质（单因子评价）", anchor=False)
 table = month.assign(
     body=month["water_body"].map(S.BODY_NAMES),
     target=month["target_class"].map(rules.CLASS_NAMES),
@@ -69,24 +68,24 @@ cols_shown = ["section_name", "river_name", "body", "target", "cls", "meets", "d
 styled = table[cols_shown].style.map(figures.class_badge_style, subset=["cls", "cls_last", "target"])
 num = lambda label, fmt="%.3f": st.column_config.NumberColumn(label, format=fmt)  # noqa: E731
 tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
-    "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "body": S.COL_BODY, "target": S.COL_TARGET,
-    "cls": S.COL_CLASS, "meets": S.COL_MEETS, "deciding": S.COL_DECIDING, "tp": num(S.COL_TP),
-    "nh3n": num(S.COL_NH3N), "codmn": num(S.COL_CODMN, "%.1f"), "do": num(S.COL_DO, "%.1f"),
-    "tp_x3": num(S.COL_TP_X3, "%.2f"), "tp_xt": num(S.COL_TP_XT, "%.2f"), "nh3n_x3": num(S.COL_NH3N_X3, "%.2f"),
-    "nh3n_xt": num(S.COL_NH3N_XT, "%.2f"), "main_pollutants": S.COL_POLLUTANTS, "cls_last": S.COL_LAST_YEAR_CLASS,
-    "bdl": S.COL_BDL})
+    "section_name": S.COL_SECTION, "river_name": S.RIVER, "body": "水体", "target": S.COL_TARGET,
+    "cls": "本月类别", "meets": "达标", "deciding": "定类因子", "tp": num(S.COL_TP),
+    "nh3n": num(S.COL_NH3N), "codmn": num("高锰酸盐指数 mg/L", "%.1f"), "do": num("溶解氧 mg/L", "%.1f"),
+    "tp_x3": num("总磷超标倍数（Ⅲ类）", "%.2f"), "tp_xt": num("总磷超标倍数（目标）", "%.2f"), "nh3n_x3": num("氨氮超标倍数（Ⅲ类）", "%.2f"),
+    "nh3n_xt": num("氨氮超标倍数（目标）", "%.2f"), "main_pollutants": "主要污染物", "cls_last": "去年同月",
+    "bdl": "检出限以下"})
 
 # Trends over the class bands, for a river (mean of its sections) or one section.
-st.subheader(S.WATER_TREND, anchor=False)
+st.subheader("总磷、氨氮变化趋势", anchor=False)
 series = view.series
 rivers = series.groupby(["river_id", "river_name"])["section_id"].nunique().reset_index()
 improved = stories.loc[stories["change"] == "改善"].sort_values(["water_class_first", "river_id"],
                                                                 ascending=[False, True])["river_id"]
-options = {**{f"R:{r.river_id}": S.WATER_TREND_RIVER.format(name=r.river_name, n=r.section_id) for r in rivers.itertuples()},
-           **{f"S:{s.section_id}": S.WATER_TREND_SECTION.format(name=s.section_name)
+options = {**{f"R:{r.river_id}": f"{r.river_name}（{r.section_id}个断面均值）" for r in rivers.itertuples()},
+           **{f"S:{s.section_id}": f"{s.section_name}（断面）"
               for s in series[["section_id", "section_name"]].drop_duplicates().itertuples()}}
 default = f"R:{improved.iloc[0]}" if len(improved) else next(iter(options))
-pick = st.selectbox(S.WATER_TREND_PICK, list(options), format_func=options.get,
+pick = st.selectbox("趋势对象", list(options), format_func=options.get,
                     index=list(options).index(filters.page_param("trend", list(options), default)))
 filters.set_page_param("trend", pick)
 kind, ident = pick.split(":", 1)
@@ -99,22 +98,21 @@ for col, f in ((left, "tp"), (right, "nh3n")):
     years = trend.groupby("year")[f].mean()
     this = years.get(sel.notice.year)
     prev = years.get(sel.notice.year - 1)
-    change = "" if prev is None or this is None else S.WATER_TREND_CHANGE.format(
-        direction="下降" if this < prev else "上升", rate=abs(this - prev) / prev)
+    change = "" if prev is None or this is None else f'较上年{"下降" if this < prev else "上升"}{abs(this - prev) / prev:.1%}'
     title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year,
                                        value=this if this is not None else float("nan"), change=change)
     with col:
         charts.show(figures.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
 
 # Change on last year, per section.
-st.subheader(S.WATER_YOY.format(period=ytd), anchor=False)
+st.subheader(f"同比变化（{ytd}累计，与去年同期比较）", anchor=False)
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
 tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figures.class_badge_style, subset=["cls", "cls_last"]),
              hide_index=True, width="stretch", height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
-    "section_name": S.COL_SECTION, "river_name": S.COL_RIVER, "tp": num(S.COL_TP), "tp_last": num(S.COL_TP_LAST),
-    "tp_rate": num(S.COL_TP_RATE, "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num(S.COL_NH3N_LAST),
-    "nh3n_rate": num(S.COL_NH3N_RATE, "percent"), "cls_last": S.COL_CLASS_LAST, "cls": S.COL_CLASS_THIS})
+    "section_name": S.COL_SECTION, "river_name": S.RIVER, "tp": num(S.COL_TP), "tp_last": num("总磷（去年同期）"),
+    "tp_rate": num("总磷改善率", "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num("氨氮（去年同期）"),
+    "nh3n_rate": num("氨氮改善率", "percent"), "cls_last": "去年同期类别", "cls": S.COL_CLASS_THIS})
 
 # Attainment over time and rivers judged.
 left, right = st.columns([3, 2])
@@ -122,24 +120,24 @@ with left:
     att = view.attainment
     now = att[att["month"] == pd.Timestamp(view.month)]
     title = S.WATER_ATTAIN_TITLE.format(month=period, met=float(now["met_share"].iloc[0]),
-                                        good=float(now["good_share"].iloc[0])) if len(now) else S.WATER_ATTAIN
+                                        good=float(now["good_share"].iloc[0])) if len(now) else "达标率与Ⅰ–Ⅲ类比例（逐月）"
     charts.show(figures.attainment_lines(att, title, source), key="attainment")
 with right:
-    st.subheader(S.WATER_RIVERS.format(period=ytd), anchor=False)
+    st.subheader(f"河流水质评价（{ytd}累计）", anchor=False)
     judged = view.rivers.assign(cls=view.rivers["water_class"].map(rules.CLASS_NAMES).fillna("—"))
     tables.show(judged[["river_name", "sections", "method", "cls", "share_good", "judgement"]]
                  .style.map(figures.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
                  height=380, column_config={
-        "river_name": S.COL_RIVER, "sections": S.COL_SECTIONS, "method": S.COL_METHOD, "cls": S.COL_CLASS_THIS,
-        "share_good": num(S.COL_SHARE_GOOD, "percent"), "judgement": S.COL_JUDGEMENT})
+        "river_name": S.RIVER, "sections": "断面数", "method": "评价方法", "cls": S.COL_CLASS_THIS,
+        "share_good": num("Ⅰ–Ⅲ类比例", "percent"), "judgement": "水质状况"})
 
-st.subheader(S.WATER_OUTLOOK, anchor=False)
+st.subheader("达标形势：本年剩余月份需达到的均值", anchor=False)
 st.caption(S.WATER_OUTLOOK_HELP)
 ahead = data.water_outlook(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
 ahead = ahead.assign(district=ahead["section_name"] == outlook.DISTRICT).sort_values(  # the district, then the trouble
     ["district", "reachable", "need"], ascending=[False, True, True], kind="stable")
 if len(ahead):
-    st.caption(S.WATER_OUTLOOK_LINE.format(n=int((~ahead["reachable"]).sum())))
+    st.caption(f'预计无法达标 {int((~ahead["reachable"]).sum())} 项（断面×因子）')
     shown = ahead.assign(factor_name=ahead["factor"].map(rules.FACTOR_NAMES),
                          target=ahead["target_class"].map(rules.CLASS_NAMES))
     tables.show(shown[list(S.WATER_OUTLOOK_COLS)].style.map(

@@ -133,10 +133,10 @@ def _login_page() -> None:
     if "auth_notice" in st.session_state:
         st.info(st.session_state.pop("auth_notice"), icon=":material/info:")
     if sso_configured():
-        st.markdown(S.AUTH_SSO_INTRO)
+        st.markdown("本系统使用单位统一身份认证登录。")
         providers = [k for k, v in _secrets_section("auth").items() if isinstance(v, dict)]
         for p in providers or [None]:
-            st.button(S.AUTH_SSO_BUTTON.format(name=p or ""), on_click=st.login, args=(p,) if p else (),
+            st.button(f'统一身份认证登录 {p or ""}', on_click=st.login, args=(p,) if p else (),
                       type="primary", icon=":material/login:", key=f"sso_{p}")
         return
     pending = st.session_state.get("must_change")
@@ -144,8 +144,8 @@ def _login_page() -> None:
         _change_password_form(pending)
         return
     with st.form("login"):
-        username = st.text_input(S.AUTH_USER, max_chars=64)
-        password = st.text_input(S.AUTH_PASSWORD, type="password", max_chars=128)
+        username = st.text_input("账号", max_chars=64)
+        password = st.text_input("密码", type="password", max_chars=128)
         if st.form_submit_button(S.AUTH_LOGIN, type="primary", icon=":material/login:"):
             try:
                 who, must_change = accounts.authenticate(username, password)
@@ -159,18 +159,18 @@ def _login_page() -> None:
     if not accounts.any_account():
         st.info(S.AUTH_NO_ACCOUNTS, icon=":material/info:")
     if st.session_state.get("want_login"):
-        st.button(S.AUTH_BACK, on_click=lambda: st.session_state.pop("want_login", None), type="tertiary")
+        st.button("返回示例数据", on_click=lambda: st.session_state.pop("want_login", None), type="tertiary")
 
 
 def _change_password_form(username: str) -> None:
-    st.warning(S.AUTH_MUST_CHANGE, icon=":material/key:")
+    st.warning("首次登录（或密码被重置后）须先修改密码。", icon=":material/key:")
     with st.form("change_password"):
-        old = st.text_input(S.AUTH_OLD_PASSWORD, type="password")
-        new = st.text_input(S.AUTH_NEW_PASSWORD, type="password", help=S.AUTH_PASSWORD_RULE)
-        again = st.text_input(S.AUTH_NEW_AGAIN, type="password")
-        if st.form_submit_button(S.AUTH_CHANGE, type="primary"):
+        old = st.text_input("当前密码（一次性密码）", type="password")
+        new = st.text_input("新密码", type="password", help="至少10位，同时包含字母和数字，不能包含账号名")
+        again = st.text_input("再次输入新密码", type="password")
+        if st.form_submit_button("修改密码并登录", type="primary"):
             if new != again:
-                st.error(S.AUTH_MISMATCH)
+                st.error("两次输入的新密码不一致")
                 return
             try:
                 accounts.change_password(username, old, new)
@@ -220,6 +220,6 @@ def sidebar() -> None:
             st.session_state.pop("principal", None)
             st.rerun()
         return
-    side.caption(S.AUTH_SIGNED_IN.format(who=md(who.label)))
+    side.caption(f"当前用户：{md(who.label)}")
     if side.button(S.AUTH_LOGOUT, icon=":material/logout:", key="logout"):
         logout()

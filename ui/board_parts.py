@@ -26,9 +26,9 @@ from ui.filters import Selection
 
 
 def changes_section(changes: Changes, has_previous: bool) -> None:
-    st.subheader(S.CHANGES_TITLE, anchor=False)
+    st.subheader("与上期相比", anchor=False)
     if not has_previous:
-        st.caption(S.CHANGES_FIRST)
+        st.caption("这是第一期通报，没有上期可比。")
         return
     shown = ["newly_red", "newly_yellow", "back_to_green", "closed", "still_red"]
     cols = st.columns(len(shown))
@@ -36,23 +36,23 @@ def changes_section(changes: Changes, has_previous: bool) -> None:
         col.metric(CHANGE_NAMES[change], f"{changes.count(change)} 项")
     changed = changes.items[changes.items["change"].isin(shown)]
     if changed.empty:
-        st.caption(S.CHANGES_NONE)
+        st.caption("本期与上期相比没有变化。")
         return
     tabs = st.tabs([f"{CHANGE_NAMES[c]}（{changes.count(c)}）" for c in shown])
     for tab, change in zip(tabs, shown):
         rows = changed[changed["change"] == change]
         tables.show_in(tab, rows.assign(prev=rows["prev_light"].map(LIGHT_NAMES), now=rows["light"].map(LIGHT_NAMES))[
             ["item_id", "title", "unit_name", "prev", "now", "days_overdue"]], hide_index=True, width="stretch",
-            column_config={"item_id": S.COL_ITEM_ID, "title": S.COL_TITLE, "unit_name": S.COL_UNIT,
+            column_config={"item_id": S.COL_ITEM_ID, "title": S.ITEM, "unit_name": S.UNIT,
                            "prev": "上期灯色", "now": "本期灯色",
                            "days_overdue": st.column_config.NumberColumn(S.COL_OVERDUE, format="%d 天")})
 
 
 def ytd_section(changes: Changes) -> None:
-    st.subheader(S.YTD_TITLE, anchor=False)
+    st.subheader("本年亮灯次数（考核口径）", anchor=False)
     tables.show(changes.ytd[["unit_name", "unit_kind", "red_lights", "yellow_lights"]], hide_index=True,
                  width="stretch", height=min(36 * (len(changes.ytd) + 1) + 4, 400), column_config={
-                     "unit_name": S.COL_UNIT, "unit_kind": S.COL_KIND,
+                     "unit_name": S.UNIT, "unit_kind": S.COL_KIND,
                      "red_lights": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
                      "yellow_lights": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次")})
 
@@ -60,16 +60,16 @@ def ytd_section(changes: Changes) -> None:
 def supervision_table(records: pd.DataFrame) -> None:
     tables.show(records[["kind", "date", "unit_name", "item_title", "by_whom", "person", "content"]].fillna(""),
                  hide_index=True, width="stretch", column_config={
-                     "kind": S.COL_SV_KIND, "date": st.column_config.DateColumn(S.COL_SV_DATE, format="YYYY年M月D日"),
-                     "unit_name": S.COL_UNIT, "item_title": S.COL_SV_ITEM, "by_whom": S.COL_SV_BY,
-                     "person": S.COL_SV_PERSON, "content": S.COL_SV_CONTENT})
+                     "kind": "方式", "date": st.column_config.DateColumn("日期", format="YYYY年M月D日"),
+                     "unit_name": S.UNIT, "item_title": S.ITEM, "by_whom": "督办人",
+                     "person": S.WHOM, "content": S.CONTENT})
 
 
 def supervision_section(changes: Changes) -> None:
-    st.subheader(S.SUPERVISION_TITLE, anchor=False)
+    st.subheader("本期督办", anchor=False)
     records = changes.supervision
     if records.empty:
-        st.caption(S.SUPERVISION_NONE)
+        st.caption("本期没有督办记录。")
         return
     counts = records["kind"].value_counts()
     st.markdown(S.SUPERVISION_LINE.format(**{k: int(counts.get(k, 0)) for k in SUPERVISION_KINDS}))
@@ -78,7 +78,7 @@ def supervision_section(changes: Changes) -> None:
 
 def notice_downloads(sel: Selection, root: str, version) -> None:
     """The month's notice, built only when a download is asked for."""
-    st.subheader(S.NOTICE_TITLE, anchor=False)
+    st.subheader("每月亮灯通报", anchor=False)
     st.caption(S.NOTICE_HELP)
     month = f"{sel.notice.year}-{sel.notice.month:02d}"
     stem = f"三色亮灯通报_{month}" + ("" if sel.scope == S.ALL_DISTRICT else "_" + sel.scope.replace(" · ", "_"))
@@ -94,24 +94,24 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
     left, middle, right = st.columns(3)
     if images.available():
         middle.download_button(
-            S.PACK_PPTX, lambda: build_pack(data.database(version), version, sel.notice, sel.filters, sel.scope,
+            "下载会议材料（PPT）", lambda: build_pack(data.database(version), version, sel.notice, sel.filters, sel.scope,
                                             load_rules(root).rules),
             file_name=f"会议材料_{month}" + stem.removeprefix(f"三色亮灯通报_{month}") + ".pptx", icon=":material/slideshow:",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore",
             key="dl_pptx", help=S.PACK_HELP)
     else:
         middle.caption(S.CHART_EXPORT_UNAVAILABLE)
-    left.download_button(S.NOTICE_DOCX, lambda: build("docx"), file_name=f"{stem}.docx", icon=":material/description:",
+    left.download_button("下载通报（Word）", lambda: build("docx"), file_name=f"{stem}.docx", icon=":material/description:",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                          on_click="ignore", key="dl_docx")
-    right.download_button(S.NOTICE_XLSX, lambda: build("xlsx"), file_name=f"{stem}.xlsx", icon=":material/table:",
+    right.download_button("下载三色清单（Excel）", lambda: build("xlsx"), file_name=f"{stem}.xlsx", icon=":material/table:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore", key="dl_xlsx")
     _notice_preview(root, version, sel)
 
 
 def _notice_preview(root: str, version, sel: Selection) -> None:
-    with st.expander(S.NOTICE_PREVIEW):
+    with st.expander("通报文稿预览"):
         notice = data.notice(root, version.id, sel.notice, sel.filters, sel.scope)
         st.markdown(f"**{md(notice.title)}**")
         for p in notice.paragraphs:
@@ -123,22 +123,21 @@ def paper_form(version, notice, row) -> None:
     notice; issuing records it as supervision (a new version) and offers the Word file."""
     kind = papers.KIND_FOR_LIGHT[row["light"]]
     root = version.root
-    with st.expander(S.PAPER_TITLE.format(kind=papers.TITLES[kind]), icon=":material/gavel:"):
+    with st.expander(f"督办：{papers.TITLES[kind]}", icon=":material/gavel:"):
         st.caption(S.PAPER_HELP)
         same = data.query(str(root), version.id, "item_choices", notice=notice, township=None, river=None, list=None,
                           unit=row["unit_id"])
         same = same[(same["light"] == row["light"]) & (same["unit_id"] == row["unit_id"])]
         with st.form("paper"):
-            scope = st.radio(S.PAPER_SCOPE, ["item", "unit"], horizontal=True, format_func=lambda v: (
-                S.PAPER_SCOPE_ITEM if v == "item" else S.PAPER_SCOPE_UNIT.format(
-                    unit=row["unit_name"], n=len(same), light=LIGHT_NAMES[row["light"]])))
-            reply_by = st.date_input(S.PAPER_REPLY_BY, value=dt.date.today() + dt.timedelta(days=10), format="YYYY-MM-DD")
-            if st.form_submit_button(S.PAPER_ISSUE, type="primary", icon=":material/send:"):
+            scope = st.radio("范围", ["item", "unit"], horizontal=True, format_func=lambda v: (
+                "本事项" if v == "item" else f'{row["unit_name"]}本期全部{LIGHT_NAMES[row["light"]]}事项（{len(same)}项）'))
+            reply_by = st.date_input("书面回复期限", value=dt.date.today() + dt.timedelta(days=10), format="YYYY-MM-DD")
+            if st.form_submit_button("生成并登记", type="primary", icon=":material/send:"):
                 ids = [row["item_id"]] if scope == "item" else list(same["item_id"])
                 who = auth.current()
                 try:
                     paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
-                                               S.PAPER_ISSUER, dt.date.today(), light=row["light"])
+                                               "区河长办公室", dt.date.today(), light=row["light"])
                     new = actions.issue_paper(who, root, paper, expect_current=version.id)
                 except (papers.PaperError, store.StoreError, access.Forbidden) as exc:
                     st.error(md(exc))
@@ -151,7 +150,7 @@ def paper_form(version, notice, row) -> None:
             st.success(st.session_state.pop("paper_notice"))
         if "paper_file" in st.session_state:
             name, body = st.session_state["paper_file"]
-            st.download_button(S.PAPER_DOWNLOAD.format(name=name), body, file_name=name, icon=":material/description:",
+            st.download_button(f"下载 {name}", body, file_name=name, icon=":material/description:",
                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
@@ -161,7 +160,7 @@ def warning_section(warned: pd.DataFrame, notice) -> None:
     st.subheader(S.WARN_TITLE.format(month=cn_month(next_notice(notice)), red=red, yellow=yellow), anchor=False)
     st.caption(S.WARN_HELP)
     if warned.empty:
-        st.info(S.WARN_NONE)
+        st.info("按目前进度，下期通报预计没有事项转为黄灯或红灯。")
         return
     shown = warned.assign(
         predicted_text=[f"{S.LIGHT_DOT} {S.WARN_WILL}{LIGHT_NAMES[p]}" for p in warned["predicted"]],
@@ -170,12 +169,12 @@ def warning_section(warned: pd.DataFrame, notice) -> None:
     styled = shown[["predicted_text", "title", "unit_name", "now_text", "deadline", "progress_pct", "reason", "item_id"]]\
         .style.map(lambda v: f"color: {colour.get(v, 'inherit')}; font-weight: 600", subset=["predicted_text"])
     tables.show(styled, hide_index=True, width="stretch", title="下期预警", height=min(36 * (len(shown) + 1) + 4, 420),
-                column_config={"predicted_text": S.WARN_COL_PREDICTED, "title": S.COL_TITLE, "unit_name": S.COL_UNIT,
-                               "now_text": S.WARN_COL_NOW,
+                column_config={"predicted_text": "预警", "title": S.ITEM, "unit_name": S.UNIT,
+                               "now_text": "本期灯色",
                                "deadline": st.column_config.DateColumn(S.COL_DEADLINE, format="YYYY年M月D日"),
-                               "progress_pct": st.column_config.ProgressColumn(S.COL_PROGRESS, format="%.0f%%",
+                               "progress_pct": st.column_config.ProgressColumn(S.PROGRESS, format="%.0f%%",
                                                                                min_value=0, max_value=100),
-                               "reason": st.column_config.TextColumn(S.WARN_COL_REASON, width="large"),
+                               "reason": st.column_config.TextColumn("预警依据", width="large"),
                                "item_id": S.COL_ITEM_ID})
 
 

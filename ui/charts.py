@@ -28,7 +28,7 @@ def show(fig: go.Figure, key: str, on_select: bool = False):
     if images.available():
         title = (fig.layout.title.text or key).split("<")[0]
         stem = re.sub(r'[\\/:*?"<>|\s]+', "_", title)[:40]
-        st.download_button(S.CHART_EXPORT, lambda: images.chart_png(fig), file_name=f"{stem}.png", mime="image/png",
+        st.download_button("下载图片（PNG）", lambda: images.chart_png(fig), file_name=f"{stem}.png", mime="image/png",
                            key=f"{key}_png", on_click="ignore", type="tertiary", icon=":material/image:")
     else:
         st.caption(S.CHART_EXPORT_UNAVAILABLE)

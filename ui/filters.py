@@ -54,21 +54,21 @@ def render_sidebar(notices: list[dt.date], options, own_unit: str | None = None)
                 value = None
             st.session_state[f"f_{key}"] = value if value else choices[key][0]
         if ignored:
-            st.warning(S.BAD_URL.format(items=md("，".join(ignored))))
+            st.warning(f'链接中的筛选条件无效，已忽略：{md("，".join(ignored))}')
 
     for key, value in st.session_state.pop("pending_filters", {}).items():  # set by a click on the map
         if value in choices[key]:
             st.session_state[f"f_{key}"] = value
 
     side = st.sidebar
-    side.header(S.FILTER_HEADER)
-    month = side.selectbox(S.FILTER_MONTH, choices["month"], key="f_month",
+    side.header("筛选")
+    month = side.selectbox("通报月份", choices["month"], key="f_month",
                            format_func=lambda m: cn_notice(by_month[m]))
     labels = {
-        "township": (S.FILTER_TOWNSHIP, S.ALL_TOWNSHIPS, names.get("township", {})),
-        "river": (S.FILTER_RIVER, S.ALL_RIVERS, names.get("river", {})),
-        "list": (S.FILTER_LIST, S.ALL_LISTS, LIST_NAMES),
-        "unit": (S.FILTER_UNIT, S.ALL_UNITS, names.get("unit", {})),
+        "township": (S.TOWNSHIP, "全部镇街", names.get("township", {})),
+        "river": ("河流（区级）", "全部河流", names.get("river", {})),
+        "list": (S.LIST, "全部清单", LIST_NAMES),
+        "unit": (S.UNIT, "全部责任单位", names.get("unit", {})),
     }
     chosen = {}
     for key, (label, all_label, mapping) in labels.items():

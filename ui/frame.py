@@ -44,7 +44,7 @@ def header(page: str, selection: Selection | None, version: Version, period: str
     if version.is_demo:
         st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
         if guest:
-            st.badge(S.AUTH_GUEST_TAG, icon=":material/lock:", color="gray")
+            st.badge("访客只读", icon=":material/lock:", color="gray")
         st.caption(S.DEMO_NOTE + (S.AUTH_GUEST_BANNER if guest else ""))
 
 

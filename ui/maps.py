@@ -43,7 +43,7 @@ def _river_style(row, colour_by: str) -> tuple[str, str]:
         if isinstance(row.worst_light, str):
             return LIGHT_COLOURS[row.worst_light], S.MAP_RIVER_LIGHTS.format(
                 light=LIGHT_NAMES[row.worst_light], red=int(row.red), yellow=int(row.yellow), items=int(row.items))
-        return GREY, S.MAP_NO_ITEMS
+        return GREY, "无清单事项"
     cls = row.worst_class if colour_by == "water_worst" else row.mean_class
     if pd.isna(cls):
         return GREY, S.MAP_NO_DATA
@@ -56,9 +56,9 @@ def _legend(colour_by: str) -> MacroElement:
     else:
         rows = [(water.CLASS_COLOURS[c], name, "line") for c, name in
                 ((1, "Ⅰ–Ⅱ类"), (3, "Ⅲ类"), (4, "Ⅳ类"), (5, "Ⅴ类"), (6, "劣Ⅴ类"))]
-    rows.append((GREY, S.MAP_LEGEND_NONE, "line"))
-    rows.append(("#2E7D32", S.MAP_LEGEND_SECTION, "square"))
-    rows += [(LIGHT_COLOURS[l], S.MAP_LEGEND_PROBLEM.format(light=LIGHT_NAMES[l]), "dot") for l in LIGHTS]
+    rows.append((GREY, "无数据", "line"))
+    rows.append(("#2E7D32", "监测断面（方块内为本月类别）", "square"))
+    rows += [(LIGHT_COLOURS[l], f"未销号问题·{LIGHT_NAMES[l]}", "dot") for l in LIGHTS]
     shape = {"line": "width:22px;height:4px", "square": "width:11px;height:11px;border:2px solid #5F6368",
              "dot": "width:9px;height:9px;border-radius:50%"}
     items = "".join(f'<div style="margin:2px 0"><span style="display:inline-block;{shape[k]};background:{c};'
@@ -85,7 +85,7 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     if tiles is not None:
         folium.TileLayer(tiles=tiles.url, attr=escape(tiles.attribution), subdomains=tiles.subdomains,
-                         name=S.MAP_LAYER_TILES, max_zoom=18).add_to(m)
+                         name="底图", max_zoom=18).add_to(m)
 
     areas = data.areas
     town = areas[areas["kind"] == "township"]
@@ -94,15 +94,15 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
             {"type": "FeatureCollection", "features": [
                 feature(conv(r.geometry), {"township_id": r.id, "name": escape(r.name),
                                            "focus": r.id == focus.get("township")}) for r in town.itertuples()]},
-            name=S.MAP_LAYER_TOWNSHIPS,
+            name=S.TOWNSHIP,
             style_function=lambda f: {"color": ACCENT if f["properties"]["focus"] else AREA_LINE,
                                       "weight": 3 if f["properties"]["focus"] else 1, "fillColor": "#F1F3F4",
                                       "fillOpacity": 0.55},
             highlight_function=lambda f: {"fillColor": "#E3EAF5", "weight": 2},
-            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[S.MAP_TOOLTIP_TOWNSHIP]),
+            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[S.TOWNSHIP]),
         ).add_to(m)
     for district in areas[areas["kind"] == "district"].itertuples():
-        folium.GeoJson(feature(conv(district.geometry), {"name": escape(district.name)}), name=S.MAP_LAYER_DISTRICT,
+        folium.GeoJson(feature(conv(district.geometry), {"name": escape(district.name)}), name="区界",
                        style_function=lambda f: {"color": "#5F6368", "weight": 2.5, "fill": False},
                        interactive=False).add_to(m)
 
@@ -116,14 +116,14 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
         }))
     if river_features:
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": river_features}, name=S.MAP_LAYER_RIVERS,
+            {"type": "FeatureCollection", "features": river_features}, name=S.RIVER,
             style_function=lambda f: {"color": f["properties"]["colour"], "weight": f["properties"]["weight"],
                                       "opacity": 0.95, "lineCap": "round"},
             highlight_function=lambda f: {"weight": f["properties"]["weight"] + 3},
             tooltip=folium.GeoJsonTooltip(fields=["name", "level", "status"], aliases=S.MAP_TOOLTIP_RIVER),
         ).add_to(m)
 
-    sections = folium.FeatureGroup(name=S.MAP_LAYER_SECTIONS)
+    sections = folium.FeatureGroup(name="监测断面")
     badges = []
     for s in data.sections.itertuples():
         x, y = conv(shapely.Point(s.lon, s.lat)).coords[0]
@@ -142,7 +142,7 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
     sections.add_child(_Badges(badges))
     sections.add_to(m)
 
-    problems = folium.FeatureGroup(name=S.MAP_LAYER_PROBLEMS)
+    problems = folium.FeatureGroup(name="问题点位")
     dots = []
     for p in data.problems.itertuples():
         x, y = conv(shapely.Point(p.lon, p.lat)).coords[0]

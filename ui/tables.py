@@ -81,7 +81,7 @@ def show_in(container, data, *, title: str | None = None, **kwargs):
         columns, percent = export_columns(frame, kwargs.get("column_config"), kwargs.get("column_order"))
         return table_xlsx(frame, columns, line, name, percent)
 
-    container.download_button(S.TABLE_EXPORT, workbook,
+    container.download_button("下载表格（Excel）", workbook,
                               file_name=f"{stem}.xlsx", key=f"xlsx_{n}", on_click="ignore", type="tertiary",
                               icon=":material/download:",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
