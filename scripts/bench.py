@@ -21,16 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from loaders.demo import build_tables  # noqa: E402
-from riverchief import store  # noqa: E402
-from riverchief.board import Filters, load_board  # noqa: E402
-from riverchief.db import Database  # noqa: E402
-from riverchief.geo import load_map  # noqa: E402
-from riverchief.water_quality import load_water  # noqa: E402
-from ui.maps import build_map  # noqa: E402
+from loaders.demo import build_tables
+from riverchief import store
+from riverchief.board import Filters, load_board
+from riverchief.db import Database
+from riverchief.geo import load_map
+from riverchief.water_quality import load_water
+from ui.maps import build_map
 
 
 def timed(fn, *args, **kw):
@@ -158,8 +155,7 @@ def side_by_side(root: Path, notice) -> None:
     process of its own so the peak is its own."""
     results = {}
     for label, code in (("duckdb", _DUCKDB_WAY), ("pandas", _PANDAS_WAY)):
-        program = (f"import sys, time, datetime as dt; from pathlib import Path; "
-                   f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        program = ("import sys, time, datetime as dt; from pathlib import Path\n"
                    "from riverchief import store; from riverchief.board import Filters; from riverchief.db import Database\n"
                    f"ROOT = Path({str(root)!r}); VID = {store.current_version(root).id!r}; "
                    f"NOTICE = dt.date.fromisoformat({notice.isoformat()!r})\n"

@@ -5,14 +5,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from riverchief.office import accounts  # noqa: E402
+from riverchief.office import accounts
 
 
 def main() -> None:

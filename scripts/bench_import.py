@@ -11,16 +11,13 @@ import datetime as dt
 import random
 import resource
 import shutil
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from loaders.importer import prepare, publish  # noqa: E402
-from riverchief import store  # noqa: E402
+from loaders.importer import prepare, publish
+from riverchief import store
 
 
 def rss_mb() -> int:

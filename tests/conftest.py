@@ -5,12 +5,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from riverchief import store  # the project is installed in .venv (pyproject.toml, make test)
+from tiny import tiny_tables  # tests/ is on the path as pytest's rootdir-relative test folder
 
-from riverchief import store  # noqa: E402
-from tiny import tiny_tables  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Pages raise instead of showing the error id, so AppTest and the browser tests see any failure itself.
 os.environ.setdefault("RIVERBOARD_STRICT", "1")

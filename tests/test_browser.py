@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
@@ -259,12 +260,15 @@ def test_map_renders_offline_with_every_layer(page, server, demo_dir):
     assert {"#2E7D32", "#F9A825"} <= strokes  # rivers in Class Ⅲ green and Ⅳ yellow
     expect(frame.locator(".riverboard-legend")).to_contain_text("河流水质类别（断面最差）")
     expect(frame.locator(".leaflet-control-layers")).to_contain_text("监测断面")
-    # the component reports its first state back and redraws once after loading: retry the click past that
+    # the component reports its first state back and redraws once after loading: retry the click past that,
+    # each time waiting up to a second for the popup rather than sleeping
     for _ in range(5):
-        page.wait_for_timeout(1000)
         frame.locator(".riverboard-section").nth(5).dispatch_event("click")  # badges may overlap in town
-        if frame.locator(".leaflet-popup-content").count():
+        try:
+            frame.locator(".leaflet-popup-content").wait_for(timeout=1000)
             break
+        except PlaywrightTimeout:
+            continue
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("总磷")
     expect(frame.locator(".leaflet-popup-content span").first).to_contain_text("类")  # the class badge
     assert_only_local_requests(page, server)
@@ -315,8 +319,7 @@ def test_markup_in_data_shows_as_text_on_the_map(page, hostile_server):
     frame.locator(".riverboard-section").first.dispatch_event("mouseover")
     expect(frame.locator(".leaflet-tooltip").last).to_contain_text("</script><img src=y onerror=alert(2)>断面")
     expect(frame.locator('img[src="y"]')).to_have_count(0)
-    page.wait_for_timeout(500)
-    assert dialogs == []
+    assert dialogs == []  # no element that could raise one exists (above); none was raised on the way
 
 
 @pytest.mark.parametrize("page", [(1920, 1080)], indirect=True)
@@ -501,6 +504,17 @@ def _ready(pg):
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
 
 
+def _rerun(pg, act):
+    """Do what starts a script run and wait until that run has finished: a watch on the app's run state is set
+    before acting, so a run too short to be seen polling still counts (no fixed sleep)."""
+    pg.evaluate("""() => { window.__runs = 0; const app = document.querySelector('[data-testid="stApp"]');
+        new MutationObserver(() => { if (app.dataset.testScriptState === 'running') window.__runs++; })
+            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }""")
+    act()
+    pg.wait_for_function("""() => window.__runs > 0
+        && document.querySelector('[data-testid="stApp"]').dataset.testScriptState === 'notRunning'""", timeout=60000)
+
+
 def _shot(pg, name):
     pg.wait_for_timeout(300)
     pg.screenshot(path=str(ARTIFACTS / f"onboarding_{name}.png"), full_page=True)
@@ -582,9 +596,7 @@ def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path
         page.wait_for_timeout(300)
         if not page.get_by_role("option").count():  # the first click after a rerun only focuses
             box.click()
-        page.get_by_role("option", name=option, exact=True).click()
-        page.wait_for_timeout(600)  # the rerun the choice starts
-        _ready(page)
+        _rerun(page, page.get_by_role("option", name=option, exact=True).click)
 
     choose("这张表是", "水质监测")
     choose("站点", "断面（必填）")
@@ -677,7 +689,7 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     expect(unit.get_by_text("已读入")).to_be_visible(timeout=20000)
     unit.get_by_role("button", name="提交").click()
     expect(unit.get_by_text("已提交，等待区河长办审核")).to_be_visible(timeout=20000)
-    unit.wait_for_timeout(500)
+    _ready(unit)
     unit.screenshot(path=str(ARTIFACTS / "round_1_unit_submitted.png"), full_page=True)
     unit.goto(f"{url}/rounds")  # not a unit's page: the unit's first page opens instead
     unit.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
@@ -720,8 +732,7 @@ def test_real_data_asks_for_a_login_before_any_page_and_locks_after_five_failure
     for _ in range(5):
         page.get_by_label("账号").fill("hzb")
         page.get_by_label("密码").fill("wrong-password-1")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_timeout(400)
+        _rerun(page, page.get_by_role("button", name="登录").click)
     expect(page.get_by_text("账号已锁定")).to_be_visible(timeout=10000)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()

@@ -19,7 +19,6 @@ from loaders.specs import SPECS
 from loaders.templates import template_xlsx
 from riverchief import store
 from riverchief.db import Database
-from tiny import N2
 
 
 def xlsx(rows: list[list], title_rows: int = 0, sheet: str = "Sheet1") -> bytes:
