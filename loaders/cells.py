@@ -14,7 +14,7 @@ from loaders import convert
 from loaders.issues import MAX_ISSUES, Issue
 from loaders.names import REF_NAMES, REF_TABLES, _is_sequence, _next_ids, loose_key, name_key
 from loaders.read import RawTable
-from loaders.specs import Field, TableSpec
+from loaders.specs import BODY_WORDS, Field, TableSpec
 
 
 @dataclass
@@ -105,8 +105,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         if column == "list":
             return {column: convert.to_list(value)}
         choice = convert.to_choice(value, f.choices, column)
-        if column == "water_body":  # 河流 → river; 湖库, 水库, 湖泊 → lake (its TP limits)
-            return {column: "river" if choice == "河流" else "lake"}
+        if column == "water_body":
+            return {column: BODY_WORDS[choice]}
         return {column: choice}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}

@@ -127,7 +127,7 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     if "list" not in frame or frame["list"].isna().any():
         if ctx.list is None:
             issues.append(Issue(raw.file, raw.sheet, None, "清单", "无法判断属于哪张清单：请在工作表名称或标题中写明"
-                                "（重大事项重大项目、一河一策、突出问题整改），或增加“清单”列"))
+                                f"（{'、'.join(LIST_NAMES.values())}），或增加“清单”列"))
             return frame
         frame["list"] = _col(frame, "list").fillna(ctx.list)
     year = _col(frame, "list_year")

@@ -45,6 +45,8 @@ YES_NO = ("是", "否")
 # The words a file names a list with: the names notices use, and the shorter ones offices write.
 LIST_WORDS = {**{name: kind for kind, name in schema.LIST_NAMES.items()}, "重大项目": "major", "重大事项": "major",
               "一河一策": "task", "一河一策任务": "task", "突出问题": "problem"}
+# The words a file names a section's water body with; a lake (湖库) is judged by the lake TP limits.
+BODY_WORDS = {"河流": "river", "湖库": "lake", "水库": "lake", "湖泊": "lake"}
 # Columns an id may be written under that are only a row's number (序号), never an identity.
 SEQUENCE_HEADERS = ("序号", "编号", "序", "No", "NO", "no")
 
@@ -94,7 +96,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
               note="WGS84 纬度"),
         Field("lonlat", "经纬度", "lonlat", False, ("坐标", "经纬度坐标", "位置坐标", "经纬度（°）"), template=False,
               note="经度和纬度写在同一格时：106.05,29.85"),
-        Field("water_body", "水体类型", "choice", False, ("断面类型", "水体", "类型"), choices=("河流", "湖库", "水库", "湖泊"),
+        Field("water_body", "水体类型", "choice", False, ("断面类型", "水体", "类型"), choices=tuple(BODY_WORDS),
               example="河流", note="湖库断面总磷按湖库标准评价；不填时按河流名称判断（××水库、××湖为湖库）"),
         Field("target_class", "水质目标", "class", False, ("目标水质", "水质目标类别"), example="Ⅲ类",
               note="不填时取所在河流的水质目标"),
