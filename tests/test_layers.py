@@ -75,3 +75,14 @@ def test_one_frame_call_opens_a_page(page):
     opens = text.count("frame.page(")
     assert opens == (0 if page in OUTSIDE_THE_FRAME else 1)
     assert "frame.header(" not in text and 'st.session_state["version"]' not in text
+
+
+def test_the_readme_layout_names_every_module():
+    """README's "Code layout" names every folder and module of the tree (a new file has to be said there)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Code layout"):readme.index("## Tests")]
+    missing = [str(p.relative_to(ROOT)) for folder in [*FLOORS, "scripts"] if (ROOT / folder).is_dir()
+               for p in sorted((ROOT / folder).glob("*.*")) if p.suffix in (".py", ".sh", ".toml")
+               and p.stem not in ("__init__", "__main__") and p.name not in layout]
+    assert missing == []
+    assert all(f"{folder}/" in layout for folder in FLOORS if (ROOT / folder).is_dir())
