@@ -11,7 +11,7 @@ from output import figures
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain, section_scores
 from riverchief.assessment_rules import Section
 from riverchief import access
-from riverchief.assessment_rules import RulesError, load_rules, rules_dir, rules_stamp
+from riverchief.assessment_rules import RulesError, rules_dir, rules_stamp
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
 from riverchief.office import actions
@@ -20,7 +20,7 @@ from ui import strings as S
 from ui.text import md
 
 version, sel, root, source, period = frame.page(S.PAGE_SCORE, lambda notice: f"{notice.year}年度（截至{notice.month}月通报）")
-loaded = load_rules(root)
+loaded = data.rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
 everyone = data.assessment(root, version.id, sel.notice, rules)

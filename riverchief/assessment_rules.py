@@ -210,6 +210,8 @@ def _read(path: Path) -> tuple[Rules, str]:
 def rules_stamp(data_root: Path) -> str:
     """What the rules file holds now, in short: a save checks it is still what the trial started from."""
     path = rules_dir(data_root) / "assessment.toml"
+    if path.is_dir():
+        return "not-a-file"
     try:
         return hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.is_file() else "default"
     except OSError:

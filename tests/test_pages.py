@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import store
+from riverchief import assessment_rules, store
 from riverchief.board import Filters, load_board
 from riverchief.db import Database
 from riverchief.office import audit
@@ -254,6 +254,24 @@ def test_score_what_if_moves_the_ranking_and_saving_is_recorded(monkeypatch, tin
     assert "已保存为正式规则" in at.success[0].value
     assert (tiny_dir / "rules" / "assessment.toml").read_text(encoding="utf-8").startswith("# 由 测试河长办")
     assert "[complaint]\npoints = -5.0" in audit.log(action="rules").iloc[0]["detail"]
+
+
+def test_the_rules_file_is_read_once_until_it_changes(monkeypatch, tiny_dir):
+    """The score page reads the office's rules (and remembers them as the last good ones) when the file changes,
+    not on every run."""
+    (tiny_dir / "rules").mkdir()
+    rules_file = tiny_dir / "rules" / "assessment.toml"
+    rules_file.write_text((ROOT / "riverchief" / "assessment_default.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    reads = []
+    real = assessment_rules._read
+    monkeypatch.setattr(assessment_rules, "_read", lambda path: reads.append(path.name) or real(path))
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/score.py").run()
+    at.run()
+    assert not at.exception and reads == ["assessment.toml"]
+    rules_file.write_text(rules_file.read_text(encoding="utf-8").replace("# ", "#  ", 1), encoding="utf-8")
+    at.run()
+    assert reads == ["assessment.toml", "assessment.toml"]
 
 
 def test_score_page_says_when_the_rules_file_is_broken(monkeypatch, tiny_dir):

@@ -14,7 +14,6 @@ from exports.papers import paper_docx
 from riverchief import access, papers, store
 from riverchief.access import EXPORT
 from riverchief.office import actions
-from riverchief.assessment_rules import load_rules
 from riverchief.dates import cn_month, next_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.schema import SUPERVISION_KINDS
@@ -95,7 +94,7 @@ def notice_downloads(sel: Selection, root: str, version) -> None:
     if images.available():
         middle.download_button(
             "下载会议材料（PPT）", lambda: build_pack(data.database(version), version, sel.notice, sel.filters, sel.scope,
-                                            load_rules(root).rules),
+                                            data.rules(str(root)).rules),
             file_name=f"会议材料_{month}" + stem.removeprefix(f"三色亮灯通报_{month}") + ".pptx", icon=":material/slideshow:",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore",
             key="dl_pptx", help=S.PACK_HELP)

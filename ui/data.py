@@ -12,7 +12,7 @@ import streamlit as st
 from riverchief import outlook, store
 from riverchief.board import Board, Filters, load_board
 from riverchief.assessment import load_inputs, score_units
-from riverchief.assessment_rules import Rules
+from riverchief.assessment_rules import LoadedRules, Rules, load_rules, rules_stamp
 from riverchief.db import Database
 from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
@@ -32,6 +32,17 @@ def recover_once(root: str) -> list[str]:
 def current_version() -> store.Version:
     """The version named in CURRENT, read on every run so a new publish is served at once."""
     return store.current_version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _rules(root: str, stamp: str) -> LoadedRules:
+    return load_rules(Path(root))
+
+
+def rules(root: str) -> LoadedRules:
+    """The assessment rules, read (and remembered as the last good ones) once per change of the rules file,
+    not on every run of the score page: the file's stamp is the cache key."""
+    return _rules(root, rules_stamp(Path(root)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
