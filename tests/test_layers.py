@@ -1,6 +1,7 @@
 """The floors of the code, read from the imports themselves: arrows only point down, and folders on the same
 floor never import each other (README, "Code layout")."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,22 @@ def test_the_readme_layout_names_every_module():
                and p.stem not in ("__init__", "__main__") and p.name not in layout]
     assert missing == []
     assert all(f"{folder}/" in layout for folder in FLOORS if (ROOT / folder).is_dir())
+
+
+def test_every_document_the_code_cites_is_in_the_repository():
+    """`docs/DOMAIN.md §3` in a comment: the file exists and has that section."""
+    cited = []
+    for path in [*_sources(), *(ROOT / "riverchief" / "sql").glob("*.sql"), *(ROOT / "riverchief").glob("*.toml"),
+                 *(ROOT / "scripts").glob("*.py"), *(ROOT / "tests").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        cited += [(path.name, doc, section) for doc, section in
+                  re.findall(r"\b(?:docs/)?([A-Z][A-Za-z]+\.md|[a-z]+\.md)(?: (§\d+[a-z]?))?", text)
+                  if doc != "README.md"]
+    missing = []
+    for where, doc, section in cited:
+        target = ROOT / "docs" / doc
+        if not target.is_file():
+            missing.append(f"{where}: docs/{doc}")
+        elif section and f"## {section} " not in target.read_text(encoding="utf-8"):
+            missing.append(f"{where}: docs/{doc} {section}")
+    assert len(cited) >= 10 and missing == []

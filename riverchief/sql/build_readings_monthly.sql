@@ -1,6 +1,6 @@
 -- params: readings
 -- Monthly mean of each factor per section, built once at publish time.
--- Below-detection results (flag *_bdl) enter the mean at half the detection limit (DOMAIN.md §5).
+-- Below-detection results (flag *_bdl) enter the mean at half the detection limit (docs/DOMAIN.md §5).
 SELECT
     section_id,
     CAST(date_trunc('month', sampled_at) AS DATE) AS month,
