@@ -59,12 +59,19 @@ def progress_of(done: float, target: float) -> float:
     return min(done / target, 1.0)
 
 
+def schedule_progress(start, deadline, as_of) -> np.ndarray:
+    """序时进度 on day numbers (whole columns): the share of the planned time elapsed, clamped to 0..1; a task
+    due on the day it starts is all due from that day. The one home of the formula."""
+    start, deadline, as_of = (np.asarray(v, dtype=float) for v in (start, deadline, as_of))
+    span = deadline - start
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(span <= 0, np.where(as_of >= start, 1.0, 0.0),
+                        np.clip((as_of - start) / np.where(span <= 0, 1, span), 0.0, 1.0))
+
+
 def expected_progress(start: dt.date, deadline: dt.date, as_of: dt.date) -> float:
-    """序时进度: the share of the planned time elapsed, clamped to 0..1."""
-    span = (deadline - start).days
-    if span <= 0:
-        return 1.0 if as_of >= start else 0.0
-    return min(max((as_of - start).days / span, 0.0), 1.0)
+    """`schedule_progress` of one item, from dates."""
+    return float(schedule_progress(start.toordinal(), deadline.toordinal(), as_of.toordinal()))
 
 
 def light_for(item: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERANCE) -> Light:
@@ -159,10 +166,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
         standing = ~taken & np.isnan(deadline)
         taken |= standing
         scheduled = ~taken
-        anchor = np.where(np.isnan(begin), deadline, begin)
-        span = deadline - anchor
-        expected = np.where(span <= 0, np.where(as_of >= anchor, 1.0, 0.0),
-                            np.clip((as_of - anchor) / np.where(span <= 0, 1, span), 0.0, 1.0))
+        expected = schedule_progress(np.where(np.isnan(begin), deadline, begin), deadline, as_of)
         on_schedule = progress + tolerance >= expected - _EPS
 
     light = np.full(n, GREEN, dtype=object)

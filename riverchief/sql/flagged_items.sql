@@ -29,7 +29,7 @@ SELECT
     t.name AS township_name,
     i.start_date,
     i.deadline,
-    CASE WHEN i.deadline < $notice THEN date_diff('day', i.deadline, $notice) END AS days_overdue,
+    days_overdue(i.deadline, $notice) AS days_overdue,
     r.notices_in_light,
     i.progress,
     i.expected,

@@ -21,7 +21,7 @@ SELECT
         WHEN i.light = 'red' THEN 'still_red'
         ELSE 'unchanged'
     END AS change,
-    CASE WHEN i.deadline < $notice THEN date_diff('day', i.deadline, $notice) END AS days_overdue
+    days_overdue(i.deadline, $notice) AS days_overdue
 FROM scoped_items($township, $river, $list, $unit) AS i
 LEFT JOIN before AS b USING (item_id)
 LEFT JOIN units AS u ON u.unit_id = i.unit_id

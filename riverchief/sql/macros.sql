@@ -24,5 +24,8 @@ CREATE MACRO scoped_sections(township, river) AS TABLE
 CREATE MACRO scoped_problems(township, river, unit) AS TABLE
     SELECT * FROM problems WHERE in_place(township_id, river_id, township, river) AND of_unit(unit_id, unit);
 
+-- Days past a deadline on a day (NULL when not past it): the 逾期天数 of items and problems.
+CREATE MACRO days_overdue(deadline, on_day) AS CASE WHEN deadline < on_day THEN date_diff('day', deadline, on_day) END;
+
 -- The notice before this one (NULL on the first): what every "change since last notice" compares with.
 CREATE MACRO previous_notice(this_notice) AS (SELECT max(notice_date) FROM items WHERE notice_date < this_notice);

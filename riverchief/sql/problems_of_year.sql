@@ -21,7 +21,7 @@ SELECT
     p.river_id,
     p.lon,
     p.lat,
-    CASE WHEN p.rectified_date IS NULL AND p.deadline < $notice THEN date_diff('day', p.deadline, $notice) END
+    CASE WHEN p.rectified_date IS NULL THEN days_overdue(p.deadline, $notice) END
         AS days_overdue,
     CASE WHEN p.rectified_date IS NOT NULL THEN date_diff('day', p.found_date, p.rectified_date) END
         AS days_to_rectify
