@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riverchief.lights import (GREEN, LIGHTS, RED, YELLOW, ItemState, expected_progress, light_for, progress_of,
-                               with_lights)
+from riverchief import lights
+from riverchief.lights import (DEFAULT_TOLERANCE, GREEN, LIGHTS, RED, YELLOW, ItemState, Light, expected_progress,
+                               progress_of, with_lights)
 
 D = dt.date
 START, DEADLINE = D(2023, 1, 1), D(2023, 12, 31)
@@ -17,6 +18,26 @@ MID = D(2023, 7, 2)  # 182 of 364 days: schedule progress exactly 50%
 def item(**kw) -> ItemState:
     base = dict(start=START, deadline=DEADLINE, progress=0.5)
     return ItemState(**(base | kw))
+
+
+def light_for(state: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERANCE) -> Light:
+    """Every case below runs both ways of the rule: the row rule (lights.light_for, the readable one) and the
+    frame rule the publish runs (lights.with_lights) on the same item as a one-row frame. They must agree on
+    the light, the reason and the schedule progress, and refuse the same bad input."""
+    frame = pd.DataFrame([dict(notice_date=as_of, start_date=state.start, deadline=state.deadline,
+                               done_date=state.done_date, progress=state.progress, at_risk=state.at_risk,
+                               at_risk_note=state.at_risk_note, month_reported=state.month_reported,
+                               override_light=state.override, override_reason=state.override_reason)])
+    try:
+        row = lights.light_for(state, as_of, tolerance)
+    except ValueError:
+        with pytest.raises(ValueError):
+            with_lights(frame, tolerance)
+        raise
+    out = with_lights(frame, tolerance).iloc[0]
+    assert (out["light"], out["light_reason"]) == (row.light, row.reason)
+    assert (row.expected is None and pd.isna(out["expected"])) or out["expected"] == pytest.approx(row.expected)
+    return row
 
 
 def test_expected_progress_is_elapsed_share_clamped():
@@ -191,12 +212,12 @@ def test_the_frame_rule_is_the_row_rule(rows, tolerance):
     frame = pd.DataFrame(rows)
     out = with_lights(frame, tolerance)
     for row, light, reason, expected in zip(rows, out["light"], out["light_reason"], out["expected"]):
-        one = light_for(ItemState(start=row["start_date"], deadline=row["deadline"], progress=row["progress"],
-                                  done_date=row["done_date"], at_risk=bool(row["at_risk"]),
-                                  at_risk_note=row["at_risk_note"],
-                                  month_reported=True if row["month_reported"] is None else row["month_reported"],
-                                  override=row["override_light"], override_reason=row["override_reason"]),
-                        row["notice_date"], tolerance)
+        one = lights.light_for(ItemState(start=row["start_date"], deadline=row["deadline"], progress=row["progress"],
+                                         done_date=row["done_date"], at_risk=bool(row["at_risk"]),
+                                         at_risk_note=row["at_risk_note"],
+                                         month_reported=True if row["month_reported"] is None else row["month_reported"],
+                                         override=row["override_light"], override_reason=row["override_reason"]),
+                               row["notice_date"], tolerance)
         assert (light, reason) == (one.light, one.reason)
         assert (one.expected is None and pd.isna(expected)) or expected == pytest.approx(one.expected)
 
