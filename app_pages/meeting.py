@@ -68,7 +68,7 @@ if kind == "totals":
     if board.prev_notice is not None:
         parts.append(f"<p>{escape(change_summary(changes))}</p>")
 elif kind in ("red", "yellow"):
-    parts.append(f"<h2>{('红灯事项（{i}/{n}）' if kind == 'red' else '黄灯事项（{i}/{n}）').format(i=k, n=pages)}</h2>")
+    parts.append(f"<h2>{'红灯' if kind == 'red' else '黄灯'}事项（{k}/{pages}）</h2>")
     for r in rows.itertuples():
         facts = [escape(r.unit_name or "")]
         if pd.notna(r.days_overdue):
