@@ -86,7 +86,7 @@ def page(browser, request):
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     pg.set_viewport_size({"width": size[0], "height": max(size[1], 2000)})  # the app scrolls inside itself
-    pg.wait_for_timeout(300)
+    pg.wait_for_timeout(300)  # charts redraw at the new size; only the saved picture depends on it
     pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
 
@@ -516,7 +516,7 @@ def _rerun(pg, act):
 
 
 def _shot(pg, name):
-    pg.wait_for_timeout(300)
+    pg.wait_for_timeout(300)  # the picture only: nothing is asserted after it
     pg.screenshot(path=str(ARTIFACTS / f"onboarding_{name}.png"), full_page=True)
 
 
@@ -593,8 +593,9 @@ def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path
     def choose(label, option):
         box = page.get_by_label(label, exact=True)
         box.click()
-        page.wait_for_timeout(300)
-        if not page.get_by_role("option").count():  # the first click after a rerun only focuses
+        try:
+            page.get_by_role("option").first.wait_for(timeout=1000)
+        except PlaywrightTimeout:  # the first click after a rerun only focuses
             box.click()
         _rerun(page, page.get_by_role("option", name=option, exact=True).click)
 
