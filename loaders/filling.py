@@ -81,7 +81,9 @@ def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], note
             else:
                 qty = converted
         target = row.get("target_qty") if "target_qty" in frame else None
-        if share is None and pd.notna(qty) and pd.notna(target) and target > 0 and qty >= 0:
+        if share is None and pd.notna(qty) and float(qty) < 0:
+            issues.append(Issue(raw.file, raw.sheet, int(row["_row"]), "进度", f"完成量不能为负数（{float(qty):g}）"))
+        elif share is None and pd.notna(qty) and pd.notna(target) and target > 0:
             share = lights.progress_of(float(qty), float(target))
         share = 0.0 if share is None else share
         if share > 1:

@@ -10,7 +10,6 @@ from riverchief.db import Database
 from riverchief.lights import LIGHT_NAMES, RED, YELLOW
 
 
-
 @dataclass(frozen=True)
 class Filters:
     """The shared filters; None means all."""
