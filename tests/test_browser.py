@@ -19,6 +19,7 @@ from conftest import ROOT
 from riverchief import store
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
+from riverchief.notice import load_changes
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -167,10 +168,14 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
     from riverchief import outlook
 
-    warned = outlook.warnings(Database(store.current_version(demo_dir)).query(
-        "item_trajectory", notice=latest, **Filters().params()), latest)
-    # flagged items, next month's warning (when there is one), changes (first tab), lights this year, supervision
-    expect(grids).to_have_count(4 + (len(warned) > 0))
+    db = Database(store.current_version(demo_dir))
+    warned = outlook.warnings(db.query("item_trajectory", notice=latest, **Filters().params()), latest)
+    newly_red = load_changes(db, latest, Filters()).count("newly_red")
+    # flagged items, next month's warning (when there is one), changes (the first tab, when it has rows: else
+    # the words 暂无数据, not an empty grid), lights this year, supervision
+    expect(grids).to_have_count(3 + (len(warned) > 0) + (newly_red > 0))
+    if not newly_red:
+        expect(page.get_by_text("暂无数据").first).to_be_visible()
     grid = grids.first
     n_flagged = board.count("red") + board.count("yellow")
     expect(grid).to_have_attribute("aria-rowcount", str(n_flagged + 1))  # header row + items

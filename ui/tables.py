@@ -58,8 +58,12 @@ def _head(data, n: int):
 
 def show_in(container, data, *, title: str | None = None, **kwargs):
     """`container.dataframe(data, **kwargs)` plus an Excel download of every row. Beyond ROWS_SHOWN rows
-    only the first are sent to the browser, and a line above the table says so."""
+    only the first are sent to the browser, and a line above the table says so; a table without rows is the
+    words 暂无数据 (and None is returned: there is nothing to select)."""
     frame = data.data if isinstance(data, Styler) else data
+    if frame.empty:  # Streamlit would draw a header row over the English word "empty"
+        container.caption("暂无数据")
+        return None
     may_export = auth.may(EXPORT)
     if len(frame) > ROWS_SHOWN:
         container.caption((S.TABLE_FIRST_ROWS_EXCEL if may_export else S.TABLE_FIRST_ROWS).format(
