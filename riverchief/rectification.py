@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from riverchief import lights
 from riverchief.board import Filters
+from riverchief.dates import day_numbers
 from riverchief.db import Database
 
 # Patrols a month required of a chief at each level (a district's rule; the demo follows it).
@@ -43,11 +45,24 @@ def load_progress(db: Database, notice: dt.date, filters: Filters) -> Progress:
         exposed=db.query("exposed_problems", **p),
         lookbacks=db.query("lookbacks_of_year", **p),
         suspected=db.query("suspected_relapses", window_days=RELAPSE_WINDOW_DAYS, radius_m=RELAPSE_RADIUS_M, **p),
-        tasks=db.query("task_progress", **p),
+        tasks=with_plan(db.query("task_progress", **p)),
         funds=db.query("major_funds", **p),
         patrols=db.query("patrols_by_chief", notice=notice, year=notice.year, township=filters.township,
                          river=filters.river, unit=filters.unit),
     )
+
+
+def with_plan(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The schedule progress of every task row, as stored at publish. A version published before it was stored
+    for every dated item (it was kept only where it decided the light) has the rest worked out here, by the
+    same formula."""
+    missing = tasks["planned"].isna().to_numpy()
+    if missing.any():
+        start = tasks["start_date"].where(tasks["start_date"].notna(), tasks["deadline"])
+        planned = lights.schedule_progress(day_numbers(start), day_numbers(tasks["deadline"]),
+                                           day_numbers(tasks["notice_date"]))
+        tasks = tasks.assign(planned=tasks["planned"].where(~missing, planned))
+    return tasks
 
 
 def stage_mask(problems: pd.DataFrame, stage: str) -> pd.Series:

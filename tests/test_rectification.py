@@ -104,6 +104,21 @@ def test_progress_sql_on_the_tiny_district(tiny_dir):
     assert patrols.loc["张三", ["patrols", "problems_reported"]].tolist() == [2, 1]
 
 
+def test_a_version_from_before_every_plan_was_stored_still_draws_the_plan(tiny_dir):
+    """Versions published by earlier releases kept the schedule progress only where it decided the light: the
+    plan line of red and overridden tasks is worked out by the same formula, equal to what is stored now."""
+    version = store.current_version(tiny_dir)
+    now = R.load_progress(Database(version), N2, Filters()).tasks
+    for part in (version.path / "items").glob("*/*.parquet"):  # make the stored rows look like an old release's
+        items = pd.read_parquet(part)
+        items.loc[items["light"] == "red", "expected"] = float("nan")
+        items.to_parquet(part, index=False)
+    old = Database(version).query("task_progress", notice=N2, year=2023, township=None, river=None, unit=None)
+    assert old["planned"].isna().any()
+    assert R.load_progress(Database(version), N2, Filters()).tasks["planned"].tolist() == pytest.approx(
+        now["planned"].tolist())
+
+
 def test_suspected_relapse_same_problem_same_place(tmp_path):
     tables = tiny_tables()
     base = tables["problems"].iloc[0].to_dict()

@@ -15,6 +15,8 @@ SELECT
     i.target_unit,
     i.done_qty,
     i.progress,
+    i.start_date,
+    i.deadline,
     i.expected AS planned,  -- stored by the light rule at publish (lights.with_lights)
     i.done_date,
     i.light
