@@ -61,24 +61,26 @@ def progress_of(done: float, target: float) -> float:
 
 def schedule_progress(start, deadline, as_of) -> np.ndarray:
     """序时进度 on day numbers (whole columns): the share of the planned time elapsed, clamped to 0..1; a task
-    due on the day it starts is all due from that day. The one home of the formula."""
+    without a start date (NaN) is timed from its deadline, and one due on the day it starts is all due from
+    that day. The one home of the formula."""
     start, deadline, as_of = (np.asarray(v, dtype=float) for v in (start, deadline, as_of))
+    start = np.where(np.isnan(start), deadline, start)
     span = deadline - start
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(span <= 0, np.where(as_of >= start, 1.0, 0.0),
                         np.clip((as_of - start) / np.where(span <= 0, 1, span), 0.0, 1.0))
 
 
-def expected_progress(start: dt.date, deadline: dt.date, as_of: dt.date) -> float:
+def expected_progress(start: dt.date | None, deadline: dt.date, as_of: dt.date) -> float:
     """`schedule_progress` of one item, from dates."""
-    return float(schedule_progress(start.toordinal(), deadline.toordinal(), as_of.toordinal()))
+    return float(schedule_progress(start.toordinal() if start else np.nan, deadline.toordinal(), as_of.toordinal()))
 
 
 def light_for(item: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERANCE) -> Light:
     if not 0 <= item.progress <= 1:
         raise ValueError(f"progress must be within 0..1, got {item.progress}")
     # The schedule progress is a fact of the dates, kept whatever decides the light (the plan line of 整改进度).
-    expected = expected_progress(item.start or item.deadline, item.deadline, as_of) if item.deadline else None
+    expected = expected_progress(item.start, item.deadline, as_of) if item.deadline else None
     if item.override:
         if item.override not in LIGHTS:
             raise ValueError(f"unknown light override {item.override!r}")
@@ -166,7 +168,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
         standing = ~taken & np.isnan(deadline)
         taken |= standing
         scheduled = ~taken
-        expected = schedule_progress(np.where(np.isnan(begin), deadline, begin), deadline, as_of)
+        expected = schedule_progress(begin, deadline, as_of)
         on_schedule = progress + tolerance >= expected - _EPS
 
     light = np.full(n, GREEN, dtype=object)

@@ -58,8 +58,7 @@ def with_plan(tasks: pd.DataFrame) -> pd.DataFrame:
     same formula."""
     missing = tasks["planned"].isna().to_numpy()
     if missing.any():
-        start = tasks["start_date"].where(tasks["start_date"].notna(), tasks["deadline"])
-        planned = lights.schedule_progress(day_numbers(start), day_numbers(tasks["deadline"]),
+        planned = lights.schedule_progress(day_numbers(tasks["start_date"]), day_numbers(tasks["deadline"]),
                                            day_numbers(tasks["notice_date"]))
         tasks = tasks.assign(planned=tasks["planned"].where(~missing, planned))
     return tasks

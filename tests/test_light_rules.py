@@ -227,3 +227,8 @@ def test_the_frame_rule_at_the_float_edge_is_green_too():
                                deadline=dt.date(2024, 1, 11), done_date=None, progress=0.4)])
     out = with_lights(frame, 0.1)  # 0.4 + 0.1 is 0.5000000000000001 or 0.49999…: either way on schedule
     assert out["light"].tolist() == [GREEN] and out["expected"].tolist() == [0.5]
+
+
+def test_without_a_start_date_the_schedule_runs_from_the_deadline():
+    assert expected_progress(None, DEADLINE, MID) == 0.0 and expected_progress(None, DEADLINE, DEADLINE) == 1.0
+    assert light_for(item(start=None, progress=0.0), MID).expected == 0.0
