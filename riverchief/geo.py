@@ -33,8 +33,12 @@ class MapData:
 
 def simplified(wkts: pd.Series, tolerance: float = SIMPLIFY_DEGREES) -> list:
     """Simplified shapes; None where a row has no shape (a township or river imported from Excel only)."""
-    geoms = shapely.from_wkt(wkts.where(wkts.notna(), None).to_numpy(dtype=object))
-    return list(shapely.set_precision(shapely.simplify(geoms, tolerance, preserve_topology=True), 1e-5))
+    # A column with no shape at all reads back as float NaN; an empty or damaged text is no shape either.
+    texts = np.array([w if isinstance(w, str) and w.strip() else None for w in wkts], dtype=object)
+    geoms = shapely.from_wkt(texts, on_invalid="ignore")
+    geoms = np.where(shapely.is_empty(geoms) | shapely.is_missing(geoms), None, geoms)
+    out = shapely.set_precision(shapely.simplify(geoms, tolerance, preserve_topology=True), 1e-5)
+    return [None if g is None or g.is_empty else g for g in out]
 
 
 def mean_class(rivers: pd.DataFrame) -> pd.Series:
@@ -68,7 +72,7 @@ def load_map(db: Database, notice: dt.date) -> MapData:
 
 def _bounds(areas: pd.DataFrame, rivers: pd.DataFrame, sections: pd.DataFrame, problems: pd.DataFrame):
     """The district outline's extent, else the extent of whatever has a place."""
-    district = areas.loc[areas["kind"] == "district", "geometry"]
+    district = areas.loc[areas["kind"] == "district", "geometry"].dropna()
     if len(district):
         return district.iloc[0].bounds
     shapes = list(areas["geometry"]) + list(rivers["geometry"])
