@@ -22,7 +22,7 @@ from loaders.layers import _apply_layer
 from loaders.merge import _merge, _township_units, change_row
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
-from loaders.specs import SPECS
+from loaders.specs import FACTORS, SPECS
 from riverchief import access, store
 from riverchief.office import actions
 
@@ -148,6 +148,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
             continue
         provided = {f.column for f in raw.columns.values()} | _derived_columns(raw.spec.table)
         provided |= {f"{f.column}_bdl" for f in raw.columns.values() if f.kind == "conc"}
+        if raw.spec.table == "readings":  # one row per factor: the factors come from the 监测项目 column's values
+            provided |= {c for c in finished.columns if c in FACTORS or c.removesuffix("_bdl") in FACTORS}
         merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided)
         tables[raw.spec.table] = merged
         details += rows

@@ -79,6 +79,8 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
         if c not in new:
             new[c] = None
         if have.any():
+            if new[c].dtype != cur[c].dtype:  # pandas 3 refuses to upcast in place (floats into a float64 column of NaN)
+                new[c] = new[c].astype(object)
             new.loc[have, c] = cur[c].iloc[at].to_numpy()
     scope = np.zeros(len(cur), dtype=bool)
     if spec.replace_by and len(cur):

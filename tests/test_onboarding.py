@@ -495,6 +495,18 @@ def test_readings_one_row_per_factor_as_laboratories_export(small):
     assert any("浓度不能为负数" in i.message for i in prepare([("x.csv", bad)], small).issues)
 
 
+def test_a_corrected_reading_one_row_per_factor_replaces_the_old_one(small):
+    """Found by an office: a laboratory export corrected and imported again was taken as unchanged."""
+    first = "断面,采样时间,监测项目,监测值\n东河桥,2024-07-05,总磷,0.192\n东河桥,2024-07-05,氨氮,0.3\n".encode()
+    publish(prepare([("七月.csv", first)], small), small, "测试")
+    again = prepare([("七月.csv", first)], small)
+    assert again.unchanged
+    corrected = prepare([("七月更正.csv", first.replace(b"0.192", b"0.25"))], small)
+    assert corrected.ok and not corrected.unchanged
+    got = corrected.tables["readings"].frame() if hasattr(corrected.tables["readings"], "frame") else corrected.tables["readings"]
+    assert got["tp"].tolist() == [0.25] and got["nh3n"].tolist() == [0.3]
+
+
 def test_more_habits_of_unseen_offices(small):
     """Coordinates in one cell (either order), a 配合单位 column, names with a note in brackets, a year as
     2024年度, deadlines ending in 完成, a 通报月份 of a month, and progress in other words."""
