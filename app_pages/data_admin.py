@@ -10,7 +10,7 @@ import streamlit as st
 from exports.xlsx import table_xlsx
 from loaders import convert, mappings
 from loaders.importer import prepare, publish
-from loaders.issues import issues_frame
+from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
 from riverchief import access, store
@@ -93,17 +93,28 @@ if uploads:
                 mappings.save(root, u.headers, kind, chosen)
                 st.session_state["data_notice"] = f"已记住“{u.label}”这种表头的对应关系。"
                 st.rerun()
-    if prepared.issues:
-        st.error(f"发现 {len(prepared.issues)} 个问题，未发布。请修改文件后重新上传。")
+    if prepared.blocked:
+        st.error(md(prepared.blocked))
+    elif prepared.issues or prepared.held:
+        causes = grouped(prepared.issues)
+        if prepared.publishable:
+            st.warning(f"发现 {len(prepared.issues)} 个问题（{len(causes)} 类原因）：{len(prepared.held)} 处暂缓导入，"
+                       "其余可以照常发布。暂缓的部分改正文件后再导入即可。", icon=":material/warning:")
+        else:
+            st.error(f"发现 {len(prepared.issues)} 个问题，未发布：没有可以导入的内容。请修改文件后重新上传。")
+        if prepared.held:
+            st.markdown("**暂缓导入**")
+            st.dataframe(held_frame(prepared.held), hide_index=True, width="stretch")
+        st.markdown("**问题（同一原因只列一次）**")
+        st.dataframe(causes, hide_index=True, width="stretch", column_config={"行数": st.column_config.NumberColumn(format="%d")})
         report = issues_frame(prepared.issues)
-        st.dataframe(report, hide_index=True, width="stretch")
-        st.download_button("下载问题清单（Excel）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
-                                                            "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
+        st.download_button("下载问题清单（Excel，逐行）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
+                                                                "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
                            file_name="导入问题清单.xlsx", icon=":material/error:")
-    elif prepared.ok and prepared.unchanged:
+    if prepared.unchanged and not prepared.blocked:
         st.info("无变化：上传的文件与当前数据完全相同，不需要发布新版本。", icon=":material/check_circle:")
-    elif prepared.ok:
-        st.success("检查通过，发布后将发生以下变化：")
+    elif prepared.publishable:
+        st.success("检查通过，发布后将发生以下变化：" if prepared.ok else "可以导入的部分发布后将发生以下变化：")
         tables.show(prepared.changes, hide_index=True, width="stretch", title="导入预览", column_config={
             "table": S.COL_TABLE, "file": "文件", "sheets": "工作表", "rows": "行数", "added": "新增",
             "changed": "修改", "removed": "删除", "unchanged": "不变",
@@ -121,7 +132,8 @@ if uploads:
             accepted = st.checkbox("确认将以上单位新增为部门")
         with st.form("publish"):
             st.caption(f"发布人：{md(auth.current().label)}（记入操作记录）")
-            if st.form_submit_button("确认发布", type="primary"):
+            whole = not prepared.ok and st.checkbox("全部无误才发布（有暂缓导入的部分时不发布）")
+            if st.form_submit_button("确认发布" if prepared.ok else "发布可以导入的部分", type="primary"):
                 try:
                     if not accepted:
                         raise store.StoreError("请先确认新增单位，或修改文件后重新上传。")
@@ -129,7 +141,7 @@ if uploads:
                         full = prepare(files, root, **options)  # the same check again, now kept to publish
                     if not full.changes.equals(prepared.changes):
                         raise store.StoreError(S.DATA_CHANGED_SINCE)
-                    new = publish(full, root, auth.current())
+                    new = publish(full, root, auth.current(), whole=whole)
                     st.session_state["data_notice"] = f"已发布为数据版本 {new.id}。"
                     del st.session_state["uploads"]
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import

@@ -1,7 +1,9 @@
 """Command line:
     python -m loaders init --district 青川区 [--code 500xxx]   start the office's own district (no demo rows)
     python -m loaders import PATH... [--dry-run] [--notice 2024-06] [--crs EPSG:4524] [--map-kind district]
-                                     [--kind K] [--by NAME] [--add-units]   import files, or every file of a folder
+                                     [--kind K] [--by NAME] [--add-units] [--whole]   import files, or every file
+                                     of a folder: what is valid goes in, the rest is held back and said
+                                     (exit 0: all in; 3: some held back; 1: nothing published)
     python -m loaders map FILE [--sheet S] [--table T --column 表头=字段 ...]   say once what a sheet's columns hold
     python -m loaders demo [--if-empty] [--seed N]      build the fictional demo district
     python -m loaders templates [--out DIR]             the Excel templates to fill in
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--map-kind", choices=("district", "townships", "rivers"), help="what the map files hold")
     imp.add_argument("--add-units", action="store_true", help="add units named in the lists but in no list of units "
                                                               "as departments")
+    imp.add_argument("--whole", action="store_true", help="publish nothing unless every sheet and row can go in")
     imp.add_argument("--details", action="store_true", help="list every row added, changed or removed")
     imp.add_argument("--by", default=getpass.getuser(), help="who publishes (recorded with the version)")
     mp = sub.add_parser("map", help="say what the columns of a sheet hold (remembered for files of that shape)")
@@ -94,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(root: Path, args) -> int:
-    """Exit 0 when published, when nothing changed, or (--dry-run) when nothing is wrong; 1 on any issue."""
+    """Exit 0 when everything went in (or nothing changed); 3 when published with sheets or rows held back (or
+    --dry-run found some); 1 when nothing could be published."""
     from loaders.importer import expand, prepare, publish
+    from loaders.issues import grouped_lines
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -108,17 +113,25 @@ def _import(root: Path, args) -> int:
         print("没有可导入的文件", file=sys.stderr)
         return 1
     prepared = prepare(files, root, args.kind, args.notice, args.crs, args.map_kind, accept_new_units=args.add_units)
-    for issue in prepared.issues:
-        print(issue, file=sys.stderr)
+    for line in grouped_lines([i for i in prepared.issues if i.file]):
+        print(line, file=sys.stderr)
     for u in prepared.unknown:
         shown = "、".join(str(h) for h in u.headers if h is not None)
         print(f"{u.label}：没有识别出这张表（第{u.header_row + 1}行表头：{shown}）。请在“数据管理”页面指定各列内容，或运行 "
               f"python -m loaders map \"{u.file}\"{f' --sheet {u.sheet}' if u.sheet else ''} --table 表名 "
               "--column 表头=字段 …", file=sys.stderr)
-    if prepared.new_units and not args.add_units:
-        print("确认无误后加 --add-units 重新导入，以上单位将新增为部门", file=sys.stderr)
-    if not prepared.ok:
-        print(f"共{len(prepared.issues) + len(prepared.unknown)}个问题，未发布；当前数据版本保持不变。", file=sys.stderr)
+    if prepared.held:
+        print(f"暂缓导入{len(prepared.held)}处（其余照常导入；加 --whole 则全部无误才发布）：", file=sys.stderr)
+        for h in prepared.held:
+            what = "整张表" if h.rows is None else f"{h.rows}行"
+            print(f"  {h.file}{'“' + h.sheet + '”' if h.sheet else ''}：{what}，{h.reason}", file=sys.stderr)
+    if prepared.blocked:
+        print(prepared.blocked, file=sys.stderr)
+        if prepared.new_units and not args.add_units:
+            print("确认无误后加 --add-units 重新导入，以上单位将新增为部门", file=sys.stderr)
+        return 1
+    if not prepared.publishable or (args.whole and not prepared.ok):
+        print("未发布；当前数据版本保持不变。", file=sys.stderr)
         return 1
     for note in prepared.notes:
         if "跳过" not in note.message:
@@ -132,17 +145,17 @@ def _import(root: Path, args) -> int:
             print(f"  {d.table} {d.action}：{d.what}{'（' + d.change + '）' if d.change else ''}")
     if prepared.unchanged:
         print("无变化：与当前数据完全相同，未发布新版本")
-        return 0
+        return 0 if prepared.ok else 3
     if args.dry_run:
-        print("检查通过（--dry-run：未发布）")
-        return 0
+        print("检查完毕（--dry-run：未发布）")
+        return 0 if prepared.ok else 3
     try:
         version = publish(prepared, root, args.by)
     except store.StoreError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"已发布为数据版本 {version.id}")
-    return 0
+    print(f"已发布为数据版本 {version.id}" + ("（暂缓导入的部分改正后再导入即可）" if prepared.held else ""))
+    return 0 if prepared.ok else 3
 
 
 def _map(root: Path, args) -> int:

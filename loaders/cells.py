@@ -26,6 +26,7 @@ class _Refs:
     unit_ids: list = field(default_factory=list)  # ids already taken, to number new departments
     district: str = ""
     new_units: dict[str, tuple[str, str]] = field(default_factory=dict)  # name key → (name as typed, its new id)
+    held: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name key → the sheet holding it back
 
 
 def _resolve(kind: str, text: str, refs: _Refs) -> str:
@@ -37,6 +38,9 @@ def _resolve(kind: str, text: str, refs: _Refs) -> str:
         return known[key]
     if kind == "unit" and key in refs.new_units:
         return refs.new_units[key][1]
+    if key in refs.held.get(kind, {}):  # the cause is elsewhere: the row that defines the name was held back
+        raise convert.BadValue(f"{REF_NAMES[kind]}“{text}”在{refs.held[kind][key]}中，但那一行未能导入（原因见该表），"
+                               "改正后这一行随之导入")
     loose = refs.loose.get(kind, {}).get(loose_key(text, refs.district))
     if loose:  # 水利局 for 区水利局, 石门 for 石门镇: one name only fits, and the preview says so
         refs.loosely.append((kind, text, refs.names[kind].get(loose, loose)))
@@ -132,7 +136,7 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
             issues.append(Issue(raw.file, raw.sheet, None, f.header, f"缺少必填列“{f.header}”"))
     year = raw.context.year
     rows = raw.data.index.to_numpy()
-    out = pd.DataFrame({"_row": rows})
+    out = pd.DataFrame({"_row": rows, "_bad": False})
     for i, f in raw.columns.items():
         column = raw.data[i] if i in raw.data else pd.Series(None, index=raw.data.index, dtype=object)
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
@@ -150,8 +154,9 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
             for n in hit[:MAX_ISSUES]:
                 issues.append(Issue(raw.file, raw.sheet, int(n), raw.headers[i] or f.header, message))
             if len(hit) > MAX_ISSUES:
-                issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header,
-                                    f"另有 {len(hit) - MAX_ISSUES:,} 行同样的问题（{message}）"))
+                issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header, message,
+                                    rows=len(hit) - MAX_ISSUES))
+            out.loc[codes == k, "_bad"] = True  # every row of the value is held back, listed or not
     return out
 
 

@@ -309,7 +309,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
             notes.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, f"“{r['name']}”重复出现，按最后一行导入"))
         out = out[~twice]
     keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in schema.COMPUTED_COLUMNS]
-    return out[keep]
+    return out[keep + ["_row"]]  # the row each came from: a row refused by a rule here is held back by it
 
 
 def _reference_ids(table: str, frame: pd.DataFrame, tables: dict) -> list[str]:

@@ -16,11 +16,11 @@ import pandas as pd
 
 from loaders import mappings as saved_mappings, maps
 from loaders.cells import _convert, _Refs, _validate
-from loaders.filling import _finish
-from loaders.issues import Issue, cap
+from loaders.filling import _finish, _reference_ids
+from loaders.issues import Held, Issue, cap
 from loaders.layers import _apply_layer
 from loaders.merge import _merge, _township_units, change_row
-from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup
+from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
 from riverchief import access, store
@@ -40,6 +40,8 @@ class Prepared:
     issues: list[Issue] = field(default_factory=list)  # each one blocks the publish
     notes: list[Issue] = field(default_factory=list)  # said, not blocking: rows skipped, values read a certain way
     unknown: list[Unknown] = field(default_factory=list)  # sheets to map once
+    held: list[Held] = field(default_factory=list)  # sheets, files and rows held back (the rest can go in)
+    blocked: str | None = None  # why nothing at all can be published (no district yet, the demo served)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
     changes: pd.DataFrame | None = None  # per table and file: rows, added, changed, removed, unchanged
     details: pd.DataFrame | None = None  # each row added, changed (old → new) or removed
@@ -49,12 +51,19 @@ class Prepared:
 
     @property
     def ok(self) -> bool:
-        return not self.issues and not self.unknown and bool(self.files) and self.changes is not None
+        """Everything read and valid: nothing held back."""
+        return not self.issues and not self.unknown and self.publishable
+
+    @property
+    def publishable(self) -> bool:
+        """What was understood and valid can go in (held-back sheets and rows stay out, and are said)."""
+        return (self.blocked is None and bool(self.files) and self.changes is not None
+                and not (self.changes.empty and self.held))  # everything held back: nothing goes in
 
     @property
     def unchanged(self) -> bool:
-        """Nothing to publish: every row read is already in the data exactly so."""
-        return self.ok and not self.changes[["added", "changed", "removed"]].to_numpy().sum()
+        """Nothing to publish: every row that can go in is already in the data exactly so."""
+        return self.publishable and not self.changes[["added", "changed", "removed"]].to_numpy().sum()
 
 
 # -- the whole import ----------------------------------------------------------------------------------
@@ -94,12 +103,13 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
     try:
         version = store.current_version(root)
     except store.StoreError:
-        prepared.issues.append(Issue("", None, None, None, "还没有本区数据：请先“开始使用本区数据”（页面上，或运行 "
-                                     "python -m loaders init --district 区名），再导入文件"))
+        prepared.blocked = ("还没有本区数据：请先“开始使用本区数据”（页面上，或运行 python -m loaders init --district 区名），"
+                            "再导入文件")
+        prepared.issues.append(Issue("", None, None, None, prepared.blocked))
         return prepared
     if version.is_demo:
-        prepared.issues.append(Issue("", None, None, None, "当前显示的是示例数据：本区的文件不能与示例数据混在一起。"
-                                     "请先“开始使用本区数据”，再导入"))
+        prepared.blocked = "当前显示的是示例数据：本区的文件不能与示例数据混在一起。请先“开始使用本区数据”，再导入"
+        prepared.issues.append(Issue("", None, None, None, prepared.blocked))
         return prepared
     prepared.based_on = version.id
     tables = store.read_tables(version)
@@ -112,15 +122,18 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
                 layers.append((name, *maps.read_map(name, data, crs)))
             except ReadError as exc:
                 prepared.issues.append(Issue(name, None, None, None, str(exc)))
+                prepared.held.append(Held(name, None, "地图", None, str(exc)))
             continue
         try:
             found = read_bytes(name, data, kind, maps_known)
         except ReadError as exc:
             prepared.issues.append(Issue(name, None, None, None, str(exc)))
+            prepared.held.append(Held(name, None, "", None, str(exc)))
             continue
         if not found.tables and not found.unknown:
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
         prepared.unknown += found.unknown
+        prepared.held += [Held(u.file, u.sheet, "", None, "没有识别出这张表：请指定各列的内容（保存后记住）") for u in found.unknown]
         raws += found.tables
         for sheet in found.skipped:
             prepared.notes.append(Issue(name, sheet, None, None, "按设定，这张工作表不导入"))
@@ -132,6 +145,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         refs.loose = {k: _loose_lookup(tables, k, refs.district) for k in REF_TABLES}
         refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}
         refs.unit_ids = tables["units"]["unit_id"].tolist()
+        _own_names(raw, tables, refs)
         before, said = len(prepared.issues), len(refs.loosely)
         frame = _convert(raw, refs, prepared.issues)
         for kind, text, name in dict.fromkeys(refs.loosely[said:]):
@@ -141,19 +155,31 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
             prepared.notes.append(Issue(raw.file, raw.sheet, row, None, f"已跳过{why}"))
         if frame.empty and len(prepared.issues) == before:
             prepared.notes.append(Issue(raw.file, raw.sheet, None, None, "只有表头，没有数据行"))
-        if len(prepared.issues) > before or frame.empty:
+        if frame.empty or _held_whole(raw, prepared, before, refs):
             continue
-        finished = _finish(raw, frame, tables, notice, prepared.issues, prepared.notes)
-        if len(prepared.issues) > before:
+        gone = {i.row for i in prepared.issues[before:] if i.row} | set(frame.loc[frame["_bad"], "_row"])
+        frame = frame[~frame["_row"].isin(gone)]
+        mark = len(prepared.issues)
+        finished = _finish(raw, frame, tables, notice, prepared.issues, prepared.notes) if len(frame) else frame
+        if _held_whole(raw, prepared, mark, refs):
             continue
+        late = {i.row for i in prepared.issues[mark:] if i.row}
+        finished = finished[~finished["_row"].isin(late)]
+        held_rows = len(gone | late)
+        if held_rows:
+            _hold(raw, prepared, refs, held_rows, prepared.issues[before:], gone | late)
+        if finished.empty:
+            continue
+        finished = finished.drop(columns="_row")
         provided = {f.column for f in raw.columns.values()} | _derived_columns(raw.spec.table)
         provided |= {f"{f.column}_bdl" for f in raw.columns.values() if f.kind == "conc"}
         if raw.spec.table == "readings":  # one row per factor: the factors come from the 监测项目 column's values
             provided |= {c for c in finished.columns if c in FACTORS or c.removesuffix("_bdl") in FACTORS}
-        merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided)
+        # A snapshot with rows held back removes nothing: a held row is not an item that is gone.
+        merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided, replace=not held_rows)
         tables[raw.spec.table] = merged
         details += rows
-        changes.append(change_row(raw.spec.title, raw.file, len(frame), sheets=raw.sheet or "", **counts,
+        changes.append(change_row(raw.spec.title, raw.file, len(finished), sheets=raw.sheet or "", **counts,
                                   ignored="、".join(raw.ignored), skipped=len(raw.skipped)))
         if raw.spec.table == "townships":
             tables["units"], counts, rows = _township_units(tables)
@@ -165,10 +191,13 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         _add_departments(refs, tables, changes, details)
         prepared.new_units = [text for text, _ in refs.new_units.values()]
         if not accept_new_units:
-            prepared.issues.append(Issue("", None, None, "责任单位", "以下单位不在责任单位名单中：" + "、".join(prepared.new_units)
-                                         + "。确认后将新增为部门"))
+            prepared.blocked = "以下单位不在责任单位名单中：" + "、".join(prepared.new_units) + "。确认后将新增为部门"
+            prepared.issues.append(Issue("", None, None, "责任单位", prepared.blocked))
     for name, layer, repaired, how in layers:
+        mark = len(prepared.issues)
         change = _apply_layer(name, layer, repaired, tables, prepared.issues, map_kind, details)
+        if len(prepared.issues) > mark:
+            prepared.held.append(Held(name, None, "地图", None, _reason(prepared.issues[mark:])))
         if how:
             prepared.notes.append(Issue(name, None, None, None, how))
         if change:
@@ -178,6 +207,52 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
     prepared.changes = _summarise(changes)
     prepared.details = pd.DataFrame(details, columns=DETAIL_COLUMNS)
     return prepared
+
+
+# -- what is held back ----------------------------------------------------------------------------------
+
+TABLE_REF = {table: kind for kind, (table, _) in REF_TABLES.items()}
+
+
+def _reason(issues: list[Issue]) -> str:
+    said = list(dict.fromkeys(i.message for i in issues))
+    return "；".join(said[:3]) + (f"等{len(said)}类问题" if len(said) > 3 else "")
+
+
+def _hold(raw: RawTable, prepared: Prepared, refs: _Refs, rows: int | None, issues: list[Issue],
+          which: set | None = None) -> None:
+    """Hold a sheet (rows None) or some of its rows back; names they define are remembered, so that a row of
+    another sheet naming one of them says where the cause is instead of 'unknown'."""
+    prepared.held.append(Held(raw.file, raw.sheet, raw.spec.title, rows, _reason(issues)))
+    kind = TABLE_REF.get(raw.spec.table)
+    name = next((j for j, f in raw.columns.items() if f.column == "name"), None)
+    if kind and name is not None and name in raw.data:
+        body = raw.data if which is None else raw.data[raw.data.index.isin(which)]
+        where = f"{raw.file}" + (f"“{raw.sheet}”" if raw.sheet else "")
+        for text in body[name].dropna():
+            refs.held.setdefault(kind, {})[name_key(text)] = where
+
+
+def _held_whole(raw: RawTable, prepared: Prepared, start: int, refs: _Refs) -> bool:
+    whole = [i for i in prepared.issues[start:] if i.whole_sheet]
+    if whole:
+        _hold(raw, prepared, refs, None, whole)
+    return bool(whole)
+
+
+def _own_names(raw: RawTable, tables: dict, refs: _Refs) -> None:
+    """A reference list that names its own rows (a tributary's 汇入河流 listed in the same sheet): those names
+    resolve to the ids they are about to get, whatever the order of the rows."""
+    kind = TABLE_REF.get(raw.spec.table)
+    name = next((j for j, f in raw.columns.items() if f.column == "name"), None)
+    if not kind or name is None or name not in raw.data or not any(f.kind == kind for f in raw.columns.values()):
+        return
+    names = [n for n in dict.fromkeys(raw.data[name].dropna().astype(str)) if name_key(n) not in refs.lookups[kind]]
+    if not names:
+        return
+    ids = _reference_ids(raw.spec.table, pd.DataFrame({"name": names}), tables)
+    refs.lookups[kind].update({name_key(n): i for n, i in zip(names, ids)})
+    refs.names[kind].update(dict(zip(ids, names)))
 
 
 def _derived_columns(table: str) -> set[str]:
@@ -215,14 +290,17 @@ def _add_departments(refs: _Refs, tables: dict, changes: list, details: list) ->
     changes.append(change_row(SPECS["units"].title, "（清单中的新单位）", len(rows), added=len(rows)))
 
 
-def publish(prepared: Prepared, root: Path, by: "str | access.Principal") -> store.Version:
-    """Publish a checked import. From a page `by` is the signed-in principal: the role is checked here and
+def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole: bool = False) -> store.Version:
+    """Publish a checked import: what can go in does, held-back sheets and rows stay out (or, with `whole`,
+    nothing unless everything can). From a page `by` is the signed-in principal: the role is checked here and
     the import is written to the audit log; from the command line it is the operator's name."""
     principal = by if isinstance(by, access.Principal) else None
     if principal is not None:
         access.require(principal, access.IMPORT)
         by = principal.name
-    if not prepared.ok:
+    if prepared.blocked:
+        raise store.StoreError(prepared.blocked)
+    if not prepared.publishable or (whole and not prepared.ok):
         raise store.StoreError("导入仍有错误，未发布")
     if prepared.unchanged:
         raise store.StoreError("与当前数据相比没有变化，无需发布")
@@ -230,6 +308,8 @@ def publish(prepared: Prepared, root: Path, by: "str | access.Principal") -> sto
         raise store.StoreError("发布需要填写操作人")
     current = store.current_version(root)
     source = "导入：" + "、".join(prepared.files)
+    if prepared.held:
+        source += f"（暂缓导入{len(prepared.held)}处，见导入问题清单）"
     try:
         version = store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
                                 tolerance=current.tolerance, expect_current=prepared.based_on)

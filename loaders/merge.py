@@ -64,9 +64,11 @@ def change_row(table: str, file: str, rows: int, *, sheets: str = "", added: int
 DETAILS_PER_KIND = 1000  # rows listed one by one per table and kind of change; the rest are counted
 
 
-def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: set[str]) -> tuple[pd.DataFrame, dict, list]:
-    """Upsert by identity; snapshot rows replace every current row of the same notice (and list).
-    Columns the file does not hold keep their current values (a shape, an office override)."""
+def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: set[str],
+           replace: bool = True) -> tuple[pd.DataFrame, dict, list]:
+    """Upsert by identity; snapshot rows replace every current row of the same notice (and list) unless
+    `replace` is off (rows of the snapshot were held back). Columns the file does not hold keep their current
+    values (a shape, an office override)."""
     key = list(spec.key)
     cur = current.drop(columns=[c for c in COMPUTED_COLUMNS if c in current]).reset_index(drop=True)
     new = new.reset_index(drop=True)
@@ -83,7 +85,7 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
                 new[c] = new[c].astype(object)
             new.loc[have, c] = cur[c].iloc[at].to_numpy()
     scope = np.zeros(len(cur), dtype=bool)
-    if spec.replace_by and len(cur):
+    if spec.replace_by and len(cur) and replace:
         cur_scope, new_scope = _key_codes(cur, new, list(spec.replace_by))
         scope = np.isin(cur_scope, new_scope)
     in_new = np.isin(cur_keys, new_keys)

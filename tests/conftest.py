@@ -1,10 +1,13 @@
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
+from loaders.importer import prepare, publish
 from riverchief import store  # the project is installed in .venv (pyproject.toml, make test)
 from tiny import tiny_tables  # tests/ is on the path as pytest's rootdir-relative test folder
 
@@ -115,3 +118,34 @@ def office_db(request, tmp_path, monkeypatch):
     monkeypatch.setenv("RIVERBOARD_DB_URL", url)
     yield url
     database.forget(url)
+
+
+# --- a started district for import tests -----------------------------------------------------------
+
+
+def xlsx_of(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook of the given sheets, each a list of rows."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A started district with two townships, two departments, two rivers and a section."""
+    store.init_district(tmp_path, "测试区")
+    refs = xlsx_of({
+        "乡镇": [["乡镇（街道）名称"], ["东风镇"], ["西湖街道"]],
+        "部门": [["成员单位"], ["区水务局"], ["区环保局"]],
+        "河流": [["河湖名称", "河流等级", "目标水质", "牵头部门"], ["东河", "区级", "3类", "区水务局"],
+                 ["西湖水库", "区级", "II", "区环保局"]],
+        "断面": [["断面名称", "所属河流", "经度", "纬度"], ["东河桥", "东河", "106°30′00″", "29°30′00″"]],
+    })
+    publish(prepare([("基础名录.xlsx", refs)], tmp_path), tmp_path, "测试")
+    return tmp_path

@@ -222,7 +222,7 @@ def test_command_line_import(tiny_dir, tmp_path):
                                     capture_output=True, text=True)
     before = store.current_version(tiny_dir).id
     out = run(str(bad))
-    assert out.returncode == 1 and "第2行，“断面”列：未知的监测断面“三号河”" in out.stderr
+    assert out.returncode == 1 and "未知的监测断面“三号河”" in out.stderr and "—— bad.csv，第2行，“断面”列" in out.stderr
     out = run(str(good), "--dry-run")
     assert out.returncode == 0 and "新增5" in out.stdout and store.current_version(tiny_dir).id == before
     out = run(str(good), "--by", "李某")

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, signed_in
+from conftest import ROOT, signed_in, xlsx_of
 from loaders import convert, mappings
 from loaders.importer import expand, prepare, publish
 from riverchief import store
@@ -177,33 +177,6 @@ def test_demo_and_real_data_never_mix(tmp_path, office_files):
 # -- other offices' habits --------------------------------------------------------------------------------
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def small(tmp_path):
-    """A started district with two townships, two departments, two rivers and a section."""
-    store.init_district(tmp_path, "测试区")
-    refs = _xlsx({
-        "乡镇": [["乡镇（街道）名称"], ["东风镇"], ["西湖街道"]],
-        "部门": [["成员单位"], ["区水务局"], ["区环保局"]],
-        "河流": [["河湖名称", "河流等级", "目标水质", "牵头部门"], ["东河", "区级", "3类", "区水务局"],
-                 ["西湖水库", "区级", "II", "区环保局"]],
-        "断面": [["断面名称", "所属河流", "经度", "纬度"], ["东河桥", "东河", "106°30′00″", "29°30′00″"]],
-    })
-    publish(prepare([("基础名录.xlsx", refs)], tmp_path), tmp_path, "测试")
-    return tmp_path
-
-
 def test_another_offices_headers_and_a_gbk_csv_of_readings(small):
     csv = ("监测点位,采样日期,总磷(mg/l),氨氮（mg/L）,备注\n"
            "东河桥,2024/3/5,0.12,ND,\n东河桥,2024年4月6日,<0.02,0.41,复测\n").encode("gbk")
@@ -217,7 +190,7 @@ def test_another_offices_headers_and_a_gbk_csv_of_readings(small):
 
 def test_excel_csv_and_maps_mix_in_one_import(small):
     csv = "断面,采样时间,总磷\n东河桥,2024-03-05,0.12\n".encode("utf-8")
-    book = _xlsx({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤（二期）", "东河", "区水务局"]]})
+    book = xlsx_of({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤（二期）", "东河", "区水务局"]]})
     prepared = prepare([("水质.csv", csv), ("清单.xlsx", book), ("坏.xlsx", b"PK\x03\x04broken")], small)
     assert [str(i) for i in prepared.issues] == ["坏.xlsx：不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）"]
     prepared = prepare([("水质.csv", csv), ("清单.xlsx", book)], small)
@@ -234,7 +207,7 @@ def test_an_empty_factor_column_and_an_empty_row_are_errors(small):
 
 def test_sequence_numbers_never_collide_across_lists(small):
     head = ["序号", "任务名称", "河流", "责任单位", "完成时限", "进度"]
-    book = _xlsx({"一河一策": [["2024年一河一策任务清单（6月）"], head, [1, "清淤", "东河", "区水务局", "2024年底前", "50%"]],
+    book = xlsx_of({"一河一策": [["2024年一河一策任务清单（6月）"], head, [1, "清淤", "东河", "区水务局", "2024年底前", "50%"]],
                   "重大项目": [["2024年重大项目清单（6月）"], head, [1, "截污", "东河", "区水务局", "2024.10", "已完成"]]})
     prepared = prepare([("清单.xlsx", book)], small)
     assert prepared.ok, [str(i) for i in prepared.issues]
@@ -245,7 +218,7 @@ def test_sequence_numbers_never_collide_across_lists(small):
 
 
 def test_an_unknown_unit_is_offered_as_a_new_department(small):
-    book = _xlsx({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤", "东河", "区交通局、东风镇"]]})
+    book = xlsx_of({"一河一策": [["2024年6月一河一策任务"], ["任务名称", "河流", "责任单位"], ["清淤", "东河", "区交通局、东风镇"]]})
     prepared = prepare([("清单.xlsx", book)], small)
     assert prepared.ok and prepared.new_units == ["区交通局"]
     units = prepared.tables["units"]
@@ -256,14 +229,14 @@ def test_an_unknown_unit_is_offered_as_a_new_department(small):
 
 
 def test_a_list_without_a_month_asks_for_it(small):
-    book = _xlsx({"一河一策": [["任务名称", "河流", "责任单位"], ["清淤", "东河", "区水务局"]]})
+    book = xlsx_of({"一河一策": [["任务名称", "河流", "责任单位"], ["清淤", "东河", "区水务局"]]})
     prepared = prepare([("清单.xlsx", book)], small)
     assert any("通报月份" in i.message for i in prepared.issues)
     assert prepare([("清单.xlsx", book)], small, notice=dt.date(2024, 5, 31)).ok
 
 
 def test_a_sheet_not_understood_is_mapped_once_and_remembered(small):
-    book = _xlsx({"Sheet1": [["站点", "时间", "TP值", "说明"], ["东河桥", "2024-05-01", 0.1, "x"]]})
+    book = xlsx_of({"Sheet1": [["站点", "时间", "TP值", "说明"], ["东河桥", "2024-05-01", 0.1, "x"]]})
     prepared = prepare([("站点.xlsx", book)], small)
     assert not prepared.ok and [u.headers for u in prepared.unknown] == [["站点", "时间", "TP值", "说明"]]
     u = prepared.unknown[0]
@@ -274,7 +247,7 @@ def test_a_sheet_not_understood_is_mapped_once_and_remembered(small):
 
 def test_the_map_command_line_remembers_a_mapping(small, tmp_path):
     path = tmp_path / "站点.xlsx"
-    path.write_bytes(_xlsx({"Sheet1": [["站点", "时间", "TP值"], ["东河桥", "2024-05-01", 0.1]]}))
+    path.write_bytes(xlsx_of({"Sheet1": [["站点", "时间", "TP值"], ["东河桥", "2024-05-01", 0.1]]}))
     out = cli(small, "import", path)
     assert out.returncode == 1 and "python -m loaders map" in out.stderr
     out = cli(small, "map", path, "--table", "readings", "--column", "站点=section_id", "--column", "时间=sampled_at",
@@ -528,7 +501,7 @@ def test_more_habits_of_unseen_offices(small):
 
 
 def test_category_rows_and_signature_lines_are_not_items(small):
-    book = _xlsx({"一河一策": [
+    book = xlsx_of({"一河一策": [
         ["南溪区2024年6月“一河一策”任务清单"],
         ["序号", "任务名称", "河流", "责任单位", "完成时限", "进度"],
         ["一、水污染防治"],
@@ -565,7 +538,7 @@ def test_a_task_merged_over_its_measures_is_one_item(small):
 
 
 def test_a_summary_sheet_can_be_set_aside_once(small):
-    book = _xlsx({"图表数据": [["月份", "达标率"], ["1月", "90%"]],
+    book = xlsx_of({"图表数据": [["月份", "达标率"], ["1月", "90%"]],
                   "断面2": [["断面名称", "所属河流", "经度", "纬度", "断面类型", "水质目标"],
                            ["水库心", "东河", 106.5, 29.5, "水库型", "Ⅱ"]]})
     prepared = prepare([("基础.xlsx", book)], small)
