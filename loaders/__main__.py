@@ -5,6 +5,8 @@
                                      of a folder: what is valid goes in, the rest is held back and said
                                      (exit 0: all in; 3: some held back; 1: nothing published)
     python -m loaders map FILE [--sheet S] [--table T --column 表头=字段 ...]   say once what a sheet's columns hold
+    python -m loaders answer WHAT 写法=含义 ...            say once what a value in the files means (remembered):
+                                     WHAT is river / township / unit / section, or a column (kind, level …)
     python -m loaders demo [--if-empty] [--seed N]      build the fictional demo district
     python -m loaders templates [--out DIR]             the Excel templates to fill in
 """
@@ -58,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     mp.add_argument("--table", choices=[*sorted(SPECS), "skip"], help="what the sheet holds (skip: never import it)")
     mp.add_argument("--column", action="append", default=[], metavar="表头=字段",
                     help="e.g. 点位=section_id; columns not named are ignored")
+    ans = sub.add_parser("answer", help="say once what a value the import did not know means (remembered)")
+    ans.add_argument("what", help="river, township, unit, section, or the column of a choice (kind, level, status …)")
+    ans.add_argument("pairs", nargs="+", metavar="写法=含义", help="e.g. 土桥镇等=土桥镇; 写法= forgets an answer")
+    ans.add_argument("--by", default=getpass.getuser())
     tpl = sub.add_parser("templates", help="write the Excel templates of every importable table")
     tpl.add_argument("--out", type=Path, default=Path("templates"))
     args = parser.parse_args(argv)
@@ -83,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(root, args)
     if args.command == "map":
         return _map(root, args)
+    if args.command == "answer":
+        return _answer(root, args)
     if args.command == "demo":
         if args.if_empty and store.any_version(root):
             print(f"{root}: data already published; demo not rebuilt")
@@ -100,6 +108,7 @@ def _import(root: Path, args) -> int:
     """Exit 0 when everything went in (or nothing changed); 3 when published with sheets or rows held back (or
     --dry-run found some); 1 when nothing could be published."""
     from loaders.importer import expand, prepare, publish
+    from loaders import answers
     from loaders.issues import grouped_lines
 
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -115,6 +124,14 @@ def _import(root: Path, args) -> int:
     prepared = prepare(files, root, args.kind, args.notice, args.crs, args.map_kind, accept_new_units=args.add_units)
     for line in grouped_lines([i for i in prepared.issues if i.file]):
         print(line, file=sys.stderr)
+    asked = answers.questions(prepared.issues)
+    if asked:
+        print("以下写法不认识：说明一次即可，以后的导入自动使用（python -m loaders answer 类别 写法=含义）：", file=sys.stderr)
+        for (what, written), options in asked.items():
+            hint = f"，可能是：{'、'.join(options[:5])}" if options else ""
+            kind = what.split(":", 1)[1] if what.startswith("choice:") else what
+            print(f"  {answers.label(what)}“{written}”{hint} —— python -m loaders answer {kind} \"{written}={options[0] if options else '含义'}\"",
+                  file=sys.stderr)
     for u in prepared.unknown:
         shown = "、".join(str(h) for h in u.headers if h is not None)
         print(f"{u.label}：没有识别出这张表（第{u.header_row + 1}行表头：{shown}）。请在“数据管理”页面指定各列内容，或运行 "
@@ -158,6 +175,31 @@ def _import(root: Path, args) -> int:
     return 0 if prepared.ok else 3
 
 
+def _answer(root: Path, args) -> int:
+    from loaders import answers
+    from loaders.specs import SPECS as specs
+
+    refs = {"river": "rivers", "township": "townships", "unit": "units", "section": "sections"}
+    if args.what in refs:
+        what, known = args.what, set(store.read_tables(store.current_version(root))[refs[args.what]]["name"].dropna())
+    else:
+        choices = {c for s in specs.values() for f in s.fields if f.column == args.what and f.kind == "choice" for c in f.choices}
+        if not choices:
+            print(f"不认识“{args.what}”：应为 {'、'.join(refs)}，或一个可选值列的字段名（如 kind、level、status）", file=sys.stderr)
+            return 1
+        what, known = f"choice:{args.what}", choices
+    said = {}
+    for pair in args.pairs:
+        written, _, meant = pair.partition("=")
+        if meant and meant not in known:
+            print(f"“{meant}”不是已有的{answers.label(what)}：应为 {'、'.join(sorted(known)[:30])}", file=sys.stderr)
+            return 1
+        said[(what, written.strip())] = meant.strip()
+    answers.remember(root, args.by, said)
+    print("已记住：" + "；".join(f"“{w}”→“{m or '（取消）'}”" for (_, w), m in said.items()) + "。重新导入即可")
+    return 0
+
+
 def _map(root: Path, args) -> int:
     from loaders import mappings
     from loaders.read import ReadError, read_bytes
@@ -168,12 +210,18 @@ def _map(root: Path, args) -> int:
         print(f"{args.file.name}：{exc}" if isinstance(exc, ReadError) else f"无法读取 {args.file}", file=sys.stderr)
         return 1
     sheets = [u for u in found.unknown if args.sheet in (None, u.sheet)]
+    # a sheet already read can be mapped again (a wrong guess, or a choice to change): name it with --sheet
+    sheets += [t for t in found.tables if args.sheet is not None and t.sheet == args.sheet or not sheets and not found.unknown
+               and len(found.tables) == 1]
     if not sheets:
-        print("这个文件中没有需要指定的工作表（都已识别）")
+        print("这个文件中没有需要指定的工作表（都已识别）；要改某张表的对应关系，请用 --sheet 指明工作表")
         return 0
     u = sheets[0]
     if not args.table:
-        print(f"{u.label} 的表头：" + "、".join(str(h) for h in u.headers if h is not None))
+        label = args.file.name + (f" · {u.sheet}" if u.sheet else "")
+        print(f"{label} 的表头：" + "、".join(str(h) for h in u.headers if h is not None))
+        if getattr(u, "columns", None):
+            print(f"  现在按“{u.spec.title}”读取：" + "、".join(f"{u.headers[j]}={f.column}" for j, f in u.columns.items()))
         for spec in SPECS.values():
             print(f"  --table {spec.table}（{spec.title}）字段：" + "、".join(f"{f.column}={f.header}" for f in spec.fields))
         return 0
@@ -186,7 +234,8 @@ def _map(root: Path, args) -> int:
     except ValueError:
         print("字段名不对：请用 --table 后列出的字段名", file=sys.stderr)
         return 1
-    print(f"已记住 {u.label} 这种表头的对应关系（{path.name}），以后同样表头的文件会自动识别")
+    label = args.file.name + (f" · {u.sheet}" if u.sheet else "")
+    print(f"已记住 {label} 这种表头的对应关系（{path.name}），以后同样表头的文件会自动识别")
     return 0
 
 

@@ -27,11 +27,17 @@ class _Refs:
     district: str = ""
     new_units: dict[str, tuple[str, str]] = field(default_factory=dict)  # name key → (name as typed, its new id)
     held: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name key → the sheet holding it back
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)  # what the office said a value means (answers.py)
+    chosen: list[tuple[str, str, str]] = field(default_factory=list)  # (column header, as written, the choice it was read as)
 
 
 def _resolve(kind: str, text: str, refs: _Refs) -> str:
     known = refs.lookups[kind]
     key = name_key(text)
+    meant = refs.answers.get(kind, {}).get(key)
+    if meant and name_key(meant) in known and not isinstance(known[name_key(meant)], tuple):  # the office said so once
+        refs.loosely.append((kind, text, meant))
+        return known[name_key(meant)]
     if isinstance(known.get(key), tuple):
         raise convert.BadValue(f"名称“{text}”对应多个{REF_NAMES[kind]}（编号 {'、'.join(known[key])}），请改写编号以区分")
     if key in known:
@@ -52,7 +58,9 @@ def _resolve(kind: str, text: str, refs: _Refs) -> str:
         refs.new_units[key] = (text, new_id)
         return new_id
     hint = f"，您是否要填“{near[0]}”？" if near else ""
-    raise convert.BadValue(f"未知的{REF_NAMES[kind]}“{text}”{hint}")
+    shown = list(dict.fromkeys(n for n in refs.names.get(kind, {}).values() if isinstance(n, str)))
+    options = sorted(shown, key=lambda n: -difflib.SequenceMatcher(None, key, name_key(n)).ratio())
+    raise convert.UnknownValue(f"未知的{REF_NAMES[kind]}“{text}”{hint}", text, tuple(options))
 
 
 def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
@@ -74,6 +82,11 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         if when > dt.datetime.now() + dt.timedelta(days=1):
             raise convert.BadValue(f"采样时间“{when:%Y-%m-%d}”晚于今天，请核对")
         return {column: when}
+    if kind == "period":
+        start, end = convert.to_period(value, year)
+        return {"_period_start": start, "_period_end": end}
+    if kind == "deadline" and isinstance(value, str) and convert.plain(value).startswith(convert.IMMEDIATE):
+        return {column: None, "_immediate": True}  # 立行立改: the month it was found or started (filled below)
     if kind == "deadline":
         deadline = convert.to_deadline(value, year)
         if deadline is not None:
@@ -108,7 +121,10 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
     if kind == "choice":
         if column == "list":
             return {column: convert.to_list(value)}
-        choice = convert.to_choice(value, f.choices, column)
+        meant = refs.answers.get(f"choice:{column}", {}).get(name_key(value))
+        choice = meant if meant in f.choices else convert.to_choice(value, f.choices, column)
+        if convert.plain(value) != choice:
+            refs.chosen.append((f.header, str(value), choice))
         if column == "water_body":
             return {column: BODY_WORDS[choice]}
         return {column: choice}
@@ -146,17 +162,24 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
                 results.append(_value(f, value, refs, year))
             except convert.BadValue as exc:
                 results.append({f.column: None})
-                errors[k] = str(exc)
+                errors[k] = exc
         for key in dict.fromkeys(k for r in results for k in r):
             out[key] = np.array([r.get(key) for r in results], dtype=object)[codes]
-        for k, message in errors.items():
+        what = f.kind if f.kind in REF_TABLES else f"choice:{f.column}"
+        for k, exc in errors.items():
             hit = rows[codes == k]
+            ask = (what, exc.written, exc.options) if isinstance(exc, convert.UnknownValue) else None
             for n in hit[:MAX_ISSUES]:
-                issues.append(Issue(raw.file, raw.sheet, int(n), raw.headers[i] or f.header, message))
+                issues.append(Issue(raw.file, raw.sheet, int(n), raw.headers[i] or f.header, str(exc), ask=ask))
             if len(hit) > MAX_ISSUES:
-                issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header, message,
-                                    rows=len(hit) - MAX_ISSUES))
+                issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header, str(exc),
+                                    rows=len(hit) - MAX_ISSUES, ask=ask))
             out.loc[codes == k, "_bad"] = True  # every row of the value is held back, listed or not
+    if "_immediate" in out:  # 立行立改: due at the end of the month it was found (or started)
+        began = out["found_date"] if "found_date" in out else out.get("start_date")
+        due = [convert.month_end(b.year, b.month) if now is True and isinstance(b, dt.date) else d
+               for now, b, d in zip(out["_immediate"], began if began is not None else [None] * len(out), out["deadline"])]
+        out["deadline"] = np.array(due, dtype=object)
     return out
 
 

@@ -40,6 +40,15 @@ class BadValue(ValueError):
     """The message says what was expected, in Chinese."""
 
 
+class UnknownValue(BadValue):
+    """A name or a word not known: the office can say once what it means (loaders/answers.py), and the answer is
+    used from then on. `options` are what it may mean, the likeliest first."""
+
+    def __init__(self, message: str, written: str, options: tuple[str, ...]):
+        super().__init__(message)
+        self.written, self.options = written, options
+
+
 def plain(value) -> str:
     """Text for matching and parsing only (full-width to half-width, no spaces); never stored."""
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
@@ -144,6 +153,35 @@ def to_deadline(value, year: int | None = None) -> dt.date | None:
         raise BadValue(f"“{value}”不是完成时限，应为 2024-06-30、2024年底前、2024.10、6月30日前 或 长期坚持") from None
 
 
+IMMEDIATE = ("立行立改", "即知即改", "立即整改", "马上整改", "立查立改", "即查即改", "边查边改")  # done within the month found
+
+
+def to_period(value, year: int | None = None) -> tuple[dt.date, dt.date]:
+    """A span as major projects write it (建设起止年限): 2022-2024, 2023年—2025年, 2023.3-2024.12, 2024年3月至12月,
+    2024.3.1~2024.11.30 → its first and last day."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 2000 <= value <= 2100:
+        return dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
+    text = plain(value).replace("年度", "年")
+    parts = re.split(r"[-—–~～至到]+", text)
+    if len(parts) == 1 and re.fullmatch(r"(\d{4})年?", text):
+        y = int(re.fullmatch(r"(\d{4})年?", text)[1])
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if len(parts) != 2 or not all(parts):
+        raise BadValue(f"“{value}”不是起止年限，应为 2022-2024、2023.3-2024.12 或 2024年3月至12月")
+    first, last = (re.sub(r"年$", "", p) for p in parts)
+    try:
+        m = re.fullmatch(r"(\d{4})", first)
+        start = dt.date(int(m[1]), 1, 1) if m else to_date(first if re.search(r"\d{4}", first) else first, year)
+        start_year = start.year
+        m = re.fullmatch(r"(\d{4})", last)
+        end = dt.date(int(m[1]), 12, 31) if m else to_deadline(last, start_year)
+    except BadValue:
+        raise BadValue(f"“{value}”不是起止年限，应为 2022-2024、2023.3-2024.12 或 2024年3月至12月") from None
+    if end is None or end < start:
+        raise BadValue(f"“{value}”的结束早于开始")
+    return start, end
+
+
 def to_float(value, percent: bool = False) -> float:
     if isinstance(value, bool):
         raise BadValue(f"“{value}”不是数字")
@@ -245,7 +283,7 @@ def to_class(value) -> int:
     raise BadValue(f"“{value}”不是水质类别，应为 Ⅰ类 至 Ⅴ类（或 Ⅲ、III、3类）")
 
 
-_DMS = re.compile(r"^([EWNS东西南北]?)(\d+(?:\.\d+)?)[°度:](?:(\d+(?:\.\d+)?)['′’分:]?)?(?:(\d+(?:\.\d+)?)(?:\"|″|”|''|′′|秒)?)?([EWNS东西南北]?)$")
+_DMS = re.compile(r"^([EWNS东西南北]?)[经纬]?(\d+(?:\.\d+)?)[°度:](?:(\d+(?:\.\d+)?)['′’分:]?)?(?:(\d+(?:\.\d+)?)(?:\"|″|”|''|′′|秒)?)?([EWNS东西南北]?)[经纬]?$")
 
 
 def to_coordinate(value) -> float:
@@ -257,7 +295,7 @@ def to_coordinate(value) -> float:
         return float(text)
     except ValueError:
         pass
-    m = _DMS.match(text)
+    m = _DMS.match(text) or re.fullmatch(r"([EWNS东西南北]?)[经纬]?(\d+\.\d+)()()([EWNS东西南北]?)[经纬]?°?", text)
     if not m:
         raise BadValue(f"“{value}”不是坐标，应为 106.0417 或 106°02′30″")
     deg, minutes, seconds = float(m[2]), float(m[3] or 0), float(m[4] or 0)
@@ -303,7 +341,22 @@ def to_choice(value, choices: tuple[str, ...], column: str) -> str:
     for choice, words in CHOICE_WORDS.get(column, ()):
         if choice in choices and any(w in text for w in words):
             return choice
-    raise BadValue(f"“{value}”不在可选值中，应为 {'、'.join(choices)}")
+    near = loose_choice(text, choices)
+    if near:
+        return near
+    raise UnknownValue(f"“{value}”不在可选值中，应为 {'、'.join(choices)}", str(value), tuple(choices))
+
+
+def loose_choice(text: str, choices: tuple[str, ...]) -> str | None:
+    """The one choice a word plainly means: the only choice it contains or is part of (区级部门 → 部门, 镇 → 镇街),
+    else the only one sharing the most characters with it (街道 → 镇街); None when two fit as well."""
+    inside = [c for c in choices if c in text or text in c]
+    if len(inside) == 1:
+        return inside[0]
+    shared = {c: len(set(c) & set(text)) for c in choices}
+    best = max(shared.values(), default=0)
+    winners = [c for c, n in shared.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def to_quantity(value) -> tuple[float, str | None]:

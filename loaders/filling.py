@@ -134,6 +134,14 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
         frame["list"] = _col(frame, "list").fillna(ctx.list)
     year = _col(frame, "list_year")
     frame["list_year"] = year.where(year.notna(), ctx.year or frame["notice_date"].map(lambda d: d.year))
+    if not _rivers_named(raw, frame, issues):
+        return frame
+    if "_period_start" in frame:  # 建设起止年限 2022-2024: the start and deadline a list does not give otherwise
+        for column, part in (("start_date", "_period_start"), ("deadline", "_period_end")):
+            frame[column] = _col(frame, column).where(_col(frame, column).notna(), frame[part])
+    if "_immediate" in frame:  # 立行立改 with no date to count from: due with this notice
+        now = frame["_immediate"].eq(True) & _col(frame, "deadline").isna()
+        frame["deadline"] = _col(frame, "deadline").where(~now, frame["notice_date"])
     if "deadline" not in frame and (frame["list"] == "major").all():  # an annual list of major projects
         frame["deadline"] = frame["list_year"].map(lambda y: dt.date(int(y), 12, 31))
         notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
@@ -164,6 +172,44 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     own = _col(frame, "township_id")
     frame["township_id"] = own.where(own.notna(), frame["unit_id"].map(towns))
     return frame
+
+
+def _rivers_named(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> bool:
+    """Every item names its river, but a major item (重大事项, district-wide) need not. False when a whole sheet of
+    another list has no river column (the sheet is held back)."""
+    needs = frame["list"] != "major"
+    if "river_id" not in frame:
+        if needs.any():
+            issues.append(Issue(raw.file, raw.sheet, None, "河流", "缺少必填列“河流”（只有重大事项可以不写河流）"))
+            return False
+        frame["river_id"] = None
+        return True
+    header = next((raw.headers[j] for j, f in raw.columns.items() if f.column == "river_id"), "河流")
+    said = {(i.row, i.column) for i in issues}
+    for _, r in frame[needs & frame["river_id"].isna()].iterrows():
+        if (int(r["_row"]), header) not in said:
+            issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), header, "必填，不能为空（只有重大事项可以不写河流）"))
+    return True
+
+
+LEVELS = ("区级", "镇级", "村级")
+
+
+def _river_levels(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes: list[Issue]) -> None:
+    """A river list without a level column takes the level its sheet or title names (区级河流名录); a list
+    naming none, or several, is asked about."""
+    level = _col(frame, "level")
+    if level.notna().all():
+        return
+    words = {"乡级": "镇级", "乡镇级": "镇级", "县级": "区级", **{w: w for w in LEVELS}}
+    for text in raw.context.texts[1:] + raw.context.texts[:1]:  # the sheet and title before the file name
+        found = {v for w, v in words.items() if w in convert.plain(text)}
+        if len(found) == 1:
+            frame["level"] = level.where(level.notna(), found.pop())
+            notes.append(Issue(raw.file, raw.sheet, None, "河流级别", f"没有填写河流级别的行，按“{text}”记为{frame['level'].dropna().iloc[-1]}"))
+            return
+    issues.append(Issue(raw.file, raw.sheet, None, "河流级别", "无法判断河流级别：请增加“河流级别”列（区级、镇级、村级），"
+                        "或在工作表名称或标题中写明（如“区级河流名录”）"))
 
 
 def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None,
@@ -283,6 +329,8 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out = _sections(out, tables, raw, issues)
     elif spec.table == "readings":
         out = _readings(out, raw, issues, notes)
+    elif spec.table == "rivers":
+        _river_levels(raw, out, issues, notes)
     elif spec.table == "complaints":
         out["negative_impact"] = _col(out, "negative_impact").fillna(False)
     elif spec.table == "townships":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import mappings as saved_mappings, maps
+from loaders import answers, mappings as saved_mappings, maps
 from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish, _reference_ids
 from loaders.issues import Held, Issue, cap
@@ -137,7 +137,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         raws += found.tables
         for sheet in found.skipped:
             prepared.notes.append(Issue(name, sheet, None, None, "按设定，这张工作表不导入"))
-    refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "")
+    refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
+                 answers=answers.load(root))
     changes, details = [], []
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
         tables[raw.spec.table] = store.as_frame(tables[raw.spec.table])  # readings are read only when imported
@@ -146,11 +147,16 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}
         refs.unit_ids = tables["units"]["unit_id"].tolist()
         _own_names(raw, tables, refs)
-        before, said = len(prepared.issues), len(refs.loosely)
+        before, said, picked = len(prepared.issues), len(refs.loosely), len(refs.chosen)
         frame = _convert(raw, refs, prepared.issues)
         for kind, text, name in dict.fromkeys(refs.loosely[said:]):
             prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{REF_NAMES[kind]}“{text}”按“{name}”识别"))
+        for header, text, choice in dict.fromkeys(refs.chosen[picked:]):
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, header, f"“{text}”按“{choice}”理解"))
         _validate(raw, frame, prepared.issues)
+        for j, header in raw.guessed.items():
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, raw.headers[j], f"按“{header}”读取（表头相近；不对时可在"
+                                        "“数据管理”页面或用 python -m loaders map 改正，之后记住）"))
         for row, why in raw.skipped:
             prepared.notes.append(Issue(raw.file, raw.sheet, row, None, f"已跳过{why}"))
         if frame.empty and len(prepared.issues) == before:

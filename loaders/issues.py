@@ -15,6 +15,7 @@ class Issue:
     column: str | None
     message: str
     rows: int = 0  # for a line standing for many rows ("另有 N 行……"): how many; such a line holds back rows, not the sheet
+    ask: tuple | None = None  # (what, as written, options): a value the office can say once what it means (answers.py)
 
     @property
     def whole_sheet(self) -> bool:

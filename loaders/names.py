@@ -43,12 +43,14 @@ def _ids(value) -> tuple:
 
 _AFFIXES = ("人民政府", "办事处", "监测断面", "断面", "监测点位", "点位", "街道", "镇", "乡")
 _NOTE_IN_BRACKETS = re.compile(r"（[^（）]*）$")  # 青川河（区级）, 区水利局（牵头）
+_AND_OTHERS = re.compile(r"等(?:单位|部门|镇街|乡镇|相关单位|相关部门)?$")
 
 
 def loose_key(name, district: str = "") -> str:
     """A name with what offices add or leave out set aside: the district in front (青川区水利局), 区 in
     front of a department (区水利局 / 水利局), 人民政府, 镇 / 街道 / 乡, 断面 / 点位 at the end."""
     key = _NOTE_IN_BRACKETS.sub("", name_key(name)) or name_key(name)
+    key = _AND_OTHERS.sub("", key) or key  # 土桥镇等, 区水利局等单位: the first of several named
     district = name_key(district)
     if district and key.startswith(district) and len(key) > len(district):
         key = key[len(district):]

@@ -8,6 +8,7 @@ Formulas are read as their values and macros never run.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import re
@@ -83,6 +84,7 @@ class RawTable:
     skipped: list[tuple[int, str]]  # (row number, why) for 小计/合计/说明 rows
     context: Context
     mapped: bool = False  # read through a mapping the office chose
+    guessed: dict[int, str] = field(default_factory=dict)  # columns read as a field by closeness, not by name (said)
 
 
 @dataclass
@@ -198,14 +200,22 @@ def _context(sheet: Sheet, header_row: int) -> Context:
     else:
         m = re.search(r"(20\d{2})", plain(texts[0]))
         year = int(m[1]) if m else None
-    for t in [*texts[1:], texts[0]]:  # a month not followed by a day (6月, （6月）, 2024年6月份), never 填报日期
-        # 6月28日; the sheet's own name and title before the file name (一季度.xlsx holds 1月, 2月, 3月)
-        m = re.search(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t))
-        if m and 1 <= int(m[1]) <= 12:
-            month = int(m[1])
+    heads = [str(v) for v in (sheet.head(header_row + 1)[header_row:] or [[]])[0] if isinstance(v, str)]
+    for t in [*texts[1:], *heads, texts[0]]:  # what the data is as of: 截至2024年10月31日, 截止日期：…, 进展（截至10月底）
+        m = re.search(r"截[至止](?:日期|时间)?[:：]?(?:(20\d{2})年)?(\d{1,2})月", plain(t))
+        if m and 1 <= int(m[2]) <= 12:
+            year, month = year or (int(m[1]) if m[1] else None), int(m[2])
+            break
+    for t in [*texts[1:], texts[0]] if month is None else []:  # a month not followed by a day (6月, （6月）,
+        # 2024年6月份), never 填报日期 6月28日; the end of a span (1月—10月, 1-10月); the sheet's own name and
+        # title before the file name (一季度.xlsx holds 1月, 2月, 3月)
+        m = re.search(r"(?<!\d)(\d{1,2})\s*月?\s*[-—–~至到]\s*(?:20\d{2}年)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t)) \
+            or re.search(r"(?<!\d)()(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t))
+        if m and 1 <= int(m[2]) <= 12:
+            month = int(m[2])
             break
     else:
-        for t in texts:  # the 填报日期 as a last resort
+        for t in texts if month is None else []:  # the 填报日期 as a last resort
             m = re.search(r"填报日期.*?(20\d{2})\s*年\s*(\d{1,2})\s*月", plain(t))
             if m:
                 year, month = year or int(m[1]), int(m[2])
@@ -229,10 +239,52 @@ def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
     return any(h in where for h in spec.hints)
 
 
-def _matched(spec: TableSpec, headers: list) -> dict[int, str]:
+FUZZY = 0.8  # a header this close to a field's name is read as that field (and the preview says so)
+
+
+def closeness(key: str, name: str) -> float:
+    """How surely a header (as compared, bare) names a field's name: 1 the same; 0.9 the header ends with the
+    name (断面坐标 / 坐标, 已完成投资 / 完成投资: offices put a qualifier in front); 0.85 the header holds a name of
+    three characters or more; else the share of characters in common, in order. A header shorter than the name
+    (类别 for 清单类别) is only as close as its characters make it: it may mean something else."""
+    if key == name:
+        return 1.0
+    if len(name) >= 2 and key.endswith(name):
+        return 0.9
+    if len(name) >= 3 and name in key:
+        return 0.85
+    return difflib.SequenceMatcher(None, key, name).ratio()
+
+
+def fuzzy_match(spec: TableSpec, header, taken: set[str]) -> tuple[str | None, float]:
+    """The field a header most likely names among those not yet taken, and how surely (below FUZZY: none)."""
+    key = bare(header_key(header))
+    if len(key) < 2:
+        return None, 0.0
+    best, score = None, 0.0
+    for f in spec.fields:
+        if f.column in taken or f.column in ("factor", "value"):
+            continue
+        s = max(closeness(key, bare(k)) for k in _keys(f))
+        if s > score:
+            best, score = f.column, s
+    return (best, score) if score >= FUZZY else (None, score)
+
+
+def _matched(spec: TableSpec, headers: list, fuzzy: bool = True) -> dict[int, str]:
+    """Columns read as fields: every header that names a field exactly first, then the others by closeness
+    (each field once, the closest header winning)."""
     out, seen = {}, set()
     for i, h in enumerate(headers):
         column = match(spec, h) if h is not None else None
+        if column and column not in seen:
+            out[i] = column
+            seen.add(column)
+    if not fuzzy:
+        return out
+    guesses = sorted(((fuzzy_match(spec, h, seen), i) for i, h in enumerate(headers) if h is not None and i not in out),
+                     key=lambda g: -g[0][1])
+    for (column, _), i in guesses:
         if column and column not in seen:
             out[i] = column
             seen.add(column)
@@ -267,7 +319,9 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                     required.discard("sampled_at")  # a sheet per month may leave the date to its name
                 if "lonlat" in matched.values():
                     required -= {"lon", "lat"}  # one 经纬度 column holds both
-                score = (required <= set(matched.values()), len(matched) + 2 * _hinted(spec, sheet) + 0.5 * units_below, -i)
+                exact = len(_matched(spec, headers, fuzzy=False))  # a header named exactly counts more than a close one
+                score = (required <= set(matched.values()), exact + 0.5 * (len(matched) - exact) + 2 * _hinted(spec, sheet)
+                         + 0.5 * units_below, -i)
                 if best is None or score > best[0]:
                     best = (score, spec, i, headers, start)
     if best is None or (kind is None and not best[0][0]):
@@ -286,8 +340,11 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
     if saved is not None:  # the office's own mapping: header text → column ("" = ignore)
         columns = {j: fields[saved[header_key(h)]] for j, h in enumerate(headers)
                    if h is not None and saved.get(header_key(h)) in fields}
+        guessed = {}
     else:
         columns = {j: fields[c] for j, c in _matched(spec, headers).items()}
+        exact = _matched(spec, headers, fuzzy=False)
+        guessed = {j: f.header for j, f in columns.items() if j not in exact}
     ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in columns]
     body = sheet.body(start)
     body = body[body.notna().any(axis=1)]
@@ -305,7 +362,7 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
                 why[n] = "与上一行同属一项（名称为合并单元格）"
     skipped = [(int(n), w) for n, w in why.dropna().items()]
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
-                    body[why.isna()], skipped, _context(sheet, i), mapped=saved is not None)
+                    body[why.isna()], skipped, _context(sheet, i), mapped=saved is not None, guessed=guessed)
 
 
 def per_unique(col: pd.Series, fn, missing=None) -> np.ndarray:

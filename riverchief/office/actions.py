@@ -52,6 +52,13 @@ def published(root: Path, who: Principal | str, version: store.Version, files: l
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "import", version.id, "、".join(files))
 
 
+def answered(root: Path, who: Principal | str, said: list[str]) -> None:
+    """Record what the office said a value in its files means (remembered for later imports)."""
+    if isinstance(who, Principal):
+        access.require(who, access.IMPORT)
+    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "answer", "", "；".join(said))
+
+
 def issue_paper(who: Principal | str, root: Path, paper: papers.Paper, expect_current: str) -> store.Version:
     """Record a 交办单 or 提醒函 as supervision records (a new version), and in the audit log. A principal's
     role is checked; a name is the command line's operator."""
