@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from loaders import convert
+from loaders import convert, layouts
 from loaders.issues import MAX_ISSUES, Issue
 from loaders.names import REF_NAMES, REF_TABLES, _is_sequence, _next_ids, loose_key, name_key
 from loaders.read import RawTable
@@ -29,6 +29,7 @@ class _Refs:
     held: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name key → the sheet holding it back
     answers: dict[str, dict[str, str]] = field(default_factory=dict)  # what the office said a value means (answers.py)
     chosen: list[tuple[str, str, str]] = field(default_factory=list)  # (column header, as written, the choice it was read as)
+    outside: list[tuple[str, str]] = field(default_factory=list)  # (column header, name): rivers beyond the district
 
 
 def _resolve(kind: str, text: str, refs: _Refs) -> str:
@@ -130,6 +131,12 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         return {column: choice}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
+    if column == "parent_river_id":  # a river this district does not keep (长江): the fact is not ours to record
+        try:
+            return {column: _resolve(kind, str(value).strip(), refs)}
+        except convert.UnknownValue:
+            refs.outside.append((f.header, str(value).strip()))
+            return {column: None}
     if kind in REF_TABLES:
         names = convert.split_names(value) if f.many else [str(value).strip()]
         ids = [_resolve(kind, n, refs) for n in names]
@@ -175,12 +182,28 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
                 issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header, str(exc),
                                     rows=len(hit) - MAX_ISSUES, ask=ask))
             out.loc[codes == k, "_bad"] = True  # every row of the value is held back, listed or not
+    _to_mg_l(raw, out)
     if "_immediate" in out:  # 立行立改: due at the end of the month it was found (or started)
         began = out["found_date"] if "found_date" in out else out.get("start_date")
         due = [convert.month_end(b.year, b.month) if now is True and isinstance(b, dt.date) else d
                for now, b, d in zip(out["_immediate"], began if began is not None else [None] * len(out), out["deadline"])]
         out["deadline"] = np.array(due, dtype=object)
     return out
+
+
+def _to_mg_l(raw: RawTable, out: pd.DataFrame) -> None:
+    """Concentrations in the unit their header, title or 单位 column gives, into mg/L."""
+    per_row = out["unit"].map(lambda u: (layouts.unit_scale(u) or (1.0, ""))[0] if isinstance(u, str) else 1.0) \
+        if "unit" in out else None
+    for f in raw.spec.fields:
+        if f.kind != "conc" or f.column not in out:
+            continue
+        scale = (raw.scale.get(f.column) or raw.scale.get("*") or (1.0, ""))[0]
+        if per_row is None and scale == 1:
+            continue
+        factor = per_row * scale if per_row is not None else scale
+        values = pd.to_numeric(out[f.column], errors="coerce") * factor
+        out[f.column] = np.array([None if v != v else round(float(v), 6) for v in values], dtype=object)
 
 
 def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:
@@ -190,8 +213,9 @@ def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:
         checks = []
         if f.minimum is not None:
             checks.append(pa.Check.ge(f.minimum, error=f"应不小于 {f.minimum:g}"))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum, error=f"应不大于 {f.maximum:g}"))
+        if f.maximum is not None:  # a concentration far beyond any river's is most likely in another unit
+            unit = "（mg/L；这样大的数值多半是单位不对，如 μg/L：请在表头或“单位”列写明单位）" if f.kind == "conc" else ""
+            checks.append(pa.Check.le(f.maximum, error=f"应不大于 {f.maximum:g}{unit}"))
         columns[f.column] = pa.Column(nullable=not f.required, checks=checks, required=False)
     checks = []
     if {"start_date", "deadline"} <= {f.column for f in spec.fields}:

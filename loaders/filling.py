@@ -9,12 +9,12 @@ import re
 import pandas as pd
 import shapely
 
-from loaders import convert
+from loaders import convert, layouts
 from loaders.cells import _is_long, _Refs, _value
 from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
-from loaders.specs import FACTORS, SPECS
+from loaders.specs import CHOICE_WORDS, FACTORS, SPECS
 from riverchief import lights, schema
 from riverchief.schema import LIST_NAMES
 
@@ -216,9 +216,24 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
               issues: list[Issue]) -> pd.DataFrame:
     if not _with_notice(raw, frame, notice, issues, "问题台账"):
         return frame
+    if "source" not in frame or frame["source"].isna().any():
+        source = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["source"]
+                       if any(w in convert.plain(text) for w in words)), None)
+        if source is None:
+            issues.append(Issue(raw.file, raw.sheet, None, "来源", "无法判断问题来源：请增加“来源”列（巡河、群众举报、督察反馈、暗访），"
+                                "或在工作表名称或标题中写明（如“巡河问题台账”）"))
+            return frame
+        frame["source"] = _col(frame, "source").fillna(source)
     p = pd.Series(_per_column(raw, frame, []), index=frame.index, dtype=object)
-    frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     share = p.map(lambda x: x.progress if isinstance(x, convert.Progress) else None)
+    if "status" not in frame or frame["status"].isna().any():  # the state from the progress words or figures
+        said = _col(frame, "_progress_text").map(lambda t: _status_in(t))
+        done_now = p.map(lambda x: bool(x.done) if isinstance(x, convert.Progress) else False)
+        figure = share.fillna(0).astype(float)
+        derived = said.where(said.notna(), pd.Series(["已整改" if d else "整改中" if f > 0 else "已交办"
+                                                       for d, f in zip(done_now, figure)], index=frame.index))
+        frame["status"] = _col(frame, "status").where(_col(frame, "status").notna(), derived)
+    frame = frame.drop(columns=[c for c in ("_progress", "_progress_text") if c in frame])
     done = frame["status"].isin(["已整改", "已销号"])
     rectified = _col(frame, "rectified_date")
     frame["progress"] = share.where(share.notna(), (rectified.notna() | done).astype(float)).astype(float)
@@ -228,6 +243,16 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
                                        for _, r in frame.iterrows()])
     frame["rectified_date"] = _done_on(frame, done, rectified, tables["problems"], "problem_id", "rectified_date")
     return frame
+
+
+def _status_in(text) -> str | None:
+    """A problem's state named in its progress words (已整改, 正在整改 …), else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return convert.to_choice(text, SPECS["problems"].headers()["状态"].choices, "status")
+    except convert.BadValue:
+        return None
 
 
 def _done_on(frame: pd.DataFrame, done: pd.Series, given: pd.Series, earlier: pd.DataFrame, key: str,
@@ -281,6 +306,10 @@ def _pivot_readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], not
     for (_, r), factor in zip(frame[ours].iterrows(), column[ours]):
         try:
             value = _value(fields[factor], r["value"], _Refs({}), raw.context.year)
+            scale = (layouts.unit_scale(r["unit"]) if isinstance(r.get("unit"), str) else None) \
+                or raw.scale.get(factor) or raw.scale.get("*")
+            if scale and fields[factor].kind == "conc" and value[factor] is not None:
+                value[factor] = round(value[factor] * scale[0], 6)
             if factor == "do" and value["do"] is not None and not 0 <= value["do"] <= 25:
                 raise convert.BadValue(f"溶解氧应在 0 至 25 之间（实际为 {value['do']:g}）")
         except convert.BadValue as exc:

@@ -7,6 +7,7 @@ are, never by 序号: the same file imported twice changes nothing, and a correc
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
@@ -133,10 +134,14 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         if not found.tables and not found.unknown:
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
         prepared.unknown += found.unknown
+        for sheet, headers in found.hidden_columns:
+            prepared.notes.append(Issue(name, sheet, None, None, "隐藏的列未导入：" + "、".join(headers)))
         prepared.held += [Held(u.file, u.sheet, "", None, "没有识别出这张表：请指定各列的内容（保存后记住）") for u in found.unknown]
         raws += found.tables
         for sheet in found.skipped:
             prepared.notes.append(Issue(name, sheet, None, None, "按设定，这张工作表不导入"))
+    if notice is None:
+        _one_month_rule(raws, prepared.notes)
     refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
                  answers=answers.load(root))
     changes, details = [], []
@@ -147,13 +152,22 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}
         refs.unit_ids = tables["units"]["unit_id"].tolist()
         _own_names(raw, tables, refs)
-        before, said, picked = len(prepared.issues), len(refs.loosely), len(refs.chosen)
+        before, said, picked, beyond = len(prepared.issues), len(refs.loosely), len(refs.chosen), len(refs.outside)
         frame = _convert(raw, refs, prepared.issues)
         for kind, text, name in dict.fromkeys(refs.loosely[said:]):
             prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{REF_NAMES[kind]}“{text}”按“{name}”识别"))
         for header, text, choice in dict.fromkeys(refs.chosen[picked:]):
             prepared.notes.append(Issue(raw.file, raw.sheet, None, header, f"“{text}”按“{choice}”理解"))
+        for header, text in dict.fromkeys(refs.outside[beyond:]):
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, header, f"“{text}”不在本区河流名录中，不记录（只记录本区的河流）"))
         _validate(raw, frame, prepared.issues)
+        if raw.layout:
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, raw.layout))
+        for factor, (scale, unit) in raw.scale.items():
+            if scale == 1:
+                continue
+            what = "各指标" if factor == "*" else next((f.header for f in SPECS["readings"].fields if f.column == factor), factor)
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{what}的单位为 {unit}，已换算为 mg/L（×{scale:g}）"))
         for j, header in raw.guessed.items():
             prepared.notes.append(Issue(raw.file, raw.sheet, None, raw.headers[j], f"按“{header}”读取（表头相近；不对时可在"
                                         "“数据管理”页面或用 python -m loaders map 改正，之后记住）"))
@@ -213,6 +227,29 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
     prepared.changes = _summarise(changes)
     prepared.details = pd.DataFrame(details, columns=DETAIL_COLUMNS)
     return prepared
+
+
+def _one_month_rule(raws: list[RawTable], notes: list[Issue]) -> None:
+    """A list that names only its year (2023年度突出问题整改责任清单) is as of the month the other lists of the
+    same import and year are (one month rule for every list); a past year's list with none to follow is its
+    year-end state. Otherwise it is asked for, as before."""
+    snapshots = [r for r in raws if r.spec.table in ("items", "problems")]
+    months = {}
+    for r in snapshots:
+        if r.context.year and r.context.month:
+            months.setdefault(r.context.year, set()).add(r.context.month)
+    for r in snapshots:
+        if r.context.month or not r.context.year:
+            continue
+        same = months.get(r.context.year, set())
+        if len(same) == 1:
+            month, why = next(iter(same)), "与本次导入的其他清单相同"
+        elif not same and r.context.year < dt.date.today().year:
+            month, why = 12, "往年清单按年底状态"
+        else:
+            continue
+        r.context = dataclasses.replace(r.context, month=month)
+        notes.append(Issue(r.file, r.sheet, None, None, f"标题中只有年份，通报月份按{r.context.year}年{month}月（{why}）"))
 
 
 # -- what is held back ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
+from loaders import layouts
 from loaders.convert import plain
 from loaders.specs import LIST_WORDS, SPECS, Field, TableSpec
 
@@ -44,6 +45,8 @@ class Sheet:
     rows: list[list] | None = None  # cell values as read; blank text is None
     merged: set = field(default_factory=set)  # (row, column) cells filled from a merged range above them
     frame: pd.DataFrame | None = None  # the same, one column per position (large files)
+    hidden: set = field(default_factory=set)  # 1-based numbers of hidden rows (offices hide withdrawn items)
+    hidden_columns: list = field(default_factory=list)  # headers of hidden columns, emptied (said in the preview)
 
     def head(self, n: int) -> list[list]:
         if self.rows is not None:
@@ -84,6 +87,8 @@ class RawTable:
     skipped: list[tuple[int, str]]  # (row number, why) for 小计/合计/说明 rows
     context: Context
     mapped: bool = False  # read through a mapping the office chose
+    scale: dict[str, tuple[float, str]] = field(default_factory=dict)  # factor ("*": every one) → (to mg/L, unit as written)
+    layout: str = ""  # how the sheet was laid out when not one row per record (said in the preview)
     guessed: dict[int, str] = field(default_factory=dict)  # columns read as a field by closeness, not by name (said)
 
 
@@ -107,6 +112,7 @@ class Found:
     tables: list[RawTable] = field(default_factory=list)
     unknown: list[Unknown] = field(default_factory=list)
     skipped: list[str | None] = field(default_factory=list)  # sheets the office chose not to import
+    hidden_columns: list[tuple[str | None, list[str]]] = field(default_factory=list)  # (sheet, headers) emptied
 
 
 SKIP = ""  # the table of a saved mapping that means: do not import sheets of this shape
@@ -308,6 +314,10 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                 return SKIP
             if saved and (kind is None or saved["table"] == kind):
                 return _raw(sheet, SPECS[saved["table"]], i, headers, start, saved["columns"])
+            if kind in (None, "readings"):
+                wide = _wide(sheet, i, headers, start)
+                if wide is not None:
+                    return wide
             units_below = headers is not row and all(v is None or re.fullmatch(UNIT, header_key(v))
                                                      for v in rows[i + 1])
             for spec in specs:
@@ -335,6 +345,31 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
     return _raw(sheet, spec, i, headers, start, None)
 
 
+def _wide(sheet: Sheet, i: int, headers: list, start: int) -> RawTable | None:
+    """Readings with the months across the columns (1月 … 12月), one factor per sheet (named in the sheet or
+    title) or per block of rows (a 监测项目 column): read as one row per section, month and factor."""
+    ctx = _context(sheet, i)
+    months = layouts.month_columns(headers, ctx.year)
+    spec = SPECS["readings"]
+    matched = _matched(spec, [None if j in months else h for j, h in enumerate(headers)], fuzzy=False)
+    section = next((j for j, c in matched.items() if c == "section_id"), None)
+    if len(months) < 3 or section is None:
+        return None
+    factor_col = next((j for j, c in matched.items() if c == "factor"), None)
+    factor = layouts.factor_named([sheet.name or "", *ctx.texts[2:], ctx.texts[0]]) if factor_col is None else None
+    raw = _raw(sheet, spec, i, headers, start, None)
+    fields = {f.column: f for f in spec.fields}
+    name = fields[factor].header if factor else "（未写明指标：请在工作表名称或标题中写明，如“总磷”）"
+    data = layouts.widen(raw.data, section, months, factor_col, name)
+    used = {section, *months} | ({factor_col} if factor_col is not None else set())
+    raw.ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in used]
+    raw.headers = [str(headers[section]), "月份", str(headers[factor_col]) if factor_col is not None else "指标", "监测值"]
+    raw.columns = {0: fields["section_id"], 1: fields["sampled_at"], 2: fields["factor"], 3: fields["value"]}
+    raw.data = data
+    raw.layout = (f"月份横排（{len(months)}个月）" + (f"，指标按“{name}”" if factor else "") + "：每个断面每月一行读取，采样时间记为当月1日")
+    return raw
+
+
 def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved: dict | None) -> RawTable:
     fields = {f.column: f for f in spec.fields}
     if saved is not None:  # the office's own mapping: header text → column ("" = ignore)
@@ -347,6 +382,7 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
         guessed = {j: f.header for j, f in columns.items() if j not in exact}
     ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in columns]
     body = sheet.body(start)
+    below = _second_table(body)
     body = body[body.notna().any(axis=1)]
     keys = [header_key(h) for h in headers]
     repeated = pd.Series(True, index=body.index)
@@ -355,14 +391,39 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
         repeated &= cell == key
     why = _skip_reasons(body)
     why[repeated] = "重复的表头行"
+    why[body.index.isin(sheet.hidden)] = "隐藏的行（多为已撤销的内容）"
+    why[body.index >= below] = "空行以下的另一张小表（如备注、说明）"
     name_col = next((j for j, f in columns.items() if f.column in ("title", "name")), None)
     if name_col is not None and sheet.merged:  # the item's name merged down over its measures: one item
         for n in body.index:
             if (n, name_col) in sheet.merged and pd.isna(why.get(n)):
                 why[n] = "与上一行同属一项（名称为合并单元格）"
     skipped = [(int(n), w) for n, w in why.dropna().items()]
+    scale = {f.column: unit for j, f in columns.items() if f.kind == "conc"
+             for unit in [layouts.unit_scale(headers[j])] if unit}  # 总磷(μg/L); 总磷(mg/L) wins over a title line
+    context = _context(sheet, i)
+    if spec.table == "readings":  # a title line 单位：μg/L speaks for every factor its header does not
+        unit = next((u for t in context.texts[2:] for u in [layouts.unit_scale(t)] if u and "单位" in t), None)
+        if unit and unit[0] != 1:
+            scale.setdefault("*", unit)
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
-                    body[why.isna()], skipped, _context(sheet, i), mapped=saved is not None, guessed=guessed)
+                    body[why.isna()], skipped, context, mapped=saved is not None, guessed=guessed, scale=scale)
+
+
+def _second_table(body: pd.DataFrame) -> float:
+    """The row number where a second, smaller table starts below the main one after blank rows (notes, a method,
+    a summary), else infinity: the rows after a blank gap fill far fewer cells than the table's own rows."""
+    filled = body.notna().sum(axis=1)
+    if filled.empty:
+        return float("inf")
+    blank = (filled == 0).to_numpy()
+    rows = body.index.to_numpy()
+    for k in range(1, len(rows)):
+        if blank[k - 1] and not blank[k]:
+            before, after = filled.iloc[:k][~blank[:k]], filled.iloc[k:][~blank[k:]]
+            if len(before) and after.median() < 0.5 * before.median():
+                return float(rows[k])
+    return float("inf")
 
 
 def per_unique(col: pd.Series, fn, missing=None) -> np.ndarray:
@@ -432,7 +493,7 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
     try:
         if len(data) <= MERGED_BYTES:  # small enough to open whole: merged cells are known and filled
             wb = load_workbook(io.BytesIO(data), data_only=True)
-            return [Sheet(name, ws.title, *_unmerged(ws)) for ws in wb.worksheets if ws.sheet_state == "visible"]
+            return [_hide(Sheet(name, ws.title, *_unmerged(ws)), ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return [Sheet(name, ws.title, [[_clean(c) for c in r] for r in ws.iter_rows(values_only=True)])
@@ -441,6 +502,21 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
             wb.close()
     except Exception:  # openpyxl raises many kinds for a damaged file, on opening or while reading a sheet
         raise ReadError("不是有效的 Excel 文件，或文件已损坏（可用 Excel 打开后另存为 .xlsx 再试）") from None
+
+
+def _hide(sheet: Sheet, ws) -> Sheet:
+    """Hidden rows are not imported (an office hides a withdrawn task rather than delete it); hidden columns are
+    emptied. Both are said in the preview."""
+    sheet.hidden = {r for r, d in ws.row_dimensions.items() if d.hidden}
+    columns = sorted({c - 1 for d in ws.column_dimensions.values() if d.hidden and d.min for c in range(d.min, (d.max or d.min) + 1)})
+    for c in columns:
+        header = next((r[c] for r in sheet.rows[:HEADER_SCAN] if c < len(r) and isinstance(r[c], str)), None)
+        if any(c < len(r) and r[c] is not None for r in sheet.rows):
+            sheet.hidden_columns.append(header or f"第{c + 1}列")
+        for r in sheet.rows:
+            if c < len(r):
+                r[c] = None
+    return sheet
 
 
 def _unmerged(ws) -> tuple[list[list], set]:
@@ -501,6 +577,8 @@ def read_bytes(name: str, data: bytes, kind: str | None = None, mappings: dict |
         if sheet.name and plain(sheet.name) in SKIP_SHEETS:
             continue
         got = _table(sheet, kind, mappings or {})
+        if sheet.hidden_columns and got is not None and got != SKIP:
+            found.hidden_columns.append((sheet.name, sheet.hidden_columns))
         if got == SKIP:
             found.skipped.append(sheet.name)
         elif isinstance(got, RawTable):

@@ -310,7 +310,7 @@ def test_progress_is_percent_or_fraction_per_column(tiny_dir):
     assert items[items["item_id"].str.startswith("G")].sort_values("item_id")["progress"].tolist() == [1.0, 0.5]
 
 
-@pytest.mark.parametrize("row,words", [("一号河断面,2023-08-01,99999", "应不大于 100"),
+@pytest.mark.parametrize("row,words", [("一号河断面,2023-08-01,99999", "应不大于 10（mg/L；这样大的数值多半是单位不对"),
                                        ("一号河断面,1900-08-01,0.1", "不在合理范围"),
                                        ("一号河断面,2099-08-01,0.1", "不在合理范围")])
 def test_implausible_readings_are_refused(tiny_dir, row, words):

@@ -1,0 +1,228 @@
+"""Habits of offices the team has not seen, each read as the office meant it and said in the preview:
+layouts (months across, a second small table, hidden rows), units of measure, headers matched by closeness,
+loose choices, spans and 立行立改, lists that name only their year, values asked once and remembered."""
+import datetime as dt
+import io
+import subprocess
+import sys
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import ROOT, xlsx_of
+from loaders import answers, convert
+from loaders.importer import prepare, publish
+from riverchief import store
+
+TASKS = ["2024年6月一河一策任务清单"], ["任务名称", "河流", "责任单位", "完成时限", "完成进度"]
+
+
+def frame_of(table):
+    return table.frame() if hasattr(table, "frame") else table
+
+
+def notes_of(prepared) -> str:
+    return "\n".join(str(n) for n in prepared.notes)
+
+
+def test_readings_with_the_months_across_one_factor_per_sheet(small):
+    rows = lambda f: [[f"测试区2024年断面水质（{f}）"], ["填报单位：监测站", "单位：mg/L"],  # noqa: E731
+                      ["序号", "断面名称", "1月份", "2月份", "3月份", "1-3月均值"],
+                      [1, "东河桥", 0.1, "0.01L", 0.3, 0.14], [], [], ["分析方法", "见附件"]]
+    book = xlsx_of({"总磷": rows("总磷"), "氨氮": rows("氨氮")})
+    prepared = prepare([("2024年1-3月水质.xlsx", book)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    got = frame_of(prepared.tables["readings"]).sort_values("sampled_at")
+    assert [d.month for d in got["sampled_at"]] == [1, 2, 3]
+    assert got["tp"].tolist() == [0.1, 0.01, 0.3] and got["tp_bdl"].tolist() == [False, True, False]
+    assert got["nh3n"].tolist() == [0.1, 0.01, 0.3]
+    assert "月份横排（3个月），指标按“总磷”" in notes_of(prepared)
+    assert "1-3月均值" in prepared.changes["ignored"].iloc[0]  # a span is not a month
+
+
+@pytest.mark.parametrize("header,title,values,expected", [
+    ("总磷(μg/L)", None, [119, 98], [0.119, 0.098]),
+    ("总磷（ug/L）", None, [50], [0.05]),
+    ("总磷", "单位：μg/L", [73], [0.073]),
+    ("总磷（mg/L）", None, [0.2], [0.2]),
+])
+def test_units_in_a_header_or_a_title_line_are_converted_to_mg_per_litre(small, header, title, values, expected):
+    rows = ([[title]] if title else []) + [["断面", "采样时间", header]]
+    rows += [["东河桥", f"2024-0{k + 1}-05", v] for k, v in enumerate(values)]
+    prepared = prepare([("水质.xlsx", xlsx_of({"水质": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert frame_of(prepared.tables["readings"])["tp"].tolist() == expected
+    assert ("已换算为 mg/L" in notes_of(prepared)) == (expected != values)
+
+
+def test_a_unit_column_converts_its_row(small):
+    csv = ("断面,采样时间,监测项目,监测值,单位\n东河桥,2024-05-06,总磷,120,μg/L\n东河桥,2024-05-06,氨氮,0.4,mg/L\n"
+           "东河桥,2024-06-06,总磷,0.15,mg/L\n").encode()
+    got = frame_of(prepare([("lab.csv", csv)], small).tables["readings"]).sort_values("sampled_at")
+    assert got["tp"].tolist() == [0.12, 0.15] and got["nh3n"].tolist()[0] == 0.4
+
+
+def test_a_value_implausible_for_its_factor_is_held_back_as_a_likely_unit_error(small):
+    csv = "断面,采样时间,总磷\n东河桥,2024-05-06,73\n东河桥,2024-06-06,0.2\n".encode()
+    prepared = prepare([("x.csv", csv)], small)
+    assert any("单位不对" in i.message and i.row == 2 for i in prepared.issues)
+    assert frame_of(prepared.tables["readings"])["tp"].tolist() == [0.2]  # never stored silently
+
+
+def _book_with_hidden_row_and_column() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一河一策"
+    for r in [*TASKS, ["清淤", "东河", "区水务局", "2024-12-31", "50%"], ["撤销的任务", "东河", "区水务局", "2024-12-31", "0%"],
+              ["护岸", "东河", "区水务局", "2024-12-31", "20%"]]:
+        ws.append(r)
+    ws.row_dimensions[4].hidden = True
+    ws["F2"], ws["F3"] = "内部备注", "不要导入"
+    ws.column_dimensions["F"].hidden = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_hidden_rows_and_columns_are_left_out_and_said(small):
+    prepared = prepare([("清单.xlsx", _book_with_hidden_row_and_column())], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert sorted(prepared.tables["items"]["title"]) == ["护岸", "清淤"]
+    said = notes_of(prepared)
+    assert "隐藏的行" in said and "隐藏的列未导入：内部备注" in said
+
+
+def test_a_small_table_below_the_main_one_is_not_read_as_rows(small):
+    rows = [*TASKS, ["清淤", "东河", "区水务局", "2024-12-31", "50%"], ["护岸", "东河", "区水务局", "2024-12-31", "20%"],
+            [], ["备注", "进度为估算"]]
+    prepared = prepare([("清单.xlsx", xlsx_of({"一河一策": rows}))], small)
+    assert prepared.ok and sorted(prepared.tables["items"]["title"]) == ["护岸", "清淤"]
+
+
+def test_a_blank_row_inside_the_table_does_not_end_it(small):
+    rows = [*TASKS, ["清淤", "东河", "区水务局", "2024-12-31", "50%"], [], ["护岸", "东河", "区水务局", "2024-12-31", "20%"]]
+    prepared = prepare([("清单.xlsx", xlsx_of({"一河一策": rows}))], small)
+    assert sorted(prepared.tables["items"]["title"]) == ["护岸", "清淤"]
+
+
+def test_major_projects_without_a_river_with_a_span_of_years_and_investment(small):
+    rows = [["2024年度重大事项重大项目清单（截至10月底）"],
+            ["序号", "项目名称", "建设起止\n年限", "总投资（万元）", "已完成投资（万元）", "完成率", "责任单位"],
+            [1, "流域综合治理", "2023-2025", 12500, 6800, 0.544, "区水务局"], [2, "污水厂提标", "2024年3月至11月", 900, 900, 1, "区环保局"]]
+    prepared = prepare([("重大项目.xlsx", xlsx_of({"重大事项": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    items = prepared.tables["items"].set_index("title")
+    assert items.at["流域综合治理", "start_date"] == dt.date(2023, 1, 1) and items.at["流域综合治理", "deadline"] == dt.date(2025, 12, 31)
+    assert items.at["污水厂提标", "start_date"] == dt.date(2024, 3, 1) and items.at["污水厂提标", "deadline"] == dt.date(2024, 11, 30)
+    assert items.at["流域综合治理", "progress"] == 0.544 and items.at["流域综合治理", "funds_spent_wan"] == 6800
+    assert items["river_id"].isna().all() and set(items["notice_date"]) == {dt.date(2024, 10, 31)}
+
+
+def test_a_task_needs_its_river_even_when_major_items_do_not(small):
+    rows = [["2024年6月一河一策任务清单"], ["任务名称", "河流", "责任单位"], ["清淤", None, "区水务局"], ["护岸", "东河", "区水务局"]]
+    prepared = prepare([("任务.xlsx", xlsx_of({"一河一策": rows}))], small)
+    assert [(i.row, i.column) for i in prepared.issues] == [(3, "河流")]
+    assert prepared.tables["items"]["title"].tolist() == ["护岸"]
+
+
+def test_a_list_naming_only_its_year_follows_the_other_lists_month(small):
+    problems = [["2024年度突出问题整改责任清单"], ["问题描述", "河流名称", "责任单位", "整改时限"],
+                ["排口直排", "东河", "区水务局", "立行立改"]]
+    tasks = [["2024年“一河一策”任务清单"], ["填报单位：河长办　　截止日期：2024年10月31日"], TASKS[1],
+             ["清淤", "东河", "区水务局", "2024-12-31", "50%"]]
+    prepared = prepare([("突出问题.xlsx", xlsx_of({"Sheet1": problems})), ("任务.xlsx", xlsx_of({"任务": tasks}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert set(prepared.tables["items"]["notice_date"]) == {dt.date(2024, 10, 31)}
+    assert "通报月份按2024年10月（与本次导入的其他清单相同）" in notes_of(prepared)
+    problem = prepared.tables["items"].set_index("title").loc["排口直排"]
+    assert problem["deadline"] == dt.date(2024, 10, 31)  # 立行立改 with nothing to count from: due with the notice
+
+
+def test_a_ledger_says_its_source_in_its_title_and_its_state_in_its_progress(small):
+    rows = [["测试区2024年河长巡河发现问题台账"], ["填报单位：河长办　统计时间：2024年1月—6月"],
+            ["河流名称", "发现\n时间", "问题描述", "整改责任\n单位", "整改\n时限", "整改\n情况"],
+            ["东河", "2024.1.17", "排口直排", "区水务局", "2024.2.17", "已整改"],
+            ["东河", "2024.5.2", "垃圾", "东风", "立行立改", "正在整改"]]
+    prepared = prepare([("巡河问题台账.xlsx", xlsx_of({"台账": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    p = prepared.tables["problems"].set_index("title")
+    assert set(p["source"]) == {"巡河"} and p.at["排口直排", "status"] == "已整改" and p.at["垃圾", "status"] == "整改中"
+    assert p.at["垃圾", "deadline"] == dt.date(2024, 5, 31) and set(p["notice_date"]) == {dt.date(2024, 6, 30)}
+
+
+def test_a_river_list_takes_its_level_from_its_title_and_keeps_out_rivers_beyond_the_district(small):
+    rows = [["测试区区级河流名录"], ["河流名称", "汇入河流", "河道长度\n（公里）", "流经镇街", "水质目标"],
+            ["南河", "长江", 46.8, "东风、西湖", "Ⅲ类"]]
+    prepared = prepare([("河流.xlsx", xlsx_of({"河流": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    r = prepared.tables["rivers"].set_index("name").loc["南河"]
+    assert r["level"] == "区级" and r["length_km"] == 46.8 and r["parent_river_id"] is None
+    assert r["township_id"] == prepared.tables["townships"].set_index("name").at["东风镇", "township_id"]
+    said = notes_of(prepared)
+    assert "按“测试区区级河流名录”记为区级" in said and "“长江”不在本区河流名录中" in said and "按“河长（公里）”读取" in said
+
+
+def test_a_river_list_naming_no_level_anywhere_is_asked_about(small):
+    prepared = prepare([("名录.xlsx", xlsx_of({"Sheet1": [["河流名称", "水质目标"], ["南河", "Ⅲ类"]]}))], small)
+    assert any("无法判断河流级别" in i.message for i in prepared.issues) and prepared.held[0].rows is None
+
+
+@pytest.mark.parametrize("written,choices,expected", [
+    ("区级部门", ("镇街", "部门"), "部门"), ("镇", ("镇街", "部门"), "镇街"), ("街道", ("镇街", "部门"), "镇街"),
+    ("乡镇", ("镇街", "部门"), "镇街"), ("河流型", ("河流", "湖库"), "河流"), ("未知", ("镇街", "部门"), None),
+    ("已", ("已交办", "已整改"), None),  # two fit as well: asked, never guessed
+])
+def test_loose_choices(written, choices, expected):
+    assert convert.loose_choice(written, choices) == expected
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("2022-2024", (dt.date(2022, 1, 1), dt.date(2024, 12, 31))), ("2023年—2025年", (dt.date(2023, 1, 1), dt.date(2025, 12, 31))),
+    ("2023.3-2024.12", (dt.date(2023, 3, 1), dt.date(2024, 12, 31))), ("2024年3月至12月", (dt.date(2024, 3, 1), dt.date(2024, 12, 31))),
+    ("2024.3.1~2024.11.30", (dt.date(2024, 3, 1), dt.date(2024, 11, 30))), (2024, (dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
+])
+def test_spans_of_years(written, expected):
+    assert convert.to_period(written, 2024) == expected
+
+
+@pytest.mark.parametrize("bad", ["2025-2023", "三年", "2024-06"])
+def test_spans_not_understood_say_what_is_expected(bad):
+    with pytest.raises(convert.BadValue):
+        convert.to_period(bad, 2024)
+
+
+@pytest.mark.parametrize("written,expected", [("东经106°08′12″，北纬29°41′05″", (106.1367, 29.6847)),
+                                              ("北纬29.5，东经106.2", (106.2, 29.5))])
+def test_coordinates_with_their_words(written, expected):
+    assert tuple(round(v, 4) for v in convert.to_lonlat(written)) == expected
+
+
+def test_an_answer_is_asked_once_and_used_next_month_on_the_page_and_the_command_line(small, tmp_path):
+    rows = lambda m: [[f"2024年{m}月一河一策任务清单"], TASKS[1], ["清淤", "东河干流", "区水务局", "2024-12-31", "50%"]]  # noqa: E731
+    june = prepare([("6月.xlsx", xlsx_of({"任务": rows(6)}))], small)
+    asked = answers.questions(june.issues)
+    assert list(asked) == [("river", "东河干流")] and asked[("river", "东河干流")][0] == "东河"
+    answers.remember(small, "测试", {("river", "东河干流"): "东河"})
+    again = prepare([("6月.xlsx", xlsx_of({"任务": rows(6)}))], small)
+    assert again.ok and "按“东河”识别" in notes_of(again)
+    publish(again, small, "测试")
+    path = tmp_path / "7月.xlsx"
+    path.write_bytes(xlsx_of({"任务": rows(7)}))
+    env = {"RIVERBOARD_DATA_DIR": str(small), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "loaders", "import", str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0 and "已发布" in out.stdout, out.stderr
+    tables = store.read_tables(store.current_version(small))
+    assert set(tables["items"]["river_id"]) == {tables["rivers"].set_index("name").at["东河", "river_id"]}
+    assert len(tables["items"]) == 2  # June and July
+
+
+def test_the_answer_command_checks_the_name_and_remembers_it(small):
+    env = {"RIVERBOARD_DATA_DIR": str(small), "PATH": "/usr/bin:/bin"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "loaders", "answer", *a], cwd=ROOT, env=env,  # noqa: E731
+                                    capture_output=True, text=True)
+    assert run("unit", "土桥镇等=土桥镇").returncode == 1  # not a unit of this district
+    out = run("unit", "东风镇等=东风镇")
+    assert out.returncode == 0 and answers.load(small)["unit"]["东风镇等"] == "东风镇"
+    assert run("kind", "区县部门=部门").returncode == 0 and answers.load(small)["choice:kind"]["区县部门"] == "部门"
+    assert run("kind", "x=不是选项").returncode == 1
+    assert run("unit", "东风镇等=").returncode == 0 and "unit" not in answers.load(small)  # forgotten
