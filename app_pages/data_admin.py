@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from exports.xlsx import table_xlsx
-from loaders import convert, mappings
+from loaders import answers, convert, mappings, read
 from loaders.importer import prepare, publish
 from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
@@ -41,7 +41,7 @@ def _check(files: list, options: dict):
     """The preview of an upload, checked once per files, options, data version and saved mappings (not on
     every rerun). Only the preview is kept in the session: the new data set itself is built again when
     publishing, so offices waiting to press 发布 hold no copy of the data (the server stays small)."""
-    digest = hashlib.sha1(repr((version.id, sorted(mappings.load(root)), options)).encode())
+    digest = hashlib.sha1(repr((version.id, sorted(mappings.load(root)), answers.load(root), options)).encode())
     for name, data in files:
         digest.update(name.encode() + hashlib.sha1(data).digest())
     key = digest.hexdigest()
@@ -50,6 +50,30 @@ def _check(files: list, options: dict):
             checked = prepare(files, root, **options)
         st.session_state["import_check"] = (key, dataclasses.replace(checked, tables={}))
     return st.session_state["import_check"][1]
+
+
+def _ask(prepared) -> None:
+    """Values the import did not know, once each, with what they may mean: the office's answer is kept for this
+    district (answers.json) and used by this and every later import, here and on the command line."""
+    asked = answers.questions(prepared.issues)
+    if not asked:
+        return
+    with st.form("answers"):
+        st.markdown(f"**这些写法系统不认识（{len(asked)} 个）**：选一次它指的是什么，保存后重新检查，以后的导入也自动使用。")
+        chosen = {}
+        for k, ((what, written), options) in enumerate(asked.items()):
+            chosen[(what, written)] = st.selectbox(f"{answers.label(what)}“{written}”", ["", *options[:30]], key=f"ask_{k}",
+                                                   format_func=lambda o: o or "（暂不处理）")
+        if st.form_submit_button("保存并重新检查", icon=":material/save:"):
+            said = {k: v for k, v in chosen.items() if v}
+            if said:
+                try:
+                    answers.remember(root, auth.current(), said)
+                except access.Forbidden as exc:
+                    st.error(md(exc))
+                    return
+                st.session_state["data_notice"] = f"已记住 {len(said)} 个写法，已按此重新检查。"
+            st.rerun()
 
 
 st.subheader(S.DATA_UPLOAD, anchor=False)
@@ -85,9 +109,11 @@ if uploads:
                                                   for f in SPECS[kind].fields} if kind else {})
             cols = st.columns(min(4, max(len(shown), 1)))
             chosen = {}
+            guess = read.guess_columns(kind, u.headers) if kind else {}  # the closest field of each header, to confirm
             for i, h in enumerate(u.headers if kind else []):
                 if h is not None:
                     chosen[str(h)] = cols[i % len(cols)].selectbox(str(h), list(fields), format_func=fields.get,
+                                                                   index=list(fields).index(guess.get(i, "")),
                                                                    key=f"map_{key}_{kind}_{i}")
             if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
                 mappings.save(root, u.headers, kind, chosen)
@@ -107,6 +133,7 @@ if uploads:
             st.dataframe(held_frame(prepared.held), hide_index=True, width="stretch")
         st.markdown("**问题（同一原因只列一次）**")
         st.dataframe(causes, hide_index=True, width="stretch", column_config={"行数": st.column_config.NumberColumn(format="%d")})
+        _ask(prepared)
         report = issues_frame(prepared.issues)
         st.download_button("下载问题清单（Excel，逐行）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
                                                                 "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),

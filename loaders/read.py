@@ -297,6 +297,11 @@ def _matched(spec: TableSpec, headers: list, fuzzy: bool = True) -> dict[int, st
     return out
 
 
+def guess_columns(table: str, headers: list) -> dict[int, str]:
+    """Each header's likeliest field of a table (exact names first, then close ones), for the office to confirm."""
+    return _matched(SPECS[table], headers)
+
+
 def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown | None:
     rows = sheet.head(HEADER_SCAN + 6)
     specs = [SPECS[kind]] if kind else list(SPECS.values())
