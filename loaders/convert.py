@@ -86,7 +86,10 @@ def to_datetime(value, year: int | None = None) -> dt.datetime:
         if 20000 <= value <= 80000:  # an Excel serial number (1954–2119)
             return EXCEL_EPOCH + dt.timedelta(days=float(value))
         raise BadValue(f"“{value}”不是日期，应为 2023-06-30、2023/6/30 或 2023年6月30日")
-    text = plain(value)
+    text = plain(re.sub(r"(?<=\d)\s+(?=\d{1,2}[:：时])", "T", str(value).strip()))  # 2025/1/8 09:12: the space kept
+    short = re.fullmatch(r"(\d{2})[./](\d{1,2})[./](\d{1,2})", text)  # 25.3.5: a two-digit year is this century's
+    if short:
+        text = f"20{short[1]}-{short[2]}-{short[3]}"
     m = _DATE.match(text) or _COMPACT.match(text)
     if m:
         parts = [int(p) if p else 0 for p in m.groups()] + [0, 0, 0]
@@ -381,6 +384,13 @@ def to_list(value) -> str:
     raise BadValue(f"“{value}”不是清单名称，应为 {'、'.join(schema.LIST_NAMES.values())} 之一")
 
 
+# 县水利局牵头，各乡镇配合: the role words around a name; 各乡镇, 相关部门: no one unit, left out (and said)
+_ROLE = re.compile(r"(?:牵头|负责|主责|配合|协助|参与|协办|督导|指导)(?:单位|部门)?$")
+COLLECTIVE = re.compile(r"^(?:各|相关|有关|沿河|属地|涉及)(?:的)?(?:乡镇|镇街|街道|镇|乡|部门|单位|村|社区|责任单位)+(?:等)?$")
+
+
 def split_names(value) -> list[str]:
-    """Several names in one cell: 区水利局、石门镇 / 区水利局，石门镇 / one per line."""
-    return [p.strip() for p in re.split(r"[、，,;；/\n]+", str(value)) if p.strip()]
+    """Several names in one cell: 区水利局、石门镇 / 区水利局，石门镇 / one per line / 县水利局牵头，各乡镇配合
+    (role words set aside; 各乡镇 and the like name no unit and are left out)."""
+    names = [_ROLE.sub("", p.strip()) or p.strip() for p in re.split(r"[、，,;；/\n]+", str(value)) if p.strip()]
+    return [n for n in names if not COLLECTIVE.match(plain(n))]

@@ -14,7 +14,7 @@ from loaders.cells import _is_long, _Refs, _value
 from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
-from loaders.specs import CHOICE_WORDS, FACTORS, SPECS
+from loaders.specs import CHOICE_WORDS, DEFAULT_DAYS, FACTORS, SPECS
 from riverchief import lights, schema
 from riverchief.schema import LIST_NAMES
 
@@ -213,9 +213,14 @@ def _river_levels(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes
 
 
 def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None,
-              issues: list[Issue]) -> pd.DataFrame:
+              issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
     if not _with_notice(raw, frame, notice, issues, "问题台账"):
         return frame
+    if "deadline" not in frame or frame["deadline"].isna().any():  # a hotline ledger has no 整改时限
+        due = frame["found_date"].map(lambda d: d + dt.timedelta(days=DEFAULT_DAYS) if isinstance(d, dt.date) else None)
+        if _col(frame, "deadline").isna().any():
+            notes.append(Issue(raw.file, raw.sheet, None, "整改时限", f"没有填写整改时限的问题，按发现后{DEFAULT_DAYS}日计"))
+        frame["deadline"] = _col(frame, "deadline").where(_col(frame, "deadline").notna(), due)
     if "source" not in frame or frame["source"].isna().any():
         source = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["source"]
                        if any(w in convert.plain(text) for w in words)), None)
@@ -353,7 +358,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
     if spec.table == "items":
         out = _items(raw, out, tables, notice, issues, notes)
     elif spec.table == "problems":
-        out = _problems(raw, out, tables, notice, issues)
+        out = _problems(raw, out, tables, notice, issues, notes)
     elif spec.table == "sections":
         out = _sections(out, tables, raw, issues)
     elif spec.table == "readings":

@@ -20,7 +20,7 @@ from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish, _reference_ids
 from loaders.issues import Held, Issue, cap
 from loaders.layers import _apply_layer
-from loaders.merge import _merge, _township_units, change_row
+from loaders.merge import MARK, _merge, _township_units, change_row
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
@@ -223,7 +223,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         if change:
             changes.append(change)
     prepared.issues = cap(prepared.issues)
-    prepared.tables = tables
+    prepared.tables = {name: t.drop(columns=MARK) if isinstance(t, pd.DataFrame) and MARK in t else t
+                       for name, t in tables.items()}
     prepared.changes = _summarise(changes)
     prepared.details = pd.DataFrame(details, columns=DETAIL_COLUMNS)
     return prepared

@@ -61,6 +61,7 @@ def change_row(table: str, file: str, rows: int, *, sheets: str = "", added: int
                 unchanged=unchanged, ignored=ignored, skipped=skipped)
 
 
+MARK = "_import"  # rows this import wrote: "added" or "kept" (dropped before publishing)
 DETAILS_PER_KIND = 1000  # rows listed one by one per table and kind of change; the rest are counted
 
 
@@ -77,27 +78,33 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
     matched = pd.Index(last.index).get_indexer(new_keys)
     have = matched >= 0
     at = last.to_numpy()[matched[have]]
-    for c in [c for c in cur.columns if c not in provided]:  # values the file does not speak of stay as they were
+    for c in [c for c in cur.columns if c not in provided and c != MARK]:  # values the file does not speak of stay
         if c not in new:
             new[c] = None
         if have.any():
             if new[c].dtype != cur[c].dtype:  # pandas 3 refuses to upcast in place (floats into a float64 column of NaN)
                 new[c] = new[c].astype(object)
             new.loc[have, c] = cur[c].iloc[at].to_numpy()
+    earlier = cur[MARK].to_numpy() if MARK in cur else np.full(len(cur), None, dtype=object)
+    fresh = np.array([earlier[a] == "added" for a in at], dtype=bool)  # added by an earlier sheet of this import
+    new[MARK] = np.where(have, "kept", "added").astype(object)
+    if have.any():
+        new.loc[have, MARK] = np.where(fresh, "added", "kept")
     scope = np.zeros(len(cur), dtype=bool)
-    if spec.replace_by and len(cur) and replace:
-        cur_scope, new_scope = _key_codes(cur, new, list(spec.replace_by))
-        scope = np.isin(cur_scope, new_scope)
+    if spec.replace_by and len(cur) and replace:  # a snapshot replaces what was there before this import, not
+        cur_scope, new_scope = _key_codes(cur, new, list(spec.replace_by))  # another sheet of it (任务清单 + 责任清单)
+        scope = np.isin(cur_scope, new_scope) & pd.isna(earlier)
     in_new = np.isin(cur_keys, new_keys)
     removed = cur[scope & ~in_new]
     stayed = cur[~(scope | in_new)]
     merged = pd.concat([stayed, new], ignore_index=True) if len(stayed) else new.copy()
     headers = {f.column: f.header for f in spec.fields}
-    compare = [c for c in new.columns if c in cur.columns]
+    compare = [c for c in new.columns if c in cur.columns and c != MARK]
     differs = {c: _canon_of(cur[c].iloc[at]) != _canon_of(new.loc[have, c]) for c in compare} if have.any() else {}
     changed_at = np.zeros(int(have.sum()), dtype=bool)
     for d in differs.values():
         changed_at |= d
+    changed_at &= ~fresh  # a row this import added is counted once, as added
     details: list[dict] = []
     added_rows = np.flatnonzero(~have)
     for i in added_rows[:DETAILS_PER_KIND]:
@@ -116,7 +123,7 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
                         "change": "本次文件中已没有这一行（同一通报、同一清单的数据以本次文件为准）"})
     _more(details, spec, "删除", len(removed))
     counts = {"added": len(added_rows), "changed": len(changed_rows), "removed": len(removed),
-              "unchanged": int(have.sum()) - len(changed_rows)}
+              "unchanged": int((~fresh).sum()) - len(changed_rows)}
     return merged, counts, details
 
 

@@ -27,6 +27,7 @@ MERGED_BYTES = 2 * 1024 * 1024  # workbooks up to this size are opened whole, to
 ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
 HEADER_SCAN = 20  # the header is looked for in a sheet's first rows
 _TOTALS = ("小计", "合计", "总计", "累计")
+WITHDRAWN = ("已撤销", "撤销", "已作废", "作废", "已取消", "取消", "已删除", "删除")
 _NOTES = ("说明", "注：", "注:", "注1", "注 ", "备注：", "备注:", "填表人", "填报人", "审核人", "制表", "联系人", "附注",
           "负责人", "单位负责人", "分管领导", "联系电话", "填报说明", "附：", "数据来源")
 # 一、 / （一） / 第一部分: a category heading inside a table (水污染防治), not an item
@@ -234,6 +235,11 @@ def _context(sheet: Sheet, header_row: int) -> Context:
     return Context(year, month, kinds, tuple(t for t in texts if t))
 
 
+def _levels_named(sheet: Sheet, header_row: int) -> bool:
+    """A sheet whose name, title or file name says the level of the rivers it lists (区级河流名录)."""
+    return any(re.search(r"[区县镇乡村]级", plain(t)) for t in _context(sheet, header_row).texts)
+
+
 def _monthly(sheet: Sheet, header_row: int) -> bool:
     ctx = _context(sheet, header_row)
     return bool(ctx.year and ctx.month)
@@ -248,16 +254,29 @@ def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
 FUZZY = 0.8  # a header this close to a field's name is read as that field (and the preview says so)
 
 
-def closeness(key: str, name: str) -> float:
+# What a qualifier in front of a field's name may be about: another table's thing (河流名称 names a river, not a
+# township), unless it is the table's own (断面坐标 in a section list).
+_ENTITIES = ("河流", "河道", "河库", "断面", "点位", "镇街", "乡镇", "街道", "单位", "部门", "项目", "问题", "任务", "事项",
+             "河长", "清单", "工单")
+
+
+_OWN = {"rivers": ("河流", "河道", "河库"), "sections": ("断面", "点位"), "townships": ("镇街", "乡镇", "街道"),
+        "units": ("单位", "部门"), "items": ("项目", "任务", "事项", "问题", "清单"), "problems": ("问题", "工单"),
+        "complaints": ("工单", "问题"), "patrols": ("河长", "问题"), "supervision": ("单位", "事项")}
+
+
+def closeness(key: str, name: str, own: tuple[str, ...] = ()) -> float:
     """How surely a header (as compared, bare) names a field's name: 1 the same; 0.9 the header ends with the
     name (断面坐标 / 坐标, 已完成投资 / 完成投资: offices put a qualifier in front); 0.85 the header holds a name of
     three characters or more; else the share of characters in common, in order. A header shorter than the name
     (类别 for 清单类别) is only as close as its characters make it: it may mean something else."""
     if key == name:
         return 1.0
-    if len(name) >= 2 and key.endswith(name):
+    rest = key.replace(name, "", 1)
+    foreign = any(w in rest for w in _ENTITIES if w not in own)  # 河流名称 is not a township's 名称
+    if len(name) >= 2 and key.endswith(name) and not foreign:
         return 0.9
-    if len(name) >= 3 and name in key:
+    if len(name) >= 3 and name in key and not foreign:
         return 0.85
     return difflib.SequenceMatcher(None, key, name).ratio()
 
@@ -271,7 +290,7 @@ def fuzzy_match(spec: TableSpec, header, taken: set[str]) -> tuple[str | None, f
     for f in spec.fields:
         if f.column in taken or f.column in ("factor", "value"):
             continue
-        s = max(closeness(key, bare(k)) for k in _keys(f))
+        s = max(closeness(key, bare(k), spec.hints + _OWN.get(spec.table, ())) for k in _keys(f))
         if s > score:
             best, score = f.column, s
     return (best, score) if score >= FUZZY else (None, score)
@@ -334,6 +353,8 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                     required.discard("sampled_at")  # a sheet per month may leave the date to its name
                 if "lonlat" in matched.values():
                     required -= {"lon", "lat"}  # one 经纬度 column holds both
+                if spec.table == "rivers" and "level" not in matched.values() and not _levels_named(sheet, i):
+                    required.add("level")  # a list of names is a river list when it says the rivers' level
                 exact = len(_matched(spec, headers, fuzzy=False))  # a header named exactly counts more than a close one
                 score = (required <= set(matched.values()), exact + 0.5 * (len(matched) - exact) + 2 * _hinted(spec, sheet)
                          + 0.5 * units_below, -i)
@@ -403,6 +424,8 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
         for n in body.index:
             if (n, name_col) in sheet.merged and pd.isna(why.get(n)):
                 why[n] = "与上一行同属一项（名称为合并单元格）"
+    if spec.table in ("items", "problems") and "river_id" not in {f.column for f in columns.values()}:
+        body, headers = _rivers_from_headings(body, why, columns, list(headers), spec)
     skipped = [(int(n), w) for n, w in why.dropna().items()]
     scale = {f.column: unit for j, f in columns.items() if f.kind == "conc"
              for unit in [layouts.unit_scale(headers[j])] if unit}  # 总磷(μg/L); 总磷(mg/L) wins over a title line
@@ -413,6 +436,26 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
             scale.setdefault("*", unit)
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
                     body[why.isna()], skipped, context, mapped=saved is not None, guessed=guessed, scale=scale)
+
+
+def _rivers_from_headings(body: pd.DataFrame, why: pd.Series, columns: dict, headers: list, spec: TableSpec):
+    """A list grouped under headings (一、松溪（县级河长：王建华）) with no river column: each row's river is its
+    heading's name, read as a column of its own (资料的分组标题)."""
+    heads = why.index[why == "分类标题行"]
+    if not len(heads):
+        return body, headers
+    first = body.loc[heads].apply(lambda r: next((v for v in r if isinstance(v, str)), None), axis=1)
+    names = first.map(lambda t: re.sub(r"（[^（）]*）$", "", re.sub(_ORDINAL + r"[、.．]?", "", plain(t))) if isinstance(t, str) else None)
+    river = pd.Series(None, index=body.index, dtype=object)
+    river[heads] = names
+    river = river.ffill()
+    if river.isna().all():
+        return body, headers
+    j = max(body.columns, default=-1) + 1
+    body = body.copy()
+    body[j] = river
+    columns[j] = next(f for f in spec.fields if f.column == "river_id")
+    return body, headers + [None] * (j - len(headers)) + ["分组标题中的河流"]
 
 
 def _second_table(body: pd.DataFrame) -> float:
@@ -462,6 +505,10 @@ def _skip_reasons(body: pd.DataFrame) -> pd.Series:
     category = (filled <= 2) & first.str.contains(_ORDINAL, regex=True) & (body.shape[1] >= 3)
     lone = (filled == 1) & (body.shape[1] >= 4) & first.str.len().gt(0)  # one cell across a wide table: a heading
     why[category | lone] = "分类标题行"
+    withdrawn = pd.Series(False, index=body.index)
+    for j in text.columns:  # a 备注 or 状态 cell saying the row is withdrawn: 已撤销, 作废, 已取消
+        withdrawn |= text[j].isin(WITHDRAWN).fillna(False).astype(bool)
+    why[withdrawn] = "标为已撤销的行"
     why[note] = "说明/注释行"
     why[total] = "小计/合计行"
     return why

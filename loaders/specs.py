@@ -42,9 +42,13 @@ class TableSpec:
 
 
 YES_NO = ("是", "否")
+DEFAULT_DAYS = 30  # a problem ledger without a 整改时限 (a 12345 hotline export): due this many days after it was found
 # The words a file names a list with: the names notices use, and the shorter ones offices write.
 LIST_WORDS = {**{name: kind for kind, name in schema.LIST_NAMES.items()}, "重大项目": "major", "重大事项": "major",
-              "一河一策": "task", "一河一策任务": "task", "突出问题": "problem"}
+              "一河一策": "task", "一河一策任务": "task", "突出问题": "problem",
+              # many districts call their three lists 问题清单、任务清单、责任清单; a 责任清单 holds standing
+              # responsibilities (长期): standing tasks, never red
+              "问题清单": "problem", "任务清单": "task", "责任清单": "task"}
 # The words a file names a section's water body with; a lake (湖库) is judged by the lake TP limits.
 BODY_WORDS = {"河流": "river", "湖库": "lake", "水库": "lake", "湖泊": "lake"}
 # Columns an id may be written under that are only a row's number (序号), never an identity.
@@ -91,9 +95,9 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("river_id", "所在河流", "river", True, ("河流", "河库名称", "所属河流", "河流名称", "所在河库"), example="玉带河"),
         Field("township_id", "所在镇街", "township", example="白鹤镇",
               synonyms=("镇街", "所属镇街", "所在乡镇", "所属乡镇", "乡镇", "所在乡镇（街道）")),
-        Field("lon", "经度", "coord", True, ("东经", "经度（°）", "X"), minimum=73, maximum=136, example=106.05,
+        Field("lon", "经度", "coord", True, ("东经", "经度（°）", "X", "X坐标", "经度坐标"), minimum=73, maximum=136, example=106.05,
               note="WGS84 经度，可写 106.05 或 106°03′00″"),
-        Field("lat", "纬度", "coord", True, ("北纬", "纬度（°）", "Y"), minimum=3, maximum=54, example=29.85,
+        Field("lat", "纬度", "coord", True, ("北纬", "纬度（°）", "Y", "Y坐标", "纬度坐标"), minimum=3, maximum=54, example=29.85,
               note="WGS84 纬度"),
         Field("lonlat", "经纬度", "lonlat", False, ("坐标", "经纬度坐标", "位置坐标", "经纬度（°）"), template=False,
               note="经度和纬度写在同一格时：106.05,29.85"),
@@ -124,7 +128,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
               note="多个单位用顿号分隔，第一个为牵头单位，其余为配合单位"),
         Field("co_unit_ids", "配合单位", "unit", False, ("协办单位", "配合部门", "责任单位（配合）", "协同单位", "参与单位"),
               note="多个单位用顿号分隔；也可都写在“责任单位”中，第一个为牵头单位"),
-        Field("start_date", "开始日期", "date", False, ("开工日期", "计划开始", "发现日期", "发现时间", "交办日期", "开始时间",
+        Field("start_date", "开始日期", "date", False, ("开工日期", "计划开始", "发现日期", "发现时间", "交办日期", "开始时间", "起始时间", "起始日期",
                                                    "开工时间", "启动时间", "计划开工时间", "计划开始时间"),
               example="2024-02-01", note="不填时为清单年度的1月1日"),
         Field("period", "起止年限", "period", False, ("建设起止年限", "建设年限", "实施年限", "起止时间", "实施期限", "建设期限",
@@ -160,23 +164,26 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("notice_date", "通报日期", "date", False, ("通报月份",), example="2024-06-30",
               note="该行状态所对应的通报日；不填时取文件名或标题中的月份"),
         Field("problem_id", "问题编号", "text", False, ("编号",), example="WT2024-0001", note="可不填，系统按内容编号"),
-        Field("title", "问题描述", "text", True, ("问题", "问题内容", "问题情况"), example="玉带河岸边生活垃圾堆放"),
+        Field("title", "问题描述", "text", True, ("问题", "问题内容", "问题情况", "诉求内容", "反映内容", "投诉内容", "举报内容"),
+              example="玉带河岸边生活垃圾堆放"),
         Field("source", "来源", "choice", False, ("问题来源",), choices=("巡河", "群众举报", "督察反馈", "暗访"), example="巡河",
               note="不填时按表名或标题判断（如“巡河问题台账”为巡河）"),
         Field("chief_level", "发现河长层级", "choice", False, ("河长层级", "河长级别"), choices=("区级", "镇级", "村级"), example="村级"),
         Field("severity", "严重程度", "choice", False, choices=("一般", "较重", "严重"), example="一般"),
         Field("river_id", "河流", "river", True, ("所在河流", "河流名称"), example="玉带河"),
         Field("township_id", "镇街", "township", False, ("所在镇街", "所在乡镇", "乡镇"), example="白鹤镇", many=True),
-        Field("unit_id", "责任单位", "unit", True, ("责任部门", "整改责任单位"), example="白鹤镇"),
+        Field("unit_id", "责任单位", "unit", True, ("责任部门", "整改责任单位", "承办单位", "办理单位"), example="白鹤镇"),
         Field("lon", "经度", "coord", False, ("东经",), minimum=73, maximum=136, example=106.05),
         Field("lat", "纬度", "coord", False, ("北纬",), minimum=3, maximum=54, example=29.85),
         Field("lonlat", "经纬度", "lonlat", False, ("坐标", "经纬度坐标", "位置坐标"), template=False),
-        Field("found_date", "发现日期", "date", True, ("交办日期", "发现时间"), example="2024-06-03"),
-        Field("deadline", "整改时限", "deadline", True, ("整改期限",), example="2024-07-03"),
+        Field("found_date", "发现日期", "date", True, ("交办日期", "发现时间", "受理时间", "受理日期", "举报时间", "来电时间"),
+              example="2024-06-03"),
+        Field("deadline", "整改时限", "deadline", False, ("整改期限", "办理时限"), example="2024-07-03",
+              note=f"不填时按发现后{DEFAULT_DAYS}日计（预览中说明）"),
         Field("progress", "整改进度", "progress", False, ("进度", "整改情况", "整改进展", "进展情况"), example="60%"),
-        Field("status", "状态", "choice", False, ("整改状态",), choices=("已交办", "整改中", "已整改", "已销号", "反弹重办"),
+        Field("status", "状态", "choice", False, ("整改状态", "办理状态"), choices=("已交办", "整改中", "已整改", "已销号", "反弹重办"),
               example="整改中", note="不填时按整改进度判断：已完成为已整改，有进度为整改中，否则为已交办"),
-        Field("rectified_date", "整改日期", "date", False, ("整改完成日期",)),
+        Field("rectified_date", "整改日期", "date", False, ("整改完成日期", "办结时间", "办结日期")),
         Field("closed_date", "销号日期", "date", False, ("销号时间",)),
         Field("reopened_date", "重新交办日期", "date", False, note="回头看发现反弹后重新交办的日期"),
     ), replace_by=("notice_date",), hints=("巡河问题", "举报", "督察", "问题台账")),
@@ -247,7 +254,7 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
 # Words met in real files for a choice, checked in this order (the first choice whose word the cell holds).
 CHOICE_WORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "status": (("反弹重办", ("反弹",)), ("已销号", ("销号",)), ("已整改", ("已整改", "整改完成", "已完成", "已办结", "完成整改")),
-               ("整改中", ("整改中", "正在整改", "推进中", "正在处理", "处理中")),
+               ("整改中", ("整改中", "正在整改", "推进中", "正在处理", "处理中", "办理中", "正在办理")),
                ("已交办", ("已交办", "未整改", "待整改", "交办", "未启动"))),
     "source": (("群众举报", ("举报", "投诉", "12345", "信访")), ("督察反馈", ("督察", "督查", "巡视", "审计")),
                ("暗访", ("暗访",)), ("巡河", ("巡河", "巡查", "河长"))),

@@ -163,7 +163,9 @@ def test_a_river_list_takes_its_level_from_its_title_and_keeps_out_rivers_beyond
 
 
 def test_a_river_list_naming_no_level_anywhere_is_asked_about(small):
-    prepared = prepare([("名录.xlsx", xlsx_of({"Sheet1": [["河流名称", "水质目标"], ["南河", "Ⅲ类"]]}))], small)
+    book = xlsx_of({"Sheet1": [["河流名称", "水质目标"], ["南河", "Ⅲ类"]]})
+    assert [u.sheet for u in prepare([("名录.xlsx", book)], small).unknown] == ["Sheet1"]  # a list of names: asked what
+    prepared = prepare([("名录.xlsx", book)], small, kind="rivers")
     assert any("无法判断河流级别" in i.message for i in prepared.issues) and prepared.held[0].rows is None
 
 
