@@ -79,7 +79,7 @@ def _ask(prepared) -> None:
 st.subheader(S.DATA_UPLOAD, anchor=False)
 st.caption(S.DATA_UPLOAD_HELP)
 uploads = st.file_uploader(S.DATA_UPLOAD, accept_multiple_files=True, label_visibility="collapsed", key="uploads",
-                           type=["xlsx", "xlsm", "xls", "csv", "geojson", "json", "gpkg", "zip"])
+                           type=["xlsx", "xlsm", "xls", "csv", "geojson", "json", "gpkg", "zip", "kml", "kmz"])
 with st.expander("导入选项（一般不需要填写）", icon=":material/tune:"):
     picked = st.text_input("清单的通报月份（文件名和标题中没有写明月份时填写）", placeholder="2024-06", key="import_notice")
     crs = st.text_input(S.DATA_CRS, key="import_crs")

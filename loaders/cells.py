@@ -130,6 +130,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             return {column: BODY_WORDS[choice]}
         return {column: choice}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
+        for part in convert.collective(value):
+            refs.chosen.append((f.header, part, "（泛指多个单位，不记为某一单位）"))
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
     if column == "parent_river_id":  # a river this district does not keep (长江): the fact is not ours to record
         try:
@@ -139,6 +141,10 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             return {column: None}
     if kind in REF_TABLES:
         names = convert.split_names(value) if f.many else [str(value).strip()]
+        for part in convert.collective(value) if f.many else []:
+            refs.chosen.append((f.header, part, "（泛指多个单位，不记为某一单位）"))
+        if not names:
+            return {column: None}
         ids = [_resolve(kind, n, refs) for n in names]
         out = {column: ids[0]}
         if f.many:

@@ -270,9 +270,9 @@ def to_int(value) -> int:
 
 def to_bool(value) -> bool:
     text = plain(value).lower()
-    if text in ("是", "y", "yes", "true", "1", "√", "有"):
+    if text in ("是", "y", "yes", "true", "1", "√", "有", "已落实", "已完成", "完成", "落实", "已开展"):
         return True
-    if text in ("否", "n", "no", "false", "0", "×", "无"):
+    if text in ("否", "n", "no", "false", "0", "×", "无", "未落实", "未完成", "未开展"):
         return False
     raise BadValue(f"“{value}”应为“是”或“否”")
 
@@ -386,7 +386,12 @@ def to_list(value) -> str:
 
 # 县水利局牵头，各乡镇配合: the role words around a name; 各乡镇, 相关部门: no one unit, left out (and said)
 _ROLE = re.compile(r"(?:牵头|负责|主责|配合|协助|参与|协办|督导|指导)(?:单位|部门)?$")
-COLLECTIVE = re.compile(r"^(?:各|相关|有关|沿河|属地|涉及)(?:的)?(?:乡镇|镇街|街道|镇|乡|部门|单位|村|社区|责任单位)+(?:等)?$")
+COLLECTIVE = re.compile(r"^(?:各|相关|有关|沿河|属地|涉及)+(?:的)?(?:乡镇|镇街|街道|镇|乡|部门|单位|村|社区|责任单位)+(?:等)?$")
+
+
+def collective(value) -> list[str]:
+    """The parts of a cell that name no one unit (各乡镇, 相关部门): left out of the names, and said."""
+    return [p.strip() for p in re.split(r"[、，,;；/\n]+", str(value)) if COLLECTIVE.match(plain(_ROLE.sub("", p.strip())))]
 
 
 def split_names(value) -> list[str]:

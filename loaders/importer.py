@@ -20,7 +20,7 @@ from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish, _reference_ids
 from loaders.issues import Held, Issue, cap
 from loaders.layers import _apply_layer
-from loaders.merge import MARK, _merge, _township_units, change_row
+from loaders.merge import MARK, _merge, _township_units, change_row, remove_gone
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
@@ -144,7 +144,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         _one_month_rule(raws, prepared.notes)
     refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
                  answers=answers.load(root))
-    changes, details = [], []
+    changes, details, scopes = [], [], {}
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
         tables[raw.spec.table] = store.as_frame(tables[raw.spec.table])  # readings are read only when imported
         refs.lookups = {k: _lookup(tables, k) for k in REF_TABLES}
@@ -195,8 +195,11 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
         provided |= {f"{f.column}_bdl" for f in raw.columns.values() if f.kind == "conc"}
         if raw.spec.table == "readings":  # one row per factor: the factors come from the 监测项目 column's values
             provided |= {c for c in finished.columns if c in FACTORS or c.removesuffix("_bdl") in FACTORS}
-        # A snapshot with rows held back removes nothing: a held row is not an item that is gone.
-        merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided, replace=not held_rows)
+        # Rows of a snapshot no sheet of the import holds any more go once all are merged (remove_gone); a
+        # snapshot with rows held back removes nothing: a held row is not an item that is gone.
+        merged, counts, rows = _merge(raw.spec, tables[raw.spec.table], finished, provided, replace=False)
+        if raw.spec.replace_by and not held_rows:
+            scopes.setdefault(raw.spec.table, []).append((len(changes), finished[list(raw.spec.replace_by)]))
         tables[raw.spec.table] = merged
         details += rows
         changes.append(change_row(raw.spec.title, raw.file, len(finished), sheets=raw.sheet or "", **counts,
@@ -207,6 +210,14 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
                 details += rows
                 changes.append(change_row(SPECS["units"].title, raw.file, counts["added"], sheets="（由镇街名单生成）",
                                           added=counts["added"]))
+    for table, given in scopes.items():
+        tables[table], n, rows = remove_gone(SPECS[table], tables[table], [frame for _, frame in given])
+        if n:
+            details += rows
+            if len(given) == 1:  # one sheet gave the notice and list: its line of the preview says what went
+                changes[given[0][0]]["removed"] += n
+            else:
+                changes.append(change_row(SPECS[table].title, "（本次文件中已没有的行）", 0, removed=n))
     if refs.new_units:
         _add_departments(refs, tables, changes, details)
         prepared.new_units = [text for text, _ in refs.new_units.values()]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
@@ -24,7 +25,7 @@ from pyproj.exceptions import CRSError
 from loaders.convert import plain
 from loaders.read import MAX_BYTES, ReadError
 
-MAP_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+MAP_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz")
 MAX_ZIP_MEMBERS = 200
 MAX_UNZIPPED = 300 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed ÷ compressed: beyond this a zip is treated as a bomb
@@ -93,20 +94,21 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
         raise ReadError(f"地图文件超过 {MAX_BYTES // 1024 // 1024} MB（可先在 GIS 软件中简化图形）")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        if lower.endswith(".zip"):
+        if lower.endswith((".zip", ".kmz")):  # a zipped Shapefile; a KMZ is a zip holding doc.kml
             _safe_unzip(name, data, folder)
-            shapes = sorted(folder.rglob("*.shp"))
+            shapes = sorted(folder.rglob("*.shp")) or sorted(folder.rglob("*.kml"))
             if not shapes:
-                raise ReadError("压缩包中没有 .shp 文件")
+                raise ReadError("压缩包中没有 .shp 或 .kml 文件")
             path = shapes[0]
             cpg = path.with_suffix(".cpg")
-            encoding = cpg.read_bytes().decode("ascii", "ignore").strip() if cpg.exists() else None
+            encoding = (cpg.read_bytes().decode("ascii", "ignore").strip() if cpg.exists()
+                        else dbf_encoding(path.with_suffix(".dbf")) if path.suffix == ".shp" else None)
         else:
             path = folder / ("layer" + Path(lower).suffix)
             path.write_bytes(data)
             encoding = None
         try:
-            layer = gpd.read_file(path, encoding=encoding) if encoding else gpd.read_file(path)
+            layer = _read_layers(path, encoding)
         except Exception:  # pyogrio/GDAL errors
             raise ReadError("无法读取地图文件（文件损坏或格式不符）") from None
     if layer.empty:
@@ -145,6 +147,33 @@ def read_map(name: str, data: bytes, crs: str | None = None) -> tuple[gpd.GeoDat
     invalid = ~layer.geometry.is_valid
     layer.loc[invalid, "geometry"] = shapely.make_valid(layer.loc[invalid, "geometry"].values)
     return layer, int(invalid.sum()), how
+
+
+def _read_layers(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    """Every layer of the file as one (a KML exported from a field app keeps each folder as a layer)."""
+    kwargs = {"encoding": encoding} if encoding else {}
+    names = [n for n, _ in pyogrio.list_layers(path)] if path.suffix == ".kml" else [None]
+    layers = [gpd.read_file(path, layer=n, **kwargs) if n else gpd.read_file(path, **kwargs) for n in names]
+    layers = [la for la in layers if len(la)] or layers[:1]
+    return gpd.GeoDataFrame(pd.concat(layers, ignore_index=True), crs=layers[0].crs) if len(layers) > 1 else layers[0]
+
+
+def dbf_encoding(path: Path) -> str | None:
+    """A .dbf's text encoding when no .cpg says it: UTF-8 if its records read as UTF-8, else GB18030 (GBK and
+    GB2312 are within it) — the two a Chinese GIS file is written in."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = int.from_bytes(data[8:10], "little") if len(data) >= 10 else 0
+    records = data[header:]
+    if all(b < 0x80 for b in records):
+        return None
+    try:
+        records.decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        return "GB18030"
 
 
 def _degrees(layer: gpd.GeoDataFrame) -> bool:

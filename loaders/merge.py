@@ -118,13 +118,30 @@ def _merge(spec: TableSpec, current: pd.DataFrame, new: pd.DataFrame, provided: 
         details.append({"table": spec.title, "action": "修改", "what": _label(spec, new.iloc[i]),
                         "change": "；".join(f"{headers.get(c, c)}：{a or '（空）'} → {b or '（空）'}" for c, a, b in diffs)})
     _more(details, spec, "修改", len(changed_rows))
+    _removed_details(details, spec, removed)
+    counts = {"added": len(added_rows), "changed": len(changed_rows), "removed": len(removed),
+              "unchanged": int((~fresh).sum()) - len(changed_rows)}
+    return merged, counts, details
+
+
+def _removed_details(details: list, spec: TableSpec, removed: pd.DataFrame) -> None:
     for _, row in removed.head(DETAILS_PER_KIND).iterrows():
         details.append({"table": spec.title, "action": "删除", "what": _label(spec, row),
                         "change": "本次文件中已没有这一行（同一通报、同一清单的数据以本次文件为准）"})
     _more(details, spec, "删除", len(removed))
-    counts = {"added": len(added_rows), "changed": len(changed_rows), "removed": len(removed),
-              "unchanged": int((~fresh).sum()) - len(changed_rows)}
-    return merged, counts, details
+
+
+def remove_gone(spec: TableSpec, table: pd.DataFrame, scopes: list[pd.DataFrame]) -> tuple[pd.DataFrame, int, list]:
+    """After every sheet of an import is merged: the rows that were there before it, in a notice and list some
+    sheet of it gave whole, that no sheet of it holds any more (so two sheets of one list add up, in any order)."""
+    if not scopes or table.empty or MARK not in table:
+        return table, 0, []
+    scope = pd.concat(scopes, ignore_index=True).drop_duplicates()
+    cur_scope, given = _key_codes(table, scope, list(spec.replace_by))
+    gone = np.isin(cur_scope, given) & table[MARK].isna().to_numpy()
+    details: list[dict] = []
+    _removed_details(details, spec, table[gone])
+    return table[~gone].reset_index(drop=True), int(gone.sum()), details
 
 
 def _more(details: list, spec: TableSpec, action: str, n: int) -> None:

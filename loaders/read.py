@@ -445,7 +445,8 @@ def _rivers_from_headings(body: pd.DataFrame, why: pd.Series, columns: dict, hea
     if not len(heads):
         return body, headers
     first = body.loc[heads].apply(lambda r: next((v for v in r if isinstance(v, str)), None), axis=1)
-    names = first.map(lambda t: re.sub(r"（[^（）]*）$", "", re.sub(_ORDINAL + r"[、.．]?", "", plain(t))) if isinstance(t, str) else None)
+    names = first.map(lambda t: re.sub(r"[（(][^（）()]*[）)]$", "", re.sub(_ORDINAL + r"[、.．]?", "", plain(t)))
+                      if isinstance(t, str) else None)
     river = pd.Series(None, index=body.index, dtype=object)
     river[heads] = names
     river = river.ffill()

@@ -158,7 +158,8 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("exposed", "是否曝光", "bool", False, note="不填时，来源含“曝光”的为曝光问题"),
         Field("at_risk", "风险提示", "bool", False, ("存在风险",)),
         Field("at_risk_note", "风险说明", "text", False),
-        Field("month_reported", "本月工作已完成", "bool", False, note="长期坚持类任务填写"),
+        Field("month_reported", "本月工作已完成", "bool", False, ("本月落实情况", "本月完成情况", "本月是否落实", "本月落实"),
+              note="长期坚持类任务填写：是/否，或 已落实/未落实"),
     ), replace_by=("notice_date", "list"), hints=("清单", "一河一策", "重大事项", "重大项目", "突出问题", "任务")),
     TableSpec("problems", "巡河举报督察问题", ("notice_date", "problem_id"), (
         Field("notice_date", "通报日期", "date", False, ("通报月份",), example="2024-06-30",

@@ -6,6 +6,7 @@ import io
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -228,3 +229,84 @@ def test_the_answer_command_checks_the_name_and_remembers_it(small):
     assert run("kind", "区县部门=部门").returncode == 0 and answers.load(small)["choice:kind"]["区县部门"] == "部门"
     assert run("kind", "x=不是选项").returncode == 1
     assert run("unit", "东风镇等=").returncode == 0 and "unit" not in answers.load(small)  # forgotten
+
+
+def test_a_county_s_task_list_grouped_under_river_headings_with_roles_in_the_unit_cell(small):
+    rows = [["测试区2024年度“一河一策”任务清单"], ["序号", "任务名称", "责任单位（牵头）", "配合单位", "开始时间", "完成时限", "完成进度", "备注"],
+            ["一、东河（区级河长：王某）"], [1, "护岸", "区水务局", "东风", "2024/2/10", "24.11.30", "已完成60%", None],
+            [2, "清淤", "区水务局牵头，各乡镇配合", "/", "24.1.10", "24.5.31", "已完成", None],
+            ["二、西湖水库（区级河长：李某）"], [3, "保洁", "区环保局", "各相关部门", "2024/3/1", "长期", "0.5", None],
+            [4, "撤掉的任务", "区环保局", None, "2024/3/1", "2024/6/30", "0", "已撤销"]]
+    prepared = prepare([("2024年9月任务清单.xlsx", xlsx_of({"任务清单": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    t = prepared.tables
+    rivers = dict(zip(t["rivers"]["river_id"], t["rivers"]["name"]))
+    items = t["items"].set_index("title")
+    assert sorted(items.index) == ["保洁", "护岸", "清淤"]  # the withdrawn row left out
+    assert {k: rivers[v] for k, v in items["river_id"].items()} == {"护岸": "东河", "清淤": "东河", "保洁": "西湖水库"}
+    assert pd.isna(items.at["清淤", "co_unit_ids"]) and items.at["护岸", "progress"] == 0.6
+    assert items.at["护岸", "deadline"] == dt.date(2024, 11, 30) and items.at["保洁", "deadline"] is None
+    said = notes_of(prepared)
+    assert "标为已撤销的行" in said and "“各乡镇配合”按“（泛指多个单位" in said and "“各相关部门”按“（泛指多个单位" in said
+
+
+def test_a_hotline_ledger_is_a_problem_ledger(small):
+    rows = [["测试区12345政务服务便民热线涉河湖问题办理台账"],
+            ["序号", "工单编号", "受理时间", "诉求内容", "涉及河流", "所属乡镇", "承办单位", "办理状态", "办结时间"],
+            [1, "SX01", "2024/1/8 09:12", "污水排入东河", "东河", "东风镇", "区水务局", "已办结", "2024/1/20"],
+            [2, "SX02", "2024/5/3 15:40", "岸边垃圾", "东河", "东风镇", "东风镇", "办理中", None]]
+    prepared = prepare([("12345热线涉河湖问题台账（2024年1-5月）.csv", _csv(rows))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    p = prepared.tables["problems"].set_index("title")
+    assert set(p["source"]) == {"群众举报"} and p.at["污水排入东河", "status"] == "已整改" and p.at["岸边垃圾", "status"] == "整改中"
+    assert p.at["岸边垃圾", "deadline"] == dt.date(2024, 6, 2) and set(p["notice_date"]) == {dt.date(2024, 5, 31)}
+    assert "按发现后30日计" in notes_of(prepared)
+
+
+def _csv(rows) -> bytes:
+    return "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows).encode("gbk")
+
+
+def test_two_sheets_of_one_list_and_month_add_up(small):
+    tasks = [["2024年6月任务清单"], TASKS[1], ["清淤", "东河", "区水务局", "2024-12-31", "50%"]]
+    duties = [["2024年6月河长制责任清单"], ["任务名称", "河流", "责任单位", "完成时限"], ["日常保洁", "东河", "东风镇", "长期"]]
+    prepared = prepare([("任务.xlsx", xlsx_of({"任务": tasks})), ("责任.xlsx", xlsx_of({"责任": duties}))], small)
+    assert prepared.ok and sorted(prepared.tables["items"]["title"]) == ["日常保洁", "清淤"]
+    assert set(prepared.tables["items"]["list"]) == {"task"} and prepared.changes["removed"].sum() == 0
+    publish(prepared, small, "测试")
+    again = prepare([("责任.xlsx", xlsx_of({"责任": duties})), ("任务.xlsx", xlsx_of({"任务": tasks}))], small)
+    assert again.unchanged
+
+
+def _layer_files(tmp_path, towns):
+    import geopandas as gpd
+    import shapely
+
+    rivers = gpd.GeoDataFrame({"Name": ["东河"]}, geometry=[shapely.LineString([(106.40, 29.40), (106.55, 29.55)])], crs=4326)
+    kml = tmp_path / "水系.kml"
+    rivers.to_file(kml, driver="KML")
+    kmz = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.write(kml, "doc.kml")
+    shp = tmp_path / "shp" / "镇界.shp"
+    shp.parent.mkdir()
+    polygons = [shapely.box(106.3 + k * 0.1, 29.3, 106.4 + k * 0.1, 29.6) for k in range(len(towns))]
+    gpd.GeoDataFrame({"XZMC": towns}, geometry=polygons, crs=4326).to_file(shp, encoding="GBK")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)  # as many GIS exports: no word on the encoding
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        for f in shp.parent.iterdir():
+            z.write(f, f.name)
+    return kml.read_bytes(), kmz.getvalue(), zipped.getvalue()
+
+
+def test_rivers_as_kml_or_kmz_and_townships_as_a_gbk_shapefile_without_cpg(small, tmp_path):
+    kml, kmz, shapefile = _layer_files(tmp_path, ["东风镇", "西湖街道"])
+    for rivers in (("水系.kml", kml), ("水系.kmz", kmz)):
+        prepared = prepare([rivers, ("镇界.zip", shapefile)], small)
+        assert prepared.ok, [str(i) for i in prepared.issues]
+        t = prepared.tables
+        assert t["rivers"].set_index("name")["geom_wkt"].notna().to_dict() == {"东河": True, "西湖水库": False}
+        assert t["townships"]["geom_wkt"].notna().all()
