@@ -16,6 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
+from loaders import answers
 from riverchief import store
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
@@ -457,6 +458,38 @@ def test_chart_png_and_table_excel_downloads(page, server, demo_dir, tmp_path):
     ws = load_workbook(path).active
     assert ws["A1"].value.startswith("三色看板_表1 · 范围：全区 · 通报日期：2024-10-31")
     assert ws["A2"].value == "灯色" and ws["A3"].value == "● 红灯" and ws["A3"].fill.fgColor.rgb[-6:] == "D93025"
+
+
+def test_an_upload_holds_back_what_it_cannot_read_and_asks_once_what_a_name_means(page, import_server, tmp_path_factory):
+    """A file with a row naming a section the office writes its own way: the row is held back with the reason,
+    the rest can go in; the office says once what the name means, the check runs again and everything goes in."""
+    url, root = import_server
+    folder = tmp_path_factory.mktemp("answers")
+    upload = folder / "8月水质.csv"
+    upload.write_bytes("监测断面,采样日期,总磷,氨氮\n一号河断面,2023/8/5,0.12,0.3\n一号断面,2023/8/6,0.2,0.4\n".encode("gbk"))
+    login(page, url, "hzb", "data")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    expect(page.get_by_text("1 处暂缓导入，其余可以照常发布")).to_be_visible(timeout=20000)
+    expect(page.get_by_role("button", name="发布可以导入的部分")).to_be_visible()
+    _shot(page, "answers_1_held")
+    box = page.get_by_label("监测断面“一号断面”", exact=True)
+    box.scroll_into_view_if_needed()
+    box.click()
+    try:
+        page.get_by_role("option").first.wait_for(timeout=1000)
+    except PlaywrightTimeout:  # the first click after a rerun only focuses
+        box.click()
+    page.get_by_role("option", name="一号河断面", exact=True).click()  # inside a form: no run until saved
+    page.get_by_role("button", name="保存并重新检查").scroll_into_view_if_needed()
+    _shot(page, "answers_2_asked")
+    _rerun(page, page.get_by_role("button", name="保存并重新检查").click)
+    expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
+    _shot(page, "answers_3_checked")
+    assert answers.load(root)["section"] == {"一号断面": "一号河断面"}
+    page.get_by_role("button", name="确认发布").click()
+    expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
+    got = Database(store.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE IN ('2023-08-05', '2023-08-06') ORDER BY tp")
+    assert got["tp"].tolist() == [0.12, 0.2]
 
 
 @pytest.fixture
