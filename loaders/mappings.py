@@ -40,7 +40,8 @@ def save(root: Path, headers: list, table: str, columns: dict[str, str]) -> Path
     if table not in SPECS and table != SKIP:
         raise ValueError(table)
     known = {f.column for f in SPECS[table].fields} if table else set()
-    chosen = {header_key(h): (columns.get(str(h)) or "") for h in headers if h is not None}
+    said = {header_key(k): v for k, v in columns.items()}  # 完成\n时限 on the sheet, 完成时限 on the command line
+    chosen = {header_key(h): (said.get(header_key(h)) or "") for h in headers if h is not None}
     if any(c and c not in known for c in chosen.values()):
         raise ValueError("unknown column")
     base = folder(root)

@@ -310,3 +310,14 @@ def test_rivers_as_kml_or_kmz_and_townships_as_a_gbk_shapefile_without_cpg(small
         t = prepared.tables
         assert t["rivers"].set_index("name")["geom_wkt"].notna().to_dict() == {"东河": True, "西湖水库": False}
         assert t["townships"]["geom_wkt"].notna().all()
+
+
+def test_a_mapping_of_a_header_with_a_line_break_is_kept(small):
+    from loaders import mappings
+
+    headers = ["站点", "采样\n时间", "TP值"]
+    mappings.save(small, headers, "readings", {"站点": "section_id", "采样时间": "sampled_at", "TP值": "tp"})
+    book = xlsx_of({"Sheet1": [headers, ["东河桥", "2024-05-01", 0.1]]})
+    prepared = prepare([("站点.xlsx", book)], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert frame_of(prepared.tables["readings"])["tp"].tolist() == [0.1]
