@@ -41,13 +41,14 @@ def _check(files: list, options: dict):
     """The preview of an upload, checked once per files, options, data version and saved mappings (not on
     every rerun). Only the preview is kept in the session: the new data set itself is built again when
     publishing, so offices waiting to press 发布 hold no copy of the data (the server stays small)."""
-    digest = hashlib.sha1(repr((version.id, sorted(mappings.load(root)), answers.load(root), options)).encode())
+    digest = hashlib.sha1(repr((version.id, sorted(mappings.load(root)), answers.load(root), options,
+                                sorted(st.session_state.get("corrections", {}).items()))).encode())
     for name, data in files:
         digest.update(name.encode() + hashlib.sha1(data).digest())
     key = digest.hexdigest()
     if st.session_state.get("import_check", (None,))[0] != key:
         with st.spinner(S.DATA_CHECKING):
-            checked = prepare(files, root, **options)
+            checked = prepare(files, root, **options, corrections=st.session_state.get("corrections", {}))
         st.session_state["import_check"] = (key, dataclasses.replace(checked, tables={}))
     return st.session_state["import_check"][1]
 
@@ -76,6 +77,33 @@ def _ask(prepared) -> None:
             st.rerun()
 
 
+def _correct(prepared) -> None:
+    """Each cell that held a row back (other than a name asked about above), with what is wrong, to correct on the
+    page: the correction is read in place of the file's cell, recorded with the publish; the file is untouched."""
+    cells = {}
+    for sheet in prepared.editable:
+        headers = [str(h) if h else "" for h in sheet.headers]
+        for i in prepared.issues:
+            if (i.file, i.sheet) == (sheet.file, sheet.sheet) and i.row in sheet.rows and i.column in headers and not i.ask:
+                j = headers.index(i.column)
+                cells.setdefault((sheet.file, sheet.sheet, i.row, j), (sheet.rows[i.row][j], i.column, i.message))
+    if not cells:
+        return
+    with st.form("fix_cells"):
+        st.markdown(f"**在这里直接改正暂缓的行（{len(cells)} 处）**：不必修改文件，改正内容随发布记入操作记录。")
+        typed = {}
+        for k, ((file, sheet, row, j), (value, column, message)) in enumerate(sorted(cells.items(), key=str)):
+            where = f"{file}{' · ' + sheet if sheet else ''} 第{row}行“{column}”"
+            typed[(file, sheet, row, j)] = st.text_input(where, value=value, help=message, key=f"fix_{k}_{row}_{j}")
+            st.caption(md(message))
+        if st.form_submit_button("用改正后的内容重新检查", icon=":material/refresh:"):
+            fixes = dict(st.session_state.get("corrections", {}))
+            fixes.update({key: text for key, text in typed.items() if text != cells[key][0]})
+            st.session_state["corrections"] = fixes
+            st.session_state["data_notice"] = f"已按改正后的内容重新检查（共改正 {len(fixes)} 处，发布时记入操作记录）。"
+            st.rerun()
+
+
 st.subheader(S.DATA_UPLOAD, anchor=False)
 st.caption(S.DATA_UPLOAD_HELP)
 uploads = st.file_uploader(S.DATA_UPLOAD, accept_multiple_files=True, label_visibility="collapsed", key="uploads",
@@ -92,6 +120,10 @@ if picked.strip():
         st.error(md(exc))
 if uploads:
     files = [(u.name, u.getvalue()) for u in uploads]
+    uploaded = [(n, hashlib.sha1(d).hexdigest()) for n, d in files]
+    if st.session_state.get("corrections_for") != uploaded:  # corrections belong to the files they were made on
+        st.session_state.pop("corrections", None)
+        st.session_state["corrections_for"] = uploaded
     options = dict(notice=notice, crs=crs.strip() or None, map_kind=map_kind or None)
     prepared = _check(files, options)
     for u in prepared.unknown:
@@ -134,6 +166,7 @@ if uploads:
         st.markdown("**问题（同一原因只列一次）**")
         st.dataframe(causes, hide_index=True, width="stretch", column_config={"行数": st.column_config.NumberColumn(format="%d")})
         _ask(prepared)
+        _correct(prepared)
         report = issues_frame(prepared.issues)
         st.download_button("下载问题清单（Excel，逐行）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
                                                                 "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
@@ -165,12 +198,14 @@ if uploads:
                     if not accepted:
                         raise store.StoreError("请先确认新增单位，或修改文件后重新上传。")
                     with st.spinner("正在发布……"):
-                        full = prepare(files, root, **options)  # the same check again, now kept to publish
+                        full = prepare(files, root, **options,  # the same check again, now kept to publish
+                                       corrections=st.session_state.get("corrections", {}))
                     if not full.changes.equals(prepared.changes):
                         raise store.StoreError(S.DATA_CHANGED_SINCE)
                     new = publish(full, root, auth.current(), whole=whole)
                     st.session_state["data_notice"] = f"已发布为数据版本 {new.id}。"
                     del st.session_state["uploads"]
+                    st.session_state.pop("corrections", None)
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
                 except (store.StoreError, access.Forbidden) as exc:

@@ -36,6 +36,16 @@ DETAIL_COLUMNS = ["table", "action", "what", "change"]
 
 
 @dataclass
+class Editable:
+    """The rows of one sheet held back, as the file has them, for the office to correct on the page."""
+    file: str
+    sheet: str | None
+    headers: list
+    rows: dict[int, list[str]]  # row number in the file → its cells as text
+    problems: dict[int, str]  # row number → what is wrong with it
+
+
+@dataclass
 class Prepared:
     files: list[str]
     issues: list[Issue] = field(default_factory=list)  # each one blocks the publish
@@ -43,6 +53,8 @@ class Prepared:
     unknown: list[Unknown] = field(default_factory=list)  # sheets to map once
     held: list[Held] = field(default_factory=list)  # sheets, files and rows held back (the rest can go in)
     blocked: str | None = None  # why nothing at all can be published (no district yet, the demo served)
+    editable: list["Editable"] = field(default_factory=list)  # rows held back, as the file has them, to correct
+    corrected: list[str] = field(default_factory=list)  # cells the office corrected on the page (for the audit)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
     changes: pd.DataFrame | None = None  # per table and file: rows, added, changed, removed, unchanged
     details: pd.DataFrame | None = None  # each row added, changed (old → new) or removed
@@ -93,14 +105,18 @@ IMPORT_LOCK = threading.Lock()
 
 
 def prepare(files: list[tuple[str, bytes]], root: Path, kind: str | None = None, notice: dt.date | None = None,
-            crs: str | None = None, map_kind: str | None = None, accept_new_units: bool = True) -> Prepared:
-    """Everything up to publishing: the new data set and what would change, or every issue found."""
+            crs: str | None = None, map_kind: str | None = None, accept_new_units: bool = True,
+            corrections: dict | None = None) -> Prepared:
+    """Everything up to publishing: the new data set and what would change, or every issue found.
+    `corrections` {(file, sheet, row, column position): text} are cells the office corrected on the page: read
+    in place of the file's own, the file itself untouched."""
     with IMPORT_LOCK:
-        return _prepare(files, root, kind, notice, crs, map_kind, accept_new_units)
+        return _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, corrections or {})
 
 
-def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prepared:
+def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, corrections) -> Prepared:
     prepared = Prepared([name for name, _ in files])
+    prepared.corrected = _corrected_cells(corrections)
     try:
         version = store.current_version(root)
     except store.StoreError:
@@ -133,6 +149,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units) -> Prep
             continue
         if not found.tables and not found.unknown:
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
+        for raw in found.tables:
+            _correct(raw, corrections, prepared)
         prepared.unknown += found.unknown
         for sheet, headers in found.hidden_columns:
             prepared.notes.append(Issue(name, sheet, None, None, "隐藏的列未导入：" + "、".join(headers)))
@@ -279,6 +297,15 @@ def _hold(raw: RawTable, prepared: Prepared, refs: _Refs, rows: int | None, issu
     """Hold a sheet (rows None) or some of its rows back; names they define are remembered, so that a row of
     another sheet naming one of them says where the cause is instead of 'unknown'."""
     prepared.held.append(Held(raw.file, raw.sheet, raw.spec.title, rows, _reason(issues)))
+    if which and not raw.layout:  # rows the office can correct on the page, as the file has them
+        body = raw.data[raw.data.index.isin(which)]
+        why: dict[int, list] = {}
+        for i in issues:
+            if i.row in which:
+                why.setdefault(i.row, []).append(i.message)
+        prepared.editable.append(Editable(raw.file, raw.sheet, [h for h in raw.headers],
+                                          {int(n): [_text(v) for v in r] for n, r in zip(body.index, body.itertuples(index=False))},
+                                          {n: "；".join(dict.fromkeys(m)) for n, m in why.items()}))
     kind = TABLE_REF.get(raw.spec.table)
     name = next((j for j, f in raw.columns.items() if f.column == "name"), None)
     if kind and name is not None and name in raw.data:
@@ -286,6 +313,29 @@ def _hold(raw: RawTable, prepared: Prepared, refs: _Refs, rows: int | None, issu
         where = f"{raw.file}" + (f"“{raw.sheet}”" if raw.sheet else "")
         for text in body[name].dropna():
             refs.held.setdefault(kind, {})[name_key(text)] = where
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date().isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _correct(raw: RawTable, corrections: dict, prepared: Prepared) -> None:
+    """Put the office's corrections in place of the file's cells (rows in error fixed on the page)."""
+    if raw.layout:
+        return
+    for (file, sheet, row, column), text in corrections.items():
+        if file == raw.file and (sheet or None) == raw.sheet and row in raw.data.index and column in raw.data.columns:
+            raw.data.loc[row, column] = text if str(text).strip() else None
+
+
+def _corrected_cells(corrections: dict) -> list[str]:
+    """The corrections as the audit log says them."""
+    return [f"{file}{'“' + sheet + '”' if sheet else ''}第{row}行第{column + 1}列改为“{text}”"
+            for (file, sheet, row, column), text in corrections.items()]
 
 
 def _held_whole(raw: RawTable, prepared: Prepared, start: int, refs: _Refs) -> bool:
@@ -370,5 +420,5 @@ def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole:
                                 tolerance=current.tolerance, expect_current=prepared.based_on)
     except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
         raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
-    actions.published(root, principal or by.strip(), version, prepared.files)
+    actions.published(root, principal or by.strip(), version, prepared.files, prepared.corrected)
     return version

@@ -492,6 +492,27 @@ def test_an_upload_holds_back_what_it_cannot_read_and_asks_once_what_a_name_mean
     assert got["tp"].tolist() == [0.12, 0.2]
 
 
+def test_a_row_held_back_is_corrected_on_screen_without_touching_the_file(page, import_server, tmp_path_factory):
+    url, root = import_server
+    upload = tmp_path_factory.mktemp("fix") / "9月水质.csv"
+    upload.write_bytes("监测断面,采样日期,总磷,氨氮\n一号河断面,2023/9/5,0.12,0.3\n一号河断面,九月六日,0.2,0.4\n".encode("gbk"))
+    login(page, url, "hzb", "data")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    expect(page.get_by_text("在这里直接改正暂缓的行（1 处）")).to_be_visible(timeout=20000)
+    cell = page.get_by_label("9月水质.csv 第3行“采样日期”", exact=True)
+    expect(cell).to_have_value("九月六日")
+    cell.fill("2023-09-06")
+    _shot(page, "fix_1_edited")
+    _rerun(page, page.get_by_role("button", name="用改正后的内容重新检查").click)
+    expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
+    _shot(page, "fix_2_checked")
+    page.get_by_role("button", name="确认发布").click()
+    expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
+    got = Database(store.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE = '2023-09-06'")
+    assert got["tp"].tolist() == [0.2]
+    assert "九月六日" in upload.read_bytes().decode("gbk")  # the file itself untouched
+
+
 @pytest.fixture
 def import_server(tmp_path):
     """The tiny district on its own server: an upload publishes into it."""

@@ -88,3 +88,21 @@ def test_many_rows_with_the_same_bad_value_are_all_held_back(small):
     readings = readings.frame() if hasattr(readings, "frame") else readings
     assert readings["tp"].tolist() == [0.1]
     assert isinstance(readings, pd.DataFrame)
+
+
+def test_rows_held_back_are_offered_as_the_file_has_them_and_corrections_go_in(small):
+    rows = [["清淤", "东河", "区水务局", "2024-12-31", "50%"], ["护岸", "东和", "区水务局", "明年", "10%"]]
+    prepared = prepare([("六月.xlsx", xlsx_of({"一河一策": [*TASKS, *rows]}))], small)
+    [sheet] = prepared.editable
+    assert (sheet.file, sheet.sheet, sheet.rows) == ("六月.xlsx", "一河一策", {4: ["护岸", "东和", "区水务局", "明年", "10%"]})
+    assert "未知的河流“东和”" in sheet.problems[4] and "不是完成时限" in sheet.problems[4]
+    fixes = {("六月.xlsx", "一河一策", 4, 1): "东河", ("六月.xlsx", "一河一策", 4, 3): "2024-11-30"}
+    fixed = prepare([("六月.xlsx", xlsx_of({"一河一策": [*TASKS, *rows]}))], small, corrections=fixes)
+    assert fixed.ok and sorted(fixed.tables["items"]["title"]) == ["护岸", "清淤"]
+    assert fixed.tables["items"].set_index("title").at["护岸", "deadline"].isoformat() == "2024-11-30"
+    assert fixed.corrected == ["六月.xlsx“一河一策”第4行第2列改为“东河”", "六月.xlsx“一河一策”第4行第4列改为“2024-11-30”"]
+    publish(fixed, small, "测试")
+    from riverchief.office import audit, database
+
+    entry = audit.log(database.default_url(small), action="import").iloc[0]
+    assert "页面改正：六月.xlsx“一河一策”第4行第2列改为“东河”" in entry["detail"]

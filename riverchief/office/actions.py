@@ -46,10 +46,12 @@ def init_district(principal: Principal, root: Path, district: str, code: str = "
     return version
 
 
-def published(root: Path, who: Principal | str, version: store.Version, files: list[str]) -> None:
+def published(root: Path, who: Principal | str, version: store.Version, files: list[str],
+              corrected: list[str] = ()) -> None:
     """Record an import the importer published (it checks a principal's role before publishing; a name is
-    the command line's operator)."""
-    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "import", version.id, "、".join(files))
+    the command line's operator), with the cells the office corrected on the page."""
+    detail = "、".join(files) + ("；页面改正：" + "；".join(corrected) if corrected else "")
+    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "import", version.id, detail)
 
 
 def answered(root: Path, who: Principal | str, said: list[str]) -> None:
