@@ -53,6 +53,52 @@ def _check(files: list, options: dict):
     return st.session_state["import_check"][1]
 
 
+def _mapping(label: str, headers: list, header_row: int | None, rows: list, table: str = "",
+             columns: dict | None = None) -> None:
+    """Say what a sheet holds, column by column (each header opens on its current or closest field), and keep it
+    for sheets of this header shape, here and on the command line."""
+    where = f"表头（第{header_row + 1}行）及前几行数据：" if header_row is not None else "表头及前几行数据："
+    st.markdown(f"**{md(label)}** · {where}")
+    shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(headers)]
+    preview = pd.DataFrame([[("" if v is None else str(v)) for v in (list(r) + [None] * len(shown))[:len(shown)]]
+                            for r in rows], columns=pd.Index(shown).str.cat([""] * len(shown)))
+    st.dataframe(preview, hide_index=True)
+    key = hashlib.sha1(label.encode()).hexdigest()[:8]
+    choices = [*SPECS, ""]
+    kind = st.selectbox("这张表是", choices, key=f"map_t_{key}", index=choices.index(table) if table in choices else 0,
+                        format_func=lambda t: SPECS[t].title if t else "（不导入这张表，如统计表、说明）")
+    fields = {"": "忽略"} | ({f.column: f.header + ("（必填）" if f.required else "") for f in SPECS[kind].fields}
+                            if kind else {})
+    cols = st.columns(min(4, max(len(shown), 1)))
+    chosen = {}
+    current = columns if columns is not None and kind == table else (read.guess_columns(kind, headers) if kind else {})
+    for i, h in enumerate(headers if kind else []):
+        if h is not None:
+            chosen[str(h)] = cols[i % len(cols)].selectbox(md(h), list(fields), format_func=fields.get,
+                                                           index=list(fields).index(current.get(i, "")),
+                                                           key=f"map_{key}_{kind}_{i}")
+    if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
+        mappings.save(root, headers, kind, chosen)
+        st.session_state["data_notice"] = f"已记住“{label}”这种表头的对应关系。"
+        st.rerun()
+
+
+def _readings(prepared) -> None:
+    """How every sheet read was understood, column by column (close matches marked), and any of them to change."""
+    if not prepared.readings:
+        return
+    with st.expander(f"各工作表的列对应（{len(prepared.readings)} 张表；不对时可修改，之后记住）", icon=":material/table_view:"):
+        st.dataframe(pd.DataFrame([dict(工作表=r.label, 内容=SPECS[r.table].title,
+                                        对应="；".join(f"{h}→{SPECS[r.table].headers_of().get(c, c)}{'（相近）' if i in r.guessed else ''}"
+                                                      for i, (h, c) in sorted(r.columns.items())))
+                                   for r in prepared.readings]), hide_index=True, width="stretch")
+        labels = [r.label for r in prepared.readings]
+        pick = st.selectbox("修改哪张表的对应", ["", *labels], format_func=lambda v: v or "（不修改）", key="remap_pick")
+        if pick:
+            r = prepared.readings[labels.index(pick)]
+            _mapping(r.label, r.headers, None, r.preview, r.table, {i: c for i, (_, c) in r.columns.items()})
+
+
 def _ask(prepared) -> None:
     """Values the import did not know, once each, with what they may mean: the office's answer is kept for this
     district (answers.json) and used by this and every later import, here and on the command line."""
@@ -129,28 +175,8 @@ if uploads:
     for u in prepared.unknown:
         with st.container(border=True):
             st.warning(S.DATA_UNKNOWN.format(n=len(prepared.unknown)), icon=":material/help:")
-            st.markdown(f"**{md(u.label)}** · " + f"表头（第{u.header_row + 1}行）及前几行数据：")
-            shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(u.headers)]
-            preview = pd.DataFrame([[("" if v is None else str(v)) for v in (r + [None] * len(shown))[:len(shown)]]
-                                    for r in u.preview], columns=pd.Index(shown).str.cat([""] * len(shown)))
-            st.dataframe(preview, hide_index=True)
-            key = hashlib.sha1(u.label.encode()).hexdigest()[:8]
-            kind = st.selectbox("这张表是", [*SPECS, ""], key=f"map_t_{key}",
-                                format_func=lambda t: SPECS[t].title if t else "（不导入这张表，如统计表、说明）")
-            fields = {"": "忽略"} | ({f.column: f.header + ("（必填）" if f.required else "")
-                                                  for f in SPECS[kind].fields} if kind else {})
-            cols = st.columns(min(4, max(len(shown), 1)))
-            chosen = {}
-            guess = read.guess_columns(kind, u.headers) if kind else {}  # the closest field of each header, to confirm
-            for i, h in enumerate(u.headers if kind else []):
-                if h is not None:
-                    chosen[str(h)] = cols[i % len(cols)].selectbox(str(h), list(fields), format_func=fields.get,
-                                                                   index=list(fields).index(guess.get(i, "")),
-                                                                   key=f"map_{key}_{kind}_{i}")
-            if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
-                mappings.save(root, u.headers, kind, chosen)
-                st.session_state["data_notice"] = f"已记住“{u.label}”这种表头的对应关系。"
-                st.rerun()
+            _mapping(u.label, u.headers, u.header_row, u.preview)
+    _readings(prepared)
     if prepared.blocked:
         st.error(md(prepared.blocked))
     elif prepared.issues or prepared.held:

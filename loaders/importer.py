@@ -46,6 +46,17 @@ class Editable:
 
 
 @dataclass
+class Reading:
+    """How one sheet was read, to show and to change: its table, and header → field column by column."""
+    label: str
+    table: str
+    headers: list
+    columns: dict[int, tuple[str, str]]  # position → (header as written, field column)
+    guessed: set  # positions read by closeness, not by name
+    preview: list[list]  # its first rows, as the file has them
+
+
+@dataclass
 class Prepared:
     files: list[str]
     issues: list[Issue] = field(default_factory=list)  # each one blocks the publish
@@ -55,6 +66,7 @@ class Prepared:
     blocked: str | None = None  # why nothing at all can be published (no district yet, the demo served)
     editable: list["Editable"] = field(default_factory=list)  # rows held back, as the file has them, to correct
     corrected: list[str] = field(default_factory=list)  # cells the office corrected on the page (for the audit)
+    readings: list[Reading] = field(default_factory=list)  # how every sheet read was understood
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
     changes: pd.DataFrame | None = None  # per table and file: rows, added, changed, removed, unchanged
     details: pd.DataFrame | None = None  # each row added, changed (old → new) or removed
@@ -151,6 +163,11 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
             prepared.issues.append(Issue(name, None, None, None, "文件中没有数据"))
         for raw in found.tables:
             _correct(raw, corrections, prepared)
+            if not raw.layout:
+                prepared.readings.append(Reading(
+                    raw.file + (f" · {raw.sheet}" if raw.sheet else ""), raw.spec.table, raw.headers,
+                    {j: (str(raw.headers[j]), f.column) for j, f in raw.columns.items() if j < len(raw.headers)},
+                    set(raw.guessed), [[_text(v) for v in r] for r in raw.data.head(5).itertuples(index=False)]))
         prepared.unknown += found.unknown
         for sheet, headers in found.hidden_columns:
             prepared.notes.append(Issue(name, sheet, None, None, "隐藏的列未导入：" + "、".join(headers)))

@@ -40,6 +40,10 @@ class TableSpec:
     def headers(self) -> dict[str, Field]:
         return {f.header: f for f in self.fields}
 
+    def headers_of(self) -> dict[str, str]:
+        """Each column's header as the templates and messages say it."""
+        return {f.column: f.header for f in self.fields}
+
 
 YES_NO = ("是", "否")
 DEFAULT_DAYS = 30  # a problem ledger without a 整改时限 (a 12345 hotline export): due this many days after it was found

@@ -321,3 +321,30 @@ def test_a_mapping_of_a_header_with_a_line_break_is_kept(small):
     prepared = prepare([("站点.xlsx", book)], small)
     assert prepared.ok, [str(i) for i in prepared.issues]
     assert frame_of(prepared.tables["readings"])["tp"].tolist() == [0.1]
+
+
+def test_the_data_page_shows_how_every_sheet_was_read_and_changes_it(small, monkeypatch):
+    """Uploaded through the page (AppTest): each sheet's columns as read, close matches marked; the office
+    changes one sheet's reading, it is remembered for that header shape and the next check reads it so."""
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import signed_in
+    from loaders import mappings
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(small))
+    book = xlsx_of({"站点": [["断面名称", "采样时间", "总磷", "备用值"], ["东河桥", "2024-05-01", 0.1, 0.3]]})
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
+    at.switch_page("app_pages/data_admin.py").run()
+    at.file_uploader(key="uploads").upload("站点.xlsx", book).run()
+    assert not at.exception, [e.value for e in at.exception]
+    readings = next(d for d in at.dataframe if "对应" in d.value.columns).value
+    assert readings["对应"].iloc[0] == "断面名称→断面；采样时间→采样时间；总磷→总磷"
+    at.selectbox(key="remap_pick").select("站点.xlsx · 站点").run()
+    [spare] = [s for s in at.selectbox if s.label.startswith("备用值")]
+    spare.select("nh3n").run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("map_save_"))).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = next(iter(mappings.load(small).values()))
+    assert saved["table"] == "readings" and saved["columns"]["备用值"] == "nh3n"
+    again = prepare([("站点.xlsx", book)], small)
+    assert frame_of(again.tables["readings"])["nh3n"].tolist() == [0.3]
