@@ -79,7 +79,7 @@ def _mapping(label: str, headers: list, header_row: int | None, rows: list, tabl
                                                            key=f"map_{key}_{kind}_{i}")
     if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
         mappings.save(root, headers, kind, chosen)
-        st.session_state["data_notice"] = f"已记住“{label}”这种表头的对应关系。"
+        st.session_state["data_notice"] = f"已记住“{md(label)}”这种表头的对应关系。"
         st.rerun()
 
 
@@ -108,9 +108,10 @@ def _ask(prepared) -> None:
     with st.form("answers"):
         st.markdown(f"**这些写法系统不认识（{len(asked)} 个）**：选一次它指的是什么，保存后重新检查，以后的导入也自动使用。")
         chosen = {}
-        for k, ((what, written), options) in enumerate(asked.items()):
-            chosen[(what, written)] = st.selectbox(f"{answers.label(what)}“{written}”", ["", *options[:30]], key=f"ask_{k}",
-                                                   format_func=lambda o: o or "（暂不处理）")
+        for (what, written), options in asked.items():
+            key = hashlib.sha1(repr((what, written)).encode()).hexdigest()[:10]  # the value's own, not its place
+            chosen[(what, written)] = st.selectbox(md(f"{answers.label(what)}“{written}”"), ["", *options[:30]],
+                                                   key=f"ask_{key}", format_func=lambda o: o or "（暂不处理）")
         if st.form_submit_button("保存并重新检查", icon=":material/save:"):
             said = {k: v for k, v in chosen.items() if v}
             if said:
@@ -138,9 +139,10 @@ def _correct(prepared) -> None:
     with st.form("fix_cells"):
         st.markdown(f"**在这里直接改正暂缓的行（{len(cells)} 处）**：不必修改文件，改正内容随发布记入操作记录。")
         typed = {}
-        for k, ((file, sheet, row, j), (value, column, message)) in enumerate(sorted(cells.items(), key=str)):
+        for (file, sheet, row, j), (value, column, message) in sorted(cells.items(), key=str):
             where = f"{file}{' · ' + sheet if sheet else ''} 第{row}行“{column}”"
-            typed[(file, sheet, row, j)] = st.text_input(where, value=value, help=message, key=f"fix_{k}_{row}_{j}")
+            key = hashlib.sha1(repr((file, sheet, row, j, value)).encode()).hexdigest()[:10]
+            typed[(file, sheet, row, j)] = st.text_input(md(where), value=value, key=f"fix_{key}")
             st.caption(md(message))
         if st.form_submit_button("用改正后的内容重新检查", icon=":material/refresh:"):
             fixes = dict(st.session_state.get("corrections", {}))
@@ -166,10 +168,11 @@ if picked.strip():
         st.error(md(exc))
 if uploads:
     files = [(u.name, u.getvalue()) for u in uploads]
-    uploaded = [(n, hashlib.sha1(d).hexdigest()) for n, d in files]
-    if st.session_state.get("corrections_for") != uploaded:  # corrections belong to the files they were made on
-        st.session_state.pop("corrections", None)
-        st.session_state["corrections_for"] = uploaded
+    uploaded = {n: hashlib.sha1(d).hexdigest() for n, d in files}
+    made_on = st.session_state.get("corrections_for", {})  # corrections belong to the files they were made on
+    st.session_state["corrections"] = {k: v for k, v in st.session_state.get("corrections", {}).items()
+                                       if made_on.get(k[0]) == uploaded.get(k[0])}
+    st.session_state["corrections_for"] = uploaded
     options = dict(notice=notice, crs=crs.strip() or None, map_kind=map_kind or None)
     prepared = _check(files, options)
     for u in prepared.unknown:

@@ -51,7 +51,9 @@ def save(root: Path, answers: dict[tuple[str, str], str]) -> Path:
     except (OSError, ValueError):
         saved = {}
     for (what, written), meant in answers.items():
-        pairs = saved.setdefault(what, {})
+        if not isinstance(saved.get(what), dict):  # a hand-edited file with something else there: replaced
+            saved[what] = {}
+        pairs = saved[what]
         for k in [k for k in pairs if name_key(k) == name_key(written)]:
             del pairs[k]
         if meant:

@@ -36,8 +36,8 @@ def _resolve(kind: str, text: str, refs: _Refs) -> str:
     known = refs.lookups[kind]
     key = name_key(text)
     meant = refs.answers.get(kind, {}).get(key)
-    if meant and name_key(meant) in known and not isinstance(known[name_key(meant)], tuple):  # the office said so once
-        refs.loosely.append((kind, text, meant))
+    if key not in known and meant and name_key(meant) in known and not isinstance(known[name_key(meant)], tuple):
+        refs.loosely.append((kind, text, meant))  # the office said once what this means (a real name wins)
         return known[name_key(meant)]
     if isinstance(known.get(key), tuple):
         raise convert.BadValue(f"名称“{text}”对应多个{REF_NAMES[kind]}（编号 {'、'.join(known[key])}），请改写编号以区分")

@@ -351,15 +351,12 @@ def to_choice(value, choices: tuple[str, ...], column: str) -> str:
 
 
 def loose_choice(text: str, choices: tuple[str, ...]) -> str | None:
-    """The one choice a word plainly means: the only choice it contains or is part of (区级部门 → 部门, 镇 → 镇街),
-    else the only one sharing the most characters with it (街道 → 镇街); None when two fit as well."""
+    """The one choice a word plainly means: the only choice it contains or is part of (区级部门 → 部门, 镇 → 镇街);
+    None when none or two fit, or the word negates (不严重 is not 严重): then it is asked, never guessed."""
+    if re.search(r"[不未非无没]", text):
+        return None
     inside = [c for c in choices if c in text or text in c]
-    if len(inside) == 1:
-        return inside[0]
-    shared = {c: len(set(c) & set(text)) for c in choices}
-    best = max(shared.values(), default=0)
-    winners = [c for c, n in shared.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else None
+    return inside[0] if len(inside) == 1 else None
 
 
 def to_quantity(value) -> tuple[float, str | None]:

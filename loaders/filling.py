@@ -216,11 +216,12 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
               issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
     if not _with_notice(raw, frame, notice, issues, "问题台账"):
         return frame
-    if "deadline" not in frame or frame["deadline"].isna().any():  # a hotline ledger has no 整改时限
-        due = frame["found_date"].map(lambda d: d + dt.timedelta(days=DEFAULT_DAYS) if isinstance(d, dt.date) else None)
-        if _col(frame, "deadline").isna().any():
-            notes.append(Issue(raw.file, raw.sheet, None, "整改时限", f"没有填写整改时限的问题，按发现后{DEFAULT_DAYS}日计"))
-        frame["deadline"] = _col(frame, "deadline").where(_col(frame, "deadline").notna(), due)
+    if "deadline" not in frame:  # a hotline ledger has no 整改时限 column: due DEFAULT_DAYS after it was found
+        frame["deadline"] = frame["found_date"].map(lambda d: d + dt.timedelta(days=DEFAULT_DAYS))
+        notes.append(Issue(raw.file, raw.sheet, None, "整改时限", f"没有整改时限列，各问题按发现后{DEFAULT_DAYS}日计"))
+    header = next((raw.headers[j] or "整改时限" for j, f in raw.columns.items() if f.column == "deadline"), "整改时限")
+    for _, r in frame[frame["deadline"].isna()].iterrows():  # a problem is never standing: its 整改时限 is needed
+        issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), header, "必填，不能为空（问题须有整改时限）"))
     if "source" not in frame or frame["source"].isna().any():
         source = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["source"]
                        if any(w in convert.plain(text) for w in words)), None)

@@ -245,7 +245,12 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
                 details += rows
                 changes.append(change_row(SPECS["units"].title, raw.file, counts["added"], sheets="（由镇街名单生成）",
                                           added=counts["added"]))
+    held_tables = {h.table for h in prepared.held}
     for table, given in scopes.items():
+        if SPECS[table].title in held_tables:  # a held row or sheet is not an item that is gone: nothing removed
+            prepared.notes.append(Issue("", None, None, None, f"{SPECS[table].title}有暂缓导入的行或表：本次不删除任何原有的"
+                                        "行，改正后再导入时按完整文件更新"))
+            continue
         tables[table], n, rows = remove_gone(SPECS[table], tables[table], [frame for _, frame in given])
         if n:
             details += rows

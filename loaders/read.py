@@ -208,21 +208,15 @@ def _context(sheet: Sheet, header_row: int) -> Context:
         m = re.search(r"(20\d{2})", plain(texts[0]))
         year = int(m[1]) if m else None
     heads = [str(v) for v in (sheet.head(header_row + 1)[header_row:] or [[]])[0] if isinstance(v, str)]
-    for t in [*texts[1:], *heads, texts[0]]:  # what the data is as of: 截至2024年10月31日, 截止日期：…, 进展（截至10月底）
-        m = re.search(r"截[至止](?:日期|时间)?[:：]?(?:(20\d{2})年)?(\d{1,2})月", plain(t))
-        if m and 1 <= int(m[2]) <= 12:
-            year, month = year or (int(m[1]) if m[1] else None), int(m[2])
-            break
-    for t in [*texts[1:], texts[0]] if month is None else []:  # a month not followed by a day (6月, （6月）,
-        # 2024年6月份), never 填报日期 6月28日; the end of a span (1月—10月, 1-10月); the sheet's own name and
-        # title before the file name (一季度.xlsx holds 1月, 2月, 3月)
-        m = re.search(r"(?<!\d)(\d{1,2})\s*月?\s*[-—–~至到]\s*(?:20\d{2}年)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t)) \
-            or re.search(r"(?<!\d)()(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)", plain(t))
-        if m and 1 <= int(m[2]) <= 12:
-            month = int(m[2])
+    # What the data is as of, in order: the sheet's name and title (截至2024年10月31日, or a month), then its
+    # header (进展情况（截至10月底）), then the file name; 截止…前 is a deadline, 6月28日/号 a 填报日期.
+    for here, patterns in (([*texts[1:]], _MONTHS), (heads, _MONTHS[:1]), ([texts[0]], _MONTHS)):
+        found = _as_of(here, patterns)
+        if found:
+            year, month = year or found[0], found[1]
             break
     else:
-        for t in texts if month is None else []:  # the 填报日期 as a last resort
+        for t in texts:  # the 填报日期 as a last resort
             m = re.search(r"填报日期.*?(20\d{2})\s*年\s*(\d{1,2})\s*月", plain(t))
             if m:
                 year, month = year or int(m[1]), int(m[2])
@@ -240,6 +234,25 @@ def _levels_named(sheet: Sheet, header_row: int) -> bool:
     return any(re.search(r"[区县镇乡村]级", plain(t)) for t in _context(sheet, header_row).texts)
 
 
+_AS_OF = re.compile(r"截[至止](?:日期|时间)?[:：]?(?:(20\d{2})年)?(\d{1,2})月(?![^，。；,;]*前)")
+_SPAN = re.compile(r"(?<!\d)()(?:\d{1,2})\s*月?\s*[-—–~至到]\s*(?:20\d{2}年)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+_MONTH_ONLY = re.compile(r"(?<!\d)()(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+
+
+_MONTHS = (_AS_OF, _SPAN, _MONTH_ONLY)
+
+
+def _as_of(texts: list[str], patterns=_MONTHS) -> tuple[int | None, int] | None:
+    """(year or None, month) the first of `texts` says its data is as of: a 截至/截止 date, else the end of a span
+    of months (1月—10月), else a month alone (a header row only by 截至: its 1月, 2月 … are columns)."""
+    for pattern in patterns:
+        for t in texts:
+            m = pattern.search(plain(t))
+            if m and 1 <= int(m[2]) <= 12:
+                return (int(m[1]) if m[1] else None), int(m[2])
+    return None
+
+
 def _monthly(sheet: Sheet, header_row: int) -> bool:
     ctx = _context(sheet, header_row)
     return bool(ctx.year and ctx.month)
@@ -251,7 +264,7 @@ def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
     return any(h in where for h in spec.hints)
 
 
-FUZZY = 0.8  # a header this close to a field's name is read as that field (and the preview says so)
+FUZZY = 0.82  # a header this close to a field's name is read as that field (and the preview says so)
 
 
 # What a qualifier in front of a field's name may be about: another table's thing (河流名称 names a river, not a
@@ -260,8 +273,11 @@ _ENTITIES = ("河流", "河道", "河库", "断面", "点位", "镇街", "乡镇
              "河长", "清单", "工单")
 
 
+# Words in front of a field's name that change what it means (a plan, a requirement, money or time, a part).
+_SHIFTS = ("计划", "要求", "应完成", "预计", "拟", "目标", "投资", "资金", "时间", "累计", "溶解性", "非离子", "饱和",
+           "分析", "报告", "录入", "填报", "审核", "打印", "统计", "上报")  # 分析日期 is not when it was sampled
 _OWN = {"rivers": ("河流", "河道", "河库"), "sections": ("断面", "点位"), "townships": ("镇街", "乡镇", "街道"),
-        "units": ("单位", "部门"), "items": ("项目", "任务", "事项", "问题", "清单"), "problems": ("问题", "工单"),
+        "units": ("单位", "部门"), "items": ("项目", "任务", "事项", "问题", "清单", "责任"), "problems": ("问题", "工单"),
         "complaints": ("工单", "问题"), "patrols": ("河长", "问题"), "supervision": ("单位", "事项")}
 
 
@@ -274,6 +290,7 @@ def closeness(key: str, name: str, own: tuple[str, ...] = ()) -> float:
         return 1.0
     rest = key.replace(name, "", 1)
     foreign = any(w in rest for w in _ENTITIES if w not in own)  # 河流名称 is not a township's 名称
+    foreign |= any(w in rest and w not in name for w in _SHIFTS)  # 计划完成日期 is not the 完成日期; 投资完成率; 溶解性总磷
     if len(name) >= 2 and key.endswith(name) and not foreign:
         return 0.9
     if len(name) >= 3 and name in key and not foreign:
@@ -283,14 +300,19 @@ def closeness(key: str, name: str, own: tuple[str, ...] = ()) -> float:
 
 def fuzzy_match(spec: TableSpec, header, taken: set[str]) -> tuple[str | None, float]:
     """The field a header most likely names among those not yet taken, and how surely (below FUZZY: none)."""
-    key = bare(header_key(header))
+    full = header_key(header)
+    key = bare(full)
     if len(key) < 2:
         return None, 0.0
     best, score = None, 0.0
     for f in spec.fields:
         if f.column in taken or f.column in ("factor", "value"):
             continue
-        s = max(closeness(key, bare(k), spec.hints + _OWN.get(spec.table, ())) for k in _keys(f))
+        # a name whose unit or note is part of it (河长（公里）) is close only to a header with one: 镇级河长 is a chief
+        names = [bare(k) for k in _keys(f) if bare(k) == k or key != full]
+        if not names:
+            continue
+        s = max(closeness(key, n, spec.hints + _OWN.get(spec.table, ())) for n in names)
         if s > score:
             best, score = f.column, s
     return (best, score) if score >= FUZZY else (None, score)
@@ -408,7 +430,7 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
         guessed = {j: f.header for j, f in columns.items() if j not in exact}
     ignored = [str(h) for j, h in enumerate(headers) if h is not None and j not in columns]
     body = sheet.body(start)
-    below = _second_table(body)
+    below = _second_table(body, [j for j, f in columns.items() if f.required])
     body = body[body.notna().any(axis=1)]
     keys = [header_key(h) for h in headers]
     repeated = pd.Series(True, index=body.index)
@@ -430,12 +452,17 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
     scale = {f.column: unit for j, f in columns.items() if f.kind == "conc"
              for unit in [layouts.unit_scale(headers[j])] if unit}  # 总磷(μg/L); 总磷(mg/L) wins over a title line
     context = _context(sheet, i)
-    if spec.table == "readings":  # a title line 单位：μg/L speaks for every factor its header does not
-        unit = next((u for t in context.texts[2:] for u in [layouts.unit_scale(t)] if u and "单位" in t), None)
+    if spec.table == "readings":  # a title line 单位：μg/L, or （μg/L） in the title or sheet name, speaks for every
+        # factor its header does not; so does the unit of a long sheet's 监测值(μg/L) column
+        texts = [sheet.name or "", *context.texts[2:]] + [str(headers[j]) for j, f in columns.items() if f.column == "value"]
+        unit = next((u for t in texts if t for u in [layouts.unit_scale(t)] if u), None)
         if unit and unit[0] != 1:
             scale.setdefault("*", unit)
     return RawTable(sheet.file, sheet.name, spec, [None if h is None else str(h) for h in headers], columns, ignored,
                     body[why.isna()], skipped, context, mapped=saved is not None, guessed=guessed, scale=scale)
+
+
+_WATER = r"(?:河|江|溪|沟|渠|库|湖|塘|堰|涧|港|浦)(?:[（(]|$)"
 
 
 def _rivers_from_headings(body: pd.DataFrame, why: pd.Series, columns: dict, headers: list, spec: TableSpec):
@@ -446,7 +473,7 @@ def _rivers_from_headings(body: pd.DataFrame, why: pd.Series, columns: dict, hea
         return body, headers
     first = body.loc[heads].apply(lambda r: next((v for v in r if isinstance(v, str)), None), axis=1)
     names = first.map(lambda t: re.sub(r"[（(][^（）()]*[）)]$", "", re.sub(_ORDINAL + r"[、.．]?", "", plain(t)))
-                      if isinstance(t, str) else None)
+                      if isinstance(t, str) and re.search(_WATER + r"|河长", plain(t)) else None)  # never 续建项目
     river = pd.Series(None, index=body.index, dtype=object)
     river[heads] = names
     river = river.ffill()
@@ -459,9 +486,11 @@ def _rivers_from_headings(body: pd.DataFrame, why: pd.Series, columns: dict, hea
     return body, headers + [None] * (j - len(headers)) + ["分组标题中的河流"]
 
 
-def _second_table(body: pd.DataFrame) -> float:
+def _second_table(body: pd.DataFrame, required: list[int]) -> float:
     """The row number where a second, smaller table starts below the main one after blank rows (notes, a method,
-    a summary), else infinity: the rows after a blank gap fill far fewer cells than the table's own rows."""
+    a summary), else infinity: the rows after a blank gap fill far fewer cells than the table's own rows, and
+    most leave a column the table needs empty or the first is a heading of its own (备注, 分析方法); 村级 rivers
+    numbered on with fewer columns filled are still rivers."""
     filled = body.notna().sum(axis=1)
     if filled.empty:
         return float("inf")
@@ -470,7 +499,11 @@ def _second_table(body: pd.DataFrame) -> float:
     for k in range(1, len(rows)):
         if blank[k - 1] and not blank[k]:
             before, after = filled.iloc[:k][~blank[:k]], filled.iloc[k:][~blank[k:]]
-            if len(before) and after.median() < 0.5 * before.median():
+            needed = [j for j in required if j in body.columns]
+            lacking = body.iloc[k:][~blank[k:]][needed].isna().any(axis=1).mean() if needed else 1.0
+            first = [v for v in body.iloc[k] if v is not None and v == v]
+            label = len(first) <= 2 and all(_is_text(v) for v in first)  # 备注 | …, 分析方法 | …: a small table's own heading
+            if len(before) and after.median() < 0.5 * before.median() and (lacking > 0.5 or label):
                 return float(rows[k])
     return float("inf")
 
@@ -560,8 +593,11 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
 def _hide(sheet: Sheet, ws) -> Sheet:
     """Hidden rows are not imported (an office hides a withdrawn task rather than delete it); hidden columns are
     emptied. Both are said in the preview."""
-    sheet.hidden = {r for r, d in ws.row_dimensions.items() if d.hidden}
-    columns = sorted({c - 1 for d in ws.column_dimensions.values() if d.hidden and d.min for c in range(d.min, (d.max or d.min) + 1)})
+    if not ws.auto_filter.ref:  # rows a filter hides are only out of view: they are imported
+        sheet.hidden = {r for r, d in ws.row_dimensions.items() if d.hidden}
+    width = max((len(r) for r in sheet.rows), default=0)
+    columns = sorted({c - 1 for d in ws.column_dimensions.values() if d.hidden and d.min
+                      for c in range(d.min, min(d.max or d.min, width) + 1)})
     for c in columns:
         header = next((r[c] for r in sheet.rows[:HEADER_SCAN] if c < len(r) and isinstance(r[c], str)), None)
         if any(c < len(r) and r[c] is not None for r in sheet.rows):

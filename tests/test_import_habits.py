@@ -171,12 +171,37 @@ def test_a_river_list_naming_no_level_anywhere_is_asked_about(small):
 
 
 @pytest.mark.parametrize("written,choices,expected", [
-    ("区级部门", ("镇街", "部门"), "部门"), ("镇", ("镇街", "部门"), "镇街"), ("街道", ("镇街", "部门"), "镇街"),
-    ("乡镇", ("镇街", "部门"), "镇街"), ("河流型", ("河流", "湖库"), "河流"), ("未知", ("镇街", "部门"), None),
-    ("已", ("已交办", "已整改"), None),  # two fit as well: asked, never guessed
+    ("区级部门", ("镇街", "部门"), "部门"), ("镇", ("镇街", "部门"), "镇街"), ("河流型", ("河流", "湖库"), "河流"),
+    ("未知", ("镇街", "部门"), None), ("已", ("已交办", "已整改"), None),  # two fit as well: asked, never guessed
+    ("较轻", ("一般", "较重", "严重"), None), ("不严重", ("一般", "较重", "严重"), None),  # never the opposite
+    ("已办理", ("已交办", "整改中", "已整改", "已销号", "反弹重办"), None),
 ])
 def test_loose_choices(written, choices, expected):
     assert convert.loose_choice(written, choices) == expected
+
+
+@pytest.mark.parametrize("written,column,choices,expected", [
+    ("街道", "kind", ("镇街", "部门"), "镇街"), ("乡镇", "kind", ("镇街", "部门"), "镇街"),
+    ("社区级", "level", ("区级", "镇级", "村级"), "村级"), ("社区", "chief_level", ("区级", "镇级", "村级"), "村级"),
+    ("已整改待销号", "status", ("已交办", "整改中", "已整改", "已销号", "反弹重办"), "已整改"),
+    ("待销号", "status", ("已交办", "整改中", "已整改", "已销号", "反弹重办"), "已整改"),
+    ("已销号", "status", ("已交办", "整改中", "已整改", "已销号", "反弹重办"), "已销号"),
+])
+def test_choices_in_more_offices_words(written, column, choices, expected):
+    assert convert.to_choice(written, choices, column) == expected
+
+
+@pytest.mark.parametrize("table,header,expected", [
+    ("items", "计划完成日期", "deadline"), ("items", "投资完成率", None), ("items", "时间进度", None),
+    ("items", "主责单位", None), ("rivers", "镇级河长", "chief"), ("rivers", "河道长度（公里）", "length_km"),
+    ("readings", "分析日期", None), ("readings", "溶解性总磷", None), ("readings", "非离子氨氮", None),
+    ("sections", "断面坐标", "lonlat"), ("sections", "水质类别", None), ("items", "已完成投资", "funds_spent_wan"),
+])
+def test_headers_close_to_a_field_but_meaning_something_else_are_not_read_as_it(table, header, expected):
+    from loaders.read import _matched
+    from loaders.specs import SPECS
+
+    assert _matched(SPECS[table], [header]).get(0) == expected
 
 
 @pytest.mark.parametrize("written,expected", [
@@ -348,3 +373,58 @@ def test_the_data_page_shows_how_every_sheet_was_read_and_changes_it(small, monk
     assert saved["table"] == "readings" and saved["columns"]["备用值"] == "nh3n"
     again = prepare([("站点.xlsx", book)], small)
     assert frame_of(again.tables["readings"])["nh3n"].tolist() == [0.3]
+
+
+def test_rows_after_a_blank_row_filling_fewer_columns_are_still_rows(small):
+    rows = [["序号", "河流名称", "河流级别", "长度（公里）", "流经镇街", "区级河长", "牵头单位", "水质目标"],
+            [1, "南河", "区级", 46.8, "东风镇", "王某", "区水务局", "Ⅲ类"], [2, "北河", "区级", 21.3, "东风镇", "李某", "区水务局", "Ⅲ类"],
+            [], [3, "小沟", "村级", None, "东风镇", None, None, None]]
+    prepared = prepare([("河流.xlsx", xlsx_of({"河流": rows}))], small)
+    assert sorted(prepared.tables["rivers"]["name"]) == sorted(["北河", "南河", "小沟", "西湖水库", "东河"])
+
+
+def test_rows_a_filter_hides_are_imported(small):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一河一策"
+    for r in [*TASKS, ["清淤", "东河", "区水务局", "2024-12-31", "已完成"], ["护岸", "东河", "区水务局", "2024-12-31", "20%"]]:
+        ws.append(r)
+    ws.auto_filter.ref = "A2:E4"
+    ws.row_dimensions[3].hidden = True  # the office filtered out the finished ones
+    out = io.BytesIO()
+    wb.save(out)
+    prepared = prepare([("清单.xlsx", out.getvalue())], small)
+    assert sorted(prepared.tables["items"]["title"]) == ["护岸", "清淤"]
+
+
+def test_a_held_row_is_not_removed_by_another_sheet_of_its_list_and_month(small):
+    tasks = [["2024年6月任务清单"], TASKS[1], ["清淤", "东河", "区水务局", "2024-12-31", "50%"]]
+    duties = lambda p: [["2024年6月责任清单"], TASKS[1], ["日常保洁", "东河", "东风镇", "长期", "20%"],  # noqa: E731
+                        ["巡查", "东河", "东风镇", "长期", p]]
+    publish(prepare([("任务.xlsx", xlsx_of({"任务": tasks})), ("责任.xlsx", xlsx_of({"责任": duties("30%")}))], small), small, "测试")
+    again = prepare([("任务.xlsx", xlsx_of({"任务": tasks})), ("责任.xlsx", xlsx_of({"责任": duties("150%")}))], small)
+    assert sorted(again.tables["items"]["title"]) == ["巡查", "日常保洁", "清淤"] and again.changes["removed"].sum() == 0
+
+
+def test_a_list_grouped_under_headings_that_are_not_rivers_keeps_them_out_of_the_river(small):
+    rows = [["2024年度重大事项重大项目清单（截至10月底）"], ["序号", "项目名称", "责任单位"], ["一、续建项目"],
+            [1, "流域治理", "区水务局"], ["二、新建项目"], [2, "污水厂提标", "区环保局"]]
+    prepared = prepare([("重大项目.xlsx", xlsx_of({"重大事项": rows}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    assert prepared.tables["items"]["river_id"].isna().all()
+
+
+@pytest.mark.parametrize("title,month", [("2024年10月重大项目推进情况表", 10), ("2024年重大项目推进情况（截至2024年9月30日）", 9),
+                                         ("2024年10月任务清单（任务须于截止2024年12月底前完成）", 10)])
+def test_the_month_of_the_title_wins_over_a_header_s_and_a_deadline_s(small, title, month):
+    rows = [[title], ["项目名称", "责任单位", "年度计划投资（截至12月底）"], ["流域治理", "区水务局", 100]]
+    prepared = prepare([("重大项目.xlsx", xlsx_of({"重大事项": rows}))], small)
+    assert {d.month for d in prepared.tables["items"]["notice_date"]} == {month}
+
+
+def test_a_unit_in_a_title_without_the_word_or_on_the_value_column_converts(small):
+    wide = [["各断面氨氮浓度（μg/L）"], ["断面名称", "1月", "2月", "3月"], ["东河桥", 250, 300, 100]]
+    got = frame_of(prepare([("2024年氨氮.xlsx", xlsx_of({"氨氮": wide}))], small).tables["readings"]).sort_values("sampled_at")
+    assert got["nh3n"].tolist() == [0.25, 0.3, 0.1]
+    lab = "断面,采样时间,监测项目,监测值(μg/L)\n东河桥,2024-05-06,总磷,120\n".encode()
+    assert frame_of(prepare([("lab.csv", lab)], small).tables["readings"])["tp"].tolist() == [0.12]
