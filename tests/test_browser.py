@@ -656,7 +656,11 @@ def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path
             page.get_by_role("option").first.wait_for(timeout=1000)
         except PlaywrightTimeout:  # the first click after a rerun only focuses
             box.click()
-        _rerun(page, page.get_by_role("option", name=option, exact=True).click)
+        choice = page.get_by_role("option", name=option, exact=True)
+        if choice.get_attribute("aria-selected") == "true":  # the page's guess already: choosing it runs nothing
+            choice.click()
+            return
+        _rerun(page, choice.click)
 
     choose("这张表是", "水质监测")
     choose("站点", "断面（必填）")
