@@ -184,22 +184,27 @@ if uploads:
         st.error(md(prepared.blocked))
     elif prepared.issues or prepared.held:
         causes = grouped(prepared.issues)
+        found = (f"发现 {len(prepared.issues)} 个问题（{len(causes)} 类原因）" if len(prepared.issues) else
+                 f"有 {len(prepared.unknown)} 张工作表需要先指定各列的内容")
         if prepared.publishable:
-            st.warning(f"发现 {len(prepared.issues)} 个问题（{len(causes)} 类原因）：{len(prepared.held)} 处暂缓导入，"
-                       "其余可以照常发布。暂缓的部分改正文件后再导入即可。", icon=":material/warning:")
+            st.warning(f"{found}：{len(prepared.held)} 处暂缓导入，其余可以照常发布。暂缓的部分改正后再导入即可。",
+                       icon=":material/warning:")
         else:
-            st.error(f"发现 {len(prepared.issues)} 个问题，未发布：没有可以导入的内容。请修改文件后重新上传。")
+            st.error(f"{found}，未发布：没有可以导入的内容。" + ("请按下面的说明改正。" if len(prepared.issues) else ""))
         if prepared.held:
             st.markdown("**暂缓导入**")
             st.dataframe(held_frame(prepared.held), hide_index=True, width="stretch")
-        st.markdown("**问题（同一原因只列一次）**")
-        st.dataframe(causes, hide_index=True, width="stretch", column_config={"行数": st.column_config.NumberColumn(format="%d")})
-        _ask(prepared)
-        _correct(prepared)
-        report = issues_frame(prepared.issues)
-        st.download_button("下载问题清单（Excel，逐行）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60) for c in report.columns],
-                                                                "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
-                           file_name="导入问题清单.xlsx", icon=":material/error:")
+        if len(prepared.issues):
+            st.markdown("**问题（同一原因只列一次）**")
+            st.dataframe(causes, hide_index=True, width="stretch",
+                         column_config={"行数": st.column_config.NumberColumn(format="%d")})
+            _ask(prepared)
+            _correct(prepared)
+            report = issues_frame(prepared.issues)
+            st.download_button("下载问题清单（Excel，逐行）", table_xlsx(report, [(c, c, 14 if c != "问题" else 60)
+                                                                          for c in report.columns],
+                                                                  "导入问题清单：" + "、".join(prepared.files), "导入问题清单"),
+                               file_name="导入问题清单.xlsx", icon=":material/error:")
     if prepared.unchanged and not prepared.blocked:
         st.info("无变化：上传的文件与当前数据完全相同，不需要发布新版本。", icon=":material/check_circle:")
     elif prepared.publishable:
