@@ -27,6 +27,7 @@ class _Refs:
     district: str = ""
     new_units: dict[str, tuple[str, str]] = field(default_factory=dict)  # name key → (name as typed, its new id)
     held: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → name key → the sheet holding it back
+    unread: dict[str, str] = field(default_factory=dict)  # name key → a sheet not understood that holds the name
     answers: dict[str, dict[str, str]] = field(default_factory=dict)  # what the office said a value means (answers.py)
     chosen: list[tuple[str, str, str]] = field(default_factory=list)  # (column header, as written, the choice it was read as)
     outside: list[tuple[str, str]] = field(default_factory=list)  # (column header, name): rivers beyond the district
@@ -58,6 +59,9 @@ def _resolve(kind: str, text: str, refs: _Refs) -> str:
         new_id = _next_ids(refs.unit_ids + [i for _, i in refs.new_units.values()], "D", 1)[0]
         refs.new_units[key] = (text, new_id)
         return new_id
+    if key in refs.unread:  # the name is in a sheet not understood yet (a river list without a level, say)
+        raise convert.UnknownValue(f"{REF_NAMES[kind]}“{text}”在尚未识别的工作表{refs.unread[key]}中：请先指定那张表各列的内容",
+                                   text, ())
     hint = f"，您是否要填“{near[0]}”？" if near else ""
     shown = list(dict.fromkeys(n for n in refs.names.get(kind, {}).values() if isinstance(n, str)))
     options = sorted(shown, key=lambda n: -difflib.SequenceMatcher(None, key, name_key(n)).ratio())
@@ -181,7 +185,7 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
         what = f.kind if f.kind in REF_TABLES else f"choice:{f.column}"
         for k, exc in errors.items():
             hit = rows[codes == k]
-            ask = (what, exc.written, exc.options) if isinstance(exc, convert.UnknownValue) else None
+            ask = (what, exc.written, exc.options) if isinstance(exc, convert.UnknownValue) and exc.options else None
             for n in hit[:MAX_ISSUES]:
                 issues.append(Issue(raw.file, raw.sheet, int(n), raw.headers[i] or f.header, str(exc), ask=ask))
             if len(hit) > MAX_ISSUES:

@@ -177,8 +177,9 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
             prepared.notes.append(Issue(name, sheet, None, None, "按设定，这张工作表不导入"))
     if notice is None:
         _one_month_rule(raws, prepared.notes)
+    unread = {k: f"“{u.label}”" for u in prepared.unknown for k in u.names}
     refs = _Refs({}, district=str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
-                 answers=answers.load(root))
+                 answers=answers.load(root), unread=unread)
     changes, details, scopes = [], [], {}
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
         tables[raw.spec.table] = store.as_frame(tables[raw.spec.table])  # readings are read only when imported

@@ -102,6 +102,7 @@ class Unknown:
     headers: list[str | None]
     preview: list[list]
     shape: str  # the key its mapping is saved under
+    names: frozenset = frozenset()  # every text cell below its header, as compared: a name another sheet uses points here
 
     @property
     def label(self) -> str:
@@ -387,8 +388,10 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
             return None
         guess = best[2] if best else next((i for i, r in enumerate(rows[:HEADER_SCAN]) if sum(v is not None for v in r) >= 2), 0)
         headers = best[3] if best else rows[guess]
+        body = sheet.body(guess + 1)
+        names = frozenset(header_key(v) for j in body.columns for v in body[j].dropna().unique() if isinstance(v, str))
         return Unknown(sheet.file, sheet.name, guess, list(headers), [list(r) for r in rows[guess + 1: guess + 6]],
-                       shape_of(headers))
+                       shape_of(headers), names)
     _, spec, i, headers, start = best
     return _raw(sheet, spec, i, headers, start, None)
 

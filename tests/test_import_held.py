@@ -135,3 +135,11 @@ def test_every_order_and_grouping_of_a_folder_gives_the_same_data_and_then_no_ch
             publish(prepared, root, "测试")
             assert prepare(list(reversed(order)), root).unchanged
     assert seen == {(("东风镇", "西湖街道"), (("大河", None), ("小河", "大河")), ("小河",), 1)}
+
+
+def test_a_name_in_a_sheet_not_understood_points_there(small):
+    rivers = [["名字", "备注"], ["临江河", "干流"]]  # not understood: no header names a field
+    tasks = [*TASKS] + [[f"任务{k}", "临江河", "区水务局", "2024-12-31", "10%"] for k in range(3)]
+    prepared = prepare([("名录.xlsx", xlsx_of({"河": rivers})), ("任务.xlsx", xlsx_of({"一河一策": tasks}))], small)
+    [line] = grouped_lines(prepared.issues)
+    assert "河流“临江河”在尚未识别的工作表“名录.xlsx · 河”中" in line and "（3行）" in line

@@ -93,3 +93,24 @@ def test_every_page_opens_on_the_office_s_district(office, monkeypatch):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])
+
+
+@pytest.mark.parametrize("name", sorted(OFFICES))
+def test_the_office_s_files_go_in_through_the_page(name, tmp_path, monkeypatch):
+    """The same files uploaded on 数据管理 into a new district: checked, nothing held back, published."""
+    files, expected, root = tmp_path / "files", tmp_path / "expected.json", tmp_path / "data"
+    subprocess.run([sys.executable, str(ROOT / "tests" / "offices" / f"{name}.py"), str(files), str(expected)],
+                   check=True, capture_output=True)
+    store.init_district(root, OFFICES[name])
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)).run()
+    at.switch_page("app_pages/data_admin.py").run()
+    at.file_uploader(key="uploads").set_value([(p.name, p.read_bytes(), "application/octet-stream")
+                                               for p in sorted(files.iterdir())]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("检查通过") for s in at.success), [e.value for e in at.error + at.warning]
+    next(b for b in at.button if b.label == "确认发布").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    version = store.current_version(root)
+    assert "导入" in version.manifest["source"] and len(store.read_tables(version)["rivers"]) == \
+        json.loads(expected.read_text(encoding="utf-8"))["counts"]["rivers"]
