@@ -604,8 +604,8 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
     files = sorted(str(p) for p in office_files.iterdir() if p.suffix in (".xlsx", ".geojson"))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
     expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=60000)
-    preview = page.locator('[data-testid="stDataFrame"]').first
-    expect(preview).to_contain_text("镇街边界")
+    preview = page.locator('[data-testid="stDataFrame"]').filter(has_text="镇街边界")  # the preview, per table and file
+    expect(preview).to_have_count(1)
     _shot(page, "2_preview")
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=30000)
