@@ -202,7 +202,11 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
 
 
 def _to_mg_l(raw: RawTable, out: pd.DataFrame) -> None:
-    """Concentrations in the unit their header, title or 单位 column gives, into mg/L."""
+    """Concentrations in the unit their header, title or 单位 column gives, into mg/L; amounts in 元 into 万元."""
+    for f in raw.spec.fields:
+        if f.column.endswith("_wan") and f.column in raw.scale and f.column in out:
+            values = pd.to_numeric(out[f.column], errors="coerce") * raw.scale[f.column][0]
+            out[f.column] = np.array([None if v != v else round(float(v), 4) for v in values], dtype=object)
     per_row = out["unit"].map(lambda u: (layouts.unit_scale(u) or (1.0, ""))[0] if isinstance(u, str) else 1.0) \
         if "unit" in out else None
     for f in raw.spec.fields:

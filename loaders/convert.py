@@ -147,6 +147,10 @@ def to_deadline(value, year: int | None = None) -> dt.date | None:
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:底|末)?", body)
     if m:
         return month_end(int(m[1]), int(m[2]))
+    m = re.fullmatch(r"(?:(\d{4})年)?(\d{1,2})月([上中下])旬(?:末)?", body)
+    if m and (m[1] or year):  # 9月中旬: the last day of that ten-day part
+        y, mo = int(m[1] or year), int(m[2])
+        return month_end(y, mo) if m[3] == "下" else dt.date(y, mo, 10 if m[3] == "上" else 20)
     m = re.fullmatch(r"(\d{1,2})月(?:底|末)?", body)
     if m and year:
         return month_end(year, int(m[1]))
@@ -219,7 +223,7 @@ class Progress:
 
 
 def to_progress(value) -> Progress:
-    """Progress as reported: a share, a percentage, words, or a quantity done (完成3.2公里)."""
+    """Progress as reported: a share, a percentage, a fraction (2400/3200), words, or a quantity done (完成3.2公里)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         share = to_float(value, percent=True)
         return Progress(share, done=share >= 1, number=float(value))
@@ -229,6 +233,10 @@ def to_progress(value) -> Progress:
         return Progress(share, done=share >= 1, number=float(text))
     if any(text.startswith(w) for w in NOT_STARTED):
         return Progress(0.0, not_started=True)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)", text)  # 2400/3200: done of the target
+    if m and float(m[2]) > 0:
+        share = float(m[1]) / float(m[2])
+        return Progress(share, done=share >= 1)
     m = _QTY.search(text)
     if m and not _PCT.search(text):
         return Progress(None, done_qty=float(m[1]), qty_unit=m[2])

@@ -105,6 +105,24 @@ def _item_progress(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], note
     return frame
 
 
+_REMARKS = re.compile(r"备注|进展|说明|形象进度|完成情况")
+_SHARE = re.compile(r"(?:完成|进度|完工)[^0-9%，,；;]{0,4}(\d{1,3}(?:\.\d+)?)\s*[%％]")
+
+
+def _progress_in_notes(raw: RawTable, frame: pd.DataFrame, notes: list[Issue]) -> None:
+    """A list with no progress column that says it in its 备注 (完成65%，堤防主体完工): the share read from there,
+    and said."""
+    columns = [j for j, h in enumerate(raw.headers) if h and j not in raw.columns and _REMARKS.search(str(h))]
+    for j in columns:
+        texts = frame["_row"].map(lambda n: raw.data.at[n, j] if n in raw.data.index and j in raw.data else None)
+        found = texts.map(lambda t: _SHARE.search(convert.plain(t)) if isinstance(t, str) else None)
+        if found.notna().any():
+            frame["_progress"] = [convert.to_progress(f"{m[1]}%") if m else None for m in found]
+            frame["_progress_text"] = [t if isinstance(t, str) else None for t in texts]
+            notes.append(Issue(raw.file, raw.sheet, None, raw.headers[j], "没有进度列：进度按这一列中写的“完成××%”读取"))
+            return
+
+
 def _list_from_headers(raw: RawTable, notes: list[Issue]) -> str | None:
     """Which list a sheet holds when no name says it: its headers do (问题 → 突出问题, 项目/资金 → 重大事项,
     任务 → 一河一策); the preview says so."""
@@ -147,6 +165,8 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
         notes.append(Issue(raw.file, raw.sheet, None, None, "没有完成时限列：重大事项按年度清单，以当年年底为完成时限"))
     start = _col(frame, "start_date")
     frame["start_date"] = start.where(start.notna(), frame["list_year"].map(lambda y: dt.date(int(y), 1, 1)))
+    if "_progress" not in frame:
+        _progress_in_notes(raw, frame, notes)
     frame = _item_progress(raw, frame, issues, notes)
     reported = _col(frame, "month_reported")
     quiet = pd.Series([bool(p.not_started) if isinstance(p, convert.Progress) else False

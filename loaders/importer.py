@@ -67,6 +67,7 @@ class Prepared:
     editable: list["Editable"] = field(default_factory=list)  # rows held back, as the file has them, to correct
     corrected: list[str] = field(default_factory=list)  # cells the office corrected on the page (for the audit)
     readings: list[Reading] = field(default_factory=list)  # how every sheet read was understood
+    learned: dict[tuple[str, str], str] = field(default_factory=dict)  # 简称 → name from a units list, kept on publish
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the whole data set after the import
     changes: pd.DataFrame | None = None  # per table and file: rows, added, changed, removed, unchanged
     details: pd.DataFrame | None = None  # each row added, changed (old → new) or removed
@@ -190,6 +191,11 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
         _own_names(raw, tables, refs)
         before, said, picked, beyond = len(prepared.issues), len(refs.loosely), len(refs.chosen), len(refs.outside)
         frame = _convert(raw, refs, prepared.issues)
+        if raw.spec.table == "units" and "alias" in frame:  # 水利局 for 区水利局: learned, said, kept when published
+            for alias, name in zip(frame["alias"], frame["name"]):
+                if isinstance(alias, str) and isinstance(name, str) and name_key(alias) != name_key(name):
+                    refs.answers.setdefault("unit", {})[name_key(alias)] = name
+                    prepared.learned[("unit", alias)] = name
         for kind, text, name in dict.fromkeys(refs.loosely[said:]):
             prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{REF_NAMES[kind]}“{text}”按“{name}”识别"))
         for header, text, choice in dict.fromkeys(refs.chosen[picked:]):
@@ -202,8 +208,9 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
         for factor, (scale, unit) in raw.scale.items():
             if scale == 1:
                 continue
-            what = "各指标" if factor == "*" else next((f.header for f in SPECS["readings"].fields if f.column == factor), factor)
-            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{what}的单位为 {unit}，已换算为 mg/L（×{scale:g}）"))
+            what = "各指标" if factor == "*" else next((f.header for f in raw.spec.fields if f.column == factor), factor)
+            into = "万元" if factor.endswith("_wan") else "mg/L"
+            prepared.notes.append(Issue(raw.file, raw.sheet, None, None, f"{what}的单位为 {unit}，已换算为 {into}（×{scale:g}）"))
         for j, header in raw.guessed.items():
             prepared.notes.append(Issue(raw.file, raw.sheet, None, raw.headers[j], f"按“{header}”读取（表头相近；不对时可在"
                                         "“数据管理”页面或用 python -m loaders map 改正，之后记住）"))
@@ -444,4 +451,6 @@ def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole:
     except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
         raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
     actions.published(root, principal or by.strip(), version, prepared.files, prepared.corrected)
+    if prepared.learned:  # a units list's 简称: later imports read them too
+        answers.remember(root, principal or by.strip(), prepared.learned)
     return version

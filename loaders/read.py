@@ -259,8 +259,9 @@ def _monthly(sheet: Sheet, header_row: int) -> bool:
     return bool(ctx.year and ctx.month)
 
 
-def _hinted(spec: TableSpec, sheet: Sheet) -> bool:
-    where = plain(" ".join([sheet.name or "", sheet.file] + [str(v) for r in sheet.head(3) for v in r
+def _hinted(spec: TableSpec, sheet: Sheet, header_row: int) -> bool:
+    """The sheet's name, file name or title rows (never its header: 责任单位 is in every list) point to the table."""
+    where = plain(" ".join([sheet.name or "", sheet.file] + [str(v) for r in sheet.head(min(header_row, 3)) for v in r
                                                               if isinstance(v, str)]))
     return any(h in where for h in spec.hints)
 
@@ -351,6 +352,7 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
     for i, row in enumerate(rows[:HEADER_SCAN]):
         if not any(v is not None for v in row):
             continue
+        named_list = _context(sheet, i).list is not None and plain(sheet.name or "") not in SKIP_SHEETS
         options = [(row, i + 1)]
         joined = _two_level(row, rows[i + 1]) if i + 1 < len(rows) else None
         if joined:
@@ -379,7 +381,9 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                 if spec.table == "rivers" and "level" not in matched.values() and not _levels_named(sheet, i):
                     required.add("level")  # a list of names is a river list when it says the rivers' level
                 exact = len(_matched(spec, headers, fuzzy=False))  # a header named exactly counts more than a close one
-                score = (required <= set(matched.values()), exact + 0.5 * (len(matched) - exact) + 2 * _hinted(spec, sheet)
+                if named_list and spec.table not in ("items", "problems"):
+                    continue  # a sheet named 一河一策 or titled …清单 is a list, never a list of units
+                score = (required <= set(matched.values()), exact + 0.5 * (len(matched) - exact) + 2 * _hinted(spec, sheet, i)
                          + 0.5 * units_below, -i)
                 if best is None or score > best[0]:
                     best = (score, spec, i, headers, start)
@@ -454,6 +458,8 @@ def _raw(sheet: Sheet, spec: TableSpec, i: int, headers: list, start: int, saved
     skipped = [(int(n), w) for n, w in why.dropna().items()]
     scale = {f.column: unit for j, f in columns.items() if f.kind == "conc"
              for unit in [layouts.unit_scale(headers[j])] if unit}  # 总磷(μg/L); 总磷(mg/L) wins over a title line
+    scale |= {f.column: (0.0001, "元") for j, f in columns.items()  # 总投资（元）: amounts the data keeps in 万元
+              if f.column.endswith("_wan") and re.search(r"[（(]元[）)]$|(?<!万)元$", header_key(headers[j]))}
     context = _context(sheet, i)
     if spec.table == "readings":  # a title line 单位：μg/L, or （μg/L） in the title or sheet name, speaks for every
         # factor its header does not; so does the unit of a long sheet's 监测值(μg/L) column

@@ -428,3 +428,31 @@ def test_a_unit_in_a_title_without_the_word_or_on_the_value_column_converts(smal
     assert got["nh3n"].tolist() == [0.25, 0.3, 0.1]
     lab = "断面,采样时间,监测项目,监测值(μg/L)\n东河桥,2024-05-06,总磷,120\n".encode()
     assert frame_of(prepare([("lab.csv", lab)], small).tables["readings"])["tp"].tolist() == [0.12]
+
+
+def test_a_third_office_s_habits(small):
+    """Amounts in 元, progress as 2400/3200 or only in the 备注, deadlines by 旬 and 季度, units by their 简称 (learned
+    from the units list and kept), 问题名称, a patrol ledger dated by 巡河日期, a sheet named 一河一策 never read as units."""
+    units = [["序号", "单位名称", "简称"], [1, "区住房和城乡建设委员会", "住建委"]]
+    lists = {"重大项目": [["2025年度重大事项重大项目清单（截至2025年8月31日）"],
+                         ["项目名称", "责任单位", "总投资（元）", "已完成投资（元）", "完成时限", "备注"],
+                         ["合计", None, 9600000, 4800000, None, None],
+                         ["污水厂提标", "住建委", 9600000, 4800000, "9月中旬", "完成50%，主体完工"]],
+             "一河一策": [["2025年度“一河一策”任务措施清单（截至2025年8月31日）"],
+                        ["河流", "任务措施", "责任单位", "目标任务量", "计量单位", "完成时限", "完成情况"],
+                        ["东河", "清淤疏浚", "区水务局", 3200, "米", "2025年第三季度", "2400/3200"]]}
+    ledger = [["2025年河长巡河发现问题台账（1-8月）"], ["巡河日期", "河流名称", "问题名称", "整改责任单位", "整改期限", "整改情况"],
+              ["2025-01-02", "东河", "岸边垃圾", "东风镇", "2025-02-15", "已整改"]]
+    prepared = prepare([("单位.xlsx", xlsx_of({"责任单位": units})), ("三张清单.xlsx", xlsx_of(lists)),
+                        ("巡河问题台账.xlsx", xlsx_of({"台账": ledger}))], small)
+    assert prepared.ok, [str(i) for i in prepared.issues]
+    items = prepared.tables["items"].set_index("title")
+    units_now = dict(zip(prepared.tables["units"]["unit_id"], prepared.tables["units"]["name"]))
+    major = items.loc["污水厂提标"]
+    assert (major["funds_plan_wan"], major["funds_spent_wan"], major["progress"]) == (960, 480, 0.5)
+    assert units_now[major["unit_id"]] == "区住房和城乡建设委员会" and major["deadline"] == dt.date(2025, 9, 20)
+    task = items.loc["清淤疏浚"]
+    assert task["progress"] == 0.75 and task["deadline"] == dt.date(2025, 9, 30) and task["list"] == "task"
+    assert prepared.tables["problems"]["title"].tolist() == ["岸边垃圾"]
+    publish(prepared, small, "测试")
+    assert answers.load(small)["unit"]["住建委"] == "区住房和城乡建设委员会"  # next month's lists need no 简称 list
