@@ -134,8 +134,7 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             return {column: BODY_WORDS[choice]}
         return {column: choice}
     if kind in REF_TABLES and column.startswith("co_"):  # a 配合单位 column of its own: every name kept
-        for part in convert.collective(value):
-            refs.chosen.append((f.header, part, "（泛指多个单位，不记为某一单位）"))
+        _say_collective(f, value, refs)
         return {column: "、".join(_resolve(kind, n, refs) for n in convert.split_names(value)) or None}
     if column == "parent_river_id":  # a river this district does not keep (长江): the fact is not ours to record
         try:
@@ -145,8 +144,8 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             return {column: None}
     if kind in REF_TABLES:
         names = convert.split_names(value) if f.many else [str(value).strip()]
-        for part in convert.collective(value) if f.many else []:
-            refs.chosen.append((f.header, part, "（泛指多个单位，不记为某一单位）"))
+        if f.many:
+            _say_collective(f, value, refs)
         if not names:
             return {column: None}
         ids = [_resolve(kind, n, refs) for n in names]
@@ -155,6 +154,12 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
             out["co_" + column.replace("_id", "_ids")] = "、".join(ids[1:]) or None
         return out
     raise AssertionError(kind)
+
+
+def _say_collective(f: Field, value, refs: _Refs) -> None:
+    """各乡镇, 相关部门 in a cell of names: no one unit, left out of the names, and said."""
+    for part in convert.collective(value):
+        refs.chosen.append((f.header, part, "（泛指多个单位，不记为某一单位）"))
 
 
 def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
@@ -192,7 +197,7 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
                 issues.append(Issue(raw.file, raw.sheet, None, raw.headers[i] or f.header, str(exc),
                                     rows=len(hit) - MAX_ISSUES, ask=ask))
             out.loc[codes == k, "_bad"] = True  # every row of the value is held back, listed or not
-    _to_mg_l(raw, out)
+    _in_units(raw, out)
     if "_immediate" in out:  # 立行立改: due at the end of the month it was found (or started)
         began = out["found_date"] if "found_date" in out else out.get("start_date")
         due = [convert.month_end(b.year, b.month) if now is True and isinstance(b, dt.date) else d
@@ -201,23 +206,21 @@ def _convert(raw: RawTable, refs: _Refs, issues: list[Issue]) -> pd.DataFrame:
     return out
 
 
-def _to_mg_l(raw: RawTable, out: pd.DataFrame) -> None:
-    """Concentrations in the unit their header, title or 单位 column gives, into mg/L; amounts in 元 into 万元."""
-    for f in raw.spec.fields:
-        if f.column.endswith("_wan") and f.column in raw.scale and f.column in out:
-            values = pd.to_numeric(out[f.column], errors="coerce") * raw.scale[f.column][0]
-            out[f.column] = np.array([None if v != v else round(float(v), 4) for v in values], dtype=object)
+def _in_units(raw: RawTable, out: pd.DataFrame) -> None:
+    """Values into the data's units: concentrations in the unit their header, title or 单位 column gives into mg/L,
+    amounts in 元 into 万元 (raw.scale says which)."""
     per_row = out["unit"].map(lambda u: (layouts.unit_scale(u) or (1.0, ""))[0] if isinstance(u, str) else 1.0) \
         if "unit" in out else None
     for f in raw.spec.fields:
-        if f.kind != "conc" or f.column not in out:
+        if f.column not in out or not (f.kind == "conc" or f.column.endswith("_wan")):
             continue
-        scale = (raw.scale.get(f.column) or raw.scale.get("*") or (1.0, ""))[0]
-        if per_row is None and scale == 1:
+        scale = (raw.scale.get(f.column) or (raw.scale.get("*") if f.kind == "conc" else None) or (1.0, ""))[0]
+        factor = per_row * scale if per_row is not None and f.kind == "conc" else scale
+        if not isinstance(factor, pd.Series) and factor == 1:
             continue
-        factor = per_row * scale if per_row is not None else scale
         values = pd.to_numeric(out[f.column], errors="coerce") * factor
-        out[f.column] = np.array([None if v != v else round(float(v), 6) for v in values], dtype=object)
+        digits = 6 if f.kind == "conc" else 4
+        out[f.column] = np.array([None if v != v else round(float(v), digits) for v in values], dtype=object)
 
 
 def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:

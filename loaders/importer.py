@@ -20,7 +20,7 @@ from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish, _reference_ids
 from loaders.issues import Held, Issue, cap
 from loaders.layers import _apply_layer
-from loaders.merge import MARK, _merge, _township_units, change_row, remove_gone
+from loaders.merge import MARK, _canon, _merge, _township_units, change_row, remove_gone
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
@@ -168,7 +168,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
                 prepared.readings.append(Reading(
                     raw.file + (f" · {raw.sheet}" if raw.sheet else ""), raw.spec.table, raw.headers,
                     {j: (str(raw.headers[j]), f.column) for j, f in raw.columns.items() if j < len(raw.headers)},
-                    set(raw.guessed), [[_text(v) for v in r] for r in raw.data.head(5).itertuples(index=False)]))
+                    set(raw.guessed), [[_canon(v) for v in r] for r in raw.data.head(5).itertuples(index=False)]))
         prepared.unknown += found.unknown
         for sheet, headers in found.hidden_columns:
             prepared.notes.append(Issue(name, sheet, None, None, "隐藏的列未导入：" + "、".join(headers)))
@@ -334,7 +334,7 @@ def _hold(raw: RawTable, prepared: Prepared, refs: _Refs, rows: int | None, issu
             if i.row in which:
                 why.setdefault(i.row, []).append(i.message)
         prepared.editable.append(Editable(raw.file, raw.sheet, [h for h in raw.headers],
-                                          {int(n): [_text(v) for v in r] for n, r in zip(body.index, body.itertuples(index=False))},
+                                          {int(n): [_canon(v) for v in r] for n, r in zip(body.index, body.itertuples(index=False))},
                                           {n: "；".join(dict.fromkeys(m)) for n, m in why.items()}))
     kind = TABLE_REF.get(raw.spec.table)
     name = next((j for j, f in raw.columns.items() if f.column == "name"), None)
@@ -343,14 +343,6 @@ def _hold(raw: RawTable, prepared: Prepared, refs: _Refs, rows: int | None, issu
         where = f"{raw.file}" + (f"“{raw.sheet}”" if raw.sheet else "")
         for text in body[name].dropna():
             refs.held.setdefault(kind, {})[name_key(text)] = where
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date().isoformat()
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _correct(raw: RawTable, corrections: dict, prepared: Prepared) -> None:

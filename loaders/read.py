@@ -230,9 +230,9 @@ def _context(sheet: Sheet, header_row: int) -> Context:
     return Context(year, month, kinds, tuple(t for t in texts if t))
 
 
-def _levels_named(sheet: Sheet, header_row: int) -> bool:
+def _levels_named(ctx: Context) -> bool:
     """A sheet whose name, title or file name says the level of the rivers it lists (区级河流名录)."""
-    return any(re.search(r"[区县镇乡村]级", plain(t)) for t in _context(sheet, header_row).texts)
+    return any(re.search(r"[区县镇乡村]级", plain(t)) for t in ctx.texts)
 
 
 _AS_OF = re.compile(r"截[至止](?:日期|时间)?[:：]?(?:(20\d{2})年)?(\d{1,2})月(?![^，。；,;]*前)")
@@ -252,11 +252,6 @@ def _as_of(texts: list[str], patterns=_MONTHS) -> tuple[int | None, int] | None:
             if m and 1 <= int(m[2]) <= 12:
                 return (int(m[1]) if m[1] else None), int(m[2])
     return None
-
-
-def _monthly(sheet: Sheet, header_row: int) -> bool:
-    ctx = _context(sheet, header_row)
-    return bool(ctx.year and ctx.month)
 
 
 def _hinted(spec: TableSpec, sheet: Sheet, header_row: int) -> bool:
@@ -352,7 +347,8 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
     for i, row in enumerate(rows[:HEADER_SCAN]):
         if not any(v is not None for v in row):
             continue
-        named_list = _context(sheet, i).list is not None and plain(sheet.name or "") not in SKIP_SHEETS
+        ctx = _context(sheet, i)  # once per candidate header row, for every table scored against it
+        named_list = ctx.list is not None and plain(sheet.name or "") not in SKIP_SHEETS
         options = [(row, i + 1)]
         joined = _two_level(row, rows[i + 1]) if i + 1 < len(rows) else None
         if joined:
@@ -364,7 +360,7 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
             if saved and (kind is None or saved["table"] == kind):
                 return _raw(sheet, SPECS[saved["table"]], i, headers, start, saved["columns"])
             if kind in (None, "readings"):
-                wide = _wide(sheet, i, headers, start)
+                wide = _wide(sheet, i, headers, start, ctx)
                 if wide is not None:
                     return wide
             units_below = headers is not row and all(v is None or re.fullmatch(UNIT, header_key(v))
@@ -374,11 +370,11 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
                 if not matched:
                     continue
                 required = {f.column for f in spec.fields if f.required}
-                if spec.table == "readings" and _monthly(sheet, i):
+                if spec.table == "readings" and ctx.year and ctx.month:
                     required.discard("sampled_at")  # a sheet per month may leave the date to its name
                 if "lonlat" in matched.values():
                     required -= {"lon", "lat"}  # one 经纬度 column holds both
-                if spec.table == "rivers" and "level" not in matched.values() and not _levels_named(sheet, i):
+                if spec.table == "rivers" and "level" not in matched.values() and not _levels_named(ctx):
                     required.add("level")  # a list of names is a river list when it says the rivers' level
                 exact = len(_matched(spec, headers, fuzzy=False))  # a header named exactly counts more than a close one
                 if named_list and spec.table not in ("items", "problems"):
@@ -400,10 +396,9 @@ def _table(sheet: Sheet, kind: str | None, mappings: dict) -> RawTable | Unknown
     return _raw(sheet, spec, i, headers, start, None)
 
 
-def _wide(sheet: Sheet, i: int, headers: list, start: int) -> RawTable | None:
+def _wide(sheet: Sheet, i: int, headers: list, start: int, ctx: Context) -> RawTable | None:
     """Readings with the months across the columns (1月 … 12月), one factor per sheet (named in the sheet or
     title) or per block of rows (a 监测项目 column): read as one row per section, month and factor."""
-    ctx = _context(sheet, i)
     months = layouts.month_columns(headers, ctx.year)
     spec = SPECS["readings"]
     matched = _matched(spec, [None if j in months else h for j, h in enumerate(headers)], fuzzy=False)
