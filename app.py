@@ -38,6 +38,7 @@ PAGES = [  # file, title, icon, url path (None: the default page at /)
     ("audit", S.PAGE_AUDIT, ":material/history:", "audit"),
 ]
 NEEDS_NO_LISTS = ("data_admin", "accounts", "audit")  # open before the district has any notice
+NEEDS_READINGS_ONLY = ("water", "river_map")  # open on readings and reference tables alone
 START = st.Page(HERE / "app_pages" / "start.py", title=S.PAGE_START, icon=":material/flag:", url_path="start")
 
 
@@ -74,17 +75,20 @@ if version is None:  # an empty data folder: start the district (or look at the 
     st.stop()
 
 st.session_state["version"] = version
-if version.notices:
+# The months to choose from: the notices; before the first list, the months with readings (water and map open).
+months = version.notices or data.reading_months(str(version.root), version.id)
+if months:
     own = None if access.can(principal, access.VIEW_ALL) else principal.unit_id
-    selection = filters.render_sidebar(version.notices, data.filter_options(str(version.root), version.id),
-                                       own_unit=own)
+    selection = filters.render_sidebar(months, data.filter_options(str(version.root), version.id),
+                                       own_unit=own, notices=bool(version.notices))
     st.session_state["selection"] = dataclasses.replace(selection, filters=access.scoped(principal, selection.filters))
 else:  # a district just started: every page but 数据管理 says to bring the files in first
     st.session_state["selection"] = None
 
 
 def _page(name: str, title: str, icon: str, url: str | None) -> st.Page:
-    script = name if version.notices or name in NEEDS_NO_LISTS else "no_lists"
+    opens = version.notices or name in NEEDS_NO_LISTS or (months and name in NEEDS_READINGS_ONLY)
+    script = name if opens else "no_lists"
     return st.Page(HERE / "app_pages" / f"{script}.py", title=title, icon=icon, url_path=url or None, default=url is None)
 
 

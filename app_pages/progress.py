@@ -114,7 +114,7 @@ with tabs[2]:
     cols[0].metric("“一河一策”总体进度", "—" if pd.isna(overall) else f"{overall:.2%}", border=True)
     cols[1].metric("年度任务", f"{len(now)} 项", border=True)
     cols[2].metric(S.DONE, f"{int(now['done_date'].notna().sum())} 项", border=True)
-    cols[3].metric("落后序时进度", f"{int((now['progress'] + version.tolerance < now['planned']).sum())} 项", border=True)
+    cols[3].metric("落后序时进度", f"{R.behind_schedule(now, version.tolerance)} 项", border=True)
     st.caption(S.TK_OVERALL_NOTE.format(n=len(now)))
     if len(curve):
         last = curve.iloc[-1]

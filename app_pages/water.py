@@ -4,9 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from output import figures
-from riverchief import outlook
 from riverchief import water as rules
-from riverchief.water_quality import trend_of
+from riverchief.water_quality import month_figures, source_words, trend_change, trend_of, ytd_means
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -22,23 +21,22 @@ if month.empty:
     st.info("所选范围内本月没有监测数据。")
     st.stop()
 
-# Key numbers: this month against the same month last year; year-to-date means against last year's.
-last = month[month["last_year_class"].notna()]
-met, met_last = (month["water_class"] <= month["target_class"]).mean(), (last["last_year_class"] <= last["target_class"]).mean()
-good, good_last = (month["water_class"] <= 3).mean(), (last["last_year_class"] <= 3).mean()
-worst, worst_last = int((month["water_class"] == 6).sum()), int((last["last_year_class"] == 6).sum())
+# Key numbers: this month against the same month last year, year-to-date means against last year's same months
+# (riverchief.water_quality: the change always on the sections measured in both years).
+figures_now, means = month_figures(view.sections), ytd_means(view.annual)
 cols = st.columns(5)
-cols[0].metric("断面达标率", f"{met:.1%}", f"{met - met_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
-cols[1].metric("Ⅰ–Ⅲ类断面比例", f"{good:.1%}", f"{good - good_last:+.1%}" if len(last) else None, help=S.WATER_M_HELP_YOY, border=True)
-cols[2].metric("劣Ⅴ类断面", f"{worst} 个", f"{worst - worst_last:+d} 个" if len(last) else None, delta_color="inverse",
-               help=S.WATER_M_HELP_YOY, border=True)
-annual = view.annual
+for col, key, label in ((cols[0], "met", "断面达标率"), (cols[1], "good", "Ⅰ–Ⅲ类断面比例")):
+    c = figures_now[key]
+    col.metric(label, f"{c.value:.1%}", None if c.delta is None else f"{c.delta:+.1%}", help=S.WATER_M_HELP_YOY, border=True)
+worst = figures_now["worst"]
+cols[2].metric("劣Ⅴ类断面", f"{int(worst.value)} 个", None if worst.delta is None else f"{int(worst.delta):+d} 个",
+               delta_color="inverse", help=S.WATER_M_HELP_YOY, border=True)
 for col, f, label in ((cols[3], "tp", "总磷均值（{period}）"), (cols[4], "nh3n", "氨氮均值（{period}）")):
-    this_mean, last_mean = annual[f].mean(), annual[f"{f}_last"].mean()
-    rate = (last_mean - this_mean) / last_mean if last_mean else None
-    col.metric(label.format(period=ytd), f"{this_mean:.3f} mg/L",
-               None if rate is None or pd.isna(rate) else f"{this_mean - last_mean:+.3f}（改善率{rate:+.1%}）",
+    c = means[f]
+    col.metric(label.format(period=ytd), "—" if pd.isna(c.value) else f"{c.value:.3f} mg/L",
+               None if c.delta is None else f"{c.delta:+.3f}" + ("" if c.rate is None else f"（改善率{c.rate:+.1%}）"),
                delta_color="inverse", help=S.WATER_M_HELP_RATE, border=True)
+annual = view.annual
 
 # What changed since the first year of data, in words.
 stories = view.stories
@@ -62,9 +60,10 @@ table = month.assign(
     meets=month["meets_target"].map({True: S.YES, False: S.NO}),
     bdl=[("总磷" if a else "") + ("、" if a and b else "") + ("氨氮" if b else "") for a, b in
          zip(month["tp_bdl_n"] > 0, month["nh3n_bdl_n"] > 0)],
+    src=[source_words(r) for r in month.to_dict("records")],
 )
 cols_shown = ["section_name", "river_name", "body", "target", "cls", "meets", "deciding", "tp", "nh3n", "codmn", "do",
-              "tp_x3", "tp_xt", "nh3n_x3", "nh3n_xt", "main_pollutants", "cls_last", "bdl"]
+              "tp_x3", "tp_xt", "nh3n_x3", "nh3n_xt", "main_pollutants", "cls_last", "bdl", "src"]
 styled = table[cols_shown].style.map(figures.class_badge_style, subset=["cls", "cls_last", "target"])
 num = lambda label, fmt="%.3f": st.column_config.NumberColumn(label, format=fmt)  # noqa: E731
 tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
@@ -73,7 +72,7 @@ tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table
     "nh3n": num(S.COL_NH3N), "codmn": num("高锰酸盐指数 mg/L", "%.1f"), "do": num("溶解氧 mg/L", "%.1f"),
     "tp_x3": num("总磷超标倍数（Ⅲ类）", "%.2f"), "tp_xt": num("总磷超标倍数（目标）", "%.2f"), "nh3n_x3": num("氨氮超标倍数（Ⅲ类）", "%.2f"),
     "nh3n_xt": num("氨氮超标倍数（目标）", "%.2f"), "main_pollutants": "主要污染物", "cls_last": "去年同月",
-    "bdl": "检出限以下"})
+    "bdl": "检出限以下", "src": "月值来源"})
 
 # Trends over the class bands, for a river (mean of its sections) or one section.
 st.subheader("总磷、氨氮变化趋势", anchor=False)
@@ -95,11 +94,8 @@ body = rules.body_of(scope["water_body"])
 name = options[pick].split("（")[0]
 left, right = st.columns(2)
 for col, f in ((left, "tp"), (right, "nh3n")):
-    years = trend.groupby("year")[f].mean()
-    this = years.get(sel.notice.year)
-    prev = years.get(sel.notice.year - 1)
-    change = "" if prev is None or this is None else f'较上年{"下降" if this < prev else "上升"}{abs(this - prev) / prev:.1%}'
-    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year,
+    this, change = trend_change(trend, f, sel.notice.year, sel.notice.month)
+    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year, period=ytd,
                                        value=this if this is not None else float("nan"), change=change)
     with col:
         charts.show(figures.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
@@ -134,8 +130,8 @@ with right:
 st.subheader("达标形势：本年剩余月份需达到的均值", anchor=False)
 st.caption(S.WATER_OUTLOOK_HELP)
 ahead = data.water_outlook(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
-ahead = ahead.assign(district=ahead["section_name"] == outlook.DISTRICT).sort_values(  # the district, then the trouble
-    ["district", "reachable", "need"], ascending=[False, True, True], kind="stable")
+ahead = ahead.sort_values(["aggregate", "reachable", "need"], ascending=[False, True, True],  # the scope, then trouble
+                          kind="stable")
 if len(ahead):
     st.caption(f'预计无法达标 {int((~ahead["reachable"]).sum())} 项（断面×因子）')
     shown = ahead.assign(factor_name=ahead["factor"].map(rules.FACTOR_NAMES),
@@ -148,4 +144,5 @@ if len(ahead):
                        "need": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["need"], format="%.3f"),
                        "words": st.column_config.TextColumn(S.WATER_OUTLOOK_COLS["words"], width="large")})
 
-frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id))
+frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id,
+                                        monthly=version.water_rule.words))

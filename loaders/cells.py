@@ -223,7 +223,10 @@ def _in_units(raw: RawTable, out: pd.DataFrame) -> None:
         out[f.column] = np.array([None if v != v else round(float(v), digits) for v in values], dtype=object)
 
 
-def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:
+OPTIONAL_KEYS = ("method",)
+
+
+def _schema(spec: TableSpec, unique: bool = True, key: tuple[str, ...] | None = None) -> pa.DataFrameSchema:
     """The declared checks of a table after conversion: required, ranges, unique identity."""
     columns = {}
     for f in spec.fields:
@@ -237,7 +240,8 @@ def _schema(spec: TableSpec, unique: bool = True) -> pa.DataFrameSchema:
     checks = []
     if {"start_date", "deadline"} <= {f.column for f in spec.fields}:
         checks.append(pa.Check(_deadline_after_start, element_wise=False, error="完成时限早于开始日期"))
-    return pa.DataFrameSchema(columns, checks=checks, unique=list(spec.key) if unique else None, report_duplicates="all")
+    return pa.DataFrameSchema(columns, checks=checks, unique=list(key or spec.key) if unique else None,
+                              report_duplicates="all")
 
 
 def _deadline_after_start(d: pd.DataFrame) -> pd.Series:
@@ -254,9 +258,11 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
     headers = {f.column: f.header for f in raw.spec.fields}
     headers.update({f.column: raw.headers[j] for j, f in raw.columns.items() if raw.headers[j]})
     # identities made later (no id column, or 序号 only) and one row per factor are checked once made
-    unique = not _is_long(frame) and all(k in frame.columns and not _is_sequence(raw, k) for k in raw.spec.key)
+    # a key column the file leaves to the rules (a reading's 监测方式, filled later by one rule for the sheet) is left out
+    key = tuple(k for k in raw.spec.key if k in frame.columns or k not in OPTIONAL_KEYS)
+    unique = not _is_long(frame) and all(k in frame.columns and not _is_sequence(raw, k) for k in key)
     try:
-        _schema(raw.spec, unique=unique).validate(frame, lazy=True)
+        _schema(raw.spec, unique=unique, key=key).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples():
             row = int(frame["_row"].iloc[case.index]) if pd.notna(case.index) else None
@@ -266,7 +272,7 @@ def _validate(raw: RawTable, frame: pd.DataFrame, issues: list[Issue]) -> None:
             elif "field_uniqueness" in check or "multiple_fields_uniqueness" in check:
                 if row in rows_said:  # a row whose name was not understood is not also a duplicate
                     continue
-                message = "与其他行重复（" + "、".join(headers[k] for k in raw.spec.key) + "相同）"
+                message = "与其他行重复（" + "、".join(headers[k] for k in key) + "相同）"
             elif check.startswith("应"):
                 message = f"{check}（实际为 {case.failure_case}）"
             elif "完成时限" in check:

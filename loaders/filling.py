@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -341,8 +342,10 @@ def _pivot_readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], not
         except convert.BadValue as exc:
             issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测值", str(exc)))
             continue
-        record = rows.setdefault((r["section_id"], r["sampled_at"]),
-                                 {"_row": r["_row"], "section_id": r["section_id"], "sampled_at": r["sampled_at"]})
+        method = r.get("method") if isinstance(r.get("method"), str) else None
+        record = rows.setdefault((r["section_id"], r["sampled_at"], method),
+                                 {"_row": r["_row"], "section_id": r["section_id"], "sampled_at": r["sampled_at"],
+                                  "method": method})
         if factor in record:
             issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), "监测项目",
                                 f"同一断面、同一时间的“{fields[factor].header}”出现了两次"))
@@ -368,7 +371,29 @@ def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: li
     empty = frame[factors].isna().all(axis=1)
     for _, r in frame[empty].iterrows():
         issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, "该行没有任何监测值"))
+    _method(frame, raw, notes)
     return frame
+
+
+def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue]) -> None:
+    """手工 or 自动 for every row: as written; else as the sheet's name or title says (自动监测, 在线监测, 水站);
+    else automatic where a section has several values on one day (a station's 4-hourly export), manual otherwise."""
+    given = _col(frame, "method")
+    if given.notna().all() and len(frame):
+        return
+    said = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["method"]
+                 if any(w in convert.plain(text) for w in words)), None)
+    if said is None:
+        day = pd.to_datetime(frame["sampled_at"], errors="coerce").dt.normalize()
+        several = frame.assign(_day=day).groupby(["section_id", "_day"], dropna=False)["_row"].transform("size") > 1
+        inferred = pd.Series(np.where(several, "自动", "手工"), index=frame.index)
+    else:
+        inferred = pd.Series(said, index=frame.index)
+    frame["method"] = given.where(given.notna(), inferred)
+    automatic = int((given.isna() & (frame["method"] == "自动")).sum())
+    if automatic:
+        how = f"按工作表名称或标题（{said}监测）" if said else "同一断面同一天有多个数值"
+        notes.append(Issue(raw.file, raw.sheet, None, "监测方式", f"未注明监测方式：{how}，{automatic}行按自动监测计"))
 
 
 def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],

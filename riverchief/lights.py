@@ -20,6 +20,9 @@ import pandas as pd
 
 from riverchief.dates import cn_date, cn_month_day, day_numbers, pct
 
+# The rule's edition: stamped on every light it gives (lit_with), so a light keeps saying which rule made it.
+# Change it whenever the rule below changes what it gives.
+RULE_EDITION = "2026-12"
 RED, YELLOW, GREEN = "red", "yellow", "green"
 LIGHTS = (RED, YELLOW, GREEN)
 LIGHT_NAMES = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯"}
@@ -38,7 +41,7 @@ class ItemState:
     done_date: dt.date | None = None
     at_risk: bool = False
     at_risk_note: str | None = None
-    month_reported: bool = True  # standing tasks: this month's work reported done
+    month_reported: bool = False  # standing tasks: this month's work reported done (no report: not reported)
     override: str | None = None  # red / yellow / green set by the office
     override_reason: str | None = None
 
@@ -108,10 +111,22 @@ def light_for(item: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERA
         return Light(YELLOW, "长期坚持任务，本月工作未报送完成", expected)
 
     head = f"截至{cn_month_day(as_of)}完成{pct(item.progress)}，序时进度{pct(expected)}"
-    if item.progress + tolerance >= expected - _EPS:
+    if not behind_schedule(item.progress, expected, tolerance):
         return Light(GREEN, f"{head}，按序时推进", expected)
-    behind = round((expected - item.progress) * 100)
-    return Light(YELLOW, f"{head}，落后{behind}个百分点", expected)
+    return Light(YELLOW, f"{head}，落后{behind_points(expected, item.progress)}个百分点", expected)
+
+
+def behind_schedule(progress, expected, tolerance: float = DEFAULT_TOLERANCE):
+    """落后序时进度: progress + tolerance short of the schedule progress (whole columns or one value). The one home
+    of the comparison: the light rule, the progress page's count and the warning all ask it."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(progress, dtype=float) + tolerance < np.asarray(expected, dtype=float) - _EPS
+
+
+def behind_points(expected: float, progress: float) -> int:
+    """How many percentage points behind schedule, as the reason says it: the difference of the two shares
+    as they are printed (67% − 12% = 55), so the sentence's own arithmetic holds."""
+    return round(expected * 100) - round(progress * 100)
 
 
 
@@ -154,7 +169,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
         if (reason_in[has_override] == "").any():
             raise ValueError("a light override needs a written reason")
     at_risk = col("at_risk").fillna(False).astype(bool).to_numpy()
-    reported = col("month_reported").map(lambda v: True if _missing(v) else bool(v)).to_numpy(dtype=bool)
+    reported = col("month_reported").map(lambda v: False if _missing(v) else bool(v)).to_numpy(dtype=bool)
     risk_note = col("at_risk_note").map(lambda v: "" if _missing(v) else f"：{v}").to_numpy(dtype=object)
 
     with np.errstate(invalid="ignore"):
@@ -169,7 +184,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
         taken |= standing
         scheduled = ~taken
         expected = schedule_progress(begin, deadline, as_of)
-        on_schedule = progress + tolerance >= expected - _EPS
+        on_schedule = ~behind_schedule(progress, expected, tolerance)
 
     light = np.full(n, GREEN, dtype=object)
     light[has_override] = override[has_override]
@@ -191,7 +206,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
         (standing & ~reported, lambda k: "长期坚持任务，本月工作未报送完成"),
         (scheduled & on_schedule, lambda k: f"截至{month_day[k]}完成{share[k]}，序时进度{expected_share[k]}，按序时推进"),
         (scheduled & ~on_schedule, lambda k: f"截至{month_day[k]}完成{share[k]}，序时进度{expected_share[k]}，"
-                                             f"落后{round((expected[k] - progress[k]) * 100)}个百分点"),
+                                             f"落后{behind_points(expected[k], progress[k])}个百分点"),
     ):
         idx = np.flatnonzero(mask)
         reason[idx] = [text(k) for k in idx]
@@ -199,7 +214,65 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     out["light"] = light
     out["light_reason"] = reason
     out["expected"] = np.where(np.isnan(deadline), np.nan, expected) if n else pd.Series(dtype=float)
+    out["lit_with"] = lit_with(tolerance)
     return out
+
+
+def lit_with(tolerance: float) -> str:
+    """The rule a light was given by, in words: its edition and tolerance."""
+    return f"{RULE_EDITION}版规则，容差{pct(tolerance)}"
+
+
+LIT = ("light", "light_reason", "expected", "lit_with")  # what lighting adds to a row
+
+
+def facts_digest(frame: pd.DataFrame, key: str, *, start: str = "start_date", done: str = "done_date") -> np.ndarray:
+    """One number per row from everything its light depends on (dates, progress, flags, override): two rows
+    with the same digest get the same light from the same rule. Values are normalised first (dates as day
+    numbers, flags as 0/1), so a row read back from Parquet digests as it did before it was written."""
+    n = len(frame)
+    col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
+    norm = pd.DataFrame({
+        "key": col(key).astype(str).to_numpy(),
+        **{c: day_numbers(col(c)) for c in ("notice_date", start, "deadline", done)},
+        "progress": pd.to_numeric(col("progress"), errors="coerce").round(9).to_numpy(dtype=float),
+        **{c: col(c).map(lambda v: -1.0 if _missing(v) else float(bool(v))).to_numpy(dtype=float)
+           for c in ("at_risk", "month_reported")},
+        **{c: col(c).map(lambda v: "" if _missing(v) else str(v).strip()).to_numpy(dtype=object)
+           for c in ("at_risk_note", "override_light", "override_reason")},
+    })
+    return pd.util.hash_pandas_object(norm, index=False).to_numpy()
+
+
+def keep_lights(frame: pd.DataFrame, earlier: pd.DataFrame | None, tolerance: float, key: str, *,
+                start: str = "start_date", done: str = "done_date", relight=()) -> pd.DataFrame:
+    """Light a snapshot frame, keeping the light every row already had in `earlier` (the version served)
+    when nothing its light depends on changed: a light is a fact of its notice, so a rule or tolerance
+    changed since does not rewrite it. Rows new or changed, and the notices in `relight` (an office's
+    recorded decision to re-light them by today's rule), are lit by today's rule."""
+    lit = with_lights(frame, tolerance, start=start, done=done)
+    if earlier is None or earlier.empty or "light" not in earlier or lit.empty:
+        return lit
+    before = earlier.assign(_digest=facts_digest(earlier, key, start=start, done=done),
+                            _nd=day_numbers(earlier["notice_date"]))
+    before = before.drop_duplicates(["_nd", key], keep="last").set_index(["_nd", key])
+    now = pd.MultiIndex.from_arrays([day_numbers(lit["notice_date"]), lit[key].astype(str).to_numpy()])
+    found = before.reindex(now)
+    redo = np.isin(day_numbers(lit["notice_date"]), day_numbers(pd.Series(list(relight), dtype=object)))
+    same = (found["_digest"].to_numpy() == facts_digest(lit, key, start=start, done=done)) \
+        & found["light"].notna().to_numpy() & ~redo
+    if same.any():
+        for c in LIT:
+            if c == "lit_with" and c not in found:  # a version lit before rules were stamped
+                values = np.full(len(found), f"{RULE_EDITION}版以前的规则", dtype=object)
+            elif c not in found:  # a problem has no schedule progress
+                continue
+            else:
+                values = found[c].to_numpy()
+            kept = lit[c].to_numpy(dtype=object if c != "expected" else float).copy()
+            kept[same] = values[same]
+            lit[c] = kept
+    return lit
 
 
 def _words(values: pd.Series, say) -> np.ndarray:

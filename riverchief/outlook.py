@@ -115,14 +115,12 @@ def _flags(t: pd.DataFrame, today: float, then: float, tolerance: float) -> _Fla
         pace = np.where(by_window, (p - window["first_p"].to_numpy()) / days,
                         np.where(since_start, p / (today - sd), np.nan))
         predicted = np.minimum(1.0, np.maximum(p, p + pace * (then - today)))  # NaN where there is no pace
-        span = dd - sd
-        expected = np.where(np.isnan(sd), 1.0, np.where(span <= 0, (then >= sd).astype(float),
-                                                        np.clip((then - sd) / np.where(span <= 0, 1, span), 0, 1)))
+        expected = lights.schedule_progress(sd, dd, np.full(len(sd), then))  # the light rule's schedule, no other
         light = last["lr"].to_numpy()
         open_ = ~(~np.isnan(fd) & (fd <= today)) & ~np.isnan(dd) & (light != _RANK[lights.RED])
         due = open_ & (dd < then) & ~(predicted >= 1.0 - _EPS)  # unless its pace finishes it in time
         behind = (open_ & ~(dd < then) & ~np.isnan(predicted) & (n >= 3)  # a yellow needs two months of progress
-                  & (predicted + tolerance + _EPS < expected) & (light == _RANK[lights.GREEN]))
+                  & lights.behind_schedule(predicted, expected, tolerance) & (light == _RANK[lights.GREEN]))
     return _Flags(last, due, behind, p, n, by_window, predicted, expected)
 
 
@@ -183,40 +181,47 @@ def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOL
 # --- water: what the rest of the year must average ---------------------------------------------------
 
 def remaining_target(values_so_far: list[float], limit: float, months_left: int,
-                     same_months_before: list[float]) -> tuple[float | None, str]:
-    """(the mean the remaining months need, words) for the year's mean to be at or below `limit`.
+                     same_months_before: list[float]) -> tuple[float | None, str, bool]:
+    """(the mean the remaining months need, words, reachable) for the year's mean to be at or below `limit`.
     Unreachable when that is below every value seen in the same months of the earlier years."""
     floor = min(same_months_before) if same_months_before else None
     return _target(len(values_so_far), float(np.sum(values_so_far)), limit, months_left, floor)
 
 
-def _target(n: int, total: float, limit: float, months_left: int, floor: float | None) -> tuple[float | None, str]:
+def _target(n: int, total: float, limit: float, months_left: int,
+            floor: float | None) -> tuple[float | None, str, bool]:
+    """The one place the outlook decides: the need, its words and whether it can still be met (a flag of its
+    own, never read back from the words)."""
     if n == 0:
-        return None, "本年尚无监测数据"
+        return None, "本年尚无监测数据", True
     if months_left <= 0:
         mean = total / n
-        return None, f"全年均值{mean:.3f}，{'已达标' if mean <= limit + _EPS else '未达标'}"
+        met = mean <= limit + _EPS
+        return None, f"全年均值{mean:.3f}，{'已达标' if met else '未达标'}", met
     need = (limit * (n + months_left) - total) / months_left
     if need <= 0:
-        return need, f"剩余{months_left}个月均值需≤{max(need, 0):.3f} mg/L，已无法达标（前{n}个月已超出全年限值）"
+        return need, f"剩余{months_left}个月均值需≤{max(need, 0):.3f} mg/L，已无法达标（前{n}个月已超出全年限值）", False
     if floor is not None and not np.isnan(floor) and need < floor - _EPS:
         return need, (f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标，低于近三年同期最低值{floor:.3f}，"
-                      "预计无法达标")
-    return need, f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标"
+                      "预计无法达标"), False
+    return need, f"剩余{months_left}个月均值需≤{need:.3f} mg/L方能达标", True
 
 
 def water_outlook(monthly: pd.DataFrame, year: int, upto_month: int) -> pd.DataFrame:
-    """Per section, for TP and NH3-N: the year's mean so far, its target limit, and what the remaining
-    months must average (monthly means of the year count once each; `monthly` is water_monthly_series).
-    Whole columns at once: a province's sections cost what a district's do."""
+    """Per section, for TP and NH3-N: the year's mean so far (the mean of its monthly values, months without the
+    factor left out), its target limit, and what the remaining months must average (`monthly` is
+    water_monthly_series, optionally with the scope's row first: `with_scope`). Whole columns at once: a
+    province's sections cost what a district's do."""
     columns = ["section_id", "section_name", "river_name", "factor", "target_class", "limit", "months", "mean", "need",
-               "words", "reachable"]
+               "words", "reachable", "aggregate"]
     if monthly.empty:
         return pd.DataFrame(columns=columns)
     month = pd.to_datetime(monthly["month"])
     m = monthly.assign(y=month.dt.year, mo=month.dt.month)
+    if "aggregate" not in m:
+        m["aggregate"] = False
     keys = ["section_id"]
-    first = m.groupby(keys, sort=False)[["section_name", "river_name", "water_body", "target_class"]].first()
+    first = m.groupby(keys, sort=False)[["section_name", "river_name", "water_body", "target_class", "aggregate"]].first()
     this = m[(m["y"] == year) & (m["mo"] <= upto_month)].groupby(keys, sort=False)
     before = m[m["y"].between(year - 3, year - 1) & (m["mo"] > upto_month)].groupby(keys, sort=False)
     left = 12 - upto_month
@@ -224,28 +229,32 @@ def water_outlook(monthly: pd.DataFrame, year: int, upto_month: int) -> pd.DataF
     for factor in ("tp", "nh3n"):
         stats = first.join(this[factor].agg(["count", "sum"])).join(before[factor].min().rename("floor"))
         for sid, r in stats.iterrows():
-            target = int(r["target_class"]) if pd.notna(r["target_class"]) else 3
+            if pd.isna(r["target_class"]):
+                continue  # a section without a target has nothing to meet
+            target = int(r["target_class"])
             limit = water.class_limit(factor, target, r["water_body"])
             n = int(r["count"]) if pd.notna(r["count"]) else 0
             total = float(r["sum"]) if n else 0.0
-            need, words = _target(n, total, limit, left, r["floor"] if pd.notna(r["floor"]) else None)
+            need, words, reachable = _target(n, total, limit, left, r["floor"] if pd.notna(r["floor"]) else None)
             rows.append(dict(section_id=sid, section_name=r["section_name"], river_name=r["river_name"], factor=factor,
                              target_class=target, limit=limit, months=n, mean=total / n if n else None, need=need,
-                             words=words, reachable="无法达标" not in words))
+                             words=words, reachable=reachable, aggregate=bool(r["aggregate"])))
     order = {sid: k for k, sid in enumerate(first.index)}
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["section_id", "factor"], key=lambda c: c.map(order) if c.name == "section_id" else
                            c.map({"tp": 0, "nh3n": 1}), kind="stable").reset_index(drop=True)
 
 
-DISTRICT = "全区河流断面均值"
-
-
-def with_district(monthly: pd.DataFrame) -> pd.DataFrame:
-    """The series with the district first: the mean of its river sections each month, against Class Ⅲ."""
+def with_scope(monthly: pd.DataFrame, scope: str, river: bool = False) -> pd.DataFrame:
+    """The series with the scope first (全区, a township or a river, named): the mean of its river sections each
+    month, against their target class when they share one, else the strictest of their targets (said in the
+    row's name). Lake sections are left out (their TP limits differ)."""
     rivers = monthly[monthly["water_body"] == water.RIVER]
-    if rivers.empty:
+    if rivers.empty or rivers["target_class"].dropna().empty:
         return monthly
-    district = rivers.groupby("month", as_index=False)[["tp", "nh3n"]].mean().assign(
-        section_id="", section_name=DISTRICT, river_name="", water_body=water.RIVER, target_class=3)
-    return pd.concat([district, monthly], ignore_index=True)
+    targets = sorted(set(rivers["target_class"].dropna().astype(int)))
+    target = targets[0]
+    name = f"{scope}{'' if river else '河流'}断面均值" + ("" if len(targets) == 1 else f"（目标不一，按最严的{water.CLASS_NAMES[target]}）")
+    aggregate = rivers.groupby("month", as_index=False)[["tp", "nh3n"]].mean().assign(
+        section_id="", section_name=name, river_name="", water_body=water.RIVER, target_class=target, aggregate=True)
+    return pd.concat([aggregate, monthly.assign(aggregate=False)], ignore_index=True)

@@ -133,6 +133,15 @@ def overall_progress(tasks_now: pd.DataFrame) -> float:
     return float(tasks_now["progress"].mean()) if len(tasks_now) else float("nan")
 
 
+def behind_schedule(tasks_now: pd.DataFrame, tolerance: float) -> int:
+    """落后序时进度: the tasks of a notice short of their schedule by more than the tolerance — the light rule's own
+    comparison (`lights.behind_schedule`), so 70% against 80% with a 10% tolerance is on schedule here too."""
+    if tasks_now.empty:
+        return 0
+    return int(lights.behind_schedule(pd.to_numeric(tasks_now["progress"]).to_numpy(dtype=float),
+                                      pd.to_numeric(tasks_now["planned"]).to_numpy(dtype=float), tolerance).sum())
+
+
 def progress_by(tasks_now: pd.DataFrame, key: str) -> pd.DataFrame:
     g = tasks_now.groupby(key)
     out = pd.DataFrame({"tasks": g["item_id"].count(), "progress": g["progress"].mean(),

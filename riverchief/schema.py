@@ -31,13 +31,13 @@ TABLES: dict[str, pa.Schema] = {
         # several units or rivers named in one cell: the first is unit_id / river_id, the others here (ids, "、")
         ("co_unit_ids", S), ("co_river_ids", S), ("funds_plan_wan", F), ("override_light", S),
         ("override_reason", S), ("override_by", S), ("override_at", T),
-        ("light", S), ("light_reason", S), ("expected", F),
+        ("light", S), ("light_reason", S), ("expected", F), ("lit_with", S),
     ]),
     "problems": pa.schema([
         ("notice_date", D), ("problem_id", S), ("title", S), ("source", S), ("chief_level", S),
         ("severity", S), ("river_id", S), ("township_id", S), ("unit_id", S), ("lon", F), ("lat", F),
         ("found_date", D), ("deadline", D), ("progress", F), ("status", S), ("rectified_date", D),
-        ("closed_date", D), ("reopened_date", D), ("light", S), ("light_reason", S),
+        ("closed_date", D), ("reopened_date", D), ("light", S), ("light_reason", S), ("lit_with", S),
     ]),
     # 回头看: re-inspections of closed problems; a relapse re-opens the problem (status 反弹重办).
     "lookbacks": pa.schema([("lookback_id", S), ("date", D), ("problem_id", S), ("result", S),
@@ -61,16 +61,22 @@ TABLES: dict[str, pa.Schema] = {
     "readings": pa.schema([
         ("section_id", S), ("sampled_at", T), ("tp", F), ("tp_bdl", B), ("nh3n", F), ("nh3n_bdl", B),
         ("codmn", F), ("codmn_bdl", B), ("do", F),
+        ("method", S),  # 手工 (a laboratory sample) or 自动 (an automatic station's value): readings by source
     ]),
+    # The month's value of each factor per section, by the monthly rule (riverchief/water.monthly_values):
+    # <f>_src says which source it came from (手工 / 自动), <f>_n how many samples or valid days are behind it.
     "readings_monthly": pa.schema([
         ("section_id", S), ("month", D), ("n", I), ("tp", F), ("nh3n", F), ("codmn", F), ("do", F),
         ("tp_bdl_n", I), ("nh3n_bdl_n", I), ("tp_class", I), ("nh3n_class", I), ("codmn_class", I),
-        ("do_class", I), ("water_class", I),
+        ("do_class", I), ("water_class", I), ("tp_src", S), ("nh3n_src", S), ("codmn_src", S), ("do_src", S),
+        ("tp_n", I), ("nh3n_n", I), ("codmn_n", I), ("do_n", I),
     ]),
 }
 
 # How each table is laid out on disk inside a version.
-COMPUTED_COLUMNS = ("light", "light_reason", "expected")  # computed at publish by the light rule, never supplied
+# Computed at publish by the light rule, never supplied; a row whose facts did not change keeps them (lit_with:
+# the rule's edition and tolerance that gave the light).
+COMPUTED_COLUMNS = ("light", "light_reason", "expected", "lit_with")
 SNAPSHOT_TABLES = ("items", "problems")  # items/notice=YYYY-MM-DD/part-0.parquet
 SERIES_TABLES = ("readings",)  # readings/year=YYYY/part-0.parquet
 DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied

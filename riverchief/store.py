@@ -74,6 +74,11 @@ class Version:
         every republish read it here)."""
         return float(self.manifest.get("tolerance", lights.DEFAULT_TOLERANCE))
 
+    @property
+    def water_rule(self) -> water.MonthlyRule:
+        """Which source gives a section's monthly value (manual or automatic), as the version was built."""
+        return water.MonthlyRule.of(self.manifest.get("water_rule"))
+
 
 def current_version(root: Path | None = None) -> Version:
     root = Path(root) if root is not None else data_dir()
@@ -193,19 +198,25 @@ def _write_partitioned(table: pa.Table, folder: Path, keys: pa.ChunkedArray, nam
 
 def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created_by: str,
             demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None,
-            expect_current: str | None = None) -> Version:
+            expect_current: str | None = None, water_rule: water.MonthlyRule | None = None,
+            relight: tuple[dt.date, ...] = ()) -> Version:
     """Write a complete new version and make it current. Refuses (and leaves CURRENT alone) on error.
 
-    Lights are computed here, by the rule, from each snapshot's facts: a light is a fact of its snapshot.
-    With expect_current, the publish is refused if another one landed since that version was read."""
+    Lights are given here, by the rule, from each snapshot's facts: a light is a fact of its notice. A row
+    the version served already lit, with the same facts, keeps its light and the rule that gave it (a rule or
+    tolerance changed since does not rewrite the past); the notices in `relight` are lit again by today's
+    rule (`relight_notices`, a recorded act). With expect_current, the publish is refused if another one
+    landed since that version was read."""
     root = Path(root)
     missing = [t for t in schema.SOURCE_TABLES if t not in tables]
     if missing:
         raise StoreError(f"cannot publish without tables {missing}")
     tables = dict(tables)
-    tables["items"] = lights.with_lights(tables["items"], tolerance)
-    tables["problems"] = lights.with_lights(
-        tables["problems"], tolerance, start="found_date", done="rectified_date").drop(columns="expected")
+    served = _served(root, expect_current)
+    tables["items"] = lights.keep_lights(tables["items"], _lit(served, "items"), tolerance, "item_id", relight=relight)
+    tables["problems"] = lights.keep_lights(
+        tables["problems"], _lit(served, "problems"), tolerance, "problem_id", start="found_date",
+        done="rectified_date", relight=relight).drop(columns="expected")
     carried = {name: t for name, t in tables.items() if isinstance(t, Carried) and _same_schema(t)}
     arrow = {name: _table(name, as_frame(tables[name])) for name in schema.SOURCE_TABLES if name not in carried}
     notices = sorted(pa.compute.unique(arrow["items"]["notice_date"]).drop_null().to_pylist())  # none yet for a district just started
@@ -227,7 +238,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
                 else:
                     _write(table, tmp / f"{name}.parquet")
             rows = {name: t.num_rows for name, t in arrow.items()} | {name: t.rows() for name, t in carried.items()}
-            monthly = _monthly_from(tmp, tables["sections"], rows["readings"])
+            rule = water_rule or (served.water_rule if served else water.MonthlyRule())
+            monthly = _monthly_from(tmp, tables["sections"], rows["readings"], rule)
             _write(_table("readings_monthly", monthly), tmp / "readings_monthly.parquet")
             manifest = {
                 "version": vid,
@@ -238,6 +250,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
                 "district": str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
                 "demo": demo,
                 "tolerance": tolerance,
+                "water_rule": rule.as_dict(),
+                "lit_with": _lit_by_notice(tables["items"], tables["problems"]),
                 "notices": [d.isoformat() for d in notices],
                 "rows": {name: rows[name] for name in schema.SOURCE_TABLES} | {"readings_monthly": len(monthly)},
                 **(extra or {}),
@@ -280,13 +294,62 @@ def _link(table: Carried, folder: Path) -> None:
             shutil.copy2(src, dst)
 
 
-def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int) -> pd.DataFrame:
+def _served(root: Path, expect_current: str | None) -> Version | None:
+    """The version a publish replaces (the one its caller read, else the one served), if any."""
+    try:
+        return read_version(root, expect_current) if expect_current else current_version(root)
+    except StoreError:
+        return None
+
+
+_LIT_READ = {"items": ("notice_date", "item_id", "start_date", "deadline", "done_date", "progress", "at_risk",
+                       "at_risk_note", "month_reported", "override_light", "override_reason"),
+             "problems": ("notice_date", "problem_id", "found_date", "deadline", "rectified_date", "progress")}
+
+
+def _lit(version: Version | None, name: str) -> pd.DataFrame | None:
+    """The lights a version gave, with the facts they were given on (only the columns the light reads)."""
+    if version is None:
+        return None
+    try:
+        have = set(pq.read_schema(next(iter(sorted((version.path / name).glob("*/*.parquet"))))).names)
+    except (StopIteration, OSError, pa.ArrowException):
+        return None
+    columns = [c for c in _LIT_READ[name] + lights.LIT if c in have]
+    return pq.read_table(version.path / name, columns=columns, partitioning=None).to_pandas()
+
+
+def _lit_by_notice(*frames: pd.DataFrame) -> dict[str, list[str]]:
+    """Per notice, the rules its lights were given by (one, unless some rows were re-lit since)."""
+    rows = pd.concat([f[["notice_date", "lit_with"]] for f in frames if len(f)], ignore_index=True) \
+        if any(len(f) for f in frames) else pd.DataFrame(columns=["notice_date", "lit_with"])
+    rows = rows.assign(notice=pd.to_datetime(rows["notice_date"]).dt.strftime("%Y-%m-%d")).dropna(subset=["notice"])
+    return {n: sorted(set(g["lit_with"].dropna())) for n, g in rows.groupby("notice")}
+
+
+def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: float | None = None,
+                    expect_current: str | None = None) -> Version:
+    """Light the chosen notices again by today's rule (and `tolerance`, else the version's): the office's
+    explicit act, recorded in audit.log with the notices it re-lit. Every other notice keeps its lights."""
+    version = read_version(root, expect_current) if expect_current else current_version(root)
+    unknown = [d for d in notices if d not in version.notices]
+    if not notices or unknown:
+        raise StoreError("请选择要重新亮灯的通报期次" if not notices else
+                         f"没有 {'、'.join(dates.cn_notice(d) for d in unknown)}，无法重新亮灯")
+    tolerance = version.tolerance if tolerance is None else tolerance
+    said = "、".join(dates.cn_notice(d) for d in sorted(notices))
+    return publish(root, read_tables(version), source=f"按{lights.lit_with(tolerance)}重新亮灯：{said}",
+                   created_by=by, demo=version.is_demo, tolerance=tolerance, expect_current=version.id,
+                   relight=tuple(notices), extra={"relit": [d.isoformat() for d in sorted(notices)]})
+
+
+def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int, rule: water.MonthlyRule) -> pd.DataFrame:
     glob = str(folder / "readings" / "*" / "*.parquet")
     if not n_readings:  # a district with no readings yet
         return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES["readings_monthly"].names})
     con = duckdb.connect()
     params = {"readings": glob}
-    monthly = con.execute(checked("build_readings_monthly", params), params).df()
+    monthly = water.monthly_values(con.execute(checked("build_readings_monthly", params), params).df(), rule)
     body = monthly["section_id"].map(sections.set_index("section_id")["water_body"])
     if body.isna().any():
         unknown = sorted(monthly.loc[body.isna(), "section_id"].unique())
@@ -437,6 +500,11 @@ def _read_frame(version: Version, name: str) -> pd.DataFrame:
         frame = pq.read_table(version.path / name, partitioning=None).to_pandas()
     else:
         frame = pq.read_table(version.path / f"{name}.parquet").to_pandas()
+    for column in schema.TABLES[name].names:  # a column this code added since the version was written: empty
+        if column not in frame.columns and column not in schema.COMPUTED_COLUMNS:
+            frame[column] = None
+    if name == "readings":  # readings kept before their source was: manual samples (docs/DATA.md)
+        frame["method"] = frame["method"].where(frame["method"].notna(), water.MANUAL)
     return frame.drop(columns=[c for c in schema.COMPUTED_COLUMNS if c in frame.columns])
 
 

@@ -1,11 +1,15 @@
 """GB 3838-2002 surface-water classes: one factor, one sample (single-factor method).
 
 Limits are fixed by the standard and hard-coded here on purpose; tests pin every edge value.
-A value at a class limit belongs to that class (for DO, at or above the limit).
+A value at a class limit belongs to that class (for DO, at or above the limit). Also here: which source
+(manual sample or automatic station) gives a section's monthly value (`monthly_values`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 
 # Class index: 1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ.
 WORSE_THAN_V = 6
@@ -114,4 +118,62 @@ def classify_frame(frame, water_body):
     for f in MEAN_FACTORS[1:]:
         out[f"{f}_class"] = factor_classes(f, out[f])
     out["water_class"] = out[[f"{f}_class" for f in MEAN_FACTORS]].max(axis=1)
+    return out
+
+
+# --- the month's value of a section: readings by source -----------------------------------------------
+
+MANUAL, AUTOMATIC = "手工", "自动"  # readings.method: a laboratory sample, an automatic station's value
+AUTO_FIRST, MANUAL_ONLY, AUTO_ONLY = "auto_first", "manual", "auto"
+MONTHLY_RULES = {
+    AUTO_FIRST: "自动监测为主、手工监测为辅：自动监测有效天数不少于{days}天的，取自动监测月均值（日均值的平均）；否则取手工监测结果",
+    MANUAL_ONLY: "仅用手工监测：取当月手工监测结果的平均值，自动监测数据不参与",
+    AUTO_ONLY: "仅用自动监测：有效天数不少于{days}天的，取自动监测月均值（日均值的平均），否则当月无值",
+}
+DEFAULT_MIN_DAYS = 20  # valid days an automatic monthly mean needs (ours; the office can change it)
+
+
+@dataclass(frozen=True)
+class MonthlyRule:
+    """Which source gives a section's monthly value of a factor (stated in the manifest and the 口径说明)."""
+
+    kind: str = AUTO_FIRST
+    min_days: int = DEFAULT_MIN_DAYS
+
+    def __post_init__(self):
+        if self.kind not in MONTHLY_RULES:
+            raise ValueError(f"月值口径“{self.kind}”无法识别（应为 {'、'.join(MONTHLY_RULES)} 之一）")
+        if not 1 <= int(self.min_days) <= 31:
+            raise ValueError(f"自动监测有效天数应在 1 至 31 之间（实际为 {self.min_days}）")
+
+    @property
+    def words(self) -> str:
+        return MONTHLY_RULES[self.kind].format(days=self.min_days)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "min_days": int(self.min_days)}
+
+    @classmethod
+    def of(cls, stated: dict | None) -> "MonthlyRule":
+        """The rule a manifest states (a version published before rules were stated: the default)."""
+        stated = stated or {}
+        return cls(str(stated.get("kind", AUTO_FIRST)), int(stated.get("min_days", DEFAULT_MIN_DAYS)))
+
+
+def monthly_values(sources: pd.DataFrame, rule: MonthlyRule = MonthlyRule()) -> pd.DataFrame:
+    """The month's value of each factor per section from each source's result (build_readings_monthly):
+    <f> the value, <f>_src its source, <f>_n the samples or valid days behind it, <f>_bdl_n below-detection
+    results among them. A factor with no value under the rule is left empty for that month (never mixed)."""
+    out = sources[["section_id", "month", "n"]].copy()
+    for f in MEAN_FACTORS:
+        auto_ok = sources[f"{f}_auto"].notna() & (sources[f"{f}_auto_n"] >= rule.min_days)
+        manual_ok = sources[f"{f}_manual"].notna()
+        use_auto = auto_ok if rule.kind != MANUAL_ONLY else pd.Series(False, index=sources.index)
+        use_manual = ~use_auto & manual_ok if rule.kind != AUTO_ONLY else pd.Series(False, index=sources.index)
+        out[f] = np.where(use_auto, sources[f"{f}_auto"], np.where(use_manual, sources[f"{f}_manual"], np.nan))
+        out[f"{f}_src"] = np.where(use_auto, AUTOMATIC, np.where(use_manual, MANUAL, None))
+        out[f"{f}_n"] = np.where(use_auto, sources[f"{f}_auto_n"], np.where(use_manual, sources[f"{f}_manual_n"], 0))
+        if f in ("tp", "nh3n"):
+            out[f"{f}_bdl_n"] = np.where(use_auto, sources[f"{f}_auto_bdl_n"],
+                                         np.where(use_manual, sources[f"{f}_manual_bdl_n"], 0))
     return out

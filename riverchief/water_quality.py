@@ -27,6 +27,7 @@ class WaterView:
     series: pd.DataFrame  # monthly means per section, all months
     attainment: pd.DataFrame  # per month: sections, meeting target, in Ⅰ–Ⅲ, 劣Ⅴ
     stories: pd.DataFrame  # per river: class of the first year and of this year (improved / worsened)
+    scope: str = "全区"  # what the filters leave, in words: 全区, a township or a river
 
 
 def main_pollutants(row) -> str:
@@ -60,11 +61,90 @@ def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def source_words(row) -> str:
+    """Where a section's month came from, e.g. `自动（28天）` or `总磷手工（1次）、氨氮自动（30天）`."""
+    said = {}
+    for f in HEADLINE:
+        src = row.get(f"{f}_src")
+        if isinstance(src, str) and src:
+            n = row.get(f"{f}_n")
+            count = "" if n is None or pd.isna(n) else f"（{int(n)}{'天' if src == water.AUTOMATIC else '次'}）"
+            said[f] = src + count
+    if not said:
+        return ""
+    if len(set(said.values())) == 1:
+        return next(iter(said.values()))
+    return "、".join(water.FACTOR_NAMES[f] + s for f, s in said.items())
+
+
 def improvement_rate(last: float, this: float) -> float:
     """Year-on-year improvement of a factor: (C_last − C_this) / C_last; positive is better."""
     if last is None or this is None or pd.isna(last) or pd.isna(this) or last <= 0:
         return np.nan
     return (last - this) / last
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure of this period beside the same period last year. The figure is over every section with a
+    value now; the change is measured on the sections with a value in both years only (the same sections,
+    so a section added or dropped this year moves neither side)."""
+
+    value: float  # this period, every section with a value
+    sections: int
+    this: float | None = None  # this period, the sections measured in both years
+    last: float | None = None  # last year's same period, the same sections
+    paired: int = 0
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.last is None or self.this is None else self.this - self.last
+
+    @property
+    def rate(self) -> float | None:
+        """Improvement rate (C_last − C_this) / C_last (positive is better); None where it cannot be had."""
+        r = improvement_rate(self.last, self.this)
+        return None if pd.isna(r) else float(r)
+
+
+def _change(now: pd.Series, before: pd.Series, value=lambda s: float(s.mean())) -> Change:
+    has = now.notna()
+    both = has & before.notna()
+    if not both.any():
+        return Change(value(now[has]) if has.any() else float("nan"), int(has.sum()))
+    return Change(value(now[has]), int(has.sum()), value(now[both]), value(before[both]), int(both.sum()))
+
+
+def month_figures(sections: pd.DataFrame) -> dict[str, Change]:
+    """The month's key figures (enrich_month rows): share meeting the target, share in Ⅰ–Ⅲ, number 劣Ⅴ —
+    each against the same month last year on the same sections."""
+    m = sections[sections["water_class"].notna()]
+    now, last = m["water_class"].astype(float), m["last_year_class"].astype(float)
+    target = m["target_class"].astype(float)
+    share = lambda hit, c: hit.astype(float).where(c.notna())  # noqa: E731  (NaN where not measured)
+    return {"met": _change(share(now <= target, now), share(last <= target, last)),
+            "good": _change(share(now <= 3, now), share(last <= 3, last)),
+            "worst": _change(share(now == 6, now), share(last == 6, last), value=lambda v: float(v.sum()))}
+
+
+def ytd_means(annual: pd.DataFrame) -> dict[str, Change]:
+    """The year-to-date mean of TP and NH3-N over the sections (mean of their annual means), against last year's
+    same months on the sections measured in both years."""
+    return {f: _change(annual[f], annual[f"{f}_last"]) for f in HEADLINE}
+
+
+def trend_change(trend: pd.DataFrame, factor: str, year: int, upto_month: int) -> tuple[float | None, str]:
+    """(this year's mean of the months up to `upto_month`, the change on the same months last year in words) for
+    a trend line (`trend_of`): the same months compared, never a part year with a whole one."""
+    months = pd.to_datetime(trend["month"]).dt.month
+    this = trend.loc[(trend["year"] == year) & (months <= upto_month), factor].dropna()
+    last = trend.loc[(trend["year"] == year - 1) & (months <= upto_month), factor].dropna()
+    if this.empty:
+        return None, ""
+    if last.empty or last.mean() <= 0:
+        return float(this.mean()), ""
+    change = (this.mean() - last.mean()) / last.mean()
+    return float(this.mean()), f'较上年同期{"下降" if change < 0 else "上升"}{abs(change):.1%}'
 
 
 def annual_table(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -80,16 +160,19 @@ def annual_table(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def share_judgement(share_good: float, share_worst: float) -> str:
-    """A river or lake with ≥5 sections, by its share of sections in Ⅰ–Ⅲ and in 劣Ⅴ."""
-    if share_good >= 0.9:
+    """A river with ≥5 sections, by its share of sections in Ⅰ–Ⅲ and in 劣Ⅴ (地表水环境质量评价办法: 优 ≥90%,
+    良好 75–90%; below 75%: 轻度 劣Ⅴ <20%, 中度 劣Ⅴ 20–40%, 重度 only when Ⅰ–Ⅲ <60% and 劣Ⅴ ≥40% — a river
+    with 60% in Ⅰ–Ⅲ and 40% 劣Ⅴ is not 重度, it is 中度)."""
+    eps = 1e-9  # shares are ratios of counts: 3/5 must equal 0.6
+    if share_good >= 0.9 - eps:
         return "优"
-    if share_good >= 0.75:
+    if share_good >= 0.75 - eps:
         return "良好"
-    if share_worst < 0.2:
+    if share_worst < 0.2 - eps:
         return "轻度污染"
-    if share_worst < 0.4:
-        return "中度污染"
-    return "重度污染"
+    if share_good < 0.6 - eps and share_worst >= 0.4 - eps:
+        return "重度污染"
+    return "中度污染"
 
 
 def _class_of_means(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
@@ -111,9 +194,10 @@ def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:
     judged = judged.assign(_good=judged["water_class"] <= 3, _worst=judged["water_class"] == 6)
     c = _class_of_means(judged, ["river_id", "river_name"], sections=("water_class", "size"),
                         share_good=("_good", "mean"), share_worst=("_worst", "mean"))
-    share = c["sections"] >= SHARE_RULE_MIN_SECTIONS
+    lake = c["_lakes"] == c["_n"]  # a lake or reservoir: always by the mean of its points (评价办法)
+    share = (c["sections"] >= SHARE_RULE_MIN_SECTIONS) & ~lake
     out = c.assign(
-        method=np.where(share, "断面比例法", "断面均值法"),
+        method=np.where(share, "断面比例法", np.where(lake, "点位均值法", "断面均值法")),
         water_class=np.where(share, np.nan, c["water_class"]),
         judgement=[share_judgement(g, w) if by_share else water.CLASS_WORDS[int(k)]
                    for by_share, g, w, k in zip(share, c["share_good"], c["share_worst"], c["water_class"])])
@@ -157,7 +241,17 @@ def load_water(db: Database, notice: dt.date, township: str | None, river: str |
     return WaterView(
         month=month, sections=sections, annual=annual, rivers=judge_rivers(annual), series=series,
         attainment=attainment(series), stories=river_stories(section_years, month.year),
+        scope=_scope_name(sections, township, river),
     )
+
+
+def _scope_name(sections: pd.DataFrame, township: str | None, river: str | None) -> str:
+    """全区, or the river / township the filters chose (by the name its sections carry)."""
+    for chosen, column, id_column in ((river, "river_name", "river_id"), (township, "township_name", "township_id")):
+        if chosen:
+            names = sections.loc[sections[id_column] == chosen, column].dropna()
+            return str(names.iloc[0]) if len(names) else "所选范围"
+    return "全区"
 
 
 def trend_of(series: pd.DataFrame, section_id: str | None = None, river_id: str | None = None) -> pd.DataFrame:

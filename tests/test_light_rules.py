@@ -1,12 +1,16 @@
 """The monthly light (docs/DOMAIN.md §3): precedence, schedule progress, tolerance edges, reasons in words."""
 import datetime as dt
+import re
+import tempfile
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riverchief import lights
+from riverchief import lights, schema
+from riverchief.store import _table
 from riverchief.lights import (DEFAULT_TOLERANCE, GREEN, LIGHTS, RED, YELLOW, ItemState, Light, expected_progress,
                                progress_of, with_lights)
 
@@ -215,7 +219,7 @@ def test_the_frame_rule_is_the_row_rule(rows, tolerance):
         one = lights.light_for(ItemState(start=row["start_date"], deadline=row["deadline"], progress=row["progress"],
                                          done_date=row["done_date"], at_risk=bool(row["at_risk"]),
                                          at_risk_note=row["at_risk_note"],
-                                         month_reported=True if row["month_reported"] is None else row["month_reported"],
+                                         month_reported=bool(row["month_reported"]),
                                          override=row["override_light"], override_reason=row["override_reason"]),
                                row["notice_date"], tolerance)
         assert (light, reason) == (one.light, one.reason)
@@ -232,3 +236,58 @@ def test_the_frame_rule_at_the_float_edge_is_green_too():
 def test_without_a_start_date_the_schedule_runs_from_the_deadline():
     assert expected_progress(None, DEADLINE, MID) == 0.0 and expected_progress(None, DEADLINE, DEADLINE) == 1.0
     assert light_for(item(start=None, progress=0.0), MID).expected == 0.0
+
+
+# --- one meaning of "reported", reasons whose arithmetic holds, lights kept at their notice (issue 24) --------
+
+def test_a_standing_task_with_no_report_is_not_reported():
+    """No report this month (nothing said either way) is "not reported": yellow, as the monthly round counts it."""
+    assert lights.light_for(ItemState(start=START, deadline=None, progress=0.3), MID).light == YELLOW
+    frame = pd.DataFrame([dict(notice_date=MID, start_date=START, deadline=None, progress=0.3, month_reported=None)])
+    out = with_lights(frame).iloc[0]
+    assert (out["light"], out["light_reason"]) == (YELLOW, "长期坚持任务，本月工作未报送完成")
+
+
+@pytest.mark.parametrize("progress,as_of,said", [
+    (0.124, D(2023, 9, 1), "完成12%，序时进度67%，落后55个百分点"),  # 66.8 − 12.4 = 54.4: rounded alone it said 54
+    (0.125, D(2023, 9, 1), "完成12%，序时进度67%，落后55个百分点"),  # 12.5% prints as 12%
+    (0.334, D(2023, 12, 1), "完成33%，序时进度92%，落后59个百分点"),  # 91.8 − 33.4 = 58.4
+    (0.0, D(2023, 9, 1), "完成0%，序时进度67%，落后67个百分点"),
+])
+def test_the_reason_s_arithmetic_holds_on_the_printed_figures(progress, as_of, said):
+    light = light_for(item(progress=progress), as_of, tolerance=0.0)
+    assert light.reason.endswith(said)
+    done, planned, behind = (int(x) for x in re.findall(r"(\d+)(?:%|个百分点)", light.reason))
+    assert planned - done == behind
+
+
+def _rows(**kw):
+    base = dict(notice_date=MID, item_id="T1", start_date=START, deadline=DEADLINE, done_date=None, progress=0.42,
+                at_risk=False, at_risk_note=None, month_reported=None, override_light=None, override_reason=None)
+    return pd.DataFrame([base | kw])
+
+
+def test_a_light_keeps_the_rule_it_was_given_by_when_its_facts_did_not_change():
+    first = lights.keep_lights(_rows(), None, 0.10, "item_id")  # 42% + 10% ≥ 50%: green
+    assert first["light"].iloc[0] == GREEN and first["lit_with"].iloc[0] == f"{lights.RULE_EDITION}版规则，容差10%"
+    stricter = lights.keep_lights(_rows(), first, 0.05, "item_id")  # a tolerance changed since: kept
+    assert (stricter["light"].iloc[0], stricter["lit_with"].iloc[0]) == (GREEN, first["lit_with"].iloc[0])
+    relit = lights.keep_lights(_rows(), first, 0.05, "item_id", relight=(MID,))  # the office re-lights: yellow
+    assert (relit["light"].iloc[0], relit["lit_with"].iloc[0]) == (YELLOW, f"{lights.RULE_EDITION}版规则，容差5%")
+    changed = lights.keep_lights(_rows(progress=0.2), first, 0.05, "item_id")  # new facts: today's rule
+    assert changed["light"].iloc[0] == YELLOW
+    other = lights.keep_lights(_rows(notice_date=D(2023, 8, 31)), first, 0.05, "item_id")  # another notice
+    assert other["lit_with"].iloc[0].endswith("容差5%")
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from([None, True, False]), st.booleans()), min_size=1, max_size=8))
+@settings(max_examples=40, deadline=None)
+def test_facts_digest_is_the_same_after_a_parquet_round_trip(rows):
+    frame = pd.DataFrame([dict(notice_date=MID, item_id=f"T{k}", start_date=START, deadline=DEADLINE if d else None,
+                               done_date=None, progress=p, at_risk=False, at_risk_note=None, month_reported=r,
+                               override_light=None, override_reason=None) for k, (p, r, d) in enumerate(rows)])
+    lit = lights.keep_lights(frame, None, 0.1, "item_id")
+    with tempfile.TemporaryDirectory() as d:  # written with the types the store writes, read back
+        pq.write_table(_table("items", lit.reindex(columns=schema.TABLES["items"].names)), f"{d}/x.parquet")
+        back = pd.read_parquet(f"{d}/x.parquet")
+    assert (lights.facts_digest(back, "item_id") == lights.facts_digest(frame, "item_id")).all()

@@ -101,18 +101,43 @@ def test_the_warning_on_the_demo_is_worth_reading(demo_dir):
 
 # --- water: what the rest of the year must average ------------------------------------------------
 
-@pytest.mark.parametrize("so_far,left,before,need,words", [
-    ([0.2] * 7, 5, [0.1, 0.12], 0.2, "剩余5个月均值需≤0.200 mg/L方能达标"),
-    ([0.25] * 7, 5, [0.1, 0.12], 0.13, "剩余5个月均值需≤0.130 mg/L方能达标"),
-    ([0.25] * 7, 5, [0.15, 0.2], 0.13, "低于近三年同期最低值0.150，预计无法达标"),
-    ([0.6] * 7, 5, [0.1], -0.36, "已无法达标（前7个月已超出全年限值）"),
-    ([0.15] * 12, 0, [], None, "全年均值0.150，已达标"),
-    ([], 5, [], None, "本年尚无监测数据"),
+@pytest.mark.parametrize("so_far,left,before,need,words,reachable", [
+    ([0.2] * 7, 5, [0.1, 0.12], 0.2, "剩余5个月均值需≤0.200 mg/L方能达标", True),
+    ([0.25] * 7, 5, [0.1, 0.12], 0.13, "剩余5个月均值需≤0.130 mg/L方能达标", True),
+    ([0.25] * 7, 5, [0.15, 0.2], 0.13, "低于近三年同期最低值0.150，预计无法达标", False),
+    ([0.6] * 7, 5, [0.1], -0.36, "已无法达标（前7个月已超出全年限值）", False),
+    ([0.15] * 12, 0, [], None, "全年均值0.150，已达标", True),
+    ([0.25] * 12, 0, [], None, "全年均值0.250，未达标", False),  # the sentence holds no 无法达标: still not met
+    ([], 5, [], None, "本年尚无监测数据", True),
 ])
-def test_what_the_rest_of_the_year_must_average(so_far, left, before, need, words):
-    got, said = outlook.remaining_target(so_far, 0.2, left, before)
+def test_what_the_rest_of_the_year_must_average(so_far, left, before, need, words, reachable):
+    got, said, can = outlook.remaining_target(so_far, 0.2, left, before)
     assert (got is None) == (need is None) and (need is None or got == pytest.approx(need))
-    assert words in said
+    assert words in said and can is reachable
+
+
+def _series(rows):
+    return pd.DataFrame([dict(section_id=s, section_name=s, river_name="某河", water_body=b, target_class=t,
+                              month=d(2024, m, 1), tp=tp, nh3n=0.5) for s, b, t, m, tp in rows])
+
+
+def test_the_scope_row_is_named_for_the_scope_and_takes_the_sections_target():
+    """Under a township filter the first row names the township (not 全区), and its target is the sections' own
+    (Ⅱ here), not an assumed Ⅲ; lake sections are left out of a river mean."""
+    series = _series([("A", "river", 2, 1, 0.09), ("B", "river", 2, 1, 0.11), ("L", "lake", 3, 1, 0.5)])
+    out = outlook.water_outlook(outlook.with_scope(series, "甲镇"), 2024, 1)
+    first = out.iloc[0]
+    assert first["section_name"] == "甲镇河流断面均值" and first["aggregate"] and first["target_class"] == 2
+    assert first["limit"] == 0.1 and first["mean"] == pytest.approx(0.1)
+    mixed = _series([("A", "river", 2, 1, 0.09), ("B", "river", 3, 1, 0.11)])
+    named = outlook.water_outlook(outlook.with_scope(mixed, "全区"), 2024, 1).iloc[0]["section_name"]
+    assert named == "全区河流断面均值（目标不一，按最严的Ⅱ类）"
+
+
+def test_a_month_without_the_factor_does_not_count_in_the_year_s_mean():
+    series = _series([("A", "river", 3, 1, 0.3), ("A", "river", 3, 2, None), ("A", "river", 3, 3, 0.1)])
+    tp = outlook.water_outlook(series, 2024, 3).set_index("factor").loc["tp"]
+    assert tp["months"] == 2 and tp["mean"] == pytest.approx(0.2)
 
 
 def test_water_outlook_per_section_uses_the_target_class_and_the_lake_limits():

@@ -110,7 +110,7 @@ def test_water_page_on_the_demo(monkeypatch, demo_dir):
     sections = at.dataframe[0].value
     assert len(sections) == 34 and set(sections["cls"]) <= {"Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"}
     ahead = at.dataframe[3].value  # December: the year is complete, each mean met or not
-    assert len(ahead) == 35 * 2 and ahead["section_name"].iloc[0] == "全区河流断面均值"
+    assert len(ahead) == 35 * 2 and ahead["section_name"].iloc[0] == "全区河流断面均值（目标不一，按最严的Ⅱ类）"
     assert ahead["words"].str.startswith("全年均值").all()
 
 
@@ -119,9 +119,9 @@ def test_water_page_says_what_the_rest_of_the_year_must_average(monkeypatch, dem
     at.switch_page("app_pages/water.py").run()
     assert not at.exception
     ahead = at.dataframe[3].value.set_index(["section_name", "factor_name"])
-    district = ahead.loc[("全区河流断面均值", "总磷")]
+    district = ahead.loc[("全区河流断面均值（目标不一，按最严的Ⅱ类）", "总磷")]  # the demo's sections: Ⅱ and Ⅲ
     assert district["months"] == 7 and district["words"].startswith("剩余5个月均值需≤")
-    assert district["need"] == pytest.approx((0.2 * 12 - district["mean"] * 7) / 5)
+    assert district["need"] == pytest.approx((0.1 * 12 - district["mean"] * 7) / 5)
     assert any("预计无法达标" in w for w in ahead["words"])  # the demo's two rivers getting worse
 
 
@@ -131,6 +131,7 @@ def test_water_page_follows_the_filters_and_its_own_url_choice(monkeypatch, demo
     assert not at.exception
     assert at.title[0].value == "水质 · 2023年6月 · 玉带河"
     assert len(at.dataframe[0].value) == 5  # the main river's five sections
+    assert at.dataframe[3].value["section_name"].iloc[0] == "玉带河断面均值"  # the scope's row names the river
     trend = [s for s in at.selectbox if s.label == "趋势对象"][0]
     assert trend.value == "S:S03" and at.query_params["trend"] == "S:S03"
 

@@ -1,11 +1,12 @@
 """The snapshot store: layout, atomic publish, refused publishes leave the last good version served."""
+import datetime as dt
 import json
 import threading
 
 import pandas as pd
 import pytest
 
-from riverchief import store
+from riverchief import lights, store
 from riverchief.db import Database
 from tiny import N1, N2, tiny_tables
 
@@ -53,9 +54,10 @@ def test_carried_readings_in_an_older_layout_are_rewritten_not_linked(tiny_dir):
     frame = pd.read_parquet(part).drop(columns=["do"])  # a version written before a column was added
     frame.to_parquet(part)
     tables = store.read_tables(old)
-    with pytest.raises(store.StoreError, match="missing columns"):  # read, conformed, refused in words
-        store.publish(tiny_dir, tables, source="测试", created_by="tests")
-    assert store.current_version(tiny_dir).id == old.id
+    new = store.publish(tiny_dir, tables, source="测试", created_by="tests")  # read, the new column left empty
+    again = pd.read_parquet(new.path / "readings" / "year=2023" / "part-0.parquet")
+    assert not (new.path / "readings" / "year=2023" / "part-0.parquet").samefile(part)  # rewritten, not linked
+    assert again["do"].isna().all() and len(again) == len(frame)
 
 
 def _no_leftovers(root):
@@ -130,3 +132,38 @@ def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     assert store.data_dir() == tmp_path
     monkeypatch.delenv("RIVERBOARD_DATA_DIR")
     assert str(store.data_dir()) == "data"
+
+
+def _light(version, item, notice):
+    items = pd.read_parquet(version.path / "items" / f"notice={notice}" / "part-0.parquet")
+    row = items[items["item_id"] == item].iloc[0]
+    return row["light"], row["lit_with"]
+
+
+def test_a_publish_under_another_tolerance_leaves_earlier_lights_alone_until_the_office_relights(tiny_dir):
+    """B on 2023-05-31: 10% done, schedule 41% (150 of 364 days). Lit yellow at 10% tolerance; a later publish at
+    a 40% tolerance (10% + 40% ≥ 41% would be green) keeps it yellow — it is a fact of its notice — until the office
+    re-lights that notice, which is recorded with the notice it re-lit."""
+    first = store.current_version(tiny_dir)
+    assert _light(first, "B", "2023-05-31") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")
+    loose = store.publish(tiny_dir, store.read_tables(first), source="测试", created_by="tests", tolerance=0.40,
+                          expect_current=first.id)
+    assert _light(loose, "B", "2023-05-31") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")
+    assert loose.manifest["lit_with"]["2023-05-31"] == [f"{lights.RULE_EDITION}版规则，容差10%"]
+    relit = store.relight_notices(tiny_dir, [N1], by="河长办", expect_current=loose.id)
+    assert _light(relit, "B", "2023-05-31") == ("green", f"{lights.RULE_EDITION}版规则，容差40%")
+    assert _light(relit, "B", "2023-06-30") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")  # not chosen
+    last = store.audit_log(tiny_dir)[-1]
+    assert last["version"] == relit.id and "重新亮灯：2023年5月通报" in last["what"] and last["by"] == "河长办"
+    with pytest.raises(store.StoreError, match="没有 2022年1月通报"):
+        store.relight_notices(tiny_dir, [dt.date(2022, 1, 31)], by="河长办")
+
+
+def test_a_changed_fact_is_lit_by_today_s_rule(tiny_dir):
+    first = store.current_version(tiny_dir)
+    tables = store.read_tables(first)
+    items = tables["items"]
+    items.loc[(items["item_id"] == "B") & (items["notice_date"].astype(str) == "2023-05-31"), "progress"] = 0.4
+    new = store.publish(tiny_dir, tables, source="测试", created_by="tests", tolerance=0.05, expect_current=first.id)
+    assert _light(new, "B", "2023-05-31") == ("green", f"{lights.RULE_EDITION}版规则，容差5%")
+    assert _light(new, "D", "2023-05-31")[1].endswith("容差10%")  # untouched rows keep theirs

@@ -13,6 +13,7 @@ from riverchief import outlook, store
 from riverchief.board import Board, Filters, load_board
 from riverchief.assessment import load_inputs, score_units
 from riverchief.assessment_rules import LoadedRules, Rules, load_rules, rules_stamp
+from riverchief.dates import month_end
 from riverchief.db import Database
 from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
@@ -64,6 +65,13 @@ def filter_options(root: str, version_id: str) -> pd.DataFrame:
     return _database(root, version_id).query("filter_options")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def reading_months(root: str, version_id: str) -> list[dt.date]:
+    """The months with readings, as month ends (the date a month is chosen by, like a notice)."""
+    months = _database(root, version_id).query("reading_months")["month"]
+    return [month_end(m.year, m.month) for m in pd.to_datetime(months)]
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> WaterView:
     return load_water(_database(root, version_id), notice, township, river)
@@ -72,8 +80,9 @@ def water(root: str, version_id: str, notice: dt.date, township: str | None, riv
 @st.cache_data(show_spinner=False, max_entries=64)
 def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> pd.DataFrame:
     """达标形势: what the rest of the year must average, for the district and every section and factor."""
-    series = water(root, version_id, notice, township, river).series
-    return outlook.water_outlook(outlook.with_district(series), notice.year, notice.month)
+    view = water(root, version_id, notice, township, river)
+    return outlook.water_outlook(outlook.with_scope(view.series, view.scope, river=bool(river)), notice.year,
+                                 notice.month)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from riverchief.board import Filters
-from riverchief.dates import cn_notice
+from riverchief.dates import cn_month, cn_notice
 from riverchief.schema import LIST_NAMES
 from ui import strings as S
 from ui.text import md
@@ -31,10 +31,11 @@ def _month_key(d: dt.date) -> str:
     return f"{d.year}-{d.month:02d}"
 
 
-def render_sidebar(notices: list[dt.date], options, own_unit: str | None = None) -> Selection:
+def render_sidebar(months: list[dt.date], options, own_unit: str | None = None, notices: bool = True) -> Selection:
     """Draw the filters (first run: from the URL), write the URL back, and return the selection.
-    With own_unit (a unit's account) the unit filter holds that unit only, whatever the link says."""
-    by_month = {_month_key(d): d for d in sorted(notices, reverse=True)}
+    With own_unit (a unit's account) the unit filter holds that unit only, whatever the link says. Before the
+    first list (notices=False) the months are those with readings, named as months, not notices."""
+    by_month = {_month_key(d): d for d in sorted(months, reverse=True)}
     names = {kind: dict(zip(g["id"], g["name"])) for kind, g in options.groupby("kind")}
     choices = {
         "month": list(by_month),
@@ -62,8 +63,8 @@ def render_sidebar(notices: list[dt.date], options, own_unit: str | None = None)
 
     side = st.sidebar
     side.header("筛选")
-    month = side.selectbox("通报月份", choices["month"], key="f_month",
-                           format_func=lambda m: cn_notice(by_month[m]))
+    month = side.selectbox("通报月份" if notices else "监测月份", choices["month"], key="f_month",
+                           format_func=lambda m: (cn_notice if notices else cn_month)(by_month[m]))
     labels = {
         "township": (S.TOWNSHIP, "全部镇街", names.get("township", {})),
         "river": ("河流（区级）", "全部河流", names.get("river", {})),

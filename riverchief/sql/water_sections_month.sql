@@ -24,6 +24,10 @@ SELECT
     m.codmn_class,
     m.do_class,
     m.water_class,
+    m.tp_src,
+    m.nh3n_src,
+    m.tp_n,
+    m.nh3n_n,
     p.water_class AS last_year_class,
     p.tp AS last_year_tp,
     p.nh3n AS last_year_nh3n
