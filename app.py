@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from riverchief import access, store
+from riverchief import access, clock, store
 from riverchief.store import NoData, StoreError
 from ui import auth, data, filters, tables
 from ui import strings as S
@@ -22,6 +22,11 @@ from ui.assets import ensure_assets
 HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 ensure_assets()
+try:  # a time zone the machine does not know stops the app here, not at the first report or publish
+    clock.zone()
+except clock.ClockError as exc:
+    st.error(str(exc), icon=":material/schedule:")
+    st.stop()
 
 PAGES = [  # file, title, icon, url path (None: the default page at /)
     ("light_board", S.PAGE_BOARD, ":material/traffic:", None),

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from riverchief import access
+from riverchief import access, clock
 from riverchief.office import audit
 from ui import auth, frame, tables
 from ui import strings as S
@@ -16,8 +16,8 @@ everything = audit.log()
 a, b, c, d = st.columns(4)
 actor = a.selectbox("操作人", ["", *sorted(everything["actor"].unique())], format_func=lambda v: v or S.AUDIT_ALL)
 action = b.selectbox("操作", ["", *audit.ACTION_NAMES], format_func=lambda v: audit.ACTION_NAMES.get(v, S.AUDIT_ALL))
-since = c.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), format="YYYY-MM-DD")
-until = d.date_input("截止日期", value=dt.date.today(), format="YYYY-MM-DD")
+since = c.date_input("起始日期", value=clock.today() - dt.timedelta(days=90), format="YYYY-MM-DD")
+until = d.date_input("截止日期", value=clock.today(), format="YYYY-MM-DD")
 log = audit.log(actor=actor or None, action=action or None, since=since, until=until)
 if log.empty:
     st.info("没有符合条件的记录。")

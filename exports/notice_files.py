@@ -5,7 +5,6 @@ still reads in black and white.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pandas as pd
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from exports import gongwen
 from output.safe import clean, defuse
 from exports.xlsx import table_sheet
+from riverchief import clock
 from riverchief.board import light_label
 from riverchief.dates import cn_date
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
@@ -67,7 +67,7 @@ def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
         label = "附件：" if k == 1 else "　　　"
         gongwen.body(doc, f"{label}{k}．{name}" if len(annexes) > 1 else f"附件：{name}")
     gongwen.body(doc, "")
-    gongwen.body(doc, cn_date(dt.date.today()), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    gongwen.body(doc, cn_date(clock.today()), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     for k, (name, build) in enumerate(annexes, start=1):
         gongwen.annex(doc, k if len(annexes) > 1 else None, name)
         build(doc, notice)

@@ -18,6 +18,7 @@ from pptx.util import Emu, Inches, Pt
 from output.safe import clean
 from exports.images import slide_png
 from exports.xlsx import auto_style
+from riverchief import clock
 from riverchief import rectification as R
 from riverchief import water
 from riverchief.assessment import load_inputs, score_units
@@ -126,7 +127,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _text(slide, f"{district}河长制工作调度", Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.2), size=44, bold=True)
     _text(slide, f"{cn_notice(notice)} · 范围：{scope}{demo}", Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.8), size=24)
-    _text(slide, f"{district}河长办 · {cn_date(dt.date.today())}", Inches(0.8), Inches(4.4), Inches(11.7),
+    _text(slide, f"{district}河长办 · {cn_date(clock.today())}", Inches(0.8), Inches(4.4), Inches(11.7),
           Inches(0.6), size=18, colour=GREY)
 
     # 2 lights and what changed

@@ -15,6 +15,7 @@ from loaders.issues import MAX_ISSUES, Issue
 from loaders.names import REF_NAMES, REF_TABLES, _is_sequence, _next_ids, loose_key, name_key
 from loaders.read import RawTable
 from loaders.specs import BODY_WORDS, Field, TableSpec
+from riverchief import clock
 
 
 @dataclass
@@ -84,7 +85,7 @@ def _value(f: Field, value, refs: _Refs, year: int | None) -> dict:
         return {column: convert.to_date(value, year)}
     if kind == "datetime":  # a sampling time: not in the future
         when = convert.plausible(convert.to_datetime(value, year), latest_years=0)
-        if when > dt.datetime.now() + dt.timedelta(days=1):
+        if when > clock.now() + dt.timedelta(days=1):
             raise convert.BadValue(f"采样时间“{when:%Y-%m-%d}”晚于今天，请核对")
         return {column: when}
     if kind == "period":

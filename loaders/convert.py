@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LIST_WORDS
-from riverchief import dates, schema
+from riverchief import clock, dates, schema
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # (text reaches these patterns without spaces: 2024-06-05 10:30 is read as 2024-06-0510:30)
@@ -117,7 +117,7 @@ EARLIEST = 1990  # no river chief record is older (河长制 dates from 2016; mo
 
 def plausible(when: dt.datetime, latest_years: int = 20) -> dt.datetime:
     """A date within what a river chief office can mean: 1990 up to `latest_years` from now."""
-    last = dt.date.today().year + latest_years
+    last = clock.today().year + latest_years
     if not EARLIEST <= when.year <= last:
         raise BadValue(f"日期“{when:%Y-%m-%d}”不在合理范围（{EARLIEST}年至{last}年），请核对")
     return when

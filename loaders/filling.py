@@ -16,7 +16,7 @@ from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
 from loaders.specs import CHOICE_WORDS, DEFAULT_DAYS, FACTORS, SPECS
-from riverchief import lights, schema
+from riverchief import clock, lights, schema
 from riverchief.schema import LIST_NAMES
 
 
@@ -35,7 +35,8 @@ def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, iss
                                 "写明（如“2024年6月”），或在导入时指定通报月份"))
             return False
         frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
-    future = frame["notice_date"].map(lambda d: d > dt.date.today())
+    today = clock.today()
+    future = frame["notice_date"].map(lambda d: d > today)
     if future.any():  # a notice from the future would become everyone's default month
         issues.append(Issue(raw.file, raw.sheet, None, "通报日期", f"通报日期{frame.loc[future, 'notice_date'].iloc[0]:%Y-%m-%d}"
                             "晚于今天，请核对文件名、标题中的月份或“通报日期”列"))

@@ -24,7 +24,7 @@ from loaders.merge import MARK, _canon, _merge, _township_units, change_row, rem
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
-from riverchief import access, store
+from riverchief import access, clock, store
 from riverchief.office import actions
 
 ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
@@ -304,7 +304,7 @@ def _one_month_rule(raws: list[RawTable], notes: list[Issue]) -> None:
         same = months.get(r.context.year, set())
         if len(same) == 1:
             month, why = next(iter(same)), "与本次导入的其他清单相同"
-        elif not same and r.context.year < dt.date.today().year:
+        elif not same and r.context.year < clock.today().year:
             month, why = 12, "往年清单按年底状态"
         else:
             continue

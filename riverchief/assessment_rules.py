@@ -5,7 +5,6 @@ through the app is also kept in rules/history/ with who saved it and when.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import os
@@ -15,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
+
+from riverchief import clock
 
 DEFAULT_FILE = Path(__file__).with_name("assessment_default.toml")
 RATINGS = ("好", "较好", "一般")
@@ -225,11 +226,12 @@ def save_rules(data_root: Path, rules: Rules, by: str, expect_stamp: str | None 
         raise RulesError("保存规则需要填写操作人")
     if expect_stamp is not None and rules_stamp(data_root) != expect_stamp:
         raise RulesError("规则文件已被他人修改，请刷新页面，在新规则上重新试算后再保存")
-    text = f"# 由 {by.strip()} 于 {dt.datetime.now():%Y-%m-%d %H:%M:%S} 保存\n" + rules.to_toml()
+    at = clock.instant()
+    text = f"# 由 {by.strip()} 于 {at:%Y-%m-%d %H:%M:%S} 保存\n" + rules.to_toml()
     parse_rules(text)  # never save what could not be read back
     folder = rules_dir(data_root)
     history = folder / "history"
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    stamp = f"{at:%Y%m%dT%H%M%S%f}"
     try:
         history.mkdir(parents=True, exist_ok=True)
         (history / f"{stamp}.toml").write_text(text, encoding="utf-8")

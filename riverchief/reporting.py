@@ -106,7 +106,7 @@ def warnings(before: float | None, report: Report, *, deadline: dt.date | None, 
         said.append("进度100%但未填完成日期")
     if report.done_date is not None and deadline is not None and report.done_date > deadline:
         said.append(f"完成日期晚于截止日期{deadline:%Y-%m-%d}")
-    if submitted is not None and submitted.date() > round_deadline:
+    if submitted is not None and submitted.date() > round_deadline:  # both the office's dates (riverchief.clock)
         said.append(f"逾期报送（报送截止{round_deadline:%Y-%m-%d}）")
     if report.at_risk:
         said.append("单位标记难以按期完成：" + report.risk_reason)

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riverchief import dates, lights, schema, water
+from riverchief import clock, dates, lights, schema, water
 from riverchief.sql import checked
 
 DEFAULT_DATA_DIR = "data"
@@ -225,7 +225,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
         _refuse_stale(root, expect_current)
         versions = root / "versions"
         versions.mkdir(parents=True, exist_ok=True)
-        vid = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        made = clock.now()  # the id and created_at say the same office time
+        vid = f"{made:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         tmp = versions / f".tmp-{vid}"
         try:
             for name, table in carried.items():
@@ -244,7 +245,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
             manifest = {
                 "version": vid,
                 "seq": max((v.manifest["seq"] for v in list_versions(root)), default=0) + 1,
-                "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "created_at": clock.stamp(made),
                 "created_by": created_by,
                 "source": source,
                 "district": str(tables["district"]["name"].iloc[0]) if len(tables["district"]) else "",
@@ -452,7 +453,7 @@ def recover(root: Path) -> list[str]:
 
 def _audit(root: Path, action: str, vid: str, by: str, what: str) -> None:
     """One line per publish or rollback in <data dir>/audit.log: when, what, which version, who."""
-    line = json.dumps({"at": dt.datetime.now().isoformat(timespec="seconds"), "action": action, "version": vid,
+    line = json.dumps({"at": clock.stamp(), "action": action, "version": vid,
                        "by": by, "what": what}, ensure_ascii=False)
     with open(Path(root) / "audit.log", "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
@@ -546,7 +547,7 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     items.loc[hit, "override_light"] = light
     items.loc[hit, "override_reason"] = reason.strip() if light else None
     items.loc[hit, "override_by"] = by.strip() if light else None
-    items.loc[hit, "override_at"] = pd.Timestamp.now().floor("s") if light else pd.NaT
+    items.loc[hit, "override_at"] = pd.Timestamp(clock.now()) if light else pd.NaT
     action = f"人工认定 {item_id} {notice} 为{lights.LIGHT_NAMES[light]}" if light else f"撤销 {item_id} {notice} 的人工认定"
     return publish(root, tables, source=action, created_by=by.strip(), demo=version.is_demo,
                    tolerance=version.tolerance, expect_current=version.id)

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from riverchief import access
+from riverchief import access, clock
 from riverchief.access import Forbidden, Principal
 from riverchief.board import Filters
 from riverchief.office import accounts, audit, database
@@ -82,7 +82,7 @@ def test_a_session_ends_after_the_idle_time(office_db):
     token = accounts.start_session(accounts.authenticate("fx", pw)[0])
     assert accounts.resume(token, idle=30) is not None
     with database.session() as s:  # half an hour and a minute later
-        s.execute(update(LoginSession).values(last_seen=dt.datetime.now() - dt.timedelta(minutes=31)))
+        s.execute(update(LoginSession).values(last_seen=clock.now() - dt.timedelta(minutes=31)))
     assert accounts.resume(token, idle=30) is None
     assert accounts.resume(token, idle=30) is None  # and it is gone, not only refused
     assert accounts.resume("made-up-token") is None and accounts.resume(None) is None
@@ -133,7 +133,7 @@ def test_the_audit_log_filters_by_who_what_and_when(office_db):
     log = audit.log()
     assert list(log["action"]) == ["account", "account"] and set(log["actor"]) == {"hzb"}
     assert audit.log(actor="nobody").empty and audit.log(action="rollback").empty
-    today = dt.date.today()
+    today = clock.today()  # the office's date, as the log keeps it
     assert len(audit.log(since=today, until=today)) == 2
     assert audit.log(since=today + dt.timedelta(days=1)).empty
     assert len(audit.log(actor="hzb' OR '1'='1")) == 0  # bound, never formatted in

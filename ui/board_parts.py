@@ -11,7 +11,7 @@ from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
 from exports.papers import paper_docx
-from riverchief import access, papers, store
+from riverchief import access, clock, papers, store
 from riverchief.access import EXPORT
 from riverchief.office import actions
 from riverchief.dates import cn_month, next_notice
@@ -130,13 +130,13 @@ def paper_form(version, notice, row) -> None:
         with st.form("paper"):
             scope = st.radio("范围", ["item", "unit"], horizontal=True, format_func=lambda v: (
                 "本事项" if v == "item" else f'{row["unit_name"]}本期全部{LIGHT_NAMES[row["light"]]}事项（{len(same)}项）'))
-            reply_by = st.date_input("书面回复期限", value=dt.date.today() + dt.timedelta(days=10), format="YYYY-MM-DD")
+            reply_by = st.date_input("书面回复期限", value=clock.today() + dt.timedelta(days=10), format="YYYY-MM-DD")
             if st.form_submit_button("生成并登记", type="primary", icon=":material/send:"):
                 ids = [row["item_id"]] if scope == "item" else list(same["item_id"])
                 who = auth.current()
                 try:
                     paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
-                                               "区河长办公室", dt.date.today(), light=row["light"])
+                                               "区河长办公室", clock.today(), light=row["light"])
                     new = actions.issue_paper(who, root, paper, expect_current=version.id)
                 except (papers.PaperError, store.StoreError, access.Forbidden) as exc:
                     st.error(md(exc))

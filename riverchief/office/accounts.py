@@ -14,7 +14,7 @@ import string
 from pwdlib import PasswordHash
 from sqlalchemy import delete, select
 
-from riverchief import access
+from riverchief import access, clock
 from riverchief.access import Principal
 from riverchief.office import audit, database
 from riverchief.office.models import LoginSession, User
@@ -36,10 +36,6 @@ def idle_minutes() -> int:
         return max(1, int(os.environ.get("RIVERBOARD_IDLE_MINUTES", "30")))
     except ValueError:
         return 30
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def one_time_password() -> str:
@@ -88,7 +84,7 @@ def create(by: Principal | str, username: str, name: str, role: str, unit_id: st
         s.add(User(username=username, name=(name or username).strip(), role=role,
                    unit_id=unit_id if role == access.UNIT else None,
                    password_hash=_hasher.hash(pw) if pw else None, must_change=pw is not None, failed=0,
-                   disabled=False, created_at=_now()))
+                   disabled=False, created_at=clock.now()))
         audit.record(s, by, "account", username, f"新建账号，角色：{access.ROLE_NAMES[role]}"
                      + (f"，单位：{unit_id}" if role == access.UNIT else ""))
     return pw
@@ -105,7 +101,7 @@ def authenticate(username: str, password: str, url: str | None = None) -> tuple[
 
 
 def _attempt(s, username: str, password: str):
-    now = _now()
+    now = clock.now()
     user = s.scalar(select(User).where(User.username == username))
     if user is None or user.password_hash is None:
         _hasher.verify(password, _DUMMY)
@@ -194,7 +190,7 @@ def _get(s, username: str) -> User:
 def users(url: str | None = None) -> list[dict]:
     with database.session(url) as s:
         return [dict(username=u.username, name=u.name, role=u.role, unit_id=u.unit_id, disabled=u.disabled,
-                     locked=bool(u.locked_until and u.locked_until > _now()), must_change=u.must_change,
+                     locked=bool(u.locked_until and u.locked_until > clock.now()), must_change=u.must_change,
                      sso_only=u.password_hash is None, last_login=u.last_login, created_at=u.created_at)
                 for u in s.scalars(select(User).order_by(User.role, User.username))]
 
@@ -212,7 +208,7 @@ def _digest(token: str) -> str:
 
 def start_session(principal: Principal, url: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     with database.session(url) as s:
         s.add(LoginSession(token_hash=_digest(token), username=principal.username, created_at=now, last_seen=now))
     return token
@@ -222,7 +218,7 @@ def resume(token: str | None, url: str | None = None, idle: int | None = None) -
     """Who a session token belongs to, if it is still live; touching it keeps it live."""
     if not token:
         return None
-    now = _now()
+    now = clock.now()
     idle = idle or idle_minutes()
     with database.session(url) as s:
         row = s.get(LoginSession, _digest(token))
@@ -256,7 +252,7 @@ def sso_principal(claims: dict, mapping: dict, url: str | None = None) -> Princi
         if user is not None:
             if user.disabled:
                 return None
-            user.last_login = _now()
+            user.last_login = clock.now()
             audit.record(s, principal_of(user, "sso"), "login", name, "统一身份认证登录")
             return principal_of(user, "sso")
     groups = claims.get("groups") or []

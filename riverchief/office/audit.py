@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import select
 
+from riverchief import clock
 from riverchief.access import Principal
 from riverchief.office import database
 from riverchief.office.models import AuditEntry
@@ -25,7 +26,7 @@ def record(session, actor: Principal | str, action: str, target: str = "", detai
     if action not in ACTION_NAMES:
         raise ValueError(f"unknown audit action {action!r}")
     name, role = (actor.username, actor.role) if isinstance(actor, Principal) else (str(actor), "")
-    session.add(AuditEntry(at=dt.datetime.now().replace(microsecond=0), actor=name[:64], role=role,
+    session.add(AuditEntry(at=clock.now(), actor=name[:64], role=role,
                            action=action, target=str(target)[:200], detail=str(detail)))
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from riverchief import access, reporting, store
+from riverchief import access, clock, reporting, store
 from riverchief.access import Principal
 from riverchief.dates import cn_month
 from riverchief.office import audit, database
@@ -18,10 +18,6 @@ from riverchief.office.models import Entry, Round
 from riverchief.reporting import ACCEPTED, DRAFT, RETURNED, SUBMITTED, Report, ReportError
 
 OPEN, PUBLISHED = "open", "published"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def _as_dict(r: Round) -> dict:
@@ -45,7 +41,7 @@ def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.d
         if s.scalar(select(Round).where(Round.notice_date == notice)):
             raise ReportError(f"{cn_month(notice)}的月报送已开启过")
         r = Round(notice_date=notice, deadline=deadline, status=OPEN, base_version=version.id, base_notice=base,
-                  opened_by=principal.username, opened_at=_now())
+                  opened_by=principal.username, opened_at=clock.now())
         s.add(r)
         s.flush()
         audit.record(s, principal, "round_open", cn_month(notice), f"报送截止{deadline:%Y-%m-%d}，以{cn_month(base)}通报为基础")
@@ -98,7 +94,7 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
             missing = [mine.loc[k, "title"] for k in mine.index if k not in reports and k not in existing]
             if missing:
                 raise ReportError(f"还有{len(missing)}项未填写进展，如：{'、'.join(map(str, missing[:3]))}")
-        now, written = _now(), 0
+        now, written = clock.now(), 0
         for key, report in reports.items():
             checked = reporting.check_report(mine.loc[key].to_dict() | {"title": mine.loc[key, "title"]},
                                              report, rnd.notice_date)
@@ -206,7 +202,7 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
                         tolerance=version.tolerance, expect_current=expect_current)
     with database.session(database.default_url(root)) as s:
         rnd = s.get(Round, round_id)
-        rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, _now()
+        rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, clock.now()
         audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
                      f"采用{len(accepted)}条报送，发布为版本 {new.id}")
     return new
