@@ -40,7 +40,7 @@ sysdeps:
 	./scripts/sysdeps.sh test
 
 test: $(VENV)/.test-deps sysdeps
-	$(BIN)/python -m pytest
+	RIVERBOARD_REQUIRE_TOOLS=1 $(BIN)/python -m pytest
 
 # make bench: timings printed, by hand (docs/benchmarks.md); the province needs ~20 minutes and ~4 GB.
 # SCALES="1x 10x" for a shorter run.

@@ -7,13 +7,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tools import missing
 
 
 def render(data: bytes, name: str, out: Path, dpi: int = 60) -> tuple[int, list[Path]]:
     """(number of pages, PNG pages) of the file `name` holding `data`."""
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
-        pytest.skip("LibreOffice and poppler are needed to render files (make test installs them)")
+        missing("LibreOffice and poppler (to render files)")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / name

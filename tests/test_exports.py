@@ -21,9 +21,10 @@ from riverchief.assessment_rules import default_rules
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
 from tiny import N1
+from tools import needs
 
 # Only the tests that draw a chart need Chromium; the workbook test runs without it.
-needs_chromium = pytest.mark.skipif(not available(), reason="Chromium is needed to render charts (make test installs it)")
+needs_chromium = needs(available, "Chromium (to render charts)")
 NOTICE = dt.date(2024, 10, 31)
 
 

@@ -63,6 +63,13 @@ def test_an_item_due_before_the_next_notice_that_its_pace_finishes_is_not_warned
     assert light == "red" and reason.endswith("按近2个月进度下月预计完成85%，届时将逾期")
 
 
+def test_an_item_without_a_start_date_is_timed_as_the_light_rule_times_it():
+    """No start date: the light rule times it from its deadline (schedule 0% until then, so green). The warning once
+    timed it against a schedule of 100% and warned yellow where the rule says green."""
+    h = history((d(2024, 3, 31), 0.1), (d(2024, 4, 30), 0.1), (d(2024, 5, 31), 0.1), start=None)
+    assert outlook.forecast(h, d(2024, 6, 30)) is None
+
+
 def test_a_yellow_item_getting_yellow_again_is_not_news():
     h = history((d(2024, 4, 30), 0.1), (d(2024, 5, 31), 0.1), lights={d(2024, 5, 31): "yellow"})
     assert outlook.forecast(h, d(2024, 6, 30)) is None

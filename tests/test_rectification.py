@@ -154,3 +154,13 @@ def test_a_units_patrols_are_those_in_its_township_and_on_the_rivers_it_leads(tm
     assert chiefs("T2") == ["李四"]
     assert chiefs("D1") == ["李四"]  # a department: the rivers it leads
     assert chiefs(None) == sorted(["张三", "李四"])
+
+
+def test_behind_schedule_is_the_light_rule_s_own_comparison():
+    """70% done against an 80% schedule with a 10% tolerance is on schedule by the light rule (green), so the
+    progress page does not count it behind (0.7 + 0.1 is 0.7999… in floating point: the page once said behind)."""
+    from riverchief.rectification import behind_schedule
+
+    tasks = pd.DataFrame({"progress": [0.7, 0.69, 1.0], "planned": [0.8, 0.8, 1.0]})
+    assert behind_schedule(tasks, 0.10) == 1
+    assert behind_schedule(tasks.iloc[0:0], 0.10) == 0
