@@ -2,6 +2,7 @@
 remembered, every problem listed, a preview of exactly what changes, an atomic publish — and every
 earlier version kept, to roll back to."""
 import dataclasses
+import datetime as dt
 import hashlib
 
 import pandas as pd
@@ -13,7 +14,8 @@ from loaders.importer import prepare, publish
 from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
-from riverchief import access, store
+from riverchief import access, lights, store, water
+from riverchief.dates import cn_notice
 from riverchief.office import actions
 from ui import auth, frame, tables
 from ui import strings as S
@@ -267,4 +269,41 @@ with st.form("rollback"):
             st.error(md(exc))
         else:
             st.session_state["data_notice"] = f"已回退到版本 {target}。"
+            st.rerun()
+
+# The rules behind the figures: lights stay as their notice gave them until the office re-lights a notice (recorded);
+# the monthly water value follows the rule chosen here.
+st.subheader(S.DATA_RULES_TITLE, anchor=False)
+lit = m.get("lit_with", {})
+if lit:
+    tables.show(pd.DataFrame([(cn_notice(dt.date.fromisoformat(n)), "；".join(rules)) for n, rules in sorted(lit.items())],
+                             columns=["通报", "亮灯所依规则"]), hide_index=True, width="stretch", title="亮灯规则")
+st.caption(S.DATA_RELIGHT_HELP.format(rule=lights.lit_with(version.tolerance)))
+with st.form("relight"):
+    chosen = st.multiselect("重新亮灯的通报", version.notices, format_func=cn_notice, placeholder="选择通报期次")
+    sure = st.checkbox(S.DATA_RELIGHT_CONFIRM)
+    if st.form_submit_button("按现行规则重新亮灯", disabled=not version.notices):
+        try:
+            if not sure:
+                raise store.StoreError(S.DATA_RELIGHT_CONFIRM_FIRST)
+            new = actions.relight(auth.current(), root, chosen, expect_current=version.id)
+        except (store.StoreError, access.Forbidden) as exc:
+            st.error(md(exc))
+        else:
+            st.session_state["data_notice"] = f"已重新亮灯，发布为数据版本 {new.id}。"
+            st.rerun()
+rule = version.water_rule
+st.caption(S.DATA_WATER_RULE_NOW.format(words=rule.words))
+with st.form("water_rule"):
+    left, right = st.columns([3, 1])
+    kind = left.selectbox("水质月值口径", list(water.MONTHLY_RULES), index=list(water.MONTHLY_RULES).index(rule.kind),
+                          format_func=lambda k: water.MonthlyRule(k, rule.min_days).words)
+    days = right.number_input("自动监测有效天数不少于", min_value=1, max_value=31, value=rule.min_days, step=1)
+    if st.form_submit_button("按此口径重建水质月值"):
+        try:
+            new = actions.water_rule(auth.current(), root, water.MonthlyRule(kind, int(days)), expect_current=version.id)
+        except (store.StoreError, access.Forbidden, ValueError) as exc:
+            st.error(md(exc))
+        else:
+            st.session_state["data_notice"] = f"水质月值已按新口径重建，发布为数据版本 {new.id}。"
             st.rerun()

@@ -111,6 +111,7 @@ board_parts.notice_downloads(sel, root, version)
 
 frame.method_note(S.METHOD_BOARD.format(
     tolerance=f"{version.tolerance:.0%}",
+    lit="；".join(version.manifest.get("lit_with", {}).get(sel.notice.isoformat(), [])) or "发布时的规则",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
     source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", ""))
     + board_parts.track_record_words(record))

@@ -320,6 +320,13 @@ def _lit(version: Version | None, name: str) -> pd.DataFrame | None:
     return pq.read_table(version.path / name, columns=columns, partitioning=None).to_pandas()
 
 
+def rebuild_water(root: Path, rule: water.MonthlyRule, by: str, expect_current: str | None = None) -> Version:
+    """Serve the same data with the monthly values built by another rule (manual / automatic), as a new version."""
+    version = read_version(root, expect_current) if expect_current else current_version(root)
+    return publish(root, read_tables(version), source=f"水质月值口径改为：{rule.words}", created_by=by,
+                   demo=version.is_demo, tolerance=version.tolerance, expect_current=version.id, water_rule=rule)
+
+
 def _lit_by_notice(*frames: pd.DataFrame) -> dict[str, list[str]]:
     """Per notice, the rules its lights were given by (one, unless some rows were re-lit since)."""
     rows = pd.concat([f[["notice_date", "lit_with"]] for f in frames if len(f)], ignore_index=True) \

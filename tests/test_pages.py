@@ -416,3 +416,29 @@ def test_the_progress_page_leaves_its_shared_data_as_it_found_it(monkeypatch, de
             assert sorted(map(tuple, a.astype(str).to_numpy())) == sorted(map(tuple, b.astype(str).to_numpy())), field.name
         else:
             assert a == b
+
+
+def test_the_office_relights_a_notice_and_changes_the_water_rule_on_the_data_page(monkeypatch, tiny_dir):
+    from riverchief.office import database
+    from tiny import N1
+
+    before = store.current_version(tiny_dir)
+    at = run_app(monkeypatch, tiny_dir)
+    at.switch_page("app_pages/data_admin.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    form = [ms for ms in at.multiselect if ms.label == "重新亮灯的通报"][0]
+    form.set_value([N1])
+    at.button(key="FormSubmitter:relight-按现行规则重新亮灯").click().run()
+    assert "请先勾选确认" in at.error[0].value and store.current_version(tiny_dir).id == before.id  # not without
+    [ms for ms in at.multiselect if ms.label == "重新亮灯的通报"][0].set_value([N1])
+    [c for c in at.checkbox if c.label.startswith("我已知晓")][0].check()
+    at.button(key="FormSubmitter:relight-按现行规则重新亮灯").click().run()
+    relit = store.current_version(tiny_dir)
+    assert relit.id != before.id and relit.manifest["relit"] == [N1.isoformat()]
+    with database.session(database.default_url(tiny_dir)) as s:
+        assert "2023-05-31" in [e.target for e in s.query(audit.AuditEntry).filter_by(action="relight")]
+    at.switch_page("app_pages/data_admin.py").run()
+    [sb for sb in at.selectbox if sb.label == "水质月值口径"][0].set_value("manual")
+    at.button(key="FormSubmitter:water_rule-按此口径重建水质月值").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.current_version(tiny_dir).manifest["water_rule"] == {"kind": "manual", "min_days": 20}

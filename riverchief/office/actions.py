@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riverchief import access, assessment_rules, papers, store
+from riverchief import access, assessment_rules, papers, store, water
 from riverchief.access import Principal
 from riverchief.office import audit, database
 
@@ -20,6 +20,23 @@ def rollback(principal: Principal, root: Path, vid: str, expect_current: str) ->
     access.require(principal, access.ROLLBACK)
     version = store.rollback(root, vid, principal.username, expect_current=expect_current)
     _log(root, principal, "rollback", vid, f"从版本 {expect_current} 回退到 {vid}")
+    return version
+
+
+def relight(principal: Principal, root: Path, notices: list[dt.date], expect_current: str) -> store.Version:
+    """Re-light earlier notices by today's rule: an explicit office act, recorded with the notices it changed."""
+    access.require(principal, access.OVERRIDE)
+    version = store.relight_notices(root, notices, principal.name, expect_current=expect_current)
+    _log(root, principal, "relight", "、".join(f"{d:%Y-%m-%d}" for d in sorted(notices)),
+         f"{version.manifest['source']}（版本 {version.id}）")
+    return version
+
+
+def water_rule(principal: Principal, root: Path, rule: water.MonthlyRule, expect_current: str) -> store.Version:
+    """Change which source gives a section's monthly value; every month is built again by the new rule."""
+    access.require(principal, access.IMPORT)
+    version = store.rebuild_water(root, rule, principal.name, expect_current=expect_current)
+    _log(root, principal, "water_rule", "水质月值", f"{rule.words}（版本 {version.id}）")
     return version
 
 

@@ -18,6 +18,7 @@ ACTION_NAMES = {
     "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出登录", "round_open": "开启月报送",
     "report": "填报进展", "submit": "提交月报", "accept": "审核通过", "return": "退回修改",
     "round_publish": "发布月报送", "paper": "督办通知/提醒函", "answer": "导入写法对应",
+    "relight": "重新亮灯", "water_rule": "水质月值口径",
 }
 
 
