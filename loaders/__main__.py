@@ -7,6 +7,7 @@
     python -m loaders map FILE [--sheet S] [--table T --column 表头=字段 ...]   say once what a sheet's columns hold
     python -m loaders answer WHAT 写法=含义 ...            say once what a value in the files means (remembered):
                                      WHAT is river / township / unit / section, or a column (kind, level …)
+    python -m loaders relight 2024-06-30 ... [--tolerance 0.1]   light chosen notices again by today's rule (recorded)
     python -m loaders demo [--if-empty] [--seed N]      build the fictional demo district
     python -m loaders templates [--out DIR]             the Excel templates to fill in
 """
@@ -64,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     ans.add_argument("what", help="river, township, unit, section, or the column of a choice (kind, level, status …)")
     ans.add_argument("pairs", nargs="+", metavar="写法=含义", help="e.g. 土桥镇等=土桥镇; 写法= forgets an answer")
     ans.add_argument("--by", default=getpass.getuser())
+    rl = sub.add_parser("relight", help="light chosen notices again by today's rule (recorded); others keep theirs")
+    rl.add_argument("notices", nargs="+", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    rl.add_argument("--tolerance", type=float, help="the tolerance to light them by (default: the version's)")
+    rl.add_argument("--by", default=getpass.getuser())
     tpl = sub.add_parser("templates", help="write the Excel templates of every importable table")
     tpl.add_argument("--out", type=Path, default=Path("templates"))
     args = parser.parse_args(argv)
@@ -91,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         return _map(root, args)
     if args.command == "answer":
         return _answer(root, args)
+    if args.command == "relight":
+        try:
+            version = store.relight_notices(root, args.notices, args.by, tolerance=args.tolerance)
+        except store.StoreError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"{version.manifest['source']}（数据版本 {version.id}）")
+        return 0
     if args.command == "demo":
         if args.if_empty and store.any_version(root):
             print(f"{root}: data already published; demo not rebuilt")
