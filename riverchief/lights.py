@@ -236,9 +236,9 @@ def facts_digest(frame: pd.DataFrame, key: str, *, start: str = "start_date", do
         "key": col(key).astype(str).to_numpy(),
         **{c: day_numbers(col(c)) for c in ("notice_date", start, "deadline", done)},
         "progress": pd.to_numeric(col("progress"), errors="coerce").round(9).to_numpy(dtype=float),
-        **{c: col(c).map(lambda v: -1.0 if _missing(v) else float(bool(v))).to_numpy(dtype=float)
-           for c in ("at_risk", "month_reported")},
-        **{c: col(c).map(lambda v: "" if _missing(v) else str(v).strip()).to_numpy(dtype=object)
+        **{c: np.where(col(c).isna(), -1.0, col(c).fillna(False).astype(bool).astype(float))
+           for c in ("at_risk", "month_reported")},  # whole columns: a province's million rows digest in a second
+        **{c: col(c).astype(object).where(col(c).notna(), "").astype(str).str.strip().to_numpy(dtype=object)
            for c in ("at_risk_note", "override_light", "override_reason")},
     })
     return pd.util.hash_pandas_object(norm, index=False).to_numpy()
@@ -254,7 +254,7 @@ def keep_lights(frame: pd.DataFrame, earlier: pd.DataFrame | None, tolerance: fl
     if earlier is None or earlier.empty or "light" not in earlier or lit.empty:
         return lit
     before = earlier.assign(_digest=facts_digest(earlier, key, start=start, done=done),
-                            _nd=day_numbers(earlier["notice_date"]))
+                            _nd=day_numbers(earlier["notice_date"]), **{key: earlier[key].astype(str)})
     before = before.drop_duplicates(["_nd", key], keep="last").set_index(["_nd", key])
     now = pd.MultiIndex.from_arrays([day_numbers(lit["notice_date"]), lit[key].astype(str).to_numpy()])
     found = before.reindex(now)

@@ -248,7 +248,7 @@ def main() -> None:
             "tp": rng.lognormal(np.log(0.15), 0.4, n).round(3), "tp_bdl": False,
             "nh3n": rng.lognormal(np.log(0.6), 0.4, n).round(3), "nh3n_bdl": False,
             "codmn": rng.lognormal(np.log(4), 0.2, n).round(1), "codmn_bdl": False,
-            "do": rng.normal(7, 1, n).clip(1).round(1),
+            "do": rng.normal(7, 1, n).clip(1).round(1), "method": "自动",
         })
         tables["readings"] = big
         root2 = Path(tmp) / "big"

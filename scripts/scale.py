@@ -58,7 +58,8 @@ def province(tables: dict[str, pd.DataFrame], districts: int = PROVINCE_DISTRICT
     items = out["items"]
     out["items"] = pd.concat([items] + [items.assign(item_id=items["item_id"] + f"-{j}") for j in range(1, item_copies)],
                              ignore_index=True)
-    out["readings"] = pd.concat([out["readings"], automatic_readings(out["readings"], years)], ignore_index=True)
+    manual = out["readings"][out["readings"]["method"] != "自动"]
+    out["readings"] = pd.concat([manual, automatic_readings(manual, years)], ignore_index=True)
     return out
 
 
@@ -66,6 +67,7 @@ def automatic_readings(manual: pd.DataFrame, years: tuple[int, int]) -> pd.DataF
     """Every 4 hours at every section that has monthly readings: the month's manual value (the same calendar
     month of the nearest year with one) times noise, so the monthly means keep each river's story."""
     rng = np.random.default_rng(7)
+    manual = manual[manual["method"] != "自动"]  # the demo's own stations are replaced by these
     m = manual.assign(year=manual["sampled_at"].dt.year, month=manual["sampled_at"].dt.month)
     base = m.groupby(["section_id", "year", "month"])[["tp", "nh3n", "codmn", "do"]].mean()
     sections = base.index.get_level_values(0).unique()
@@ -83,5 +85,5 @@ def automatic_readings(manual: pd.DataFrame, years: tuple[int, int]) -> pd.DataF
         "section_id": np.repeat(sections.to_numpy(dtype=object), n_t),
         "sampled_at": np.tile(stamps.to_numpy(), n_s),
         "tp": values["tp"].round(3), "tp_bdl": False, "nh3n": values["nh3n"].round(3), "nh3n_bdl": False,
-        "codmn": values["codmn"].round(1), "codmn_bdl": False, "do": values["do"].round(1),
+        "codmn": values["codmn"].round(1), "codmn_bdl": False, "do": values["do"].round(1), "method": "自动",
     })

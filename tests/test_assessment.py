@@ -200,8 +200,12 @@ def test_bonus_points_stop_at_their_cap_and_a_decline_is_a_deduction_not_a_bonus
 def test_the_total_is_always_the_sum_of_sections_and_bonus():
     from riverchief.assessment import bonus_points, section_scores
 
-    for kw in (dict(lights=[(3, 5)] * 12, complaints=20, rating="一般"), dict(), dict(lights=[(0, 0)] * 12)):
+    # by hand: 3 red and 5 yellow on every notice cost 72 + 58, but 三张清单落实 deducts at most its 40; 20 complaints
+    # at most 社会监督's 10; 一般 −2 of 20 → 0 + 30 + 18 + 0 = 48. Nothing at all: 100. All green: 100 + 2 = 102.
+    for kw, total in ((dict(lights=[(3, 5)] * 12, complaints=20, rating="一般"), 48), (dict(), 100),
+                      (dict(lights=[(0, 0)] * 12), 102)):
         s = score(**kw)
+        assert s["total"] == pytest.approx(total)
         sections = section_scores(s, RULES)
         assert s["total"] == pytest.approx(sum(x["score"] for x in sections) + min(bonus_points(s), RULES.bonus_cap))
         assert s["total"] == pytest.approx(s["base"] + sum(s[c] for c in COMPONENTS))

@@ -222,8 +222,8 @@ def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     expect(charts).to_have_count(3)
     titles = [t.text_content() for t in page.locator(".gtitle").all()]
     # by default the river that improved most (from Class Ⅴ, first by id): 清溪河
-    assert any(t.startswith("总磷：清溪河2024年均值") for t in titles), titles
-    assert any(t.startswith("氨氮：清溪河2024年均值") for t in titles), titles
+    assert any(t.startswith("总磷：清溪河2024年1–12月均值") for t in titles), titles
+    assert any(t.startswith("氨氮：清溪河2024年1–12月均值") for t in titles), titles
     tp_chart = charts.nth(0)
     labels = tp_chart.locator(".annotation-text").all_text_contents()
     assert {"Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"} <= set(labels)  # class bands labelled at the right edge

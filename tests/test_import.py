@@ -281,3 +281,25 @@ def test_two_imports_at_once_cannot_overwrite_each_other(tiny_dir):
 ])
 def test_sampling_times_of_automatic_stations(text, expected):
     assert convert.to_datetime(text) == expected
+
+
+def test_a_station_export_is_kept_apart_from_the_lab_s_samples(tiny_dir):
+    """A station's 4-hourly export without a 监测方式 column: several values a day at a section → automatic (said);
+    the lab's sheet of one sample a month → manual; a 监测方式 column wins. Both are kept, and the month's value
+    follows the rule (30 days of the station → the station's mean, not an average with the sample)."""
+    station = [["点位名称", "监测时间", "总磷", "氨氮"]] + [
+        ["一号河断面", dt.datetime(2023, 8, day, hour), 0.1, 0.3] for day in range(1, 32) for hour in range(0, 24, 4)]
+    lab = [["断面名称", "采样日期", "总磷（mg/L）", "氨氮"], ["一号河断面", dt.date(2023, 8, 10), 0.4, 0.5]]
+    said = [["断面名称", "采样日期", "监测方式", "总磷（mg/L）", "氨氮"],
+            ["二号水库", dt.date(2023, 8, 11), "在线监测", 0.04, 0.2]]
+    prepared = prepare([("水站导出.xlsx", xlsx(station)), ("8月手工监测.xlsx", xlsx(lab)), ("补充.xlsx", xlsx(said))],
+                       tiny_dir)
+    assert prepared.ok, [i.message for i in prepared.issues]
+    assert any("按自动监测计" in n.message and "186行" in n.message for n in prepared.notes)
+    version = publish(prepared, tiny_dir, "测试")
+    db = Database(version)
+    methods = db.execute("SELECT section_id, method, count(*) n FROM readings WHERE month(sampled_at) = 8 GROUP BY ALL "
+                         "ORDER BY ALL")
+    assert methods.values.tolist() == [["S1", "手工", 1], ["S1", "自动", 186], ["S2", "自动", 1]]
+    august = db.execute("SELECT tp, tp_src, tp_n FROM readings_monthly WHERE section_id = 'S1' AND month = '2023-08-01'")
+    assert august.values.tolist() == [[pytest.approx(0.1), "自动", 31]]

@@ -90,6 +90,19 @@ def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
     assert not at.caption or "示例数据" not in at.caption[0].value  # real data carries no demo tag
 
 
+@pytest.mark.parametrize("query,shown", [
+    # 2023-05-31 by hand: A 90% on its deadline day (+10% ≥ 100%) green; B 10% against 41% yellow; C 80% against 83%
+    # green; D 30% against 86% yellow; E 50% against 41% green.
+    (dict(month="2023-05"), ("0 项", "2 项", "3 项", "5 项")),
+    # 2023-06-30, 一河一策 only: A late (red), B 20% against 49% (yellow), E set red by the office.
+    (dict(list="task"), ("2 项", "1 项", "0 项", "3 项")),
+    (dict(township="T2"), ("1 项", "1 项", "0 项", "2 项")),  # 乙街道: D late (red), B yellow
+])
+def test_tiny_district_under_filters_by_hand(monkeypatch, tiny_dir, query, shown):
+    at = run_app(monkeypatch, tiny_dir, **query)
+    assert metrics(at) == dict(zip(("红灯", "黄灯", "绿灯", "事项总数"), shown))
+
+
 def test_no_data_opens_the_start_page(monkeypatch, tmp_path):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
     at = signed_in(AppTest.from_file(APP, default_timeout=30)).run()

@@ -31,8 +31,8 @@ def original(demo_dir):
     notice = max(items["notice_date"])
     items = items[(items["notice_date"] == notice) & (items["list"] == "task") & items["river_id"].isin(rivers["river_id"])
                   & items["co_unit_ids"].isna() & items["co_river_ids"].isna()].head(25)
-    readings = t["readings"][t["readings"]["section_id"].isin(sections["section_id"])
-                             & (t["readings"]["sampled_at"].dt.year == notice.year)]
+    readings = t["readings"][t["readings"]["section_id"].isin(sections["section_id"])  # a lab's monthly samples
+                             & (t["readings"]["sampled_at"].dt.year == notice.year) & (t["readings"]["method"] == "手工")]
     return dict(townships=t["townships"], units=t["units"], rivers=rivers.reset_index(drop=True),
                 sections=sections, items=items, readings=readings, notice=notice, district=t["district"]["name"].iloc[0])
 
