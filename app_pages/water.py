@@ -37,6 +37,12 @@ for col, f, label in ((cols[3], "tp", "总磷均值（{period}）"), (cols[4], "
                None if c.delta is None else f"{c.delta:+.3f}" + ("" if c.rate is None else f"（改善率{c.rate:+.1%}）"),
                delta_color="inverse", help=S.WATER_M_HELP_RATE, border=True)
 annual = view.annual
+paired = [f"{name}{c.paired}个断面（今年{c.this:.3f}、去年同期{c.last:.3f} mg/L）" for name, c in
+          (("总磷", means["tp"]), ("氨氮", means["nh3n"])) if c.last is not None and c.paired < c.sections]
+if figures_now["met"].last is not None and figures_now["met"].paired < figures_now["met"].sections:
+    paired.insert(0, f"本月与去年同月{figures_now['met'].paired}个断面")
+if paired:  # the figure is over every section; its change over fewer: both said, so they add up on screen
+    st.caption(S.WATER_PAIRED.format(parts="；".join(paired)))
 
 # What changed since the first year of data, in words.
 stories = view.stories

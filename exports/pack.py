@@ -29,7 +29,7 @@ from riverchief.db import Database
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
 from riverchief.store import Version
-from riverchief.water_quality import load_water, trend_of
+from riverchief.water_quality import load_water, month_figures, trend_of
 from output import figures
 
 FONT = "微软雅黑"
@@ -200,9 +200,9 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)], columns=["类别", "断面数"])
     _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=20, colours=auto_style)
     if len(month):
-        met = (month["water_class"] <= month["target_class"]).mean()
-        good = (month["water_class"] <= 3).mean()
-        _text(slide, f"达标率 {met:.1%}\nⅠ–Ⅲ类比例 {good:.1%}\n劣Ⅴ类断面 {int((month['water_class'] == 6).sum())} 个",
+        said = month_figures(view.sections)  # the water page's own figures
+        _text(slide, f"达标率 {said['met'].value:.1%}\nⅠ–Ⅲ类比例 {said['good'].value:.1%}\n"
+                     f"劣Ⅴ类断面 {int(said['worst'].value)} 个",
               Inches(5.2), Inches(1.4), Inches(7.5), Inches(2.2), size=28, bold=True)
         lines = [f"{r.river_name}：由{int(r.first_year)}年{water.CLASS_NAMES[int(r.water_class_first)]}"
                  f"{r.change}为{water.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]

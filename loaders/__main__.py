@@ -97,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "answer":
         return _answer(root, args)
     if args.command == "relight":
+        from riverchief.office import actions
+
         try:
-            version = store.relight_notices(root, args.notices, args.by, tolerance=args.tolerance)
+            version = actions.relight(args.by, root, args.notices, tolerance=args.tolerance)
         except store.StoreError as exc:
             print(exc, file=sys.stderr)
             return 1

@@ -170,10 +170,12 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     if "_progress" not in frame:
         _progress_in_notes(raw, frame, notes)
     frame = _item_progress(raw, frame, issues, notes)
+    # A standing task's month is reported when the file says so (本月落实情况), or states its progress this month
+    # (持续推进, 60%); an empty progress cell or 未启动 is no report — "not reported", as the monthly round counts it.
     reported = _col(frame, "month_reported")
-    quiet = pd.Series([bool(p.not_started) if isinstance(p, convert.Progress) else False
-                       for p in _col(frame, "_progress")], index=frame.index)
-    frame["month_reported"] = reported.where(reported.notna(), ~quiet)  # 未启动 on a standing task: not reported
+    stated = pd.Series([isinstance(p, convert.Progress) and not p.not_started for p in _col(frame, "_progress")],
+                       index=frame.index)
+    frame["month_reported"] = reported.where(reported.notna(), stated)
     given = _col(frame, "status")
     frame["status"] = given.where(given.notna(), frame["_status"])
     frame["exposed"] = _col(frame, "exposed").where(_col(frame, "exposed").notna(),
@@ -354,7 +356,8 @@ def _pivot_readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], not
     return pd.DataFrame(list(rows.values()))
 
 
-def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
+def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: list[Issue],
+              earlier: pd.DataFrame | None = None) -> pd.DataFrame:
     if "sampled_at" not in frame:  # a sheet per month without dates: the month it names
         ctx = raw.context
         frame["sampled_at"] = dt.datetime(ctx.year, ctx.month, 1)
@@ -372,30 +375,50 @@ def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: li
     empty = frame[factors].isna().all(axis=1)
     for _, r in frame[empty].iterrows():
         issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, "该行没有任何监测值"))
-    _method(frame, raw, notes)
+    _method(frame, raw, notes, earlier)
     return frame
 
 
-def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue]) -> None:
-    """手工 or 自动 for every row: as written; else as the sheet's name or title says (自动监测, 在线监测, 水站);
-    else automatic where a section has several values on one day (a station's 4-hourly export), manual otherwise."""
+def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.DataFrame | None) -> None:
+    """手工 or 自动 for every row: as written; else as the readings already kept at the same section and time say
+    (a file imported again replaces its own rows); else as the sheet's name or title says, when it names one source
+    only (自动监测, 在线监测, 水站 / 手工监测, 实验室); else by the rows: a section with 4 or more values on one day
+    (a station's 4-hourly or hourly export) or values on 20 or more days of a month (a station's daily means) is
+    automatic; one to three a day (平行样, 加密监测) are manual samples. Every guess is said."""
     given = _col(frame, "method")
     if given.notna().all() and len(frame):
         return
-    said = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["method"]
-                 if any(w in convert.plain(text) for w in words)), None)
-    if said is None:
-        day = pd.to_datetime(frame["sampled_at"], errors="coerce").dt.normalize()
-        several = frame.assign(_day=day).groupby(["section_id", "_day"], dropna=False)["_row"].transform("size") > 1
-        inferred = pd.Series(np.where(several, "自动", "手工"), index=frame.index)
-    else:
+    named = {choice for text in raw.context.texts for choice, words in CHOICE_WORDS["method"]
+             if any(w in convert.plain(text) for w in words)}
+    when = pd.to_datetime(frame["sampled_at"], errors="coerce")
+    if len(named) == 1:
+        said = next(iter(named))
         inferred = pd.Series(said, index=frame.index)
+        how = f"按工作表名称或标题（{said}监测）"
+    else:
+        keyed = frame.assign(_day=when.dt.normalize(), _month=when.dt.to_period("M"))
+        per_day = keyed.groupby(["section_id", "_day"], dropna=False)["_row"].transform("size")
+        days = keyed.groupby(["section_id", "_month"], dropna=False)["_day"].transform("nunique")
+        inferred = pd.Series(np.where((per_day >= 4) | (days >= 20), "自动", "手工"), index=frame.index)
+        how = "同一断面一天有4个及以上数值或一个月有20天及以上有数值"
+    if isinstance(earlier, pd.DataFrame) and len(earlier):  # (a table not read into memory has nothing to say)
+        # the same reading kept already (same section, time and values): it keeps its source, so a file imported
+        # again replaces its own rows instead of adding them twice under another guess
+        kept = earlier.assign(_at=pd.to_datetime(earlier["sampled_at"])).drop_duplicates(["section_id", "_at"])
+        kept = kept.set_index(["section_id", "_at"]).reindex(pd.MultiIndex.from_arrays([frame["section_id"], when]))
+        same = np.ones(len(frame), dtype=bool)
+        for f in FACTORS:
+            mine = pd.to_numeric(_col(frame, f), errors="coerce").to_numpy(dtype=float)
+            theirs = pd.to_numeric(kept[f], errors="coerce").to_numpy(dtype=float)
+            same &= (np.isnan(mine) & np.isnan(theirs)) | np.isclose(mine, theirs, rtol=0, atol=1e-9)
+        before = kept["method"].to_numpy()
+        adopt = same & pd.notna(before)
+        inferred = inferred.where(~adopt, pd.Series(before, index=frame.index))
     frame["method"] = given.where(given.notna(), inferred)
     automatic = int((given.isna() & (frame["method"] == "自动")).sum())
     if automatic:
-        how = f"按工作表名称或标题（{said}监测）" if said else "同一断面同一天有多个数值"
-        notes.append(Issue(raw.file, raw.sheet, None, "监测方式", f"未注明监测方式：{how}，{automatic}行按自动监测计"))
-
+        notes.append(Issue(raw.file, raw.sheet, None, "监测方式", f"未注明监测方式：{how}，{automatic}行按自动监测计"
+                           "（如不对，请增加“监测方式”列写明手工或自动）"))
 
 def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
             notes: list[Issue]) -> pd.DataFrame:
@@ -409,7 +432,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
     elif spec.table == "sections":
         out = _sections(out, tables, raw, issues)
     elif spec.table == "readings":
-        out = _readings(out, raw, issues, notes)
+        out = _readings(out, raw, issues, notes, tables.get("readings"))
     elif spec.table == "rivers":
         _river_levels(raw, out, issues, notes)
     elif spec.table == "complaints":

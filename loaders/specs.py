@@ -254,8 +254,8 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("nh3n", "氨氮", "conc", False, ("NH3-N", "氨氮（NH3-N）", "NH₃-N"), maximum=100, example="0.025L"),
         Field("codmn", "高锰酸盐指数", "conc", False, ("CODMn", "高锰酸盐"), maximum=1000, example="3.2"),
         Field("do", "溶解氧", "float", False, ("DO",), minimum=0, maximum=25, example=7.8),
-        Field("method", "监测方式", "choice", False, ("监测类型", "数据来源", "数据类型", "采样方式"), choices=("手工", "自动"),
-              example="手工", note="手工监测或自动监测（水站）；不填时，同一断面同一天有多个数值的按自动监测计"),
+        Field("method", "监测方式", "choice", False, ("监测类型", "采样方式"), choices=("手工", "自动"),
+              example="手工", note="手工监测或自动监测（水站）；不填时按工作表名称或数值的频次判断（一天4个及以上数值为自动监测）"),
         # one row per factor (as laboratory systems export): the factor's name and its value
         Field("unit", "单位", "text", False, ("计量单位", "浓度单位", "单位（mg/L）"), template=False,
               note="浓度的单位：mg/L，或 μg/L（换算为 mg/L）"),
@@ -279,7 +279,7 @@ CHOICE_WORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "chief_level": (("村级", ("村级", "社区")), ("区级", ("区级", "县级")), ("镇级", ("镇级", "乡级", "街道"))),
     "kind": (("街道", ("街道",)), ("镇", ("镇", "乡")), ("镇街", ("街道", "乡镇", "镇", "乡"))),
     "water_body": (("湖库", ("湖", "库")), ("河流", ("河", "江", "溪"))),
-    "method": (("自动", ("自动", "在线", "水站", "连续")), ("手工", ("手工", "人工", "实验室", "采样"))),
+    "method": (("自动", ("自动", "在线", "水站")), ("手工", ("手工", "人工", "实验室"))),
     "control_level": (("国控", ("国控", "国考")), ("市控", ("市控", "市考", "省控")), ("区控", ("区控", "县控", "区考"))),
 }
 FACTORS = ("tp", "nh3n", "codmn", "do")  # a readings row must hold at least one

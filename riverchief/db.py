@@ -13,6 +13,10 @@ from riverchief.sql import checked, load_sql
 from riverchief.store import Version
 
 
+_SQL_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int32": "INTEGER", "bool": "BOOLEAN", "date32[day]": "DATE",
+              "timestamp[s]": "TIMESTAMP"}
+
+
 def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
@@ -26,7 +30,13 @@ class Database:
                 files = version.path / name / "*" / "*.parquet"
             else:
                 files = version.path / f"{name}.parquet"
-            self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(str(files))})")
+            source = f"read_parquet({_quote(str(files))})"
+            have = {row[0] for row in self._con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            # a version written before a column existed: the column reads as empty, so queries written for the
+            # current model run on it (until the next publish writes it whole)
+            missing = "".join(f", CAST(NULL AS {_SQL_TYPES[str(t.type)]}) AS {t.name}" for t in schema.TABLES[name]
+                              if t.name not in have)
+            self._con.execute(f"CREATE VIEW {name} AS SELECT *{missing} FROM {source}")
         self._con.execute(load_sql("macros"))
 
     def query(self, name: str, **params) -> pd.DataFrame:

@@ -215,6 +215,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     out["light_reason"] = reason
     out["expected"] = np.where(np.isnan(deadline), np.nan, expected) if n else pd.Series(dtype=float)
     out["lit_with"] = lit_with(tolerance)
+    out["lit_tolerance"] = float(tolerance)
     return out
 
 
@@ -223,7 +224,7 @@ def lit_with(tolerance: float) -> str:
     return f"{RULE_EDITION}版规则，容差{pct(tolerance)}"
 
 
-LIT = ("light", "light_reason", "expected", "lit_with")  # what lighting adds to a row
+LIT = ("light", "light_reason", "expected", "lit_with", "lit_tolerance")  # what lighting adds to a row
 
 
 def facts_digest(frame: pd.DataFrame, key: str, *, start: str = "start_date", done: str = "done_date") -> np.ndarray:
@@ -265,11 +266,13 @@ def keep_lights(frame: pd.DataFrame, earlier: pd.DataFrame | None, tolerance: fl
         for c in LIT:
             if c == "lit_with" and c not in found:  # a version lit before rules were stamped
                 values = np.full(len(found), f"{RULE_EDITION}版以前的规则", dtype=object)
+            elif c == "lit_tolerance" and c not in found:
+                values = np.full(len(found), np.nan)
             elif c not in found:  # a problem has no schedule progress
                 continue
             else:
                 values = found[c].to_numpy()
-            kept = lit[c].to_numpy(dtype=object if c != "expected" else float).copy()
+            kept = lit[c].to_numpy(dtype=float if c in ("expected", "lit_tolerance") else object).copy()
             kept[same] = values[same]
             lit[c] = kept
     return lit

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from riverchief import lights
@@ -134,12 +135,15 @@ def overall_progress(tasks_now: pd.DataFrame) -> float:
 
 
 def behind_schedule(tasks_now: pd.DataFrame, tolerance: float) -> int:
-    """落后序时进度: the tasks of a notice short of their schedule by more than the tolerance — the light rule's own
-    comparison (`lights.behind_schedule`), so 70% against 80% with a 10% tolerance is on schedule here too."""
+    """落后序时进度: the tasks of a notice short of their schedule by more than the tolerance their light was given
+    with (`lit_tolerance`; `tolerance` for a light of an older version) — the light rule's own comparison
+    (`lights.behind_schedule`), so 70% against 80% with a 10% tolerance is on schedule here too."""
     if tasks_now.empty:
         return 0
+    given = pd.to_numeric(tasks_now.get("lit_tolerance", pd.Series(np.nan, index=tasks_now.index)), errors="coerce")
     return int(lights.behind_schedule(pd.to_numeric(tasks_now["progress"]).to_numpy(dtype=float),
-                                      pd.to_numeric(tasks_now["planned"]).to_numpy(dtype=float), tolerance).sum())
+                                      pd.to_numeric(tasks_now["planned"]).to_numpy(dtype=float),
+                                      given.fillna(tolerance).to_numpy(dtype=float)).sum())
 
 
 def progress_by(tasks_now: pd.DataFrame, key: str) -> pd.DataFrame:

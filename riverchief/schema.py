@@ -31,13 +31,14 @@ TABLES: dict[str, pa.Schema] = {
         # several units or rivers named in one cell: the first is unit_id / river_id, the others here (ids, "、")
         ("co_unit_ids", S), ("co_river_ids", S), ("funds_plan_wan", F), ("override_light", S),
         ("override_reason", S), ("override_by", S), ("override_at", T),
-        ("light", S), ("light_reason", S), ("expected", F), ("lit_with", S),
+        ("light", S), ("light_reason", S), ("expected", F), ("lit_with", S), ("lit_tolerance", F),
     ]),
     "problems": pa.schema([
         ("notice_date", D), ("problem_id", S), ("title", S), ("source", S), ("chief_level", S),
         ("severity", S), ("river_id", S), ("township_id", S), ("unit_id", S), ("lon", F), ("lat", F),
         ("found_date", D), ("deadline", D), ("progress", F), ("status", S), ("rectified_date", D),
         ("closed_date", D), ("reopened_date", D), ("light", S), ("light_reason", S), ("lit_with", S),
+        ("lit_tolerance", F),
     ]),
     # 回头看: re-inspections of closed problems; a relapse re-opens the problem (status 反弹重办).
     "lookbacks": pa.schema([("lookback_id", S), ("date", D), ("problem_id", S), ("result", S),
@@ -75,8 +76,8 @@ TABLES: dict[str, pa.Schema] = {
 
 # How each table is laid out on disk inside a version.
 # Computed at publish by the light rule, never supplied; a row whose facts did not change keeps them (lit_with:
-# the rule's edition and tolerance that gave the light).
-COMPUTED_COLUMNS = ("light", "light_reason", "expected", "lit_with")
+# the rule's edition and tolerance that gave the light, in words; lit_tolerance: that tolerance).
+COMPUTED_COLUMNS = ("light", "light_reason", "expected", "lit_with", "lit_tolerance")
 SNAPSHOT_TABLES = ("items", "problems")  # items/notice=YYYY-MM-DD/part-0.parquet
 SERIES_TABLES = ("readings",)  # readings/year=YYYY/part-0.parquet
 DERIVED_TABLES = ("readings_monthly",)  # built by the store, never supplied

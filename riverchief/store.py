@@ -211,6 +211,8 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
     missing = [t for t in schema.SOURCE_TABLES if t not in tables]
     if missing:
         raise StoreError(f"cannot publish without tables {missing}")
+    if not 0 <= tolerance <= 0.5:  # 10 meant as 10% would light everything green
+        raise StoreError(f"亮灯容差应在 0 至 0.5（50%）之间，实际为 {tolerance:g}；例如 10% 写作 0.1")
     tables = dict(tables)
     served = _served(root, expect_current)
     tables["items"] = lights.keep_lights(tables["items"], _lit(served, "items"), tolerance, "item_id", relight=relight)
@@ -346,7 +348,7 @@ def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: floa
                          f"没有 {'、'.join(dates.cn_notice(d) for d in unknown)}，无法重新亮灯")
     tolerance = version.tolerance if tolerance is None else tolerance
     said = "、".join(dates.cn_notice(d) for d in sorted(notices))
-    return publish(root, read_tables(version), source=f"按{lights.lit_with(tolerance)}重新亮灯：{said}",
+    return publish(root, read_tables(version), source=f"按现行规则重新亮灯（{lights.lit_with(tolerance)}）：{said}",
                    created_by=by, demo=version.is_demo, tolerance=tolerance, expect_current=version.id,
                    relight=tuple(notices), extra={"relit": [d.isoformat() for d in sorted(notices)]})
 

@@ -176,4 +176,4 @@ def monthly_values(sources: pd.DataFrame, rule: MonthlyRule = MonthlyRule()) -> 
         if f in ("tp", "nh3n"):
             out[f"{f}_bdl_n"] = np.where(use_auto, sources[f"{f}_auto_bdl_n"],
                                          np.where(use_manual, sources[f"{f}_manual_bdl_n"], 0))
-    return out
+    return out[out[list(MEAN_FACTORS)].notna().any(axis=1)].reset_index(drop=True)  # a month with no value is none

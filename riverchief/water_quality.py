@@ -144,7 +144,7 @@ def trend_change(trend: pd.DataFrame, factor: str, year: int, upto_month: int) -
     if last.empty or last.mean() <= 0:
         return float(this.mean()), ""
     change = (this.mean() - last.mean()) / last.mean()
-    return float(this.mean()), f'较上年同期{"下降" if change < 0 else "上升"}{abs(change):.1%}'
+    return float(this.mean()), f'，较上年同期{"下降" if change < 0 else "上升"}{abs(change):.1%}'
 
 
 def annual_table(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -207,8 +207,13 @@ def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:
 def river_stories(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per river, the class of its sections' mean in the first year of data and in `year`."""
     if section_years.empty:
-        frame = pd.DataFrame(columns=["river_id", "river_name", "year", "water_class", "tp", "nh3n"])
-        return frame.assign(first_year=[], first_class=[], change=[])
+        return pd.DataFrame(columns=["river_id", "river_name", "year", "water_class", "tp", "nh3n", "water_class_first",
+                                     "tp_first", "nh3n_first", "first_year", "change"])
+    first_year = int(section_years["year"].min())
+    both = section_years.groupby("section_id")["year"].transform(lambda y: {first_year, year} <= set(y))
+    section_years = section_years[both | (first_year == year)]  # the same sections in both years, as every change
+    if section_years.empty:
+        return river_stories(section_years, year)
     frame = _class_of_means(section_years, ["river_id", "river_name", "year"]).sort_values(
         ["river_id", "river_name", "year"])[["river_id", "river_name", "year", "water_class", "tp", "nh3n"]]
     frame["water_class"] = frame["water_class"].astype(int)
@@ -222,7 +227,9 @@ def river_stories(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def attainment(series: pd.DataFrame) -> pd.DataFrame:
-    """Per month: how many sections reported, met their target, were in Ⅰ–Ⅲ, were 劣Ⅴ."""
+    """Per month: how many sections reported, met their target, were in Ⅰ–Ⅲ, were 劣Ⅴ (sections with a class that
+    month only, as `month_figures` counts them)."""
+    series = series[series["water_class"].notna()]
     g = series.assign(met=series["water_class"] <= series["target_class"], good=series["water_class"] <= 3,
                       worst=series["water_class"] == 6).groupby("month")
     out = g.agg(sections=("section_id", "count"), met=("met", "sum"), good=("good", "sum"), worst=("worst", "sum"))

@@ -303,3 +303,19 @@ def test_a_station_export_is_kept_apart_from_the_lab_s_samples(tiny_dir):
     assert methods.values.tolist() == [["S1", "手工", 1], ["S1", "自动", 186], ["S2", "自动", 1]]
     august = db.execute("SELECT tp, tp_src, tp_n FROM readings_monthly WHERE section_id = 'S1' AND month = '2023-08-01'")
     assert august.values.tolist() == [[pytest.approx(0.1), "自动", 31]]
+
+
+def test_the_source_is_guessed_from_the_rows_and_a_file_imported_again_replaces_its_own_rows(tiny_dir):
+    daily = [["点位名称", "日期", "总磷", "氨氮"]] + [["一号河断面", dt.date(2023, 9, d), 0.1, 0.3] for d in range(1, 31)]
+    twice = [["断面名称", "采样日期", "总磷（mg/L）", "氨氮"],  # 平行样: two samples a day are still the lab's
+             ["二号水库", dt.datetime(2023, 9, 5, 9), 0.04, 0.2], ["二号水库", dt.datetime(2023, 9, 5, 10), 0.05, 0.2]]
+    both = [["断面名称", "采样日期", "总磷（mg/L）", "氨氮"], ["一号河断面", dt.date(2023, 10, 3), 0.2, 0.3]]
+    files = [("日均值导出.xlsx", xlsx(daily)), ("平行样.xlsx", xlsx(twice)),
+             ("手工监测与自动监测比对.xlsx", xlsx(both))]  # a title naming both sources decides nothing
+    version = publish(prepare(files, tiny_dir), tiny_dir, "测试")
+    db = Database(version)
+    got = db.execute("SELECT section_id, month(sampled_at) m, method, count(*) n FROM readings "
+                     "WHERE month(sampled_at) >= 9 GROUP BY ALL ORDER BY ALL").values.tolist()
+    assert got == [["S1", 9, "自动", 30], ["S1", 10, "手工", 1], ["S2", 9, "手工", 2]]
+    again = prepare(files, tiny_dir)  # the same files again: nothing new, nothing twice
+    assert again.unchanged, again.changes

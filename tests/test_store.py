@@ -4,6 +4,7 @@ import json
 import threading
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from riverchief import lights, store
@@ -167,3 +168,33 @@ def test_a_changed_fact_is_lit_by_today_s_rule(tiny_dir):
     new = store.publish(tiny_dir, tables, source="测试", created_by="tests", tolerance=0.05, expect_current=first.id)
     assert _light(new, "B", "2023-05-31") == ("green", f"{lights.RULE_EDITION}版规则，容差5%")
     assert _light(new, "D", "2023-05-31")[1].endswith("容差10%")  # untouched rows keep theirs
+
+
+def test_a_version_written_before_new_columns_is_still_read_by_every_query(tiny_dir):
+    """An office upgrading keeps serving the version its old code wrote: columns added since read as empty."""
+    version = store.current_version(tiny_dir)
+    monthly = version.path / "readings_monthly.parquet"
+    pq.write_table(pq.read_table(monthly).drop_columns(["tp_src", "nh3n_src", "tp_n", "nh3n_n"]), monthly)
+    for part in (version.path / "items").glob("*/*.parquet"):
+        pq.write_table(pq.read_table(part).drop_columns(["lit_with", "lit_tolerance"]), part)
+    db = Database(version)
+    month = db.query("water_sections_month", month=dt.date(2023, 6, 1), township=None, river=None)
+    assert month["tp_src"].isna().all() and month["tp"].notna().any()
+    tasks = db.query("task_progress", notice=N2, river=None, township=None, unit=None, year=2023)
+    assert tasks["lit_tolerance"].isna().all() and len(tasks)
+    again = store.publish(tiny_dir, store.read_tables(version), source="测试", created_by="tests",
+                          expect_current=version.id)  # lights kept, stamped as given by an earlier rule
+    items = pd.read_parquet(again.path / "items" / f"notice={N1}")
+    assert set(items["lit_with"]) == {f"{lights.RULE_EDITION}版以前的规则"}
+
+
+def test_relight_from_the_command_line_is_recorded_and_a_tolerance_out_of_range_refused(tiny_dir, monkeypatch):
+    from loaders.__main__ import main
+    from riverchief.office import audit, database
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    assert main(["relight", "2023-05-31", "--tolerance", "10", "--by", "张三"]) == 1  # 10 meant as 10%
+    assert main(["relight", "2023-05-31", "--tolerance", "0.4", "--by", "张三"]) == 0
+    with database.session(database.default_url(tiny_dir)) as s:
+        entry = s.query(audit.AuditEntry).filter_by(action="relight").one()
+    assert entry.actor == "命令行：张三" and entry.target == "2023-05-31" and "容差40%" in entry.detail

@@ -68,11 +68,12 @@ LIGHT_DOT = "●"
 # --- 水质 -------------------------------------------------------------------------------------------
 PAGE_WATER = "水质"
 WATER_M_HELP_YOY = "本月全部有监测结果的断面；变化与去年同月比较，只比较两年都有结果的断面"
+WATER_PAIRED = ("变化只比较两年都有结果的断面：{parts}。")
 WATER_M_HELP_RATE = ("各断面年均值（本年各月值的平均）的平均；变化与去年同期比较，只比较两年都有结果的断面；"
                      "括号内为改善率 =（去年 − 今年）÷ 去年")
 WATER_STORY_IMPROVED = "**{rivers}** 由{year}年{before}改善为{after}"
 WATER_STORY_WORSE = "**{rivers}** 由{year}年{before}变差为{after}"
-WATER_TREND_TITLE = "{what}：{name}{year}年{period}均值{value:.3f} mg/L，{change}"
+WATER_TREND_TITLE = "{what}：{name}{year}年{period}均值{value:.3f} mg/L{change}"
 WATER_ATTAIN_TITLE = "{month}断面达标率{met:.1%}，Ⅰ–Ⅲ类比例{good:.1%}"
 COL_SECTION = "断面"
 COL_TARGET = "目标"
@@ -321,16 +322,18 @@ WARN_RECORD = """
 WARN_RECORD_NONE = "\n- **预警回测**：通报不足两期，尚无法回测。"
 
 WATER_OUTLOOK_HELP = ("年均值 = 本年各月均值的算术平均。为使总磷、氨氮年均值达到水质目标类别的限值，剩余各月均值须不高于下列数值；"
-                      "低于近三年同期最低值的，标为预计无法达标。第一行为所选范围内河流断面的月均值，"
-                      "按这些断面共同的水质目标评价（目标不一时按最严的目标，并在名称中注明）。")
+                      "低于近三年同期最低值的，标为预计无法达标。第一行为所选范围内河流断面逐月均值的年均值，"
+                      "按这些断面共同的水质目标评价（目标不一时按最严的目标，并在名称中注明）；"
+                      "有断面缺测某月时，它与上方“总磷均值”（各断面年均值的平均）可能略有不同。")
 WATER_OUTLOOK_COLS = {"section_name": "断面", "river_name": "河流", "factor_name": "因子", "target": "目标",
                       "limit": "限值（mg/L）", "months": "已测月数", "mean": "本年均值", "need": "剩余月份需≤",
                       "words": "达标形势"}
 
 # --- 数据管理: the rules behind the figures -----------------------------------------------------------------
 DATA_RULES_TITLE = "亮灯与水质口径"
-DATA_RELIGHT_HELP = ("每期通报的灯色在发布时按当时的规则确定，此后导入、修改规则或容差都不改变已发布通报的灯色和由此计算的扣分；"
-                     "只有在此选择通报并确认，才按现行规则（{rule}）重新亮灯，并记入操作记录。")
+DATA_RELIGHT_HELP = ("每期通报的灯色在发布时按当时的规则确定。此后修改规则或容差，已发布通报中情况未变的事项保留原灯色和由此计算的扣分；"
+                     "导入更正了某期事项的进度、日期等情况时，只有被更正的事项按现行规则重新亮灯。"
+                     "要让整期通报按现行规则（{rule}）重新亮灯，请在此选择通报并确认，操作将记入操作记录。")
 DATA_RELIGHT_CONFIRM = "我已知晓：所选通报的灯色、亮灯次数和考核扣分将按现行规则重新计算"
 DATA_RELIGHT_CONFIRM_FIRST = "请先勾选确认，再重新亮灯。"
 DATA_WATER_RULE_NOW = "当前水质月值口径：{words}。"

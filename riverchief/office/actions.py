@@ -23,12 +23,16 @@ def rollback(principal: Principal, root: Path, vid: str, expect_current: str) ->
     return version
 
 
-def relight(principal: Principal, root: Path, notices: list[dt.date], expect_current: str) -> store.Version:
-    """Re-light earlier notices by today's rule: an explicit office act, recorded with the notices it changed."""
-    access.require(principal, access.OVERRIDE)
-    version = store.relight_notices(root, notices, principal.name, expect_current=expect_current)
-    _log(root, principal, "relight", "、".join(f"{d:%Y-%m-%d}" for d in sorted(notices)),
-         f"{version.manifest['source']}（版本 {version.id}）")
+def relight(who: Principal | str, root: Path, notices: list[dt.date], expect_current: str | None = None,
+            tolerance: float | None = None) -> store.Version:
+    """Re-light earlier notices by today's rule: an explicit office act, recorded with the notices it changed
+    (a principal's role is checked; a name is the command line's operator)."""
+    if isinstance(who, Principal):
+        access.require(who, access.OVERRIDE)
+    name = who.name if isinstance(who, Principal) else who
+    version = store.relight_notices(root, notices, name, tolerance=tolerance, expect_current=expect_current)
+    _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "relight",
+         "、".join(f"{d:%Y-%m-%d}" for d in sorted(notices)), f"{version.manifest['source']}（版本 {version.id}）")
     return version
 
 

@@ -19,7 +19,8 @@ SELECT
     i.deadline,
     i.expected AS planned,  -- stored by the light rule at publish (lights.with_lights)
     i.done_date,
-    i.light
+    i.light,
+    i.lit_tolerance  -- the tolerance that light was given with (a notice keeps its own)
 FROM scoped_items($township, $river, 'task', $unit) AS i
 LEFT JOIN rivers AS rv ON rv.river_id = i.river_id
 LEFT JOIN units AS lu ON lu.unit_id = rv.lead_unit_id
