@@ -227,21 +227,19 @@ def lit_with(tolerance: float) -> str:
 LIT = ("light", "light_reason", "expected", "lit_with", "lit_tolerance")  # what lighting adds to a row
 
 
-def facts_digest(frame: pd.DataFrame, key: str, *, start: str = "start_date", done: str = "done_date") -> np.ndarray:
+def facts_digest(frame: pd.DataFrame, *, start: str = "start_date", done: str = "done_date") -> np.ndarray:
     """One number per row from everything its light depends on (dates, progress, flags, override): two rows
     with the same digest get the same light from the same rule. Values are normalised first (dates as day
     numbers, flags as 0/1), so a row read back from Parquet digests as it did before it was written."""
     n = len(frame)
     col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
-    norm = pd.DataFrame({
-        "key": col(key).astype(str).to_numpy(),
+    norm = pd.DataFrame({  # (the row's id is not in it: rows are matched by id and notice before digests compare)
         **{c: day_numbers(col(c)) for c in ("notice_date", start, "deadline", done)},
         "progress": pd.to_numeric(col("progress"), errors="coerce").round(9).to_numpy(dtype=float),
         **{c: np.where(col(c).isna(), -1.0, col(c).fillna(False).astype(bool).astype(float))
            for c in ("at_risk", "month_reported")},  # whole columns: a province's million rows digest in a second
-        **{c: col(c).astype(object).where(col(c).notna(), "").astype(str).str.strip().to_numpy(dtype=object)
-           for c in ("at_risk_note", "override_light", "override_reason")},
-    })
+        **{c: col(c).astype("string").fillna("") for c in ("at_risk_note", "override_light", "override_reason")},
+    }, index=frame.index)
     return pd.util.hash_pandas_object(norm, index=False).to_numpy()
 
 
@@ -250,32 +248,41 @@ def keep_lights(frame: pd.DataFrame, earlier: pd.DataFrame | None, tolerance: fl
     """Light a snapshot frame, keeping the light every row already had in `earlier` (the version served)
     when nothing its light depends on changed: a light is a fact of its notice, so a rule or tolerance
     changed since does not rewrite it. Rows new or changed, and the notices in `relight` (an office's
-    recorded decision to re-light them by today's rule), are lit by today's rule."""
-    lit = with_lights(frame, tolerance, start=start, done=done)
-    if earlier is None or earlier.empty or "light" not in earlier or lit.empty:
-        return lit
-    before = earlier.assign(_digest=facts_digest(earlier, key, start=start, done=done),
-                            _nd=day_numbers(earlier["notice_date"]), **{key: earlier[key].astype(str)})
-    before = before.drop_duplicates(["_nd", key], keep="last").set_index(["_nd", key])
-    now = pd.MultiIndex.from_arrays([day_numbers(lit["notice_date"]), lit[key].astype(str).to_numpy()])
-    found = before.reindex(now)
-    redo = np.isin(day_numbers(lit["notice_date"]), day_numbers(pd.Series(list(relight), dtype=object)))
-    same = (found["_digest"].to_numpy() == facts_digest(lit, key, start=start, done=done)) \
-        & found["light"].notna().to_numpy() & ~redo
-    if same.any():
-        for c in LIT:
-            if c == "lit_with" and c not in found:  # a version lit before rules were stamped
-                values = np.full(len(found), f"{RULE_EDITION}版以前的规则", dtype=object)
-            elif c == "lit_tolerance" and c not in found:
-                values = np.full(len(found), np.nan)
-            elif c not in found:  # a problem has no schedule progress
-                continue
-            else:
-                values = found[c].to_numpy()
-            kept = lit[c].to_numpy(dtype=float if c in ("expected", "lit_tolerance") else object).copy()
-            kept[same] = values[same]
-            lit[c] = kept
-    return lit
+    recorded decision to re-light them by today's rule), are lit by today's rule — only they are lit at all,
+    so a month's publish of a province lights one month, not every row again."""
+    if earlier is None or earlier.empty or "light" not in earlier or frame.empty:
+        return with_lights(frame, tolerance, start=start, done=done)
+    day_now, day_before = day_numbers(frame["notice_date"]), day_numbers(earlier["notice_date"])
+    codes, names = pd.factorize(np.concatenate([earlier[key].astype(str).to_numpy(), frame[key].astype(str).to_numpy()]))
+    code_before, code_now = codes[:len(earlier)], codes[len(earlier):]
+    # one integer per (notice, row id): a hash lookup instead of a two-level index over a million rows
+    row_before = np.nan_to_num(day_before).astype(np.int64) * len(names) + code_before
+    row_now = np.nan_to_num(day_now).astype(np.int64) * len(names) + code_now
+    last = ~pd.Index(row_before).duplicated(keep="last")
+    pos = pd.Index(row_before[last]).get_indexer(row_now)
+    before = earlier[last]
+    found = pos >= 0
+    digest_before = facts_digest(before, start=start, done=done)
+    same = found.copy()
+    same[found] = (digest_before[pos[found]] == facts_digest(frame, start=start, done=done)[found]) \
+        & before["light"].notna().to_numpy()[pos[found]]
+    same &= ~np.isin(day_now, day_numbers(pd.Series(list(relight), dtype=object)))
+    fresh = with_lights(frame[~same], tolerance, start=start, done=done)
+    out = frame.copy()
+    for c in LIT:
+        if c not in fresh:
+            continue
+        numeric = c in ("expected", "lit_tolerance")
+        values = np.full(len(frame), np.nan if numeric else None, dtype=float if numeric else object)
+        values[~same] = fresh[c].to_numpy()
+        if c in before:
+            values[same] = before[c].to_numpy()[pos[same]]
+        elif c == "lit_with":  # a version lit before rules were stamped
+            values[same] = f"{RULE_EDITION}版以前的规则"
+        elif c == "expected":  # a problem's earlier light: no schedule progress kept (the caller drops it)
+            values[same] = np.nan
+        out[c] = values
+    return out
 
 
 def _words(values: pd.Series, say) -> np.ndarray:

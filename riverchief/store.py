@@ -333,8 +333,9 @@ def _lit_by_notice(*frames: pd.DataFrame) -> dict[str, list[str]]:
     """Per notice, the rules its lights were given by (one, unless some rows were re-lit since)."""
     rows = pd.concat([f[["notice_date", "lit_with"]] for f in frames if len(f)], ignore_index=True) \
         if any(len(f) for f in frames) else pd.DataFrame(columns=["notice_date", "lit_with"])
-    rows = rows.assign(notice=pd.to_datetime(rows["notice_date"]).dt.strftime("%Y-%m-%d")).dropna(subset=["notice"])
-    return {n: sorted(set(g["lit_with"].dropna())) for n, g in rows.groupby("notice")}
+    rows = rows.drop_duplicates().dropna()  # a few rows per notice, whatever the size of the lists
+    rows = rows.assign(notice=pd.to_datetime(rows["notice_date"]).dt.strftime("%Y-%m-%d"))
+    return {n: sorted(set(g["lit_with"])) for n, g in rows.groupby("notice")}
 
 
 def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: float | None = None,
