@@ -15,7 +15,7 @@ from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
 from riverchief import access, lights, store, water
-from riverchief.dates import cn_notice
+from riverchief.dates import cn_notice, cn_stamp
 from riverchief.office import actions
 from ui import auth, frame, tables
 from ui import strings as S
@@ -24,7 +24,7 @@ from ui.text import md
 version = frame.page(S.PAGE_DATA, "导入与版本").version
 root = version.root
 m = version.manifest
-st.caption(S.DATA_CURRENT.format(id=version.id, created=m.get("created_at", ""), by=md(m.get("created_by", "")),
+st.caption(S.DATA_CURRENT.format(id=version.id, created=cn_stamp(m.get("created_at", "")), by=md(m.get("created_by", "")),
                                  source=md(m.get("source", ""))))
 if version.is_demo:
     st.info(S.DATA_SWITCH, icon=":material/info:")
@@ -251,7 +251,7 @@ if "data_notice" in st.session_state:
 
 st.subheader("历史版本", anchor=False)
 versions = store.list_versions(root)
-history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=v.manifest.get("created_at"),
+history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=cn_stamp(v.manifest.get("created_at")),
                              by=v.manifest.get("created_by"), source=v.manifest.get("source"),
                              notices=len(v.manifest.get("notices", [])),
                              current="当前" if v.id == version.id else "") for v in reversed(versions)])

@@ -5,7 +5,7 @@ import streamlit as st
 from output import figures
 from riverchief import access
 from riverchief.board import Filters, headline, light_label
-from riverchief.dates import cn_notice
+from riverchief.dates import cn_notice, cn_stamp
 from riverchief.lights import GREEN, LIGHT_COLOURS, RED, YELLOW
 from riverchief.schema import LIST_NAMES
 from ui import auth, board_parts, charts, data, filters, frame, tables
@@ -113,5 +113,5 @@ frame.method_note(S.METHOD_BOARD.format(
     tolerance=f"{version.tolerance:.0%}",
     lit="；".join(version.manifest.get("lit_with", {}).get(sel.notice.isoformat(), [])) or "发布时的规则",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
-    source=md(version.manifest.get("source", "")), version=version.id, created=version.manifest.get("created_at", ""))
+    source=md(version.manifest.get("source", "")), version=version.id, created=cn_stamp(version.manifest.get("created_at", "")))
     + board_parts.track_record_words(record))

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from riverchief import access, store
+from riverchief.dates import cn_stamp
 from riverchief.office import actions
 from ui import auth
 from ui import strings as S
@@ -21,7 +22,7 @@ for v in reversed(store.list_versions(root)):
 if not good:
     st.info("没有可回退的完好版本。请联系系统管理员检查数据文件夹。")
     st.stop()
-st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=v.manifest.get("created_at"), 操作人=v.manifest.get("created_by"),
+st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=cn_stamp(v.manifest.get("created_at")), 操作人=v.manifest.get("created_by"),
                                 来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
              hide_index=True, width="stretch")
 if not auth.may(access.ROLLBACK):

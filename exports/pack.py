@@ -24,7 +24,7 @@ from riverchief import water
 from riverchief.assessment import load_inputs, score_units
 from riverchief.assessment_rules import Rules
 from riverchief.board import Filters, headline
-from riverchief.dates import cn_date, cn_month, cn_notice
+from riverchief.dates import cn_date, cn_month, cn_notice, cn_stamp
 from riverchief.db import Database
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
@@ -224,7 +224,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     # last: what the numbers are, in one sentence each
     slide = _slide(prs, "数据与口径", footer)
     tolerance = version.tolerance
-    _text(slide, f"数据版本：{version.id}，{version.manifest.get('created_at', '')} 由 {version.manifest.get('created_by', '')}"
+    _text(slide, f"数据版本：{version.id}，{cn_stamp(version.manifest.get('created_at', ''))} 由 {version.manifest.get('created_by', '')}"
                  f"发布（{version.manifest.get('source', '')}）{demo}。", Inches(0.7), Inches(1.5), Inches(12), Inches(1.6), size=20)
     _text(slide, f"亮灯口径：到期未完成为红灯；完成进度加{tolerance:.0%}容差仍落后于序时进度为黄灯；已完成、按序时推进或长期"
                  "任务本月已报送为绿灯；河长办人工认定的灯色以认定为准。", Inches(0.7), Inches(3.2), Inches(12), Inches(1.6), size=20)

@@ -24,6 +24,16 @@ def cn_notice(d: dt.date) -> str:
     return f"{d.year}年{d.month}月通报"
 
 
+def cn_stamp(text) -> str:
+    """A stored time (ISO text, with or without its +08:00 offset) as an office reads it: 2026年12月2日 09:30
+    (the office's own clock: every time is stored in it). Text that is not a time is returned as it is."""
+    try:
+        when = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return "" if text is None else str(text)
+    return f"{cn_date(when.date())} {when:%H:%M}"
+
+
 def month_end(year: int, month: int) -> dt.date:
     """The last day of a month: the date a monthly notice carries."""
     return dt.date(year, month, calendar.monthrange(year, month)[1])
