@@ -53,7 +53,7 @@ for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_
             f"等{len(g)}条河流" if len(g) > STORY_NAMES else "")
         st.markdown(template.format(rivers=md(names), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
-if not (stories["change"] != "持平").any() and len(stories):
+if not (stories["change"] != "持平").any() and len(stories) and int(stories["first_year"].iloc[0]) < sel.notice.year:
     st.markdown(f'与{int(stories["first_year"].iloc[0])}年相比，各河流水质类别总体持平。')
 
 # The month's sections.
@@ -108,6 +108,8 @@ for col, f in ((left, "tp"), (right, "nh3n")):
 
 # Change on last year, per section.
 st.subheader(f"同比变化（{ytd}累计，与去年同期比较）", anchor=False)
+if annual[["tp_last", "nh3n_last"]].isna().all().all():
+    st.caption(f"去年同期（{sel.notice.year - 1}年{ytd}）没有监测数据，无法比较。")
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
 tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figures.class_badge_style, subset=["cls", "cls_last"]),

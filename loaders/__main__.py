@@ -247,7 +247,10 @@ def _map(root: Path, args) -> int:
     try:
         path = mappings.save(root, u.headers, "" if args.table == "skip" else args.table, chosen)
     except ValueError:
-        print("字段名不对：请用 --table 后列出的字段名", file=sys.stderr)
+        spec = SPECS.get(args.table)
+        fields = "、".join(f"{f.column}={f.header}" for f in spec.fields) if spec else ""
+        print("字段名不对：请写本系统的字段名" + (f"（{spec.title}：{fields}）" if fields else "") +
+              "，例如 --column 站点名称=section_id", file=sys.stderr)
         return 1
     label = args.file.name + (f" · {u.sheet}" if u.sheet else "")
     print(f"已记住 {label} 这种表头的对应关系（{path.name}），以后同样表头的文件会自动识别")

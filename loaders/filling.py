@@ -394,7 +394,7 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
     if len(named) == 1:
         said = next(iter(named))
         inferred = pd.Series(said, index=frame.index)
-        how = f"按工作表名称或标题（{said}监测）"
+        how = f"按文件、工作表名称或标题（{said}监测）"
     else:
         keyed = frame.assign(_day=when.dt.normalize(), _month=when.dt.to_period("M"))
         per_day = keyed.groupby(["section_id", "_day"], dropna=False)["_row"].transform("size")
@@ -457,8 +457,10 @@ def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | 
         out[key] = _dedupe([ID_PREFIX[spec.table] + _digest(*[r[c] for c in values]) for _, r in out.iterrows()])
     if spec.table in ("townships", "units", "rivers", "sections"):  # the same name twice: one row, said
         twice = out.duplicated(subset=[key], keep="last")
-        for _, r in out[twice].iterrows():
-            notes.append(Issue(raw.file, raw.sheet, int(r["_row"]), None, f"“{r['name']}”重复出现，按最后一行导入"))
+        for name, rows in out[twice].groupby("name", sort=False)["_row"]:  # said once per name, not once per row
+            listed = "、".join(str(int(r)) for r in rows.head(5)) + ("等" if len(rows) > 5 else "")
+            notes.append(Issue(raw.file, raw.sheet, None, None,
+                               f"“{name}”重复出现{len(rows) + 1}次（第{listed}行等与后面的行同名），按最后一行导入"))
         out = out[~twice]
     keep = [c for c in schema.TABLES[spec.table].names if c in out and c not in schema.COMPUTED_COLUMNS]
     return out[keep + ["_row"]]  # the row each came from: a row refused by a rule here is held back by it

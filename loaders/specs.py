@@ -245,7 +245,8 @@ SPECS: dict[str, TableSpec] = {s.table: s for s in (
         Field("negative_impact", "是否造成负面影响", "bool", False, example="否"),
     ), hints=("举报",)),
     TableSpec("readings", "水质监测", ("section_id", "sampled_at", "method"), (
-        Field("section_id", "断面", "section", True, ("断面名称", "监测断面", "点位名称", "点位", "监测点位", "测站名称"),
+        Field("section_id", "断面", "section", True, ("断面名称", "监测断面", "点位名称", "点位", "监测点位", "测站名称",
+                                                     "站点名称", "站点", "监测站点", "水站名称", "监测站名称"),
               example="玉带河出境断面"),
         Field("sampled_at", "采样时间", "datetime", True, ("采样日期", "监测时间", "日期", "监测日期", "采样时间（日期）"),
               example="2024-06-12", note="可写 6月12日，年份取标题中的年份"),

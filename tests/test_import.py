@@ -319,3 +319,14 @@ def test_the_source_is_guessed_from_the_rows_and_a_file_imported_again_replaces_
     assert got == [["S1", 9, "自动", 30], ["S1", 10, "手工", 1], ["S2", 9, "手工", 2]]
     again = prepare(files, tiny_dir)  # the same files again: nothing new, nothing twice
     assert again.unchanged, again.changes
+
+
+def test_a_national_station_export_s_header_is_a_section_and_a_repeated_name_is_said_once(tiny_dir):
+    """站点名称 is how the national automatic monitoring export names a section (it was read as a township's 名称)."""
+    station = [["站点名称", "监测时间", "水温(℃)", "氨氮(mg/L)", "总磷(mg/L)"]] + [
+        ["一号河断面", dt.datetime(2023, 9, 1, h), 20.1, 0.3, 0.1] for h in range(0, 24, 4)]
+    prepared = prepare([("国家地表水自动监测.xlsx", xlsx(station))], tiny_dir)
+    assert prepared.ok and [r.table for r in prepared.readings] == ["readings"], [i.message for i in prepared.issues]
+    towns = [["镇街名称", "类型"]] + [["丙镇", "镇"]] * 30
+    notes = [n.message for n in prepare([("镇街.xlsx", xlsx(towns))], tiny_dir).notes if "重复出现" in n.message]
+    assert len(notes) == 1 and notes[0].startswith("“丙镇”重复出现30次")

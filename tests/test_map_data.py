@@ -30,7 +30,7 @@ def test_river_colour_under_each_colouring(geo):
     r1 = next(geo.rivers[geo.rivers["river_id"] == "R1"].itertuples())
     r2 = next(geo.rivers[geo.rivers["river_id"] == "R2"].itertuples())
     assert maps._river_style(r1, "water_worst") == ("#2E7D32", "Ⅲ类")
-    assert maps._river_style(r2, "water_worst") == (maps.GREY, "本月无数据")  # the reservoir has no June sample
+    assert maps._river_style(r2, "water_worst") == (maps.GREY, "无数据")  # the reservoir has no June sample
     colour, words = maps._river_style(r1, "lights")
     assert colour == "#D93025" and words.startswith("红灯（红灯2项")
 

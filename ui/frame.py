@@ -6,7 +6,7 @@ from typing import Callable, NamedTuple
 
 import streamlit as st
 
-from riverchief.dates import cn_notice
+from riverchief.dates import cn_month, cn_notice
 from riverchief.store import Version
 from ui import filters
 from ui import strings as S
@@ -29,6 +29,8 @@ def page(title: str | None, period: str | Callable[[dt.date], str] | None = None
     """Open a page: its title line (none for the meeting screen, which draws its own) and what it works with.
     `period` is the title's period in words, or made from the notice; by default the notice."""
     version, sel = st.session_state["version"], filters.current()
+    if period is None and sel and not version.notices:  # before the first list the month is a month of readings
+        period = cn_month
     said = (period(sel.notice) if sel else None) if callable(period) else period
     if title is not None:
         header(title, sel, version, said)

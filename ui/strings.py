@@ -105,7 +105,7 @@ MAP_COLOURS = {"water_worst": "按水质类别（断面最差）", "water_mean":
 MAP_LEGEND_TITLE = {"water_worst": "河流水质类别（断面最差）", "water_mean": "河流水质类别（断面均值）",
                     "lights": "河流任务亮灯（最差）"}
 MAP_TOOLTIP_RIVER = ["河流", "级别", "状态"]
-MAP_NO_DATA = "本月无数据"
+MAP_NO_DATA = "无数据"
 MAP_NOTHING = "还没有可画的地图：请在“数据管理”导入区界、镇街边界或河流走向（GeoJSON、GeoPackage 或压缩的 Shapefile）。"
 MAP_UNSHAPED_NOTE = "以下对象尚无地图图形（可在“数据管理”导入地图文件补充），地图上未画出："
 MAP_UNSHAPED = {"township": "镇街 {n} 个：{names}", "river": "河流 {n} 条：{names}"}
@@ -322,9 +322,9 @@ WARN_RECORD = """
 WARN_RECORD_NONE = "\n- **预警回测**：通报不足两期，尚无法回测。"
 
 WATER_OUTLOOK_HELP = ("年均值 = 本年各月均值的算术平均。为使总磷、氨氮年均值达到水质目标类别的限值，剩余各月均值须不高于下列数值；"
-                      "低于近三年同期最低值的，标为预计无法达标。第一行为所选范围内河流断面逐月均值的年均值，"
+                      "低于近三年同期最低值的，标为预计无法达标。第一行为所选范围内河流断面（不含湖库）逐月均值的年均值，"
                       "按这些断面共同的水质目标评价（目标不一时按最严的目标，并在名称中注明）；"
-                      "有断面缺测某月时，它与上方“总磷均值”（各断面年均值的平均）可能略有不同。")
+                      "上方“总磷均值”是全部断面（含湖库）年均值的平均，因此两者可能不同。")
 WATER_OUTLOOK_COLS = {"section_name": "断面", "river_name": "河流", "factor_name": "因子", "target": "目标",
                       "limit": "限值（mg/L）", "months": "已测月数", "mean": "本年均值", "need": "剩余月份需≤",
                       "words": "达标形势"}
