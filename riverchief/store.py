@@ -150,10 +150,21 @@ def check_version(version: Version) -> None:
             raise StoreError(f"数据版本 {version.id} 缺少 {notice} 的三张清单快照")
 
 
+def private_folder(root: Path) -> None:
+    """The data folder, made if needed, readable by the server's account only (0700): it holds the office store
+    with its password hashes and every version of the district's data."""
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        if root.stat().st_mode & 0o077:
+            root.chmod(0o700)
+    except PermissionError:  # a folder the office owns otherwise (a mount): left as it is
+        pass
+
+
 @contextmanager
 def _publish_lock(root: Path):
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        private_folder(root)
         fh = open(root / ".publish.lock", "w")
     except OSError as exc:
         raise StoreError(f"无法写入数据文件夹：{os_reason(exc)}") from None

@@ -10,6 +10,7 @@ from riverchief.board import Filters
 from riverchief.office import accounts, audit, database
 from riverchief.office.accounts import AccountError
 from riverchief.office.models import LoginSession
+from tiny import tiny_tables
 
 OFFICE = Principal("hzb", "区河长办", access.OFFICE)
 ANALYST = Principal("fx", "分析员", access.ANALYST)
@@ -178,3 +179,30 @@ def test_a_unit_principal_needs_its_unit_and_roles_are_known():
         Principal("u", "x", access.UNIT)
     with pytest.raises(ValueError):
         Principal("u", "x", "superuser")
+
+
+def test_the_office_store_and_the_data_folder_are_the_server_s_alone(tmp_path):
+    """office.sqlite holds password and session hashes and the audit log: 0600, in a data folder of 0700."""
+    import stat
+
+    from riverchief import store
+    from riverchief.office import database
+
+    root = tmp_path / "data"
+    root.mkdir(mode=0o755)
+    store.publish(root, tiny_tables(), source="测试", created_by="tests")
+    database.engine(database.default_url(root))
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE((root / "office.sqlite").stat().st_mode) == 0o600
+
+
+def test_a_name_typed_at_the_login_that_is_no_account_is_not_kept_as_typed(tmp_path):
+    """A password typed in the name field must not land in the audit log in clear."""
+    from riverchief.office import accounts, audit, database
+
+    url = database.default_url(tmp_path)
+    with pytest.raises(accounts.AccountError):
+        accounts.authenticate("Secret-Pass-123", "whatever", url=url)
+    log = audit.log(url)
+    assert not log.astype(str).apply(lambda c: c.str.contains("Secret-Pass-123")).any().any()
+    assert log["actor"].iloc[-1].startswith("未知账号#") and log["actor"].iloc[-1].endswith("（15字）")

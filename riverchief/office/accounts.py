@@ -105,7 +105,10 @@ def _attempt(s, username: str, password: str):
     user = s.scalar(select(User).where(User.username == username))
     if user is None or user.password_hash is None:
         _hasher.verify(password, _DUMMY)
-        audit.record(s, username, "login_failed", username, "账号不存在或不能用密码登录")
+        if user is None:  # what a visitor typed is not kept (a password in the wrong field would be)
+            audit.record(s, audit.unknown_name(username), "login_failed", "", "账号不存在")
+        else:
+            audit.record(s, username, "login_failed", username, "该账号不能用密码登录")
         return AccountError("账号或密码不正确")
     if user.disabled:
         audit.record(s, username, "login_failed", username, "账号已停用")

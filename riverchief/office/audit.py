@@ -3,6 +3,7 @@ login — with who, when and what. Written in the same transaction as the change
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 from sqlalchemy import select
@@ -20,6 +21,13 @@ ACTION_NAMES = {
     "round_publish": "发布月报送", "paper": "督办通知/提醒函", "answer": "导入写法对应",
     "relight": "重新亮灯", "water_rule": "水质月值口径",
 }
+
+
+def unknown_name(typed: str) -> str:
+    """What the log keeps of a name typed at the login that is no account: never the text itself (a password typed
+    in the wrong field would be kept in clear), only enough to tell repeated tries apart."""
+    digest = hashlib.sha256(typed.encode("utf-8", "replace")).hexdigest()[:8]
+    return f"未知账号#{digest}（{len(typed)}字）"
 
 
 def record(session, actor: Principal | str, action: str, target: str = "", detail: str = "") -> None:

@@ -26,7 +26,7 @@ def default_url(root: Path | None = None) -> str:
     if url:
         return url
     root = Path(root) if root is not None else store.data_dir()
-    root.mkdir(parents=True, exist_ok=True)
+    store.private_folder(root)
     return f"sqlite:///{(root / 'office.sqlite').resolve()}"
 
 
@@ -46,6 +46,8 @@ def engine(url: str | None = None) -> Engine:
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
             migrate(eng)
+            if eng.dialect.name == "sqlite" and eng.url.database:  # password and session hashes, the audit log:
+                Path(eng.url.database).chmod(0o600)  # the office's alone (its journal files take the same mode)
             _engines[url] = eng
         return _engines[url]
 
