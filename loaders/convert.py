@@ -223,11 +223,16 @@ class Progress:
 
 
 def to_progress(value) -> Progress:
-    """Progress as reported: a share, a percentage, a fraction (2400/3200), words, or a quantity done (完成3.2公里)."""
+    """Progress as reported: a share, a percentage, a fraction (2400/3200), words, or a quantity done (完成3.2公里).
+    A negative figure is refused where it is read (it was kept as its absolute value, or failed only at publish)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise BadValue(f"进度不能为负数（{value:g}），应为 0 至 100% 之间")
         share = to_float(value, percent=True)
         return Progress(share, done=share >= 1, number=float(value))
     text = plain(value)
+    if re.match(r"^[-−–]\s*\d", text):
+        raise BadValue(f"进度不能为负数（{value}），应为 0 至 100% 之间")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         share = to_float(text, percent=True)
         return Progress(share, done=share >= 1, number=float(text))

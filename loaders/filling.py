@@ -24,7 +24,8 @@ def _col(frame: pd.DataFrame, column: str, default=None) -> pd.Series:
     return frame[column] if column in frame else pd.Series(default, index=frame.index, dtype=object)
 
 
-def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue], what: str) -> bool:
+def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, issues: list[Issue], what: str,
+                 notes: list[Issue]) -> bool:
     """Fill the notice date of a snapshot sheet: its column, else the month asked for, else the month of
     its title or file name; never a notice after today. False (and an issue) when none says it."""
     if "notice_date" not in frame or frame["notice_date"].isna().any():
@@ -35,6 +36,14 @@ def _with_notice(raw: RawTable, frame: pd.DataFrame, notice: dt.date | None, iss
                                 "写明（如“2024年6月”），或在导入时指定通报月份"))
             return False
         frame["notice_date"] = _col(frame, "notice_date").where(_col(frame, "notice_date").notna(), when)
+    # A notice is the month's (its month end): 2025-01-15 is January's notice, not a second one hiding it.
+    ends = frame["notice_date"].map(lambda d: convert.month_end(d.year, d.month) if isinstance(d, dt.date) else d)
+    moved = frame["notice_date"].ne(ends) & frame["notice_date"].notna()
+    if moved.any():
+        first = frame.loc[moved, "notice_date"].iloc[0]
+        notes.append(Issue(raw.file, raw.sheet, None, "通报日期", f"通报日期{first:%Y-%m-%d}等{int(moved.sum())}行不是月末："
+                           f"按当月通报（{convert.month_end(first.year, first.month):%Y-%m-%d}）导入"))
+        frame["notice_date"] = ends
     today = clock.today()
     future = frame["notice_date"].map(lambda d: d > today)
     if future.any():  # a notice from the future would become everyone's default month
@@ -142,7 +151,7 @@ def _items(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | N
     """A list sheet as one notice's snapshot: notice, list and year from the title when not in columns;
     progress from words or quantities; done when 100%; ids from what the row is."""
     ctx = raw.context
-    if not _with_notice(raw, frame, notice, issues, "清单"):
+    if not _with_notice(raw, frame, notice, issues, "清单", notes):
         return frame
     if ctx.list is None and ("list" not in frame or frame["list"].isna().any()):
         ctx = dataclasses.replace(ctx, list=_list_from_headers(raw, notes))
@@ -238,7 +247,7 @@ def _river_levels(raw: RawTable, frame: pd.DataFrame, issues: list[Issue], notes
 
 def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None,
               issues: list[Issue], notes: list[Issue]) -> pd.DataFrame:
-    if not _with_notice(raw, frame, notice, issues, "问题台账"):
+    if not _with_notice(raw, frame, notice, issues, "问题台账", notes):
         return frame
     if "deadline" not in frame:  # a hotline ledger has no 整改时限 column: due DEFAULT_DAYS after it was found
         frame["deadline"] = frame["found_date"].map(lambda d: d + dt.timedelta(days=DEFAULT_DAYS))

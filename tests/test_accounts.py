@@ -76,6 +76,11 @@ def test_a_disabled_account_cannot_log_in_and_its_sessions_end(office_db):
     assert accounts.resume(token) is None
     with pytest.raises(AccountError, match="停用"):
         accounts.authenticate("fx", pw)
+    with pytest.raises(AccountError) as wrong:  # without the password a disabled name says what any name says
+        accounts.authenticate("fx", "not-the-password-1")
+    with pytest.raises(AccountError) as nobody:
+        accounts.authenticate("nobody-here", "not-the-password-1")
+    assert str(wrong.value) == str(nobody.value) == "账号或密码不正确"
 
 
 def test_a_session_ends_after_the_idle_time(office_db):
@@ -206,3 +211,17 @@ def test_a_name_typed_at_the_login_that_is_no_account_is_not_kept_as_typed(tmp_p
     log = audit.log(url)
     assert not log.astype(str).apply(lambda c: c.str.contains("Secret-Pass-123")).any().any()
     assert log["actor"].iloc[-1].startswith("未知账号#") and log["actor"].iloc[-1].endswith("（15字）")
+
+
+def test_the_account_command_refuses_an_unknown_unit_a_long_name_and_control_characters(tiny_dir, monkeypatch, capsys):
+    from riverchief.office.__main__ import main
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    monkeypatch.delenv("RIVERBOARD_DB_URL", raising=False)
+    assert main(["add", "u99", "--role", "unit", "--unit", "T99"]) == 2
+    assert "单位“T99”不在本区单位名录中" in capsys.readouterr().err
+    assert main(["add", "longname", "--role", "analyst", "--name", "长" * 101]) == 2
+    err = capsys.readouterr().err
+    assert "最长50个字符" in err and "argon2" not in err and "Traceback" not in err
+    assert main(["add", "nul\x00name", "--role", "analyst"]) == 2
+    assert main(["add", "jiazhen", "--role", "unit", "--unit", "T1"]) == 0  # a unit of the district: made

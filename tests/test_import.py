@@ -330,3 +330,22 @@ def test_a_national_station_export_s_header_is_a_section_and_a_repeated_name_is_
     towns = [["镇街名称", "类型"]] + [["丙镇", "镇"]] * 30
     notes = [n.message for n in prepare([("镇街.xlsx", xlsx(towns))], tiny_dir).notes if "重复出现" in n.message]
     assert len(notes) == 1 and notes[0].startswith("“丙镇”重复出现30次")
+
+
+@pytest.mark.parametrize("progress", ["-5%", -0.3, "－5%"])
+def test_a_negative_progress_is_refused_where_it_is_read(tiny_dir, progress):
+    """-5% was kept as 5% without a word; -0.3 passed the check and failed only at 确认发布 naming no row."""
+    rows = [["事项名称", "河流", "责任单位", "完成时限", "完成进度"], ["清理河道", "一号河", "甲镇", "2023-12-31", progress]]
+    prepared = prepare([("2023年6月一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)
+    said = [(i.row, i.column, i.message) for i in prepared.issues]
+    assert any(row == 2 and column == "完成进度" and "不能为负数" in message for row, column, message in said), said
+
+
+def test_a_notice_date_in_mid_month_is_that_month_s_notice(tiny_dir):
+    rows = [["事项名称", "河流", "责任单位", "完成时限", "完成进度", "通报日期"],
+            ["清理河道", "一号河", "甲镇", "2023-12-31", "50%", "2023-06-15"]]
+    prepared = prepare([("一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)
+    assert prepared.ok, [i.message for i in prepared.issues]
+    assert any("不是月末" in n.message and "2023-06-30" in n.message for n in prepared.notes)
+    version = publish(prepared, tiny_dir, "测试")
+    assert version.notices == [dt.date(2023, 5, 31), dt.date(2023, 6, 30)]  # no third notice on 06-15

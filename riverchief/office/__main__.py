@@ -11,10 +11,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from riverchief import access
+from sqlalchemy.exc import SQLAlchemyError
+
+from riverchief import access, store
 from riverchief.office import accounts
 
 OPERATOR = "命令行"
+
+
+def _units() -> set[str]:
+    """The units of the data served (a unit account must name one of them; none before any data)."""
+    try:
+        return set(store.read_tables(store.current_version())["units"]["unit_id"].dropna())
+    except store.StoreError:
+        return set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "add":
-            pw = accounts.create(OPERATOR, args.username, args.name, args.role, args.unit, sso_only=args.sso_only)
+            pw = accounts.create(OPERATOR, args.username, args.name, args.role, args.unit, sso_only=args.sso_only,
+                                 units=_units())
             print(f"已创建账号 {args.username}（{access.ROLE_NAMES[args.role]}）")
             if pw:
                 print(f"一次性密码：{pw}（首次登录须修改）")
@@ -49,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     except accounts.AccountError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:  # never a traceback: its parameters would print the new password's hash
+        print(f"错误：账号库无法写入（{type(exc).__name__}），未做任何修改。请检查数据库连接或所填内容。", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,6 +6,7 @@ the first login. Five failures in a row lock the account for LOCK_MINUTES; every
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import hashlib
 import os
 import secrets
@@ -59,6 +60,9 @@ def principal_of(user: User, via: str = "local") -> Principal:
     return Principal(user.username, user.name, user.role, user.unit_id, via=via)
 
 
+NAME_MAX = 50  # a display name, as the account page allows
+
+
 def _validate(role: str, unit_id: str | None, units: set[str] | None) -> None:
     if role not in access.ROLES:
         raise AccountError(f"角色“{role}”不存在，应为：" + "、".join(f"{r}（{n}）" for r, n in access.ROLE_NAMES.items()))
@@ -73,15 +77,17 @@ def create(by: Principal | str, username: str, name: str, role: str, unit_id: st
     """A new account; returns its one-time password (None for an SSO-only account)."""
     if isinstance(by, Principal):
         access.require(by, access.ACCOUNTS)
-    username = (username or "").strip()
+    username, name = (username or "").strip(), (name or username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise AccountError("账号名不能为空、不能含空格，最长64个字符")
+    if len(name) > NAME_MAX or any(unicodedata.category(c)[0] == "C" for c in username + name):
+        raise AccountError(f"显示名称最长{NAME_MAX}个字符；账号名和显示名称不能含控制字符")
     _validate(role, unit_id, units)
     pw = None if sso_only else one_time_password()
     with database.session(url) as s:
         if s.scalar(select(User).where(User.username == username)):
             raise AccountError(f"账号“{username}”已存在")
-        s.add(User(username=username, name=(name or username).strip(), role=role,
+        s.add(User(username=username, name=name, role=role,
                    unit_id=unit_id if role == access.UNIT else None,
                    password_hash=_hasher.hash(pw) if pw else None, must_change=pw is not None, failed=0,
                    disabled=False, created_at=clock.now()))
@@ -110,7 +116,10 @@ def _attempt(s, username: str, password: str):
         else:
             audit.record(s, username, "login_failed", username, "该账号不能用密码登录")
         return AccountError("账号或密码不正确")
-    if user.disabled:
+    if user.disabled:  # the password is checked first: a disabled name answers as any other name would
+        if not _hasher.verify(password, user.password_hash):
+            audit.record(s, username, "login_failed", username, "账号已停用（密码错误）")
+            return AccountError("账号或密码不正确")
         audit.record(s, username, "login_failed", username, "账号已停用")
         return AccountError("账号已停用，请联系区河长办")
     if user.locked_until and user.locked_until > now:
