@@ -21,6 +21,9 @@ def test_an_account_starts_with_a_one_time_password_that_must_be_changed(office_
     assert pw and len(pw) >= 12
     who, must_change = accounts.authenticate("shuiwu", pw)
     assert (who.role, who.unit_id, must_change) == (access.UNIT, "D1", True)
+    # the one-time password opens no session: no login recorded, no last login yet
+    assert not (audit.log()["action"] == "login").any()
+    assert [u["last_login"] for u in accounts.users() if u["username"] == "shuiwu"] == [None]
     with pytest.raises(AccountError, match="至少"):
         accounts.change_password("shuiwu", pw, "short1")
     with pytest.raises(AccountError, match="字母和数字"):
@@ -29,6 +32,7 @@ def test_an_account_starts_with_a_one_time_password_that_must_be_changed(office_
         accounts.change_password("shuiwu", "wrong", "Good-pass-2024")
     accounts.change_password("shuiwu", pw, "Good-pass-2024")
     assert accounts.authenticate("shuiwu", "Good-pass-2024")[1] is False
+    assert (audit.log()["action"] == "login").sum() == 1
     with pytest.raises(AccountError):
         accounts.authenticate("shuiwu", pw)  # the one-time password is gone
 

@@ -133,8 +133,10 @@ def _attempt(s, username: str, password: str):
             audit.record(s, username, "locked", username, f"连续{MAX_FAILED}次密码错误，锁定{LOCK_MINUTES}分钟")
             return AccountError(f"连续{MAX_FAILED}次密码错误，账号已锁定{LOCK_MINUTES}分钟")
         return AccountError("账号或密码不正确")
-    user.failed, user.locked_until, user.last_login = 0, None, now
-    audit.record(s, principal_of(user), "login", username, "密码登录")
+    user.failed, user.locked_until = 0, None
+    if not user.must_change:  # a one-time password opens no session: the login is the one after the change
+        user.last_login = now
+        audit.record(s, principal_of(user), "login", username, "密码登录")
     return principal_of(user), user.must_change
 
 
