@@ -22,8 +22,10 @@ servers=""
 for i in $(seq 0 $((PROCS - 1))); do
     port=$((FIRST + i))
     # the backends listen on loopback only; nginx is the one door
-    "$BIN/streamlit" run app.py --server.port "$port" --server.address 127.0.0.1 --server.headless true \
-        > "$RUN/app-$port.log" 2>&1 &
+    # the backends listen on loopback, but the office reaches them at $ADDRESS: "local" (the demo's guest) is
+    # decided by where nginx listens, never by the Host header a browser sends (RIVERBOARD_PUBLIC_ADDRESS)
+    RIVERBOARD_PUBLIC_ADDRESS="$ADDRESS" "$BIN/streamlit" run app.py --server.port "$port" --server.address 127.0.0.1 \
+        --server.headless true > "$RUN/app-$port.log" 2>&1 &
     pids+=($!)
     servers="$servers        server 127.0.0.1:$port;\n"
 done
@@ -33,7 +35,7 @@ printf "pid %s/nginx.pid;\nerror_log %s/error.log;\nworker_processes 1;\nevents 
     map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }\n\
     map \$cookie_riverboard_route \$route { '' \$request_id; default \$cookie_riverboard_route; }\n\
     upstream riverboard {\n        hash \$route consistent;\n$servers    }\n\
-    server {\n        listen %s:%s;\n        location / {\n            proxy_pass http://riverboard;\n\
+    server {\n        listen %s:%s;\n        location = /_stcore/metrics { return 404; }\n        location / {\n            proxy_pass http://riverboard;\n\
             proxy_http_version 1.1;\n            proxy_set_header Upgrade \$http_upgrade;\n\
             proxy_set_header Connection \$connection_upgrade;\n            proxy_set_header Host \$host:\$server_port;\n\
             proxy_read_timeout 86400;\n\

@@ -238,3 +238,15 @@ def test_a_session_idle_too_long_ends_at_the_next_click(monkeypatch, tiny_dir):
     at.run()
     assert [t.value for t in at.title] == ["河长看板 · 登录"] and "超过 30 分钟未操作" in at.info[0].value
     assert "principal" not in at.session_state and not at.metric
+
+
+def test_behind_a_proxy_on_an_intranet_address_a_localhost_host_header_is_not_local(monkeypatch):
+    """make serve: the backends listen on loopback, nginx on the office's address and passes the browser's Host on;
+    `Host: localhost` from an intranet browser once opened the demo as a guest. Where nginx listens decides."""
+    from ui.auth import listening_address, loopback_request
+
+    monkeypatch.setenv("RIVERBOARD_PUBLIC_ADDRESS", "10.1.2.3")
+    assert listening_address() == "10.1.2.3"
+    assert loopback_request(listening_address(), "localhost:8501") is False
+    monkeypatch.setenv("RIVERBOARD_PUBLIC_ADDRESS", "127.0.0.1")  # make serve on loopback: local as before
+    assert loopback_request(listening_address(), "localhost:8501") is True

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def test_two_processes_behind_nginx_share_the_load(demo_dir):
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() else "slow"
                 time.sleep(0.5)
         assert any(c.startswith("riverboard_route=") for c in cookies), cookies  # the sticky route a browser keeps
+        try:  # Streamlit's metrics (sessions, durations) are not served through the door
+            urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=5)
+            raise AssertionError("/_stcore/metrics answered through nginx")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
         before = [_cpu_of(first), _cpu_of(first + 1)]
         out = subprocess.run([sys.executable, "scripts/load.py", "--url", url, "--clients", "8", "--runs", "2",
                               "--warmup", "0"], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -51,10 +51,16 @@ def loopback_request(address: str, host: str) -> bool:
     return address in _LOOPBACK and name in {h.strip("[]") for h in _LOOPBACK}
 
 
+def listening_address() -> str:
+    """Where the office reaches the app: the proxy's address when one stands in front (make serve sets
+    RIVERBOARD_PUBLIC_ADDRESS), else the address Streamlit listens on."""
+    return os.environ.get("RIVERBOARD_PUBLIC_ADDRESS", "").strip() or str(st.get_option("server.address") or "")
+
+
 def is_local() -> bool:
     """The demo may open without login only for a request that is local (see loopback_request)."""
     host = st.context.headers.get("Host", "") if st.context.headers else ""
-    return loopback_request(str(st.get_option("server.address") or ""), host if isinstance(host, str) else "")
+    return loopback_request(listening_address(), host if isinstance(host, str) else "")
 
 
 def current() -> Principal | None:
