@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from riverchief import lights
+from riverchief import lights, usertext
 from riverchief.dates import on_day
 
 DRAFT, SUBMITTED, RETURNED, ACCEPTED = "draft", "submitted", "returned", "accepted"
@@ -86,10 +86,14 @@ def check_report(work: dict, report: Report, notice: dt.date) -> Report:
         if quantified and progress < 1:
             raise ReportError(f"“{title}”：填了完成日期，已完成量应达到目标 {work['target_qty']:g}{work.get('target_unit') or ''}")
         progress = 1.0
-    if report.at_risk and not report.risk_reason.strip():
+    try:
+        reason, note = usertext.clean(report.risk_reason, what="原因"), usertext.clean(report.note, what="备注")
+    except ValueError as exc:
+        raise ReportError(f"“{title}”：{exc}") from None
+    if report.at_risk and not reason:
         raise ReportError(f"“{title}”：标记“难以按期完成”时须写明原因")
     return Report(done if quantified else None, progress, report.done_date, report.at_risk,
-                  report.risk_reason.strip() if report.at_risk else "", report.note.strip())
+                  reason if report.at_risk else "", note)
 
 
 def warnings(before: float | None, report: Report, *, deadline: dt.date | None, notice: dt.date,

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riverchief import clock, dates, lights, schema, water
+from riverchief import clock, dates, lights, schema, usertext, water
 from riverchief.sql import checked
 
 DEFAULT_DATA_DIR = "data"
@@ -555,7 +555,11 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     """
     if light is not None and light not in lights.LIGHTS:
         raise StoreError(f"unknown light {light!r}")
-    if light is not None and not reason.strip():
+    try:
+        reason = usertext.clean(reason, what="认定理由")
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    if light is not None and not reason:
         raise StoreError("an override needs a written reason")
     if not by.strip():
         raise StoreError("an override needs the name of who sets it")

@@ -201,3 +201,25 @@ def test_a_returned_entry_is_corrected_and_submitted_again(tiny_dir, office_db):
     items = store.read_tables(new)["items"]
     b = items[(items["item_id"] == "B") & (pd.to_datetime(items["notice_date"]).dt.date == JULY)].iloc[0]
     assert b["progress"] == pytest.approx(0.35) and bool(b["month_reported"])
+
+
+@pytest.mark.parametrize("typed,kept", [
+    ("管线迁改\x00\x07\x1b未完成", "管线迁改未完成"),  # control characters dropped
+    ("\u202e成完已\u202c", "成完已"),  # a right-to-left override shows text reversed: dropped, shown as stored
+    ("  第一行\n第二行  ", "第一行\n第二行"),
+])
+def test_text_a_unit_sends_is_cleaned_on_the_server(typed, kept):
+    from riverchief import usertext
+
+    assert usertext.clean(typed) == kept
+    work = dict(title="某任务", target_qty=None)
+    report = reporting.check_report(work, reporting.Report(progress=0.5, at_risk=True, risk_reason=typed, note=typed),
+                                    dt.date(2024, 6, 30))
+    assert report.risk_reason == kept and report.note == kept
+
+
+def test_a_reason_of_a_hundred_thousand_characters_is_refused_on_the_server():
+    with pytest.raises(reporting.ReportError, match="原因最长500个字"):
+        reporting.check_report(dict(title="某任务", target_qty=None),
+                               reporting.Report(progress=0.5, at_risk=True, risk_reason="长" * 100_017),
+                               dt.date(2024, 6, 30))

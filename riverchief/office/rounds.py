@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from riverchief import access, clock, reporting, store
+from riverchief import access, clock, reporting, store, usertext
 from riverchief.access import Principal
 from riverchief.dates import cn_month
 from riverchief.office import audit, database
@@ -123,7 +123,11 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
 def review(principal: Principal, entry_id: int, row_version: int, accept: bool, reason: str = "") -> None:
     """Accept an entry, or return it with a reason. Refused if the entry changed since the office read it."""
     access.require(principal, access.ROUNDS)
-    if not accept and not reason.strip():
+    try:
+        reason = usertext.clean(reason, what="退回理由")
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    if not accept and not reason:
         raise ReportError("退回须写明理由")
     try:
         with database.session() as s:
