@@ -93,13 +93,18 @@ else:
                            "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN,
                                                                         options=["", S.ROUND_ACCEPT, S.ROUND_RETURN]),
                            "reason": st.column_config.TextColumn("退回理由（退回时必填）", max_chars=200)})
+        # A decision is on the entry as this page showed it: the versions of the last render, not of the click's
+        # rerun (a colleague's return and the unit's new value in between must not be accepted unseen).
+        seen = st.session_state.get("review_seen", {})
         versions = dict(zip(review["id"], review["row_version"]))
+        st.session_state["review_seen"] = versions
+        shown_version = lambda entry_id: int(seen.get(entry_id, -1))  # noqa: E731  (-1: never shown, refused)
         a, b = st.columns(2)
         if a.button(S.ROUND_REVIEW + "：保存", icon=":material/rule:", type="primary"):
             def save_review():
                 n = 0
                 for r in decided[decided["decision"] != ""].to_dict("records"):
-                    rounds.review(me, int(r["id"]), int(versions[r["id"]]), r["decision"] == S.ROUND_ACCEPT,
+                    rounds.review(me, int(r["id"]), shown_version(r["id"]), r["decision"] == S.ROUND_ACCEPT,
                                   r["reason"] or "")
                     n += 1
                 return n
@@ -108,7 +113,7 @@ else:
         if b.button("通过全部无提示的报送" + f"（{len(quiet)}）", disabled=quiet.empty):
             def accept_quiet():
                 for r in quiet.to_dict("records"):
-                    rounds.review(me, int(r["id"]), int(r["row_version"]), True)
+                    rounds.review(me, int(r["id"]), shown_version(r["id"]), True)
                 return len(quiet)
             _act(accept_quiet, S.ROUND_REVIEWED.replace("{n}", "{result}"))
 

@@ -250,3 +250,30 @@ def test_behind_a_proxy_on_an_intranet_address_a_localhost_host_header_is_not_lo
     assert loopback_request(listening_address(), "localhost:8501") is False
     monkeypatch.setenv("RIVERBOARD_PUBLIC_ADDRESS", "127.0.0.1")  # make serve on loopback: local as before
     assert loopback_request(listening_address(), "localhost:8501") is True
+
+
+def test_the_reviewer_accepts_only_the_value_the_page_showed(monkeypatch, tiny_dir):
+    """Shown 35%; meanwhile a colleague returns the entry and the unit resubmits 40% (no warning): 通过全部无提示的报送
+    once accepted the 40% the reviewer never saw. The decision is on the version the page showed: refused."""
+    import datetime as dt
+
+    from riverchief.access import Principal
+    from riverchief.office import rounds
+    from riverchief.reporting import Report
+
+    office = Principal("hzb", "区河长办", access.OFFICE)
+    d1 = Principal("slj", "区水利局", access.UNIT, "D1")
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    rnd = rounds.open_round(office, tiny_dir, dt.date(2023, 7, 31), dt.date(2027, 8, 5))
+    rounds.save(d1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.35)}, submit=True)
+    at = app(monkeypatch, tiny_dir, access.OFFICE)
+    at.switch_page("app_pages/rounds.py").run()
+    quiet = [b for b in at.button if b.label.startswith("通过全部无提示的报送")][0]
+    assert quiet.label.endswith("（1）")
+    entry = rounds.entries(rnd["id"], "D1").iloc[0]
+    rounds.review(office, int(entry["id"]), int(entry["row_version"]), False, "请核实")  # a colleague returns it
+    rounds.save(d1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.4)}, submit=True)  # and 40% comes in
+    [b for b in at.button if b.label.startswith("通过全部无提示的报送")][0].click().run()
+    assert not at.exception
+    assert any("已被修改" in e.value for e in at.error), [e.value for e in at.error]
+    assert rounds.entries(rnd["id"], "D1").iloc[0]["status"] == "submitted"  # not accepted unseen
