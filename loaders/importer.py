@@ -25,7 +25,8 @@ from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_ke
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
 from riverchief import access, clock, store
-from riverchief.office import actions
+from riverchief.dates import cn_month
+from riverchief.office import actions, database, rounds
 
 ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv") + maps.MAP_SUFFIXES
@@ -266,6 +267,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
                 changes[given[0][0]]["removed"] += n
             else:
                 changes.append(change_row(SPECS[table].title, "（本次文件中已没有的行）", 0, removed=n))
+    _round_month(root, scopes, prepared)
     if refs.new_units:
         _add_departments(refs, tables, changes, details)
         prepared.new_units = [text for text, _ in refs.new_units.values()]
@@ -415,6 +417,24 @@ def _add_departments(refs: _Refs, tables: dict, changes: list, details: list) ->
                         "change": "清单中出现但不在责任单位名单中，新增为部门"})
     tables["units"] = pd.concat([units, pd.DataFrame(rows)], ignore_index=True) if len(units) else pd.DataFrame(rows)
     changes.append(change_row(SPECS["units"].title, "（清单中的新单位）", len(rows), added=len(rows)))
+
+
+def _round_month(root: Path, scopes: dict, prepared: Prepared) -> None:
+    """A list for the month of the open monthly round is refused: the round's publish writes that month's notice
+    from the units' reports and would replace the imported rows (they vanished without a word)."""
+    months = {pd.Timestamp(d).date() for table in ("items", "problems") for _, frame in scopes.get(table, [])
+              for d in frame["notice_date"].dropna()}
+    if not months:
+        return
+    try:
+        rnd = rounds.open_round_now(database.default_url(root))
+    except Exception:  # no office store to ask (a bare data folder): no round can be open
+        return
+    if rnd and rnd["notice_date"] in months:
+        month = cn_month(rnd["notice_date"])
+        prepared.blocked = (f"{month}的月报送正在进行：该月通报由月报送发布，导入的{month}清单会被它替换。"
+                            f"请在月报送中填报，或先发布本轮月报送后再导入")
+        prepared.issues.append(Issue("", None, None, "通报月份", prepared.blocked))
 
 
 def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole: bool = False) -> store.Version:

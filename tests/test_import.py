@@ -349,3 +349,20 @@ def test_a_notice_date_in_mid_month_is_that_month_s_notice(tiny_dir):
     assert any("不是月末" in n.message and "2023-06-30" in n.message for n in prepared.notes)
     version = publish(prepared, tiny_dir, "测试")
     assert version.notices == [dt.date(2023, 5, 31), dt.date(2023, 6, 30)]  # no third notice on 06-15
+
+
+def test_a_list_for_the_month_of_the_open_round_is_refused(tiny_dir, monkeypatch):
+    """Imported July items vanished when the July round was published over them: the import now says why not."""
+    from riverchief.access import OFFICE, Principal
+    from riverchief.office import rounds
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    monkeypatch.delenv("RIVERBOARD_DB_URL", raising=False)
+    rounds.open_round(Principal("hzb", "区河长办", OFFICE), tiny_dir, dt.date(2023, 7, 31), dt.date(2027, 8, 5))
+    rows = [["事项名称", "河流", "责任单位", "完成时限", "完成进度"], ["清理河道", "一号河", "甲镇", "2023-12-31", "50%"]]
+    july = prepare([("2023年7月一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)
+    assert july.blocked and "2023年7月的月报送正在进行" in july.blocked
+    with pytest.raises(store.StoreError, match="月报送正在进行"):
+        publish(july, tiny_dir, "测试")
+    june = prepare([("2023年6月一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)  # another month: as before
+    assert not june.blocked

@@ -48,8 +48,8 @@ def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.d
         return _as_dict(r)
 
 
-def open_round_now() -> dict | None:
-    with database.session() as s:
+def open_round_now(url: str | None = None) -> dict | None:
+    with database.session(url) as s:
         r = s.scalar(select(Round).where(Round.status == OPEN))
         return _as_dict(r) if r else None
 
