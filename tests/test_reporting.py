@@ -223,3 +223,38 @@ def test_a_reason_of_a_hundred_thousand_characters_is_refused_on_the_server():
         reporting.check_report(dict(title="某任务", target_qty=None),
                                reporting.Report(progress=0.5, at_risk=True, risk_reason="长" * 100_017),
                                dt.date(2024, 6, 30))
+
+
+def test_a_report_sent_while_the_round_is_being_published_is_refused_not_lost(tiny_dir, office_db, monkeypatch):
+    """The interleaving forced: the unit submits after the publish has checked the entries and while it writes the
+    version. It was told 已提交 and left 'submitted' for good, outside the published notice; it is now refused,
+    saying so, and nothing it sent is in a state nobody will ever review."""
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    real_publish, said = store.publish, []
+
+    def publish_with_a_report_arriving(*args, **kwargs):
+        try:
+            rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.5)}, submit=True)
+            said.append("已提交")
+        except ReportError as exc:
+            said.append(str(exc))
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(rounds.store, "publish", publish_with_a_report_arriving)
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    assert said == ["本轮月报送正在发布，这次填报没有保存；发布完成后请查看本月通报"]
+    assert rounds.entries(rnd["id"], "D1").empty  # nothing left 'submitted' outside the notice
+    assert JULY in new.notices and rounds.open_round_now() is None
+
+
+def test_a_publish_that_fails_leaves_the_round_open(tiny_dir, office_db, monkeypatch):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+
+    def broken(*args, **kwargs):
+        raise store.StoreError("数据未能写入：磁盘空间已满；当前数据保持不变")
+
+    monkeypatch.setattr(rounds.store, "publish", broken)
+    with pytest.raises(store.StoreError):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    assert rounds.open_round_now()["status"] == "open"
+    rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.5)})  # reports are taken again

@@ -18,6 +18,7 @@ from riverchief.office.models import Entry, Round
 from riverchief.reporting import ACCEPTED, DRAFT, RETURNED, SUBMITTED, Report, ReportError
 
 OPEN, PUBLISHED = "open", "published"
+PUBLISHING = "publishing"  # between the publish's check and its end: no report is taken (none can be lost)
 
 
 def _as_dict(r: Round) -> dict:
@@ -50,7 +51,7 @@ def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.d
 
 def open_round_now(url: str | None = None) -> dict | None:
     with database.session(url) as s:
-        r = s.scalar(select(Round).where(Round.status == OPEN))
+        r = s.scalar(select(Round).where(Round.status.in_((OPEN, PUBLISHING))))
         return _as_dict(r) if r else None
 
 
@@ -81,7 +82,9 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
     an entry already submitted or accepted is not changed. Returns how many entries were written."""
     access.require(principal, access.REPORT)
     with database.session(database.default_url(root)) as s:
-        rnd = s.get(Round, round_id)
+        rnd = s.get(Round, round_id, with_for_update=True)  # the round's publish waits for this report, or it for it
+        if rnd is not None and rnd.status == PUBLISHING:
+            raise ReportError("本轮月报送正在发布，这次填报没有保存；发布完成后请查看本月通报")
         if rnd is None or rnd.status != OPEN:
             raise ReportError("本轮月报送已结束或不存在")
         mine = work(root, _as_dict(rnd), principal.unit_id).set_index(["kind", "ref_id"])
@@ -187,24 +190,31 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
 def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
     """The round's accepted entries as the month's snapshot: the same atomic publish as an import."""
     access.require(principal, access.ROUNDS)
-    with database.session(database.default_url(root)) as s:
-        rnd = s.get(Round, round_id)
-        if rnd is None or rnd.status != OPEN:
+    url = database.default_url(root)
+    with database.session(url) as s:
+        rnd = s.get(Round, round_id, with_for_update=True)
+        if rnd is None or rnd.status not in (OPEN, PUBLISHING):  # PUBLISHING: a publish stopped half-way, again
             raise ReportError("本轮月报送已发布或不存在")
         pending = s.scalars(select(Entry).where(Entry.round_id == round_id, Entry.status == SUBMITTED)).all()
         if pending:
             raise ReportError(f"还有{len(pending)}条报送待审核，审核完再发布")
+        rnd.status = PUBLISHING  # committed before the entries are read: a report from now on is refused, not lost
         info = _as_dict(rnd)
-    accepted = entries(round_id)
-    accepted = accepted[accepted["status"] == ACCEPTED]
-    version = store.current_version(root)
-    tables = store.read_tables(version)
-    tables["items"], tables["problems"] = reporting.carry(tables["items"], tables["problems"], info["base_notice"],
-                                                          info["notice_date"], accepted)
-    new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
-                        created_by=principal.name, demo=version.is_demo,
-                        tolerance=version.tolerance, expect_current=expect_current)
-    with database.session(database.default_url(root)) as s:
+    try:
+        accepted = entries(round_id)
+        accepted = accepted[accepted["status"] == ACCEPTED]
+        version = store.current_version(root)
+        tables = store.read_tables(version)
+        tables["items"], tables["problems"] = reporting.carry(tables["items"], tables["problems"], info["base_notice"],
+                                                              info["notice_date"], accepted)
+        new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
+                            created_by=principal.name, demo=version.is_demo,
+                            tolerance=version.tolerance, expect_current=expect_current)
+    except BaseException:
+        with database.session(url) as s:  # nothing published: the round is open again
+            s.get(Round, round_id).status = OPEN
+        raise
+    with database.session(url) as s:
         rnd = s.get(Round, round_id)
         rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, clock.now()
         audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
