@@ -16,7 +16,7 @@ from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
 from loaders.specs import CHOICE_WORDS, DEFAULT_DAYS, FACTORS, SPECS
-from riverchief import clock, lights, schema
+from riverchief import clock, lights, schema, water
 from riverchief.schema import LIST_NAMES
 
 
@@ -256,8 +256,7 @@ def _problems(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date 
     for _, r in frame[frame["deadline"].isna()].iterrows():  # a problem is never standing: its 整改时限 is needed
         issues.append(Issue(raw.file, raw.sheet, int(r["_row"]), header, "必填，不能为空（问题须有整改时限）"))
     if "source" not in frame or frame["source"].isna().any():
-        source = next((choice for text in raw.context.texts for choice, words in CHOICE_WORDS["source"]
-                       if any(w in convert.plain(text) for w in words)), None)
+        source = next(iter(_named_in_context(raw, "source")), None)
         if source is None:
             issues.append(Issue(raw.file, raw.sheet, None, "来源", "无法判断问题来源：请增加“来源”列（巡河、群众举报、督察反馈、暗访），"
                                 "或在工作表名称或标题中写明（如“巡河问题台账”）"))
@@ -388,6 +387,14 @@ def _readings(frame: pd.DataFrame, raw: RawTable, issues: list[Issue], notes: li
     return frame
 
 
+def _named_in_context(raw: RawTable, column: str) -> list[str]:
+    """The choices of a column the sheet's file name, sheet name or title names (巡河问题台账 → 巡河; 自动监测数据 →
+    自动), in the order they are found."""
+    found = [choice for text in raw.context.texts for choice, words in CHOICE_WORDS[column]
+             if any(w in convert.plain(text) for w in words)]
+    return list(dict.fromkeys(found))
+
+
 def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.DataFrame | None) -> None:
     """手工 or 自动 for every row: as written; else as the readings already kept at the same section and time say
     (a file imported again replaces its own rows); else as the sheet's name or title says, when it names one source
@@ -397,8 +404,7 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
     given = _col(frame, "method")
     if given.notna().all() and len(frame):
         return
-    named = {choice for text in raw.context.texts for choice, words in CHOICE_WORDS["method"]
-             if any(w in convert.plain(text) for w in words)}
+    named = set(_named_in_context(raw, "method"))
     when = pd.to_datetime(frame["sampled_at"], errors="coerce")
     if len(named) == 1:
         said = next(iter(named))
@@ -408,7 +414,7 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
         keyed = frame.assign(_day=when.dt.normalize(), _month=when.dt.to_period("M"))
         per_day = keyed.groupby(["section_id", "_day"], dropna=False)["_row"].transform("size")
         days = keyed.groupby(["section_id", "_month"], dropna=False)["_day"].transform("nunique")
-        inferred = pd.Series(np.where((per_day >= 4) | (days >= 20), "自动", "手工"), index=frame.index)
+        inferred = pd.Series(np.where((per_day >= 4) | (days >= 20), water.AUTOMATIC, water.MANUAL), index=frame.index)
         how = "同一断面一天有4个及以上数值或一个月有20天及以上有数值"
     if isinstance(earlier, pd.DataFrame) and len(earlier):  # (a table not read into memory has nothing to say)
         # the same reading kept already (same section, time and values): it keeps its source, so a file imported
@@ -424,10 +430,11 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
         adopt = same & pd.notna(before)
         inferred = inferred.where(~adopt, pd.Series(before, index=frame.index))
     frame["method"] = given.where(given.notna(), inferred)
-    automatic = int((given.isna() & (frame["method"] == "自动")).sum())
+    automatic = int((given.isna() & (frame["method"] == water.AUTOMATIC)).sum())
     if automatic:
         notes.append(Issue(raw.file, raw.sheet, None, "监测方式", f"未注明监测方式：{how}，{automatic}行按自动监测计"
                            "（如不对，请增加“监测方式”列写明手工或自动）"))
+
 
 def _finish(raw: RawTable, frame: pd.DataFrame, tables: dict, notice: dt.date | None, issues: list[Issue],
             notes: list[Issue]) -> pd.DataFrame:

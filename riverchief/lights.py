@@ -130,6 +130,11 @@ def behind_points(expected: float, progress: float) -> int:
 
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the frame, or an empty one where the frame has none (a problem has no override)."""
+    return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+
+
 def _missing(v) -> bool:
     return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
@@ -152,7 +157,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     each row lit by the first step that holds (a publish of millions of rows takes seconds, not minutes).
     tests/test_light_rules.py checks it against light_for row by row on generated frames."""
     n = len(frame)
-    col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
+    col = lambda name: _column(frame, name)  # noqa: E731
     as_of = day_numbers(frame["notice_date"])
     begin, deadline, finished = day_numbers(col(start)), day_numbers(col("deadline")), day_numbers(col(done))
     progress = pd.to_numeric(frame["progress"], errors="coerce").to_numpy(dtype=float)
@@ -231,8 +236,7 @@ def facts_digest(frame: pd.DataFrame, *, start: str = "start_date", done: str = 
     """One number per row from everything its light depends on (dates, progress, flags, override): two rows
     with the same digest get the same light from the same rule. Values are normalised first (dates as day
     numbers, flags as 0/1), so a row read back from Parquet digests as it did before it was written."""
-    n = len(frame)
-    col = lambda name: frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)  # noqa: E731
+    col = lambda name: _column(frame, name)  # noqa: E731
     norm = pd.DataFrame({  # (the row's id is not in it: rows are matched by id and notice before digests compare)
         **{c: day_numbers(col(c)) for c in ("notice_date", start, "deadline", done)},
         "progress": pd.to_numeric(col("progress"), errors="coerce").round(9).to_numpy(dtype=float),
@@ -277,10 +281,8 @@ def keep_lights(frame: pd.DataFrame, earlier: pd.DataFrame | None, tolerance: fl
         values[~same] = fresh[c].to_numpy()
         if c in before:
             values[same] = before[c].to_numpy()[pos[same]]
-        elif c == "lit_with":  # a version lit before rules were stamped
+        elif c == "lit_with":  # a version lit before rules were stamped (numbers it lacks stay NaN)
             values[same] = f"{RULE_EDITION}版以前的规则"
-        elif c == "expected":  # a problem's earlier light: no schedule progress kept (the caller drops it)
-            values[same] = np.nan
         out[c] = values
     return out
 

@@ -308,12 +308,25 @@ def _link(table: Carried, folder: Path) -> None:
             shutil.copy2(src, dst)
 
 
+def _based_on(root: Path, expect_current: str | None) -> Version:
+    """The version a change is made on: the one its caller read, else the one served."""
+    return read_version(root, expect_current) if expect_current else current_version(root)
+
+
 def _served(root: Path, expect_current: str | None) -> Version | None:
-    """The version a publish replaces (the one its caller read, else the one served), if any."""
+    """The version a publish replaces, if any."""
     try:
-        return read_version(root, expect_current) if expect_current else current_version(root)
+        return _based_on(root, expect_current)
     except StoreError:
         return None
+
+
+def _republish(version: Version, tables: dict, source: str, by: str, **kw) -> Version:
+    """A version's own tables published again with one change (an override, a re-lighting, another monthly
+    rule), refused if another publish landed since `version` was read."""
+    kw.setdefault("tolerance", version.tolerance)
+    return publish(version.root, tables, source=source, created_by=by, demo=version.is_demo,
+                   expect_current=version.id, **kw)
 
 
 _LIT_READ = {"items": ("notice_date", "item_id", "start_date", "deadline", "done_date", "progress", "at_risk",
@@ -335,9 +348,8 @@ def _lit(version: Version | None, name: str) -> pd.DataFrame | None:
 
 def rebuild_water(root: Path, rule: water.MonthlyRule, by: str, expect_current: str | None = None) -> Version:
     """Serve the same data with the monthly values built by another rule (manual / automatic), as a new version."""
-    version = read_version(root, expect_current) if expect_current else current_version(root)
-    return publish(root, read_tables(version), source=f"水质月值口径改为：{rule.words}", created_by=by,
-                   demo=version.is_demo, tolerance=version.tolerance, expect_current=version.id, water_rule=rule)
+    version = _based_on(root, expect_current)
+    return _republish(version, read_tables(version), f"水质月值口径改为：{rule.words}", by, water_rule=rule)
 
 
 def _lit_by_notice(*frames: pd.DataFrame) -> dict[str, list[str]]:
@@ -353,16 +365,16 @@ def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: floa
                     expect_current: str | None = None) -> Version:
     """Light the chosen notices again by today's rule (and `tolerance`, else the version's): the office's
     explicit act, recorded in audit.log with the notices it re-lit. Every other notice keeps its lights."""
-    version = read_version(root, expect_current) if expect_current else current_version(root)
+    version = _based_on(root, expect_current)
     unknown = [d for d in notices if d not in version.notices]
     if not notices or unknown:
         raise StoreError("请选择要重新亮灯的通报期次" if not notices else
                          f"没有 {'、'.join(dates.cn_notice(d) for d in unknown)}，无法重新亮灯")
     tolerance = version.tolerance if tolerance is None else tolerance
     said = "、".join(dates.cn_notice(d) for d in sorted(notices))
-    return publish(root, read_tables(version), source=f"按现行规则重新亮灯（{lights.lit_with(tolerance)}）：{said}",
-                   created_by=by, demo=version.is_demo, tolerance=tolerance, expect_current=version.id,
-                   relight=tuple(notices), extra={"relit": [d.isoformat() for d in sorted(notices)]})
+    return _republish(version, read_tables(version), f"按现行规则重新亮灯（{lights.lit_with(tolerance)}）：{said}", by,
+                      tolerance=tolerance, relight=tuple(notices),
+                      extra={"relit": [d.isoformat() for d in sorted(notices)]})
 
 
 def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int, rule: water.MonthlyRule) -> pd.DataFrame:
@@ -563,7 +575,7 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
         raise StoreError("an override needs a written reason")
     if not by.strip():
         raise StoreError("an override needs the name of who sets it")
-    version = read_version(root, expect_current) if expect_current else current_version(root)
+    version = _based_on(root, expect_current)
     tables = read_tables(version)
     items = tables["items"]
     hit = (items["item_id"] == item_id) & dates.on_day(items["notice_date"], notice)
@@ -574,5 +586,4 @@ def override_light(root: Path, item_id: str, notice: dt.date, light: str | None,
     items.loc[hit, "override_by"] = by.strip() if light else None
     items.loc[hit, "override_at"] = pd.Timestamp(clock.now()) if light else pd.NaT
     action = f"人工认定 {item_id} {notice} 为{lights.LIGHT_NAMES[light]}" if light else f"撤销 {item_id} {notice} 的人工认定"
-    return publish(root, tables, source=action, created_by=by.strip(), demo=version.is_demo,
-                   tolerance=version.tolerance, expect_current=version.id)
+    return _republish(version, tables, action, by.strip())

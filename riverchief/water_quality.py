@@ -217,7 +217,6 @@ def river_stories(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
     frame = _class_of_means(section_years, ["river_id", "river_name", "year"]).sort_values(
         ["river_id", "river_name", "year"])[["river_id", "river_name", "year", "water_class", "tp", "nh3n"]]
     frame["water_class"] = frame["water_class"].astype(int)
-    first_year = int(frame["year"].min())
     first = frame[frame["year"] == first_year].set_index("river_id")
     now = frame[frame["year"] == year].set_index("river_id")
     out = now.join(first[["water_class", "tp", "nh3n"]], suffixes=("", "_first"), how="inner")
