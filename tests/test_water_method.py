@@ -77,8 +77,10 @@ def _reading(month, day=10, hour=10, tp=None, nh3n=None, method="手工", tp_bdl
                 nh3n_bdl=False, codmn=None, codmn_bdl=False, do=None, method=method)
 
 
-def _district(root, readings, rule=None, lists=True):
+def _district(root, readings, rule=None, lists=True, shapes=("district", "townships", "rivers")):
     tables = tiny_tables()
+    for name in {"district", "townships", "rivers"} - set(shapes):  # an office without that outline yet
+        tables[name] = tables[name].assign(geom_wkt=None)
     tables["sections"] = tables["sections"][tables["sections"]["section_id"] == "S1"]
     tables["readings"] = _frame("readings", readings)
     if not lists:
@@ -172,9 +174,11 @@ def test_below_detection_at_half_the_limit_in_a_mean(tmp_path):
     assert tp["tp"] == pytest.approx((0.005 + 0.2) / 2) and tp["tp_bdl_n"] == 1
 
 
-def test_the_water_page_opens_on_readings_alone(monkeypatch, tmp_path):
-    """An office that brings its readings before any list: 水质 and 河流地图 open on the readings' months."""
-    version = _district(tmp_path, ISSUE, lists=False)
+@pytest.mark.parametrize("shapes", [("district", "townships", "rivers"), (), ("townships",), ("district", "rivers")])
+def test_the_water_page_opens_on_readings_alone(monkeypatch, tmp_path, shapes):
+    """An office that brings its readings before any list: 水质 and 河流地图 open on the readings' months — with
+    every outline, none, or some of them."""
+    version = _district(tmp_path, ISSUE, lists=False, shapes=shapes)
     assert version.notices == []
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "office")
