@@ -33,9 +33,11 @@ cols[2].metric("劣Ⅴ类断面", f"{int(worst.value)} 个", None if worst.delta
                delta_color="inverse", help=S.WATER_M_HELP_YOY, border=True)
 for col, f, label in ((cols[3], "tp", "总磷均值（{period}）"), (cols[4], "nh3n", "氨氮均值（{period}）")):
     c = means[f]
+    level = c.delta is not None and round(c.delta, 3) == 0  # "-0.000" is no change a chief can read: 持平
     col.metric(label.format(period=ytd), "—" if pd.isna(c.value) else f"{c.value:.3f} mg/L",
-               None if c.delta is None else f"{c.delta:+.3f}" + ("" if c.rate is None else f"（改善率{c.rate:+.1%}）"),
-               delta_color="inverse", help=S.WATER_M_HELP_RATE, border=True)
+               None if c.delta is None else ("持平" if level else f"{c.delta:+.3f}")
+               + ("" if c.rate is None else f"（改善率{c.rate:+.1%}）"),
+               delta_color="off" if level else "inverse", help=S.WATER_M_HELP_RATE, border=True)
 annual = view.annual
 paired = [f"{name}{c.paired}个断面（今年{c.this:.3f}、去年同期{c.last:.3f} mg/L）" for name, c in
           (("总磷", means["tp"]), ("氨氮", means["nh3n"])) if c.last is not None and c.paired < c.sections]

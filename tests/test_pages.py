@@ -455,3 +455,11 @@ def test_the_office_relights_a_notice_and_changes_the_water_rule_on_the_data_pag
     at.button(key="FormSubmitter:water_rule-按此口径重建水质月值").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert store.current_version(tiny_dir).manifest["water_rule"] == {"kind": "manual", "min_days": 20}
+
+
+def test_a_change_that_rounds_to_nothing_reads_as_level(monkeypatch, demo_dir):
+    """The demo's August TP mean moved by less than 0.0005 mg/L: 持平 beside its rate, never "-0.000"."""
+    at = run_app(monkeypatch, demo_dir, month="2024-08")
+    at.switch_page("app_pages/water.py").run()
+    tp = [m for m in at.metric if m.label == "总磷均值（1–8月）"][0]
+    assert tp.delta.startswith("持平（改善率") and "0.000" not in tp.delta
