@@ -70,6 +70,20 @@ def test_a_leader_reads_but_exports_nothing_and_changes_nothing(monkeypatch, tin
     assert not [b for b in at.button if b.label == "保存为正式规则"] and not at.get("download_button")
 
 
+def _chart_buttons_removed(at) -> set[str]:
+    import json
+    return {b for c in at.get("plotly_chart") for b in json.loads(c.proto.config)["modeBarButtonsToRemove"]}
+
+
+def test_streamlit_own_exports_follow_the_role(monkeypatch, tiny_dir):
+    """Issue 25, finding 9: a leader gets no PNG from the chart's own toolbar (an analyst does), and nobody
+    gets Streamlit's table CSV (made in the browser from raw values: =HYPERLINK(…) would reach Excel live)."""
+    import tomllib
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"]["disableDataExport"] is True
+    assert "toImage" in _chart_buttons_removed(app(monkeypatch, tiny_dir, access.LEADER))
+    assert "toImage" not in _chart_buttons_removed(app(monkeypatch, tiny_dir, access.ANALYST))
+
+
 def test_an_analyst_exports_but_cannot_override_or_save_rules(monkeypatch, tiny_dir):
     at = app(monkeypatch, tiny_dir, access.ANALYST)
     assert at.get("download_button")

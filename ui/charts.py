@@ -14,15 +14,23 @@ from ui import strings as S
 from output.figures import PLOTLY_CONFIG
 
 
+def chart_config(may_export: bool) -> dict:
+    """The chart's toolbar: its own 'download as PNG' only for a role that may export."""
+    if may_export:
+        return PLOTLY_CONFIG
+    return PLOTLY_CONFIG | {"modeBarButtonsToRemove": [*PLOTLY_CONFIG["modeBarButtonsToRemove"], "toImage"]}
+
+
 def show(fig: go.Figure, key: str, on_select: bool = False):
     """Draw a chart with a slide-ready PNG download under it (built only when asked for); with on_select,
     clicking a bar reruns the page and the selection is returned."""
+    config = chart_config(auth.may(EXPORT))
     if on_select:
-        event = st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select="rerun",
+        event = st.plotly_chart(fig, width="stretch", config=config, key=key, on_select="rerun",
                                 selection_mode="points")
     else:
         event = None
-        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+        st.plotly_chart(fig, width="stretch", config=config, key=key)
     if not auth.may(EXPORT):
         return event
     if images.available():
