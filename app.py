@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from riverchief import access, clock, store
+from riverchief.office.database import Unavailable
 from riverchief.store import NoData, StoreError
 from ui import auth, data, filters, tables
 from ui import strings as S
@@ -103,6 +104,8 @@ st.session_state["page_title"] = page.title
 tables.start_page()
 try:
     page.run()
+except Unavailable as exc:  # the office store is down: said with its id; the store reconnects by itself
+    st.error(str(exc), icon=":material/cloud_off:")
 except Exception:  # never a traceback on a page: a sentence, and an id to find the traceback in the server log
     if os.environ.get("RIVERBOARD_STRICT"):  # the tests want to see the error itself
         raise

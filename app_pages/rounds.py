@@ -8,11 +8,13 @@ import streamlit as st
 from riverchief import access, reporting, store
 from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
+from riverchief.office.database import Unavailable
 from riverchief.reporting import ReportError
 from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 
+rounds.reconcile(store.data_dir())  # a publish whose last step the store missed is recorded first
 rnd = rounds.open_round_now()
 version = frame.page(S.PAGE_ROUNDS, cn_month(rnd["notice_date"]) if rnd else None).version
 root = version.root
@@ -26,7 +28,7 @@ if "round_notice" in st.session_state:
 def _act(action, done: str) -> None:
     try:
         result = action()
-    except (ReportError, access.Forbidden, store.StoreError) as exc:
+    except (ReportError, access.Forbidden, store.StoreError, Unavailable) as exc:
         st.error(md(exc))
     else:
         st.session_state["round_notice"] = done.format(result=result)

@@ -61,38 +61,63 @@ def office_files(tmp_path_factory) -> Path:
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 
 
+class PostgresServer:
+    """A PostgreSQL server of the tests' own (initdb in a temporary folder, a free port), as the postgres user
+    when the tests run as root (initdb refuses root). `make test` installs Debian's postgresql; without it
+    these tests fail rather than pass unseen."""
+
+    def __init__(self):
+        import pwd
+        import shutil
+        import socket
+        import tempfile
+
+        assert PG_BIN, "PostgreSQL is missing: run `make test` (it installs it) or apt-get install postgresql"
+        self.bin = PG_BIN[-1]
+        self.folder = Path(tempfile.mkdtemp(prefix="riverboard-pg-"))  # not under pytest's folder: postgres cannot enter it
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.as_user = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            shutil.chown(self.folder, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.data = self.folder / "data"
+        subprocess.run([*self.as_user, str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"],
+                       check=True, capture_output=True)
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+        self.start()
+
+    def _ctl(self, *args) -> None:
+        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), *args], check=True,
+                       capture_output=True)
+
+    def start(self) -> None:
+        self._ctl("-w", "-l", str(self.folder / "log"), "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._ctl("-m", "immediate", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres():
-    """A PostgreSQL server of the tests' own (initdb in a temporary folder, a free port), stopped at the end.
-    `make test` installs Debian's postgresql; without it these tests fail rather than pass unseen."""
-    import pwd
-    import shutil
-    import socket
-
-    assert PG_BIN, "PostgreSQL is missing: run `make test` (it installs it) or apt-get install postgresql"
-    bin_ = PG_BIN[-1]
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="riverboard-pg-"))  # not under pytest's folder: postgres cannot enter it
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    as_user = []
-    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
-        user = pwd.getpwnam("postgres")
-        shutil.chown(folder, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    subprocess.run([*as_user, str(bin_ / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_user, str(bin_ / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
-                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
+    """The test PostgreSQL shared by the session's tests, stopped at the end."""
+    server = PostgresServer()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        yield server.url
     finally:
-        subprocess.run([*as_user, str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.remove()
 
 
 _pg_count = iter(range(10**6))

@@ -13,6 +13,7 @@ import streamlit as st
 from riverchief import access
 from riverchief.access import Principal
 from riverchief.office import accounts
+from riverchief.office.database import Unavailable
 from ui import strings as S
 from ui.text import md
 
@@ -80,8 +81,17 @@ def _touch_idle() -> bool:
 
 
 def gate(demo_or_empty: bool) -> Principal:
-    """The principal of this session, or the login page drawn and the run stopped."""
-    principal = _signed_in()
+    """The principal of this session, or the login page drawn and the run stopped. With the office store
+    unavailable the demo still opens as a guest on this machine; anything else says so and stops."""
+    try:
+        principal = _signed_in()
+    except Unavailable as exc:
+        if demo_or_empty and is_local() and not st.session_state.get("want_login"):
+            st.session_state["principal"] = access.GUEST_PRINCIPAL
+            return access.GUEST_PRINCIPAL
+        st.title(S.AUTH_TITLE, anchor=False)
+        st.error(str(exc), icon=":material/cloud_off:")
+        st.stop()
     if principal is not None:
         if not _touch_idle():
             logout(S.AUTH_IDLE.format(minutes=accounts.idle_minutes()))
@@ -155,14 +165,19 @@ def _login_page() -> None:
         if st.form_submit_button(S.AUTH_LOGIN, type="primary", icon=":material/login:"):
             try:
                 who, must_change = accounts.authenticate(username, password)
-            except accounts.AccountError as exc:
+            except (accounts.AccountError, Unavailable) as exc:
                 st.error(md(exc))
             else:
                 if must_change:
                     st.session_state["must_change"] = who.username
                     st.rerun()
                 _enter(who)
-    if not accounts.any_account():
+    try:
+        none_yet = not accounts.any_account()
+    except Unavailable as exc:
+        st.error(str(exc), icon=":material/cloud_off:")
+        none_yet = False
+    if none_yet:
         st.info(S.AUTH_NO_ACCOUNTS, icon=":material/info:")
     if st.session_state.get("want_login"):
         st.button("返回示例数据", on_click=lambda: st.session_state.pop("want_login", None), type="tertiary")
@@ -181,7 +196,7 @@ def _change_password_form(username: str) -> None:
             try:
                 accounts.change_password(username, old, new)
                 who, _ = accounts.authenticate(username, new)
-            except accounts.AccountError as exc:
+            except (accounts.AccountError, Unavailable) as exc:
                 st.error(md(exc))
             else:
                 st.session_state.pop("must_change", None)

@@ -291,7 +291,7 @@ ROUND_RETURN = "退回"
 ROUND_REVIEWED = "已审核 {n} 条。"
 ROUND_PUBLISH_HELP = "采用已通过的报送；未报送或被退回的事项沿用上期数据，按亮灯规则重新亮灯。与导入相同，发布是原子的，可回退。"
 ROUND_PUBLISHED = "已发布{month}通报（数据版本 {id}），三色看板、通报和考核已随之更新。"
-ROUND_STATUS = {"open": "进行中", "published": "已发布"}
+ROUND_STATUS = {"open": "进行中", "publishing": "发布中", "published": "已发布"}
 ROUND_COLS = {"unit": "责任单位", "open": "应报事项", "entries": "已填", "status_name": "状态", "pending": "待审核",
               "accepted": "已通过", "returned": "被退回", "submitted_at": "提交时间"}
 REVIEW_COLS = {"unit": "责任单位", "kind": "类别", "title": "事项/问题", "before": "上期进度", "progress": "本期进度",

@@ -80,7 +80,7 @@ def create(by: Principal | str, username: str, name: str, role: str, unit_id: st
     username, name = (username or "").strip(), (name or username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise AccountError("账号名不能为空、不能含空格，最长64个字符")
-    if len(name) > NAME_MAX or any(unicodedata.category(c)[0] == "C" for c in username + name):
+    if len(name) > NAME_MAX or _has_control(username + name):
         raise AccountError(f"显示名称最长{NAME_MAX}个字符；账号名和显示名称不能含控制字符")
     _validate(role, unit_id, units)
     pw = None if sso_only else one_time_password()
@@ -106,9 +106,14 @@ def authenticate(username: str, password: str, url: str | None = None) -> tuple[
     return outcome
 
 
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c)[0] == "C" for c in text)
+
+
 def _attempt(s, username: str, password: str):
     now = clock.now()
-    user = s.scalar(select(User).where(User.username == username))
+    # a name with control characters is no account (PostgreSQL refuses a NUL byte in a query: not asked)
+    user = None if _has_control(username) else s.scalar(select(User).where(User.username == username))
     if user is None or user.password_hash is None:
         _hasher.verify(password, _DUMMY)
         if user is None:  # what a visitor typed is not kept (a password in the wrong field would be)

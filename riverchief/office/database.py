@@ -1,9 +1,15 @@
 """The office store's connection: SQLite in the data folder unless RIVERBOARD_DB_URL (or the secrets'
 [database] url, passed in by the frame) names another database, e.g. PostgreSQL shared by several app
-servers. The schema is brought up to date by Alembic on first use."""
+servers. The schema is brought up to date by Alembic on first use.
+
+A store that cannot be reached — its file removed, read-only or locked past the wait, the server stopped —
+raises Unavailable (a Chinese sentence with an error id; the detail goes to the server log), and the
+engine is dropped so the next use connects afresh: the app recovers by itself once the store is back."""
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +18,25 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from riverchief import store
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
+_files: dict[str, tuple[int, int]] = {}  # a SQLite store's (device, inode) when its engine was made
 _lock = threading.Lock()
+
+
+class Unavailable(Exception):
+    """The office store cannot be used right now: said in Chinese with an error id the server log carries."""
+
+    def __init__(self, detail: str):
+        self.error_id = secrets.token_hex(4)
+        logging.getLogger("riverboard").error("office store unavailable, error id %s: %s", self.error_id, detail)
+        super().__init__(f"账号与报送库暂时无法使用（错误编号 {self.error_id}），登录、月报送和账号管理暂停；"
+                         "看板等页面不受影响。请稍后刷新；如持续出现，请把错误编号告知系统管理员。")
 
 
 def default_url(root: Path | None = None) -> str:
@@ -30,11 +48,42 @@ def default_url(root: Path | None = None) -> str:
     return f"sqlite:///{(root / 'office.sqlite').resolve()}"
 
 
+BUSY_TIMEOUT_MS = 10000  # several sessions write: wait this long for SQLite's lock, never fail at once
+
+
 def _sqlite_pragmas(dbapi_connection, _record):
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")  # several sessions write: wait for the lock, never fail at once
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.close()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    database = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    return Path(database) if database and database != ":memory:" else None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _check_file(url: str) -> None:
+    """A SQLite store this process opened must still be there: removed, it is not made again empty behind
+    the office's back (accounts, rounds and the log would be gone without a word); put back (another
+    file), the engine is made anew so the server does not keep the old one."""
+    path = _sqlite_file(url)
+    if path is None or url not in _files:
+        return
+    now = _identity(path)
+    if now is None:
+        forget(url)
+        raise Unavailable(f"{path} is missing (the store is not made again empty while this server runs)")
+    if now != _files[url]:
+        forget(url)
 
 
 def engine(url: str | None = None) -> Engine:
@@ -45,9 +94,15 @@ def engine(url: str | None = None) -> Engine:
             eng = create_engine(url, pool_pre_ping=True)
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
-            migrate(eng)
-            if eng.dialect.name == "sqlite" and eng.url.database:  # password and session hashes, the audit log:
-                Path(eng.url.database).chmod(0o600)  # the office's alone (its journal files take the same mode)
+            try:
+                migrate(eng)
+            except BaseException:
+                eng.dispose()
+                raise
+            path = _sqlite_file(url)
+            if path is not None:  # password and session hashes, the audit log: the office's alone
+                path.chmod(0o600)  # (its journal files take the same mode)
+                _files[url] = _identity(path)
             _engines[url] = eng
         return _engines[url]
 
@@ -61,7 +116,8 @@ def migrate(eng: Engine, revision: str = "head") -> None:
 
 
 def forget(url: str) -> None:
-    """Drop a cached engine (tests that throw their database away)."""
+    """Drop a cached engine: the next use connects afresh (after a fault; tests that throw their database
+    away). A SQLite file this process opened is still expected back, not made again empty."""
     with _lock:
         eng = _engines.pop(url, None)
     if eng is not None:
@@ -70,8 +126,15 @@ def forget(url: str) -> None:
 
 @contextmanager
 def session(url: str | None = None):
-    """A transaction: committed when the block ends, rolled back on any error."""
-    maker = sessionmaker(engine(url), expire_on_commit=False)
-    with maker.begin() as s:
-        yield s
+    """A transaction: committed when the block ends, rolled back on any error; Unavailable when the store
+    cannot be reached or written."""
+    url = url or default_url()
+    _check_file(url)
+    try:
+        maker = sessionmaker(engine(url), expire_on_commit=False)
+        with maker.begin() as s:
+            yield s
+    except (OperationalError, InterfaceError) as exc:  # not a refused write (IntegrityError, StaleDataError)
+        forget(url)
+        raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
 

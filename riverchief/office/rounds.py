@@ -187,10 +187,37 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _published_as(root: Path, round_id: int) -> store.Version | None:
+    """The data version a publish of this round wrote (its manifest names the round), if one did."""
+    return next((v for v in store.list_versions(root) if (v.manifest.get("round") or {}).get("id") == round_id), None)
+
+
+def reconcile(root: Path) -> list[str]:
+    """A round left 'publishing' whose version was written (the office store failed between the two) is
+    recorded as published by that version — never published twice; one without a version stays to be
+    published again. Run at start and before each publish; returns what it recorded."""
+    url = database.default_url(root)
+    done = []
+    with database.session(url) as s:
+        for rnd in s.scalars(select(Round).where(Round.status == PUBLISHING).with_for_update()):
+            version = _published_as(Path(root), rnd.id)
+            if version is None:
+                continue
+            rnd.status, rnd.published_version = PUBLISHED, version.id
+            rnd.published_at = dt.datetime.fromisoformat(version.manifest["created_at"]).replace(tzinfo=None)
+            who = version.manifest.get("created_by", "")
+            audit.record(s, f"{who}（补记）", "round_publish", cn_month(rnd.notice_date),
+                         f"发布为版本 {version.id}（发布时账号与报送库中断，{clock.now():%Y-%m-%d %H:%M}补记）")
+            done.append(f"{cn_month(rnd.notice_date)}月报送已发布为 {version.id}")
+    return done
+
+
 def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
-    """The round's accepted entries as the month's snapshot: the same atomic publish as an import."""
+    """The round's accepted entries as the month's snapshot: the same atomic publish as an import. The
+    version carries the round's id, so a publish whose last step failed is recorded, not repeated."""
     access.require(principal, access.ROUNDS)
     url = database.default_url(root)
+    reconcile(root)
     with database.session(url) as s:
         rnd = s.get(Round, round_id, with_for_update=True)
         if rnd is None or rnd.status not in (OPEN, PUBLISHING):  # PUBLISHING: a publish stopped half-way, again
@@ -208,15 +235,20 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
         tables["items"], tables["problems"] = reporting.carry(tables["items"], tables["problems"], info["base_notice"],
                                                               info["notice_date"], accepted)
         new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
-                            created_by=principal.name, demo=version.is_demo,
-                            tolerance=version.tolerance, expect_current=expect_current)
+                            created_by=principal.name, demo=version.is_demo, tolerance=version.tolerance,
+                            expect_current=expect_current,
+                            extra={"round": {"id": round_id, "notice": info["notice_date"].isoformat()}})
     except BaseException:
         with database.session(url) as s:  # nothing published: the round is open again
             s.get(Round, round_id).status = OPEN
         raise
-    with database.session(url) as s:
-        rnd = s.get(Round, round_id)
-        rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, clock.now()
-        audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
-                     f"采用{len(accepted)}条报送，发布为版本 {new.id}")
+    try:
+        with database.session(url) as s:
+            rnd = s.get(Round, round_id)
+            rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, clock.now()
+            audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
+                         f"采用{len(accepted)}条报送，发布为版本 {new.id}")
+    except database.Unavailable as exc:  # the notice is out; the round is recorded as published when the store is back
+        raise ReportError(f"{cn_month(info['notice_date'])}通报已发布为版本 {new.id}，但账号与报送库暂时无法记下本轮已发布"
+                          f"（错误编号 {exc.error_id}）；库恢复后系统自动补记，请勿重复发布。") from None
     return new
