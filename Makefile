@@ -23,15 +23,18 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt pyproject.toml | $(BIN
 run: $(VENV)/.run-deps
 	@./scripts/sysdeps.sh || echo "note: without chromium and fonts-noto-cjk, chart images and the meeting pack cannot be made on this server (everything else works)"
 	$(BIN)/python -m loaders demo --if-empty
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run server.py
 
-# make serve PROCS=2 [ADDRESS=10.1.2.3] [PORT=8501]: several app processes behind nginx (docs/deploy.md)
+# make serve PROCS=2 [ADDRESS=10.1.2.3] [PORT=8501] [TLS_CERT=/etc/ssl/rb.crt TLS_KEY=/etc/ssl/rb.key]:
+# several app processes behind nginx, over HTTPS with the office's certificate when given (docs/deploy.md)
 PROCS ?= 2
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
+TLS_CERT ?=
+TLS_KEY ?=
 serve: $(VENV)/.run-deps
 	$(BIN)/python -m loaders demo --if-empty
-	PROCS=$(PROCS) ADDRESS=$(ADDRESS) PORT=$(PORT) BIN=$(BIN) ./scripts/serve.sh
+	PROCS=$(PROCS) ADDRESS=$(ADDRESS) PORT=$(PORT) BIN=$(BIN) TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY) ./scripts/serve.sh
 
 demo: $(VENV)/.run-deps
 	$(BIN)/python -m loaders demo

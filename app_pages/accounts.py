@@ -61,7 +61,7 @@ row = people.set_index("username").loc[pick]
 c1, c2, c3, c4 = st.columns(4)
 if c1.button("重置密码", icon=":material/key:", disabled=bool(row["sso_only"])):
     _run(lambda: accounts.reset_password(me, pick), S.ACC_RESET_DONE.replace("{user}", md(pick)))
-if c2.button("解锁", icon=":material/lock_open:", disabled=not row["locked"]):
+if c2.button("解除登录等待", icon=":material/lock_open:", disabled=not row["locked"]):
     _run(lambda: accounts.update(me, pick, unlock=True))
 if c3.button("启用" if row["disabled"] else "停用", icon=":material/block:"):
     _run(lambda: accounts.update(me, pick, disabled=not row["disabled"]))

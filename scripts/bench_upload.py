@@ -58,7 +58,7 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
                                "--server.address", "127.0.0.1", "--server.maxUploadSize", "60"], cwd=ROOT,
                               env=os.environ | {"RIVERBOARD_DATA_DIR": str(root)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,4 +1,4 @@
-"""Accounts, sessions, lockout, roles and the audit log — each test on SQLite and on PostgreSQL."""
+"""Accounts, sessions, throttling, roles and the audit log — each test on SQLite and on PostgreSQL."""
 import datetime as dt
 
 import pytest
@@ -7,7 +7,7 @@ from sqlalchemy import update
 from riverchief import access, clock
 from riverchief.access import Forbidden, Principal
 from riverchief.board import Filters
-from riverchief.office import accounts, audit, database
+from riverchief.office import accounts, audit, database, throttle
 from riverchief.office.accounts import AccountError
 from riverchief.office.models import LoginSession
 from tiny import tiny_tables
@@ -55,20 +55,110 @@ def test_the_password_is_stored_as_an_argon2_hash(office_db):
     assert stored.startswith("$argon2id$") and pw not in stored
 
 
-def test_five_failures_lock_the_account_and_are_logged(office_db):
-    pw = accounts.create("命令行", "fx", "分析员", access.ANALYST)
-    for _ in range(accounts.MAX_FAILED - 1):
-        with pytest.raises(AccountError, match="不正确"):
-            accounts.authenticate("fx", "guess")
-    with pytest.raises(AccountError, match="锁定"):
-        accounts.authenticate("fx", "guess")
-    with pytest.raises(AccountError, match="锁定"):
-        accounts.authenticate("fx", pw)  # even the right password, while locked
-    log = audit.log(actor="fx")
-    assert (log["action"] == "login_failed").sum() == accounts.MAX_FAILED + 1
-    assert (log["action"] == "locked").sum() == 1
-    accounts.update(OFFICE, "fx", unlock=True)
-    assert accounts.authenticate("fx", pw)[0].role == access.ANALYST
+@pytest.fixture
+def frozen(monkeypatch):
+    """The clock stands still until the test moves it (the waits are counted in seconds)."""
+    at = [dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.timezone.utc)]
+    monkeypatch.setattr(clock, "_instant", lambda: at[0])
+
+    def later(seconds: float) -> None:
+        at[0] += dt.timedelta(seconds=seconds)
+    return later
+
+
+@pytest.mark.parametrize("failures,free,wait", [(0, 3, 0), (3, 3, 0), (4, 3, 1), (5, 3, 2), (6, 3, 4), (13, 3, 512),
+                                                (14, 3, 900), (10**6, 3, 900), (10, 10, 0), (11, 10, 1)])
+def test_the_wait_doubles_after_the_free_failures_and_stops_at_fifteen_minutes(failures, free, wait):
+    assert throttle.wait_after(failures, free) == wait
+
+
+def test_failures_slow_the_address_they_come_from_never_lock_the_account(office_db, frozen):
+    """Issue 25, finding 4: five wrong passwords locked the office account for anyone, again and again. Now an
+    outsider's address waits longer and longer; the office, from its own address, signs in at once."""
+    pw = accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+    outsider, desk = "10.9.9.9", "10.1.2.3"
+    for _ in range(throttle.FREE["pair"]):
+        with pytest.raises(AccountError, match="^账号或密码不正确$"):
+            accounts.authenticate("hzb", "guess", address=outsider)
+    with pytest.raises(AccountError, match="^账号或密码不正确$"):
+        accounts.authenticate("hzb", "guess", address=outsider)  # the 4th failure sets a wait of 1 s
+    with pytest.raises(AccountError, match="^登录尝试过于频繁，请1秒后再试$"):
+        accounts.authenticate("hzb", pw, address=outsider)  # even the right password waits
+    assert accounts.authenticate("hzb", pw, address=desk)[0].username == "hzb"  # the office is not locked out
+    waits = []
+    for _ in range(12):  # the outsider goes on, each time when its wait is over
+        frozen(900)
+        with pytest.raises(AccountError):
+            accounts.authenticate("hzb", "guess", address=outsider)
+        with pytest.raises(AccountError, match="过于频繁") as refused:
+            accounts.authenticate("hzb", "guess", address=outsider)
+        waits.append(int(str(refused.value).split("请")[1].split("秒")[0]))
+    assert waits[:5] == [2, 4, 8, 16, 32] and waits[-1] == 900  # growing, then capped at 15 minutes
+    assert accounts.authenticate("hzb", pw, address=desk)[0].username == "hzb"
+    assert [u["locked"] for u in accounts.users() if u["username"] == "hzb"] == [True]  # shown on 账号管理
+    log = audit.log()
+    assert (log["action"] == "login_failed").sum() == 16 and "来自 10.9.9.9" in log["detail"].iloc[0]
+    assert not (log["action"] == "locked").any()
+    accounts.update(OFFICE, "hzb", unlock=True)  # the office lifts the name's waits (账号管理 → 解锁)
+    assert [u["locked"] for u in accounts.users() if u["username"] == "hzb"] == [False]
+    with pytest.raises(AccountError, match="过于频繁"):  # the address's own wait stays until lifted too
+        accounts.authenticate("hzb", pw, address=outsider)
+    accounts.unlock_address(OFFICE, outsider)
+    assert accounts.authenticate("hzb", pw, address=outsider)[0].username == "hzb"
+
+
+def test_an_address_trying_many_names_waits_and_the_office_lifts_it(office_db, frozen):
+    pw = accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+    spray = "10.6.6.6"
+    for i in range(throttle.FREE["addr"] + 1):
+        with pytest.raises(AccountError, match="账号或密码不正确"):
+            accounts.authenticate(f"name{i}", "guess", address=spray)
+    with pytest.raises(AccountError, match="过于频繁"):
+        accounts.authenticate("hzb", pw, address=spray)
+    assert accounts.unlock_address(OFFICE, spray) >= 1
+    assert accounts.authenticate("hzb", pw, address=spray)[0].username == "hzb"
+    frozen(3600 + 1)  # an hour later old failures are forgotten: one more is free again
+    for i in range(3):
+        with pytest.raises(AccountError, match="账号或密码不正确"):
+            accounts.authenticate(f"x{i}", "guess", address=spray)
+
+
+def test_a_name_that_exists_answers_as_one_that_does_not(office_db, frozen, monkeypatch):
+    """Issue 25, finding 5: the same words, and the same work (one argon2 check), for an account, a disabled
+    account, an SSO-only account and no account; the wait comes after the same number of tries for each."""
+    accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+    accounts.create("命令行", "old", "旧账号", access.OFFICE)
+    accounts.update(OFFICE, "old", disabled=True)
+    accounts.create("命令行", "sso", "统一认证", access.ANALYST, sso_only=True)
+    checks = []
+    real_verify = accounts._hasher.verify
+    monkeypatch.setattr(accounts._hasher, "verify", lambda pw, h: checks.append(1) or real_verify(pw, h))
+    answers = {}
+    for name in ("hzb", "old", "sso", "nobody"):
+        said = []
+        for i in range(throttle.FREE["pair"] + 2):
+            checks.clear()
+            with pytest.raises(AccountError) as exc:
+                accounts.authenticate(name, "wrong-password-1", address=f"10.0.0.{len(answers) + 1}")
+            said.append((str(exc.value), len(checks)))
+        answers[name] = said
+    assert answers["hzb"] == answers["old"] == answers["sso"] == answers["nobody"]
+    assert answers["nobody"][-1] == ("登录尝试过于频繁，请1秒后再试", 0)
+
+
+def test_the_login_page_slows_down_repeated_failures(monkeypatch, tiny_dir, frozen):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    accounts.create("命令行", "hzb", "区河长办", access.OFFICE, url=database.default_url(tiny_dir))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for _ in range(throttle.FREE["pair"] + 2):
+        at.text_input[0].set_value("hzb")
+        at.text_input[1].set_value("guess")
+        at.button[0].click().run()
+    assert not at.exception and [e.value for e in at.error][-1].startswith("登录尝试过于频繁")
 
 
 def test_a_disabled_account_cannot_log_in_and_its_sessions_end(office_db):
@@ -229,3 +319,20 @@ def test_the_account_command_refuses_an_unknown_unit_a_long_name_and_control_cha
     assert "最长50个字符" in err and "argon2" not in err and "Traceback" not in err
     assert main(["add", "nul\x00name", "--role", "analyst"]) == 2
     assert main(["add", "jiazhen", "--role", "unit", "--unit", "T1"]) == 0  # a unit of the district: made
+
+
+def test_a_store_from_before_throttling_keeps_its_accounts_when_migrated(office_db):
+    """Migration 0002 drops the lock columns (SQLite rebuilds the table): the accounts stay, and sign in."""
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(office_db)
+    database.migrate(eng, "0001")
+    hashed = accounts._hasher.hash("Old-pass-2025")
+    with eng.begin() as c:
+        c.execute(sa.text("INSERT INTO users (username, name, role, password_hash, must_change, failed, locked_until, "
+                          "disabled, created_at, row_version) VALUES ('hzb', '区河长办', 'office', :h, false, 4, "
+                          ":until, false, :now, 1)"), dict(h=hashed, until=dt.datetime(2030, 1, 1), now=dt.datetime(2025, 1, 1)))
+    database.migrate(eng, "head")
+    eng.dispose()
+    who, must_change = accounts.authenticate("hzb", "Old-pass-2025")  # the old lock is gone with its column
+    assert who.role == access.OFFICE and must_change is False

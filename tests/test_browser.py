@@ -37,11 +37,11 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(data_dir: Path, log_name: str, address: str = "127.0.0.1"):
-    """`streamlit run app.py` on a free port against `data_dir`; yields its URL once healthy."""
+    """`streamlit run server.py` on a free port against `data_dir`; yields its URL once healthy."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with open(ARTIFACTS / log_name, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
                                  "--server.address", address, "--server.headless", "true"],
                                 cwd=ROOT, env=os.environ | {"RIVERBOARD_DATA_DIR": str(data_dir)},
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -131,7 +131,6 @@ def login(pg, url: str, username: str, path: str = "") -> None:
     pg.get_by_label("密码").fill(PASSWORD)
     pg.get_by_role("button", name="登录").click()
     expect(pg.locator("h1").first).not_to_contain_text("登录", timeout=30000)
-    pg.wait_for_load_state()  # the page asked for is loaded again, signed in by the session cookie
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
 
 
@@ -691,7 +690,7 @@ def _listening(port: int) -> set[str]:
 def test_the_app_listens_on_localhost_only_by_default(tiny_dir):
     """The repository's own config, with no address on the command line: only 127.0.0.1 is bound."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port)], cwd=ROOT,
                             env=os.environ | {"RIVERBOARD_DATA_DIR": str(tiny_dir)}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
@@ -785,7 +784,9 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     office.context.close()
 
 
-def test_real_data_asks_for_a_login_before_any_page_and_locks_after_five_failures(page, round_server):
+def test_real_data_asks_for_a_login_before_any_page_and_slows_down_guessing(page, round_server):
+    from riverchief.office import audit, throttle
+
     url, root = round_server
     for path in ("", "data", "score", "map", "accounts"):
         page.goto(f"{url}/{path}")
@@ -793,15 +794,34 @@ def test_real_data_asks_for_a_login_before_any_page_and_locks_after_five_failure
         expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
         expect(page.locator('[data-testid="stDataFrame"], [data-testid="stMetric"], [data-testid="stPlotlyChart"]'))\
             .to_have_count(0)
-    for _ in range(5):
+    for _ in range(throttle.FREE["pair"] + 1):
         page.get_by_label("账号").fill("hzb")
         page.get_by_label("密码").fill("wrong-password-1")
         _rerun(page, page.get_by_role("button", name="登录").click)
-    expect(page.get_by_text("账号已锁定")).to_be_visible(timeout=10000)
+    expect(page.get_by_text("账号或密码不正确")).to_be_visible(timeout=10000)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("锁定")).to_be_visible(timeout=10000)
+    expect(page.get_by_text("登录尝试过于频繁")).to_be_visible(timeout=10000)  # this browser waits; no account is locked
     expect(page.locator("h1").first).to_have_text("河长看板 · 登录")
+    log = audit.log(f"sqlite:///{(root / 'office.sqlite').resolve()}")
+    assert "来自 127.0.0.1" in log["detail"].iloc[0]  # the browser's address, as the server saw it
+
+
+def test_the_session_cookie_is_the_server_s_and_no_page_script_reads_it(page, round_server):
+    url, _ = round_server
+    login(page, url, "hzb", "audit")
+    page.wait_for_timeout(500)
+    cookie = [c for c in page.context.cookies() if c["name"] == "riverboard_session"]
+    assert len(cookie) == 1 and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict"
+    assert cookie[0]["expires"] == -1  # a browser-session cookie; the server ends an idle session
+    assert "riverboard_session" not in page.evaluate("document.cookie")
+    page.reload()  # signed in by the cookie alone
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(page.locator("h1").first).to_contain_text("操作记录")
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("h1").first).to_have_text("河长看板 · 登录", timeout=20000)
+    page.wait_for_timeout(500)
+    assert not [c for c in page.context.cookies() if c["name"] == "riverboard_session"]
 
 
 def _intranet_address() -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_browser import _free_port
+from test_browser import _free_port, browser  # noqa: F401 (the browser fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,56 @@ def test_two_processes_behind_nginx_share_the_load(demo_dir):
         assert "8 clients × 2 runs" in out.stdout and "p95" in out.stdout and "server CPU" in out.stdout
         used = [_cpu_of(first) - before[0], _cpu_of(first + 1) - before[1]]
         assert min(used) > 0.2, used  # both processes ran boards: the sessions were spread over them
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(20)
+
+
+def test_make_serve_over_https_with_the_office_s_certificate(tmp_path, browser):
+    """TLS at nginx with a certificate (here self-signed): a browser on the intranet address signs in over
+    HTTPS, its session cookie is Secure, HttpOnly and Strict, and the log names the browser's own address (the
+    proxy's X-Real-IP, trusted only from loopback), not nginx's 127.0.0.1."""
+    from test_browser import PASSWORD, _intranet_address, account, login
+
+    from riverchief import store
+    from riverchief.office import audit
+    from tiny import tiny_tables
+
+    address = _intranet_address()
+    assert address, "this machine has no network address besides loopback"
+    cert, key = tmp_path / "rb.crt", tmp_path / "rb.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=riverboard"], check=True, capture_output=True)
+    root = tmp_path / "data"
+    store.publish(root, tiny_tables(), source="测试", created_by="tests")
+    account(root, "hzb", "office", name="区河长办")
+    port, first = _free_port(), _free_port()
+    while first + 1 == port:
+        first = _free_port()
+    env = os.environ | {"RIVERBOARD_DATA_DIR": str(root), "PROCS": "1", "PORT": str(port), "ADDRESS": address,
+                        "FIRST_BACKEND": str(first), "BIN": str(Path(sys.executable).parent),
+                        "TLS_CERT": str(cert), "TLS_KEY": str(key)}
+    proc = subprocess.Popen(["./scripts/serve.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    url = f"https://{address}:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while "processes behind nginx on https://" not in (line := proc.stdout.readline()):
+            assert proc.poll() is None and time.monotonic() < deadline, line
+        context = browser.new_context(ignore_https_errors=True, locale="zh-CN", viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        for _ in range(60):  # nginx starts just after the line
+            try:
+                page.goto(url)
+                break
+            except Exception:
+                time.sleep(0.5)
+        login(page, url, "hzb")
+        cookie = [c for c in context.cookies() if c["name"] == "riverboard_session"]
+        assert cookie and cookie[0]["secure"] and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict"
+        log = audit.log(f"sqlite:///{(root / 'office.sqlite').resolve()}")
+        assert f"来自 {address}" in log[log["action"] == "login"]["detail"].iloc[0]
+        context.close()
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(20)

@@ -3,6 +3,7 @@ accounts with a session cookie; the demo on localhost opens as a read-only guest
 stops the run when nobody is signed in and login is required — so no page renders data before it."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import time
@@ -62,6 +63,23 @@ def is_local() -> bool:
     """The demo may open without login only for a request that is local (see loopback_request)."""
     host = st.context.headers.get("Host", "") if st.context.headers else ""
     return loopback_request(listening_address(), host if isinstance(host, str) else "")
+
+
+def client_address() -> str:
+    """The address a browser connects from, for throttling and the log: the connection's; behind make
+    serve's nginx (which overwrites X-Real-IP) the header, trusted only when the connection is the proxy's."""
+    direct = st.context.ip_address or "127.0.0.1"
+    try:
+        proxied = ipaddress.ip_address(direct).is_loopback and bool(os.environ.get("RIVERBOARD_PUBLIC_ADDRESS", "").strip())
+    except ValueError:
+        return "unknown"
+    if proxied:
+        real = (st.context.headers or {}).get("X-Real-Ip") or ""
+        try:
+            return str(ipaddress.ip_address(real.strip()))
+        except ValueError:
+            return direct
+    return direct
 
 
 def current() -> Principal | None:
@@ -136,12 +154,13 @@ def _refused_sso() -> None:
     st.stop()
 
 
-def _set_cookie(value: str, max_age: int, reload: bool = False) -> None:
-    """Set (or, with max_age 0, clear) the session cookie in the browser; with reload, load the page asked
-    for again, so the new session opens it signed in (the login page stood in for it)."""
-    then = "setTimeout(() => window.location.reload(), 150);" if reload else ""
-    st.html(f"<script>document.cookie = {json.dumps(f'{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict')};"
-            f"{then}</script>", unsafe_allow_javascript=True)
+def _post(path: str, fields: dict[str, str], reload: bool = False) -> None:
+    """Have the browser post to one of the server's session routes (server.py): their answer sets or clears
+    the HttpOnly cookie, which no script on the page can read. With reload, the page asked for is then loaded
+    again, signed in by the cookie (the login page stood in for it)."""
+    then = ".then(() => window.location.reload())" if reload else ""
+    st.html(f"<script>fetch({json.dumps(path)}, {{method: 'POST', credentials: 'same-origin', "
+            f"body: new URLSearchParams({json.dumps(fields)})}}){then};</script>", unsafe_allow_javascript=True)
 
 
 def _login_page() -> None:
@@ -159,21 +178,23 @@ def _login_page() -> None:
     if pending:
         _change_password_form(pending)
         return
+    down = False  # the store said it is unavailable once on this page: not twice
     with st.form("login"):
         username = st.text_input("账号", max_chars=64)
         password = st.text_input("密码", type="password", max_chars=128)
         if st.form_submit_button(S.AUTH_LOGIN, type="primary", icon=":material/login:"):
             try:
-                who, must_change = accounts.authenticate(username, password)
+                who, must_change = accounts.authenticate(username, password, address=client_address())
             except (accounts.AccountError, Unavailable) as exc:
                 st.error(md(exc))
+                down = isinstance(exc, Unavailable)
             else:
                 if must_change:
                     st.session_state["must_change"] = who.username
                     st.rerun()
                 _enter(who)
     try:
-        none_yet = not accounts.any_account()
+        none_yet = not down and not accounts.any_account()
     except Unavailable as exc:
         st.error(str(exc), icon=":material/cloud_off:")
         none_yet = False
@@ -195,7 +216,7 @@ def _change_password_form(username: str) -> None:
                 return
             try:
                 accounts.change_password(username, old, new)
-                who, _ = accounts.authenticate(username, new)
+                who, _ = accounts.authenticate(username, new, address=client_address())
             except (accounts.AccountError, Unavailable) as exc:
                 st.error(md(exc))
             else:
@@ -208,9 +229,8 @@ def _enter(who: Principal) -> None:
     st.session_state.update(principal=who, session_token=token, last_seen=time.time())
     st.session_state.pop("want_login", None)
     st.session_state.pop("f_month", None)  # the filters start afresh for who came in
-    _set_cookie(token, accounts.idle_minutes() * 60 * 16, reload=True)
-    time.sleep(0.3)  # let the browser store the cookie before the rerun replaces the page
-    st.rerun()
+    _post("/riverboard/session", {"ticket": accounts.ticket_for(token)}, reload=True)
+    st.stop()  # the browser loads the page again once the cookie is set
 
 
 def logout(notice: str | None = None) -> None:
@@ -218,12 +238,15 @@ def logout(notice: str | None = None) -> None:
     if sso_configured() and who is not None and who.via == "sso":
         st.session_state.clear()
         st.logout()
-    accounts.end_session(st.session_state.get("session_token"), who if who and who.via != "guest" else None)
+    try:
+        accounts.end_session(st.session_state.get("session_token"), who if who and who.via != "guest" else None)
+    except Unavailable:  # the session here ends all the same; the store's record ends with its idle time
+        pass
     for key in ("principal", "session_token", "last_seen", "must_change", "f_month"):
         st.session_state.pop(key, None)
     if notice:
         st.session_state["auth_notice"] = notice
-    _set_cookie("", 0)
+    _post("/riverboard/leave", {})
     time.sleep(0.3)
     st.rerun()
 

@@ -271,7 +271,7 @@ ACC_SAVE_ROLE = "保存角色"
 ACC_DONE = "已保存。"
 ACC_COLS = {"username": "账号", "name": "名称", "role": "角色", "unit": "所属单位", "state": "状态",
             "last_login": "最近登录", "created_at": "创建时间"}
-ACC_STATES = {"disabled": "已停用", "locked": "已锁定", "must_change": "待修改初始密码", "ok": "正常"}
+ACC_STATES = {"disabled": "已停用", "locked": "登录等待中（有地址多次输错）", "must_change": "待修改初始密码", "ok": "正常"}
 
 PAGE_AUDIT = "操作记录"
 AUDIT_ALL = "全部"

@@ -3,18 +3,21 @@
     python -m riverchief.office add hzb --role office --name 区河长办
     python -m riverchief.office add shuiwuju --role unit --unit D02 --name 区水务局
     python -m riverchief.office reset hzb | unlock hzb | disable hzb | enable hzb | list
+    python -m riverchief.office unlock --address 10.1.2.3     (lift an address's login wait)
 
 A new or reset account gets a one-time password, printed once, to be changed at the first login.
 """
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from riverchief import access, store
 from riverchief.office import accounts
+from riverchief.office.database import Unavailable
 
 OPERATOR = "命令行"
 
@@ -36,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--name", default="")
     add.add_argument("--unit", default=None, help="责任单位账号的单位编号")
     add.add_argument("--sso-only", action="store_true", help="只用统一身份认证登录")
-    for name in ("reset", "unlock", "disable", "enable"):
+    for name in ("reset", "disable", "enable"):
         sub.add_parser(name).add_argument("username")
+    unlock = sub.add_parser("unlock", help="解除登录等待（某账号，或 --address 某地址）")
+    unlock.add_argument("username", nargs="?")
+    unlock.add_argument("--address", help="解除该地址的登录等待")
     sub.add_parser("list")
     args = parser.parse_args(argv)
     try:
@@ -49,17 +55,28 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"一次性密码：{pw}（首次登录须修改）")
         elif args.command == "reset":
             print(f"一次性密码：{accounts.reset_password(OPERATOR, args.username)}（下次登录须修改）")
+        elif args.command == "unlock" and args.address:
+            try:
+                address = str(ipaddress.ip_address(args.address.strip()))
+            except ValueError:
+                raise accounts.AccountError(f"“{args.address}”不是IP地址") from None
+            print(f"已解除 {address} 的登录等待（{accounts.unlock_address(OPERATOR, address)}项）")
+        elif args.command == "unlock" and not args.username:
+            raise accounts.AccountError("请写明账号，或用 --address 写明地址")
         elif args.command in ("unlock", "disable", "enable"):
             accounts.update(OPERATOR, args.username, unlock=args.command == "unlock",
                             disabled={"disable": True, "enable": False}.get(args.command))
             print("已完成")
         else:
             for u in accounts.users():
-                state = "停用" if u["disabled"] else "锁定" if u["locked"] else "正常"
+                state = "停用" if u["disabled"] else "登录等待中" if u["locked"] else "正常"
                 print(f"{u['username']}\t{u['name']}\t{access.ROLE_NAMES[u['role']]}\t{u['unit_id'] or ''}\t{state}")
     except accounts.AccountError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except Unavailable as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except SQLAlchemyError as exc:  # never a traceback: its parameters would print the new password's hash
         print(f"错误：账号库无法写入（{type(exc).__name__}），未做任何修改。请检查数据库连接或所填内容。", file=sys.stderr)
         return 1

@@ -1,7 +1,8 @@
-"""Local accounts (argon2 hashes via pwdlib), login sessions, lockout and single sign-on mapping.
+"""Local accounts (argon2 hashes via pwdlib), login sessions and tickets, and single sign-on mapping.
 
 No default password exists: an account is created with a one-time password that must be changed at
-the first login. Five failures in a row lock the account for LOCK_MINUTES; every failure is logged.
+the first login. Failures slow down the address they come from (throttle.py), never lock the account;
+every failure is logged. Whatever name is typed, a refusal reads the same and costs the same time.
 """
 from __future__ import annotations
 
@@ -17,11 +18,9 @@ from sqlalchemy import delete, select
 
 from riverchief import access, clock
 from riverchief.access import Principal
-from riverchief.office import audit, database
-from riverchief.office.models import LoginSession, User
+from riverchief.office import audit, database, throttle
+from riverchief.office.models import LoginSession, Ticket, User
 
-MAX_FAILED = 5
-LOCK_MINUTES = 15
 MIN_LENGTH = 10
 _hasher = PasswordHash.recommended()  # argon2id
 _DUMMY = _hasher.hash("no such account")  # verify against it so an unknown name costs the same time
@@ -89,18 +88,23 @@ def create(by: Principal | str, username: str, name: str, role: str, unit_id: st
             raise AccountError(f"账号“{username}”已存在")
         s.add(User(username=username, name=name, role=role,
                    unit_id=unit_id if role == access.UNIT else None,
-                   password_hash=_hasher.hash(pw) if pw else None, must_change=pw is not None, failed=0,
+                   password_hash=_hasher.hash(pw) if pw else None, must_change=pw is not None,
                    disabled=False, created_at=clock.now()))
         audit.record(s, by, "account", username, f"新建账号，角色：{access.ROLE_NAMES[role]}"
                      + (f"，单位：{unit_id}" if role == access.UNIT else ""))
     return pw
 
 
-def authenticate(username: str, password: str, url: str | None = None) -> tuple[Principal, bool]:
+WRONG = "账号或密码不正确"
+TOO_FAST = "登录尝试过于频繁，请{seconds}秒后再试"
+
+
+def authenticate(username: str, password: str, url: str | None = None,
+                 address: str = "unknown") -> tuple[Principal, bool]:
     """(who, must change the password) for a right password; AccountError otherwise. A failure is
-    counted and logged (committed before it is raised)."""
+    counted against the address and the name from it, and logged (committed before it is raised)."""
     with database.session(url) as s:
-        outcome = _attempt(s, (username or "").strip(), password or "")
+        outcome = _attempt(s, (username or "").strip(), password or "", address)
     if isinstance(outcome, AccountError):
         raise outcome
     return outcome
@@ -110,38 +114,29 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(c)[0] == "C" for c in text)
 
 
-def _attempt(s, username: str, password: str):
+def _attempt(s, username: str, password: str, address: str):
     now = clock.now()
+    wait = throttle.wait_seconds(s, username, address, now)
+    if wait:  # before any name is looked up: the same answer, at once, for an account and for none
+        return AccountError(TOO_FAST.format(seconds=wait))
     # a name with control characters is no account (PostgreSQL refuses a NUL byte in a query: not asked)
     user = None if _has_control(username) else s.scalar(select(User).where(User.username == username))
-    if user is None or user.password_hash is None:
-        _hasher.verify(password, _DUMMY)
-        if user is None:  # what a visitor typed is not kept (a password in the wrong field would be)
-            audit.record(s, audit.unknown_name(username), "login_failed", "", "账号不存在")
-        else:
-            audit.record(s, username, "login_failed", username, "该账号不能用密码登录")
-        return AccountError("账号或密码不正确")
-    if user.disabled:  # the password is checked first: a disabled name answers as any other name would
-        if not _hasher.verify(password, user.password_hash):
-            audit.record(s, username, "login_failed", username, "账号已停用（密码错误）")
-            return AccountError("账号或密码不正确")
-        audit.record(s, username, "login_failed", username, "账号已停用")
+    shown = username if user is not None else audit.unknown_name(username)  # what a visitor typed is not kept
+    stored = user.password_hash if user is not None and user.password_hash else None
+    right = _hasher.verify(password, stored or _DUMMY) and stored is not None  # one hash checked, whatever the name
+    if not right:
+        waits = throttle.failed(s, username, address, now)
+        why = "账号不存在" if user is None else "该账号不能用密码登录" if user.password_hash is None else "密码错误"
+        audit.record(s, shown, "login_failed", "" if user is None else username,
+                     f"{why}（来自 {address}）" + (f"，此后该地址须等待{waits}秒" if waits else ""))
+        return AccountError(WRONG)
+    if user.disabled:  # the password was right: only then is 停用 said (otherwise it answers as any name)
+        audit.record(s, username, "login_failed", username, f"账号已停用（来自 {address}）")
         return AccountError("账号已停用，请联系区河长办")
-    if user.locked_until and user.locked_until > now:
-        audit.record(s, username, "login_failed", username, "账号锁定期间尝试登录")
-        return AccountError(f"连续输错密码，账号已锁定至{user.locked_until:%H:%M}，请稍后再试或联系区河长办解锁")
-    if not _hasher.verify(password, user.password_hash):
-        user.failed += 1
-        audit.record(s, username, "login_failed", username, f"密码错误（连续第{user.failed}次）")
-        if user.failed >= MAX_FAILED:
-            user.locked_until, user.failed = now + dt.timedelta(minutes=LOCK_MINUTES), 0
-            audit.record(s, username, "locked", username, f"连续{MAX_FAILED}次密码错误，锁定{LOCK_MINUTES}分钟")
-            return AccountError(f"连续{MAX_FAILED}次密码错误，账号已锁定{LOCK_MINUTES}分钟")
-        return AccountError("账号或密码不正确")
-    user.failed, user.locked_until = 0, None
+    throttle.succeeded(s, username, address)
     if not user.must_change:  # a one-time password opens no session: the login is the one after the change
         user.last_login = now
-        audit.record(s, principal_of(user), "login", username, "密码登录")
+        audit.record(s, principal_of(user), "login", username, f"密码登录（来自 {address}）")
     return principal_of(user), user.must_change
 
 
@@ -164,7 +159,8 @@ def reset_password(by: Principal | str, username: str, url: str | None = None) -
     pw = one_time_password()
     with database.session(url) as s:
         user = _get(s, username)
-        user.password_hash, user.must_change, user.failed, user.locked_until = _hasher.hash(pw), True, 0, None
+        user.password_hash, user.must_change = _hasher.hash(pw), True
+        throttle.clear(s, username=username)
         s.execute(delete(LoginSession).where(LoginSession.username == username))
         audit.record(s, by, "account", username, "重置密码（须在下次登录时修改）")
     return pw
@@ -190,9 +186,8 @@ def update(by: Principal | str, username: str, *, role: str | None = None, unit_
         if disabled is not None and disabled != user.disabled:
             user.disabled = disabled
             said.append("停用" if disabled else "启用")
-        if unlock and (user.locked_until or user.failed):
-            user.locked_until, user.failed = None, 0
-            said.append("解锁")
+        if unlock and throttle.clear(s, username=username):
+            said.append("解除登录等待")
         if disabled or (role is not None and said):
             s.execute(delete(LoginSession).where(LoginSession.username == username))  # takes effect at once
         if said:
@@ -207,11 +202,25 @@ def _get(s, username: str) -> User:
 
 
 def users(url: str | None = None) -> list[dict]:
+    """Every account; `locked`: some address must currently wait before trying its name again."""
     with database.session(url) as s:
+        everyone = s.scalars(select(User).order_by(User.role, User.username)).all()
+        waiting = throttle.waiting_names(s, [u.username for u in everyone], clock.now())
         return [dict(username=u.username, name=u.name, role=u.role, unit_id=u.unit_id, disabled=u.disabled,
-                     locked=bool(u.locked_until and u.locked_until > clock.now()), must_change=u.must_change,
+                     locked=u.username in waiting, must_change=u.must_change,
                      sso_only=u.password_hash is None, last_login=u.last_login, created_at=u.created_at)
-                for u in s.scalars(select(User).order_by(User.role, User.username))]
+                for u in everyone]
+
+
+def unlock_address(by: Principal | str, address: str, url: str | None = None) -> int:
+    """Lift the waits of an address (the office, from the server); returns how many were lifted."""
+    if isinstance(by, Principal):
+        access.require(by, access.ACCOUNTS)
+    with database.session(url) as s:
+        n = throttle.clear(s, address=address)
+        if n:
+            audit.record(s, by, "account", address, "解除该地址的登录等待")
+        return n
 
 
 def any_account(url: str | None = None) -> bool:
@@ -231,6 +240,41 @@ def start_session(principal: Principal, url: str | None = None) -> str:
     with database.session(url) as s:
         s.add(LoginSession(token_hash=_digest(token), username=principal.username, created_at=now, last_seen=now))
     return token
+
+
+TICKET_SECONDS = 60
+
+
+def _pad(ticket: str, n: int) -> bytes:
+    return hashlib.shake_256(b"pad:" + ticket.encode()).digest(n)
+
+
+def ticket_for(token: str, url: str | None = None) -> str:
+    """A one-time ticket (good for TICKET_SECONDS) the server's own route exchanges for the session cookie:
+    the page's script carries only the ticket; the store keeps the token sealed with it, never in clear."""
+    ticket = secrets.token_urlsafe(32)
+    raw = token.encode()
+    sealed = bytes(a ^ b for a, b in zip(raw, _pad(ticket, len(raw)))).hex()
+    with database.session(url) as s:
+        s.execute(delete(Ticket).where(Ticket.expires_at < clock.now()))
+        s.add(Ticket(ticket_hash=_digest("id:" + ticket), sealed=sealed,
+                     expires_at=clock.now() + dt.timedelta(seconds=TICKET_SECONDS)))
+    return ticket
+
+
+def redeem(ticket: str | None, url: str | None = None) -> str | None:
+    """The session token a ticket carries, once; None for an unknown, used or expired ticket."""
+    if not ticket or len(ticket) > 100:
+        return None
+    with database.session(url) as s:
+        row = s.get(Ticket, _digest("id:" + ticket))
+        if row is None:
+            return None
+        s.delete(row)
+        if row.expires_at < clock.now():
+            return None
+        sealed = bytes.fromhex(row.sealed)
+        return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
 
 
 def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:

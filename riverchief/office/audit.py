@@ -16,7 +16,8 @@ from riverchief.office.models import AuditEntry
 ACTION_NAMES = {
     "import": "导入发布", "rollback": "回退版本", "rules": "修改考核规则", "override": "人工认定亮灯",
     "init": "开始使用本区数据", "account": "账号管理", "password": "修改密码", "login": "登录",
-    "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出登录", "round_open": "开启月报送",
+    "login_failed": "登录失败", "locked": "账号锁定",  # "locked": entries from before throttling replaced the lock
+    "logout": "退出登录", "round_open": "开启月报送",
     "report": "填报进展", "submit": "提交月报", "accept": "审核通过", "return": "退回修改",
     "round_publish": "发布月报送", "paper": "督办通知/提醒函", "answer": "导入写法对应",
     "relight": "重新亮灯", "water_rule": "水质月值口径",

@@ -21,8 +21,6 @@ class User(Base):
     unit_id: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: signs in through SSO only
     must_change: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -37,6 +35,25 @@ class LoginSession(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Throttle(Base):
+    """Failed logins counted per key — an address, or a name (hashed) from an address — and how long the
+    next try from it must wait. Nothing here is a lock of the account itself."""
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Ticket(Base):
+    """A login just made on the page, good once and for a minute: the server exchanges it for the session
+    cookie (HttpOnly, set in its own response), so no page script ever holds the session token."""
+    __tablename__ = "login_tickets"
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[str] = mapped_column(String(256))  # the session token, sealed with the ticket
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class AuditEntry(Base):
