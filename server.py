@@ -6,8 +6,7 @@ The login page checks the password and hands the browser a one-time ticket; the 
 /riverboard/session, whose answer sets the cookie. /riverboard/leave ends the session and clears it."""
 from __future__ import annotations
 
-import ipaddress
-import os
+from urllib.parse import urlparse
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -20,24 +19,23 @@ from riverchief.office.database import Unavailable
 from ui.auth import COOKIE
 
 
-def _from_our_proxy(request: Request) -> bool:
-    """Behind make serve's nginx (RIVERBOARD_PUBLIC_ADDRESS set), a request from loopback is the proxy's."""
-    try:
-        loopback = request.client is not None and ipaddress.ip_address(request.client.host).is_loopback
-    except ValueError:
-        loopback = False
-    return loopback and bool(os.environ.get("RIVERBOARD_PUBLIC_ADDRESS", "").strip())
-
-
 def _https(request: Request) -> bool:
-    if request.url.scheme == "https":
-        return True
-    return _from_our_proxy(request) and request.headers.get("x-forwarded-proto", "") == "https"
+    """Served over HTTPS: directly, or behind a proxy the server trusts (uvicorn takes X-Forwarded-Proto from
+    loopback, i.e. make serve's nginx, or from the addresses FORWARDED_ALLOW_IPS names)."""
+    return request.url.scheme == "https"
 
 
 def _same_origin(request: Request) -> bool:
-    """A browser says where a request comes from: only the app's own page may set or clear the session."""
-    return request.headers.get("sec-fetch-site", "same-origin") == "same-origin"
+    """Only the app's own page may set or clear the session: the browser says where a request comes from
+    (Sec-Fetch-Site), else its Origin must be this server; a request that says neither is refused."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    if not origin:
+        return False
+    parsed = urlparse(origin)
+    return parsed.scheme == request.url.scheme and parsed.netloc == request.headers.get("host", "")
 
 
 async def enter(request: Request) -> Response:

@@ -72,3 +72,13 @@ with c4.popover(S.ACC_SAVE_ROLE, icon=":material/badge:"):
                             index=([""] + list(units)).index(row["unit_id"]) if row["unit_id"] in units else 0)
     if st.button(S.ACC_SAVE_ROLE, key="acc_role_save"):
         _run(lambda: accounts.update(me, pick, role=new_role, unit_id=new_unit or None, units=set(units)))
+
+waiting = pd.DataFrame(accounts.waiting_addresses(), columns=["address", "failures", "until"])
+if len(waiting):
+    st.subheader(S.ACC_WAITING_ADDRESSES, anchor=False)
+    st.caption(S.ACC_WAITING_HELP)
+    tables.show(waiting, hide_index=True, width="stretch", title=S.ACC_WAITING_ADDRESSES, column_config={
+        "address": "地址", "failures": "近一小时输错次数", "until": st.column_config.DatetimeColumn("须等待至", format="HH:mm:ss")})
+    where = st.selectbox("选择地址", list(waiting["address"]), key="acc_address")
+    if st.button("解除该地址的登录等待", icon=":material/lock_open:"):
+        _run(lambda: accounts.unlock_address(me, where) and None)

@@ -50,7 +50,7 @@ printf "pid %s/nginx.pid;\nerror_log %s/error.log;\nworker_processes 1;\nevents 
     server {\n        %b\n        location = /_stcore/metrics { return 404; }\n        location / {\n            proxy_pass http://riverboard;\n\
             proxy_http_version 1.1;\n            proxy_set_header Upgrade \$http_upgrade;\n\
             proxy_set_header Connection \$connection_upgrade;\n            proxy_set_header Host \$host:\$server_port;\n\
-            proxy_set_header X-Real-IP \$remote_addr;\n            proxy_set_header X-Forwarded-For \$remote_addr;\n\
+            proxy_set_header X-Forwarded-For \$remote_addr;\n\
             proxy_set_header X-Forwarded-Proto \$scheme;\n\
             proxy_read_timeout 86400;\n\
             add_header Set-Cookie \"riverboard_route=\$route; Path=/; HttpOnly; SameSite=Lax\" always;\n        }\n    }\n}\n" \

@@ -123,6 +123,68 @@ def test_an_address_trying_many_names_waits_and_the_office_lifts_it(office_db, f
             accounts.authenticate(f"x{i}", "guess", address=spray)
 
 
+def test_failures_at_the_same_moment_are_each_counted(office_db):
+    """Tries from many sessions at once: each failure counts (an atomic upsert), none ends in an error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+
+    def one(i):
+        try:
+            accounts.authenticate("hzb", f"guess-{i}", address="10.7.7.7")
+        except AccountError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(6) as pool:
+        said = list(pool.map(one, range(12)))
+    assert all(s in ("账号或密码不正确",) or s.startswith("登录尝试过于频繁") for s in said), said
+    from sqlalchemy import select
+
+    from riverchief.office.models import Throttle
+    with database.session() as s:
+        counted = s.scalar(select(Throttle.failures).where(Throttle.key == "addr:10.7.7.7"))
+    assert counted == said.count("账号或密码不正确")  # every failure that ran was counted, no more, no less
+
+
+@pytest.mark.parametrize("a,b,same", [("2001:db8::1", "2001:db8::ffff:1", True), ("2001:db8::1", "2001:db8:0:1::1", False),
+                                      ("::ffff:10.1.2.3", "10.1.2.3", True), ("10.1.2.3", "10.1.2.4", False),
+                                      ("not an address", "unknown", True)])
+def test_an_address_is_counted_as_one_machine_would_hold_it(a, b, same):
+    assert (throttle.address_group(a) == throttle.address_group(b)) is same
+
+
+def test_guessing_one_name_from_many_addresses_slows_but_not_the_office_s_own_desk(office_db, frozen):
+    pw = accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+    accounts.change_password("hzb", pw, "Desk-pass-2026")
+    accounts.authenticate("hzb", "Desk-pass-2026", address="10.1.2.3")  # the office's own desk, known
+    for i in range(throttle.FREE["name"] + 1):  # one failure from each of many addresses
+        with pytest.raises(AccountError, match="账号或密码不正确"):
+            accounts.authenticate("hzb", "guess", address=f"10.8.{i // 250}.{i % 250 + 1}")
+    with pytest.raises(AccountError, match="过于频繁"):  # any new address now waits for that name
+        accounts.authenticate("hzb", "Desk-pass-2026", address="10.9.9.1")
+    assert accounts.authenticate("hzb", "Desk-pass-2026", address="10.1.2.3")[0].username == "hzb"
+    frozen(throttle.MAX_WAIT["name"])  # the name's wait is short: at most a minute
+    assert accounts.authenticate("hzb", "Desk-pass-2026", address="10.9.9.1")[0].username == "hzb"
+
+
+def test_a_right_password_halves_its_address_s_count_and_a_pattern_lifts_nothing(office_db, frozen):
+    pw = accounts.create("命令行", "hzb", "区河长办", access.OFFICE)
+    for i in range(8):
+        with pytest.raises(AccountError):
+            accounts.authenticate(f"typo{i}", "x", address="10.3.3.3")
+    accounts.authenticate("hzb", pw, address="10.3.3.3")
+    for i in range(throttle.FREE["addr"] - 4):  # 8 // 2 = 4 left: six more are still free
+        with pytest.raises(AccountError, match="账号或密码不正确"):
+            accounts.authenticate(f"more{i}", "x", address="10.3.3.3")
+    with pytest.raises(AccountError, match="账号或密码不正确"):
+        accounts.authenticate("late", "x", address="10.3.3.3")
+    with pytest.raises(AccountError, match="过于频繁"):
+        accounts.authenticate("hzb", pw, address="10.3.3.3")
+    assert accounts.unlock_address(OFFICE, "%") == 0 and accounts.unlock_address(OFFICE, "10.3.3._") == 0
+    assert [w["address"] for w in accounts.waiting_addresses()] == ["10.3.3.3"]
+    assert accounts.unlock_address(OFFICE, "10.3.3.3") >= 1 and accounts.waiting_addresses() == []
+
+
 def test_a_name_that_exists_answers_as_one_that_does_not(office_db, frozen, monkeypatch):
     """Issue 25, finding 5: the same words, and the same work (one argon2 check), for an account, a disabled
     account, an SSO-only account and no account; the wait comes after the same number of tries for each."""

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, PostgresServer, signed_in
-from riverchief import access, store
+from riverchief import access, clock, store
 from riverchief.access import Principal
 from riverchief.office import accounts, audit, database, rounds
 from riverchief.reporting import Report, ReportError
@@ -68,6 +68,20 @@ def test_a_store_replaced_by_a_backup_is_read_not_the_old_file(tiny_dir):
     assert [u["username"] for u in accounts.users(url)] == ["hzb"]
 
 
+def test_a_store_that_is_no_database_is_said_then_used_again(tiny_dir):
+    url = database.default_url(tiny_dir)
+    _account(url)
+    path = tiny_dir / "office.sqlite"
+    good = path.read_bytes()
+    path.unlink()
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(database.Unavailable):
+        accounts.authenticate("hzb", PASSWORD, url=url)
+    path.unlink()
+    path.write_bytes(good)
+    assert accounts.authenticate("hzb", PASSWORD, url=url)[0].username == "hzb"
+
+
 def test_a_store_locked_past_the_wait_is_said_then_used_again(monkeypatch, tiny_dir):
     url = database.default_url(tiny_dir)
     _account(url)
@@ -106,9 +120,17 @@ def test_postgresql_stopped_then_started_again(monkeypatch, tiny_dir, stoppable_
         accounts.authenticate("hzb", PASSWORD)
     _is_unavailable(exc.value)
     _login_page_says_store_is_down(monkeypatch, tiny_dir)
+    server.start()
+    at = AppTest.from_file(APP, default_timeout=60).run()  # signed in through the login page: a session token
+    at.text_input[0].set_value("hzb")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    at.run()
+    assert at.session_state["session_token"] and at.metric
+    server.stop()
     # a page that needs no store keeps working for who is signed in; one that needs it says so in Chinese
-    at = signed_in(AppTest.from_file(APP, default_timeout=60), access.OFFICE).run()
-    assert not at.exception and at.metric and at.get("plotly_chart")
+    at.run()
+    assert not at.exception and at.metric and at.get("plotly_chart"), [e.value for e in at.error]
     at.switch_page("app_pages/accounts.py").run()
     assert not at.exception and any("错误编号" in e.value for e in at.error), [e.value for e in at.error]
     server.start()  # back: no restart of the app
@@ -171,3 +193,64 @@ def test_a_round_whose_record_fails_after_its_version_is_recorded_not_published_
     with pytest.raises(ReportError):
         rounds.save(Principal("slj", "区水利局", access.UNIT, "D1"), tiny_dir, rnd["id"],
                     {("item", "B"): Report(progress=0.5)})
+
+
+def _stalled_publish(tiny_dir, rnd, monkeypatch):
+    """A publish of the round that stops after its version is committed and before the round is recorded
+    (the process killed there): the round stays 'publishing' with the attempt's version in the data folder."""
+    real_publish = store.publish
+
+    class Killed(BaseException):
+        pass
+
+    def publish_then_killed(*args, **kwargs):
+        real_publish(*args, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(rounds.store, "publish", publish_then_killed)
+    with pytest.raises(Killed):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    monkeypatch.setattr(rounds.store, "publish", real_publish)
+
+
+def test_a_publish_under_way_is_not_recorded_by_a_look_nor_started_twice(tiny_dir, office_db, monkeypatch):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    _stalled_publish(tiny_dir, rnd, monkeypatch)
+    assert rounds.open_round_now()["status"] == "publishing"
+    assert rounds.reconcile(tiny_dir) == []  # a look at 月报送 leaves a publish of a minute ago alone
+    assert rounds.open_round_now()["status"] == "publishing"
+    later = clock.instant() + rounds.LIVE_PUBLISH + dt.timedelta(seconds=1)
+    monkeypatch.setattr(clock, "_instant", lambda: later)
+    assert rounds.reconcile(tiny_dir) == [f"2023年7月月报送已发布为 {store.current_version(tiny_dir).id}"]
+    log = audit.log(action="round_publish")
+    assert len(log) == 1 and log["actor"].iloc[0] == "hzb" and "补记" in log["detail"].iloc[0]
+
+
+def test_a_second_publish_while_one_is_under_way_is_refused(tiny_dir, office_db, monkeypatch):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    real_publish, said = store.publish, []
+
+    def publish_with_another_office_pressing_too(*args, **kwargs):
+        try:
+            rounds.publish(Principal("hzb2", "区河长办2", access.OFFICE), tiny_dir, rnd["id"],
+                           store.current_version(tiny_dir).id)
+        except ReportError as exc:
+            said.append(str(exc))
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(rounds.store, "publish", publish_with_another_office_pressing_too)
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    assert said == ["本轮月报送正由hzb发布中，请稍后刷新查看"]
+    assert store.current_version(tiny_dir).id == new.id and rounds.all_rounds()[0]["status"] == "published"
+    assert len(audit.log(action="round_publish")) == 1
+
+
+def test_a_version_of_another_attempt_is_never_taken_for_this_round(tiny_dir, office_db, monkeypatch):
+    """A store restored from a backup gives ids again: a version that names the same round id but another
+    attempt (or was never committed) is not adopted; the round is published afresh."""
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    base = store.current_version(tiny_dir)
+    old = store.publish(tiny_dir, store.read_tables(base), source="旧库的月报送", created_by="tests",
+                        extra={"round": {"id": rnd["id"], "notice": JULY.isoformat(), "attempt": "0123456789abcdef"}})
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], old.id)  # nothing to reconcile: it publishes its own
+    assert new.id != old.id and rounds.all_rounds()[0]["published_version"] == new.id

@@ -3,7 +3,6 @@ accounts with a session cookie; the demo on localhost opens as a read-only guest
 stops the run when nobody is signed in and login is required — so no page renders data before it."""
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import time
@@ -66,20 +65,10 @@ def is_local() -> bool:
 
 
 def client_address() -> str:
-    """The address a browser connects from, for throttling and the log: the connection's; behind make
-    serve's nginx (which overwrites X-Real-IP) the header, trusted only when the connection is the proxy's."""
-    direct = st.context.ip_address or "127.0.0.1"
-    try:
-        proxied = ipaddress.ip_address(direct).is_loopback and bool(os.environ.get("RIVERBOARD_PUBLIC_ADDRESS", "").strip())
-    except ValueError:
-        return "unknown"
-    if proxied:
-        real = (st.context.headers or {}).get("X-Real-Ip") or ""
-        try:
-            return str(ipaddress.ip_address(real.strip()))
-        except ValueError:
-            return direct
-    return direct
+    """The address a browser connects from, for throttling and the log. Behind a proxy the server (uvicorn)
+    has already taken it from X-Forwarded-For — from a proxy on this machine by default (make serve's nginx,
+    which overwrites the header), from a gateway elsewhere when FORWARDED_ALLOW_IPS names it (docs/deploy.md)."""
+    return st.context.ip_address or "127.0.0.1"
 
 
 def current() -> Principal | None:
@@ -135,10 +124,17 @@ def _signed_in() -> Principal | None:
     held = st.session_state.get("principal")
     if held is not None and held.via == "local" and "session_token" not in st.session_state:
         return held  # signed in on this session without a cookie (tests set it on the server side)
-    token = st.session_state.get("session_token") or st.context.cookies.get(COOKIE)
+    token = st.session_state.get("session_token")
+    if token is None and not st.session_state.get("signed_out"):  # after a logout the page's old cookie is not used
+        token = st.context.cookies.get(COOKIE)
     if not isinstance(token, str):  # no browser behind the session (AppTest)
         token = None
-    who = accounts.resume(token)
+    try:
+        who = accounts.resume(token)
+    except Unavailable:
+        if held is not None and held.via == "local" and token == st.session_state.get("session_token"):
+            return held  # the store is down: who this session already signed in stays (the idle limit still holds)
+        raise
     if who is None:
         st.session_state.pop("session_token", None)
         st.session_state.pop("principal", None)
@@ -225,11 +221,16 @@ def _change_password_form(username: str) -> None:
 
 
 def _enter(who: Principal) -> None:
-    token = accounts.start_session(who)
+    try:
+        token = accounts.start_session(who)
+        ticket = accounts.ticket_for(token)
+    except Unavailable as exc:
+        st.error(str(exc), icon=":material/cloud_off:")
+        return
     st.session_state.update(principal=who, session_token=token, last_seen=time.time())
-    st.session_state.pop("want_login", None)
-    st.session_state.pop("f_month", None)  # the filters start afresh for who came in
-    _post("/riverboard/session", {"ticket": accounts.ticket_for(token)}, reload=True)
+    for key in ("want_login", "f_month", "signed_out"):  # the filters start afresh for who came in
+        st.session_state.pop(key, None)
+    _post("/riverboard/session", {"ticket": ticket}, reload=True)
     st.stop()  # the browser loads the page again once the cookie is set
 
 
@@ -244,6 +245,7 @@ def logout(notice: str | None = None) -> None:
         pass
     for key in ("principal", "session_token", "last_seen", "must_change", "f_month"):
         st.session_state.pop(key, None)
+    st.session_state["signed_out"] = True
     if notice:
         st.session_state["auth_notice"] = notice
     _post("/riverboard/leave", {})

@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reset":
             print(f"一次性密码：{accounts.reset_password(OPERATOR, args.username)}（下次登录须修改）")
         elif args.command == "unlock" and args.address:
+            if args.username:
+                raise accounts.AccountError("一次解除一项：写账号，或用 --address 写地址")
             try:
-                address = str(ipaddress.ip_address(args.address.strip()))
+                address = str(ipaddress.ip_network(args.address.strip(), strict=False))
+                address = address.removesuffix("/32").removesuffix("/128")
             except ValueError:
                 raise accounts.AccountError(f"“{args.address}”不是IP地址") from None
             print(f"已解除 {address} 的登录等待（{accounts.unlock_address(OPERATOR, address)}项）")

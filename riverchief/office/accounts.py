@@ -133,7 +133,7 @@ def _attempt(s, username: str, password: str, address: str):
     if user.disabled:  # the password was right: only then is 停用 said (otherwise it answers as any name)
         audit.record(s, username, "login_failed", username, f"账号已停用（来自 {address}）")
         return AccountError("账号已停用，请联系区河长办")
-    throttle.succeeded(s, username, address)
+    throttle.succeeded(s, username, address, now)
     if not user.must_change:  # a one-time password opens no session: the login is the one after the change
         user.last_login = now
         audit.record(s, principal_of(user), "login", username, f"密码登录（来自 {address}）")
@@ -212,6 +212,12 @@ def users(url: str | None = None) -> list[dict]:
                 for u in everyone]
 
 
+def waiting_addresses(url: str | None = None) -> list[dict]:
+    """Addresses that must wait before their next login try (账号管理 shows them and lifts a wait)."""
+    with database.session(url) as s:
+        return throttle.waiting_addresses(s, clock.now())
+
+
 def unlock_address(by: Principal | str, address: str, url: str | None = None) -> int:
     """Lift the waits of an address (the office, from the server); returns how many were lifted."""
     if isinstance(by, Principal):
@@ -263,18 +269,17 @@ def ticket_for(token: str, url: str | None = None) -> str:
 
 
 def redeem(ticket: str | None, url: str | None = None) -> str | None:
-    """The session token a ticket carries, once; None for an unknown, used or expired ticket."""
+    """The session token a ticket carries, once (one statement takes it: two tries at once get it once);
+    None for an unknown, used or expired ticket."""
     if not ticket or len(ticket) > 100:
         return None
     with database.session(url) as s:
-        row = s.get(Ticket, _digest("id:" + ticket))
-        if row is None:
-            return None
-        s.delete(row)
-        if row.expires_at < clock.now():
-            return None
-        sealed = bytes.fromhex(row.sealed)
-        return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
+        taken = s.execute(delete(Ticket).where(Ticket.ticket_hash == _digest("id:" + ticket))
+                          .returning(Ticket.sealed, Ticket.expires_at)).first()
+    if taken is None or taken.expires_at < clock.now():
+        return None
+    sealed = bytes.fromhex(taken.sealed)
+    return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
 
 
 def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:

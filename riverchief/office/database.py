@@ -16,9 +16,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from alembic.util.exc import CommandError
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 
 from riverchief import store
@@ -26,6 +28,7 @@ from riverchief import store
 MIGRATIONS = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
 _files: dict[str, tuple[int, int]] = {}  # a SQLite store's (device, inode) when its engine was made
+_migrated: set[str] = set()  # brought to the newest revision in this process (not again after each fault)
 _lock = threading.Lock()
 
 
@@ -59,7 +62,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _sqlite_file(url: str) -> Path | None:
-    database = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    parsed = make_url(url)
+    database = parsed.database if parsed.drivername.startswith("sqlite") else None
     return Path(database) if database and database != ":memory:" else None
 
 
@@ -91,18 +95,21 @@ def engine(url: str | None = None) -> Engine:
     url = url or default_url()
     with _lock:
         if url not in _engines:
-            eng = create_engine(url, pool_pre_ping=True)
+            postgres = make_url(url).get_backend_name() == "postgresql"  # an unreachable host: 5 s, not TCP's minutes
+            eng = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5} if postgres else {})
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
+            path = _sqlite_file(url)
             try:
-                migrate(eng)
+                if url not in _migrated or (path is not None and _identity(path) != _files.get(url)):
+                    migrate(eng)
+                    _migrated.add(url)
+                if path is not None:  # password and session hashes, the audit log: the office's alone
+                    path.chmod(0o600)  # (its journal files take the same mode)
+                    _files[url] = _identity(path)
             except BaseException:
                 eng.dispose()
                 raise
-            path = _sqlite_file(url)
-            if path is not None:  # password and session hashes, the audit log: the office's alone
-                path.chmod(0o600)  # (its journal files take the same mode)
-                _files[url] = _identity(path)
             _engines[url] = eng
         return _engines[url]
 
@@ -131,10 +138,16 @@ def session(url: str | None = None):
     url = url or default_url()
     _check_file(url)
     try:
-        maker = sessionmaker(engine(url), expire_on_commit=False)
-        with maker.begin() as s:
+        eng = engine(url)
+    except (DBAPIError, PoolTimeout, OSError, CommandError) as exc:  # unreachable, not a database, a newer schema
+        raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
+    try:
+        with sessionmaker(eng, expire_on_commit=False).begin() as s:
             yield s
-    except (OperationalError, InterfaceError) as exc:  # not a refused write (IntegrityError, StaleDataError)
-        forget(url)
+    except IntegrityError:  # a refused write is the caller's to say, not a fault of the store
+        raise
+    except (DBAPIError, PoolTimeout) as exc:
+        if "database is locked" not in str(exc):  # a lock held too long passes; anything else: connect afresh
+            forget(url)
         raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
 

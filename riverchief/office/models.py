@@ -38,8 +38,9 @@ class LoginSession(Base):
 
 
 class Throttle(Base):
-    """Failed logins counted per key — an address, or a name (hashed) from an address — and how long the
-    next try from it must wait. Nothing here is a lock of the account itself."""
+    """Failed logins counted per key — `addr:<address>`, `pair:<name hash>@<address>`, `name:<name hash>` —
+    and how long the next try must wait (nothing here locks an account); `known:<name hash>@<address>` rows
+    count the name's successes from that address instead (last_failure: the last of them)."""
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
@@ -80,6 +81,9 @@ class Round(Base):
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
     published_version: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    publish_attempt: Mapped[str | None] = mapped_column(String(32))  # also in the version's manifest
+    publishing_by: Mapped[str | None] = mapped_column(String(64))
+    publishing_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -4,10 +4,11 @@ accepts or returns each entry, and publishes the round as the month's snapshot t
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from riverchief import access, clock, reporting, store, usertext
@@ -187,45 +188,69 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _published_as(root: Path, round_id: int) -> store.Version | None:
-    """The data version a publish of this round wrote (its manifest names the round), if one did."""
-    return next((v for v in store.list_versions(root) if (v.manifest.get("round") or {}).get("id") == round_id), None)
+LIVE_PUBLISH = dt.timedelta(minutes=2)  # a publish takes seconds: one 'publishing' longer has stopped
 
 
-def reconcile(root: Path) -> list[str]:
-    """A round left 'publishing' whose version was written (the office store failed between the two) is
-    recorded as published by that version — never published twice; one without a version stays to be
-    published again. Run at start and before each publish; returns what it recorded."""
+def _published_as(root: Path, attempt: str | None) -> store.Version | None:
+    """The data version this publish attempt wrote and committed (its manifest carries the attempt; the data
+    folder's commit record names it), if it did. Another attempt's version, or one never committed, is not it."""
+    if not attempt:
+        return None
+    committed = {e.get("version") for e in store.audit_log(root) if e.get("action") == "publish"}
+    return next((v for v in store.list_versions(root)
+                 if (v.manifest.get("round") or {}).get("attempt") == attempt and v.id in committed), None)
+
+
+def _record_published(s, rnd: Round, version: store.Version, actor, detail: str) -> bool:
+    """Mark the round (locked by the caller) published by the version, once; False when already recorded."""
+    if rnd.status == PUBLISHED:
+        return False
+    rnd.status, rnd.published_version = PUBLISHED, version.id
+    rnd.published_at = dt.datetime.fromisoformat(version.manifest["created_at"]).replace(tzinfo=None)
+    audit.record(s, actor, "round_publish", cn_month(rnd.notice_date), detail)
+    return True
+
+
+def reconcile(root: Path, *, now: bool = False) -> list[str]:
+    """A round left 'publishing' whose attempt wrote and committed its version (the office store failed
+    between the two) is recorded as published by that version — never published twice; one without such a
+    version stays, to be published again. A page runs it for attempts older than LIVE_PUBLISH (a publish under
+    way is left alone), the publish itself at once (now=True). Returns what it recorded."""
     url = database.default_url(root)
     done = []
     with database.session(url) as s:
         for rnd in s.scalars(select(Round).where(Round.status == PUBLISHING).with_for_update()):
-            version = _published_as(Path(root), rnd.id)
+            if not now and rnd.publishing_since and rnd.publishing_since > clock.now() - LIVE_PUBLISH:
+                continue
+            version = _published_as(Path(root), rnd.publish_attempt)
             if version is None:
                 continue
-            rnd.status, rnd.published_version = PUBLISHED, version.id
-            rnd.published_at = dt.datetime.fromisoformat(version.manifest["created_at"]).replace(tzinfo=None)
-            who = version.manifest.get("created_by", "")
-            audit.record(s, f"{who}（补记）", "round_publish", cn_month(rnd.notice_date),
-                         f"发布为版本 {version.id}（发布时账号与报送库中断，{clock.now():%Y-%m-%d %H:%M}补记）")
-            done.append(f"{cn_month(rnd.notice_date)}月报送已发布为 {version.id}")
+            detail = f"发布为版本 {version.id}（发布时账号与报送库中断，{clock.now():%Y-%m-%d %H:%M}补记）"
+            if _record_published(s, rnd, version, rnd.publishing_by or "命令行", detail):
+                done.append(f"{cn_month(rnd.notice_date)}月报送已发布为 {version.id}")
     return done
 
 
 def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
-    """The round's accepted entries as the month's snapshot: the same atomic publish as an import. The
-    version carries the round's id, so a publish whose last step failed is recorded, not repeated."""
+    """The round's accepted entries as the month's snapshot: the same atomic publish as an import. Each
+    publish is an attempt with an id the version's manifest carries, so one whose last step failed is
+    recorded (reconcile), never repeated; a second publish cannot start while one is under way."""
     access.require(principal, access.ROUNDS)
     url = database.default_url(root)
-    reconcile(root)
+    reconcile(root, now=True)
+    attempt = secrets.token_hex(8)
     with database.session(url) as s:
         rnd = s.get(Round, round_id, with_for_update=True)
-        if rnd is None or rnd.status not in (OPEN, PUBLISHING):  # PUBLISHING: a publish stopped half-way, again
+        if rnd is None or rnd.status not in (OPEN, PUBLISHING):
             raise ReportError("本轮月报送已发布或不存在")
+        if rnd.status == PUBLISHING and rnd.publishing_since and rnd.publishing_since > clock.now() - LIVE_PUBLISH:
+            raise ReportError(f"本轮月报送正由{rnd.publishing_by or '他人'}发布中，请稍后刷新查看")
         pending = s.scalars(select(Entry).where(Entry.round_id == round_id, Entry.status == SUBMITTED)).all()
         if pending:
             raise ReportError(f"还有{len(pending)}条报送待审核，审核完再发布")
-        rnd.status = PUBLISHING  # committed before the entries are read: a report from now on is refused, not lost
+        # committed before the entries are read: a report from now on is refused, not lost
+        rnd.status, rnd.publish_attempt = PUBLISHING, attempt
+        rnd.publishing_by, rnd.publishing_since = principal.username, clock.now()
         info = _as_dict(rnd)
     try:
         accepted = entries(round_id)
@@ -236,18 +261,19 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
                                                               info["notice_date"], accepted)
         new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
                             created_by=principal.name, demo=version.is_demo, tolerance=version.tolerance,
-                            expect_current=expect_current,
-                            extra={"round": {"id": round_id, "notice": info["notice_date"].isoformat()}})
+                            expect_current=expect_current, extra={"round": {
+                                "id": round_id, "notice": info["notice_date"].isoformat(), "attempt": attempt}})
     except BaseException:
-        with database.session(url) as s:  # nothing published: the round is open again
-            s.get(Round, round_id).status = OPEN
+        if _published_as(Path(root), attempt) is None:  # nothing of this attempt landed: the round is open again
+            with database.session(url) as s:
+                s.execute(update(Round).where(Round.id == round_id, Round.status == PUBLISHING,
+                                              Round.publish_attempt == attempt)
+                          .values(status=OPEN, row_version=Round.row_version + 1))
         raise
     try:
         with database.session(url) as s:
-            rnd = s.get(Round, round_id)
-            rnd.status, rnd.published_version, rnd.published_at = PUBLISHED, new.id, clock.now()
-            audit.record(s, principal, "round_publish", cn_month(info["notice_date"]),
-                         f"采用{len(accepted)}条报送，发布为版本 {new.id}")
+            rnd = s.get(Round, round_id, with_for_update=True)
+            _record_published(s, rnd, new, principal, f"采用{len(accepted)}条报送，发布为版本 {new.id}")
     except database.Unavailable as exc:  # the notice is out; the round is recorded as published when the store is back
         raise ReportError(f"{cn_month(info['notice_date'])}通报已发布为版本 {new.id}，但账号与报送库暂时无法记下本轮已发布"
                           f"（错误编号 {exc.error_id}）；库恢复后系统自动补记，请勿重复发布。") from None
