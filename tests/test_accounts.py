@@ -398,3 +398,22 @@ def test_a_store_from_before_throttling_keeps_its_accounts_when_migrated(office_
     eng.dispose()
     who, must_change = accounts.authenticate("hzb", "Old-pass-2025")  # the old lock is gone with its column
     assert who.role == access.OFFICE and must_change is False
+
+
+def test_the_accounts_page_lists_and_lifts_an_address_s_wait(monkeypatch, tiny_dir, frozen):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT, signed_in
+
+    url = database.default_url(tiny_dir)
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    accounts.create("命令行", "hzb", "区河长办", access.OFFICE, url=url)
+    for i in range(throttle.FREE["addr"] + 1):
+        with pytest.raises(AccountError):
+            accounts.authenticate(f"n{i}", "x", url=url, address="10.4.4.4")
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), access.OFFICE).run()
+    at.switch_page("app_pages/accounts.py").run()
+    assert not at.exception and "登录等待中的地址" in [h.value for h in at.subheader]
+    [b for b in at.button if b.label == "解除该地址的登录等待"][0].click().run()
+    assert not at.exception and accounts.waiting_addresses(url) == []
+    assert "解除该地址的登录等待" in audit.log(url)["detail"].iloc[0]
