@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, signed_in, xlsx_of
 from loaders import convert, mappings
 from loaders.importer import expand, prepare, publish
-from riverchief import store
+from riverchief import access, store
 from riverchief.db import Database
 
 APP = str(ROOT / "app.py")
@@ -159,6 +159,9 @@ def test_the_app_walks_a_new_office_from_nothing(monkeypatch, tmp_path):
     assert at.title[0].value == "三色看板 · 尚无通报 · 青川区"
     at.switch_page("app_pages/data_admin.py").run()
     assert not at.exception and at.title[0].value.startswith("数据管理") and at.get("file_uploader")
+    for role, unit in ((access.UNIT, "D1"), (access.LEADER, None)):  # 数据管理 is not theirs: no link to it
+        other = signed_in(AppTest.from_file(APP, default_timeout=60), role, unit).run()
+        assert not other.exception and "还没有导入三张清单" in other.info[0].value, [e.value for e in other.exception]
 
 
 def test_demo_and_real_data_never_mix(tmp_path, office_files):
