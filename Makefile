@@ -42,7 +42,12 @@ demo: $(VENV)/.run-deps
 sysdeps:
 	./scripts/sysdeps.sh test
 
-test: $(VENV)/.test-deps sysdeps
+# the OpenID Connect provider the single sign-on tests sign in at (tests/oidc, npm's oidc-provider, pinned)
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json | sysdeps
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test-deps sysdeps tests/oidc/node_modules/.installed
 	RIVERBOARD_REQUIRE_TOOLS=1 $(BIN)/python -m pytest
 
 # make bench: timings printed, by hand (docs/benchmarks.md); the province needs ~20 minutes and ~4 GB.

@@ -3,20 +3,31 @@ cookie from the server, so it is HttpOnly (no page script reads it), SameSite=St
 Run it as `streamlit run server.py` (make run and make serve do); `app.py` alone has no way to sign in.
 
 The login page checks the password and hands the browser a one-time ticket; the browser posts it to
-/riverboard/session, whose answer sets the cookie. /riverboard/leave ends the session and clears it."""
+/riverboard/session, whose answer sets the cookie. /riverboard/leave ends the session and clears it.
+
+Single sign-on: .streamlit/secrets.toml is read here first — a syntax error stops the start, naming the file and
+line — and Streamlit gets [auth] with defaults that work with a standard provider (riverchief/office/sso.py).
+What Streamlit's own sign-on routes answer with a bare error or silently is turned into the login page with a
+Chinese sentence naming the setting (SignOnErrors)."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
+import logging
+import secrets
+import sys
+from urllib.parse import parse_qs, urlparse
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from riverchief.office import accounts
+from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
 from ui.auth import COOKIE
+
+log = logging.getLogger("riverboard")
 
 
 def _https(request: Request) -> bool:
@@ -67,5 +78,73 @@ async def leave(request: Request) -> Response:
     return response
 
 
+def _sign_on_failure(path: str, status: int, headers: list[tuple[bytes, bytes]], query: dict) -> str | None:
+    """The error code of a sign-on step Streamlit ended badly, or None when it went through."""
+    if path.endswith("/auth/login"):
+        return "provider" if status >= 400 else None  # the provider's metadata could not be had
+    if "error" in query:
+        return query["error"][0]
+    if "code" not in query or status not in (302, 303, 307):
+        return None  # e.g. the provider's sign-out coming back
+    cookies = [v.decode("latin-1") for k, v in headers if k.lower() == b"set-cookie"]
+    signed_in = any(c.startswith("_streamlit_user") and not c.startswith(("_streamlit_user=\"\"", "_streamlit_user=;"))
+                    and "max-age=0" not in c.lower() for c in cookies)
+    return None if signed_in else "token"  # the code was not exchanged: client_id or client_secret
+
+
+class SignOnErrors:
+    """Streamlit's /auth/login answers a bare 'Authentication error' when the provider cannot be reached, and
+    /oauth2callback silently sends the user back when the provider refused or the secret is wrong: both go to
+    the login page with ?sso_error=<code> instead, said in Chinese there and here in the log."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.endswith(("/auth/login", "/oauth2callback")):
+            return await self.app(scope, receive, send)
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+
+        async def answer(message):
+            if message["type"] == "http.response.start":
+                code = _sign_on_failure(path, message["status"], message.get("headers", []), query)
+                if code:
+                    log.error("single sign-on failed (%s): %s", code, sso.error_sentence(code))
+                    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"location"]
+                    message = {**message, "status": 302, "headers": headers + [(b"location", f"/?sso_error={code}".encode())]}
+            await send(message)
+
+        await self.app(scope, receive, answer)
+
+
+def _script_error(exc: Exception) -> bool:
+    """Whatever a run raises outside a page's own guard (the login gate, the frame) is a Chinese sentence with an
+    error id the server log carries — never Streamlit's English box."""
+    from riverchief.office.database import Unavailable
+    from ui import strings as S
+
+    error_id = getattr(exc, "error_id", None) or secrets.token_hex(4)
+    log.error("run failed, error id %s", error_id, exc_info=exc)
+    st.error(str(exc) if isinstance(exc, Unavailable) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")
+    return True
+
+
+def _secrets() -> dict:
+    """The secrets Streamlit would read, or the start refused with the file and line of a syntax error."""
+    try:
+        found = sso.read_secrets(st.get_option("secrets.files"))
+    except sso.SecretsError as exc:
+        print(f"河长看板未启动：{exc}", file=sys.stderr)
+        log.error("not started: %s", exc)
+        raise SystemExit(2) from None
+    for problem in sso.problems(found):
+        log.error("single sign-on settings: %s", problem)
+    return found
+
+
+SECRETS = _secrets()
 app = st.App("app.py", routes=[Route("/riverboard/session", enter, methods=["POST"]),
-                               Route("/riverboard/leave", leave, methods=["POST"])])
+                               Route("/riverboard/leave", leave, methods=["POST"])],
+             middleware=[Middleware(SignOnErrors)], on_script_error=_script_error,
+             secrets={"auth": sso.with_defaults(SECRETS["auth"])} if isinstance(SECRETS.get("auth"), dict) else None)

@@ -17,6 +17,8 @@ if [ "${1:-}" = "test" ]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     # `make serve` (several app processes behind nginx) is tested too
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    # single sign-on is tested against a real OpenID Connect provider (npm's oidc-provider) run by Node.js
+    command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -280,9 +280,17 @@ def test_single_sign_on_maps_users_and_groups_to_roles(office_db):
     unit = accounts.sso_principal({"email": "wang@hz.gov.cn", "name": "王"}, mapping)
     assert (unit.role, unit.unit_id, unit.name, unit.via) == (access.UNIT, "T1", "王", "sso")
     assert accounts.sso_principal({"email": "zhao@hz.gov.cn", "groups": ["河长办分析组"]}, mapping).role == access.ANALYST
-    assert accounts.sso_principal({"email": "nobody@x"}, mapping) is None
-    assert accounts.sso_principal({"email": "bad@hz.gov.cn"}, mapping) is None  # a unit role without its unit
-    assert accounts.sso_principal({}, mapping) is None
+    for claims, why in [({"email": "nobody@x", "groups": ["外单位"]}, "未在河长看板授权.*外单位"),
+                        ({"email": "bad@hz.gov.cn"}, "映射有误：用户 bad@hz.gov.cn = “unit”"),  # a unit role without its unit
+                        ({}, "没有给出用户名"), ({"email": "wang@hz.gov.cn"}, None)]:
+        if why is None:  # a unit the district does not have: refused, not signed in to crash on every page
+            with pytest.raises(AccountError, match="单位 T1 不在本区单位名录中"):
+                accounts.sso_principal(claims, mapping, units={"T2"})
+            continue
+        with pytest.raises(AccountError, match=why):
+            accounts.sso_principal(claims, mapping)
+    refused = audit.log(action="login_failed")
+    assert len(refused) == 4 and refused["detail"].str.startswith("统一身份认证：").all()  # in the audit log
     accounts.create(OFFICE, "zhao@hz.gov.cn", "赵", access.LEADER, sso_only=True)  # an account wins over groups
     assert accounts.sso_principal({"email": "zhao@hz.gov.cn", "groups": ["河长办分析组"]}, mapping).role == access.LEADER
     with pytest.raises(AccountError):

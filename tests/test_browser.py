@@ -824,6 +824,28 @@ def test_the_session_cookie_is_the_server_s_and_no_page_script_reads_it(page, ro
     assert not [c for c in page.context.cookies() if c["name"] == "riverboard_session"]
 
 
+def test_an_error_outside_a_page_is_a_chinese_sentence_not_streamlit_s_box(page, round_server):
+    """The login gate itself failing (here: a session row the store cannot read) shows the app's sentence with an
+    error id (server.py's on_script_error), never Streamlit's English crash box."""
+    import sqlalchemy as sa
+
+    from riverchief.access import OFFICE, Principal
+    from riverchief.office import accounts
+
+    url, root = round_server
+    db = f"sqlite:///{(root / 'office.sqlite').resolve()}"
+    token = accounts.start_session(Principal("hzb", "区河长办", OFFICE), url=db)
+    engine = sa.create_engine(db)
+    with engine.begin() as c:
+        c.execute(sa.text("UPDATE login_sessions SET last_seen = 12345"))
+    engine.dispose()
+    page.context.add_cookies([{"name": "riverboard_session", "value": token, "url": url}])
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(page.get_by_text("错误编号")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+
+
 def _intranet_address() -> str | None:
     """This machine's address on its network (not loopback), as an office's intranet would reach it."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

@@ -1,5 +1,7 @@
 """Role × page × action with AppTest: what each role opens, sees and may do, on the tiny district.
 Login itself, lockout and sessions: tests/test_accounts.py; the whole round in a browser: test_browser.py."""
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -194,22 +196,38 @@ SSO = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": 
        "client_secret": "x", "server_metadata_url": "https://sso.example/.well-known/openid-configuration"}
 
 
+def test_a_single_sign_on_cookie_without_a_fresh_login_is_sent_back_to_the_provider(monkeypatch, tiny_dir):
+    """Streamlit's sign-on cookie lives 30 days; without RiverBoard's own live session it is not a login."""
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = SSO
+    at.secrets["riverboard"] = {"sso": {"users": {"li@hzb.gov.cn": "office"}}}
+    at.user = {"is_logged_in": True, "email": "li@hzb.gov.cn", "iat": int(time.time()) - 3 * 3600}
+    at.run()
+    assert not at.exception and "本次登录已结束" in at.info[0].value and not at.metric
+    assert [b.label for b in at.button] == ["重新登录（统一身份认证）", "退出登录"]
+
+
 def sso_app(monkeypatch, root, user: dict) -> AppTest:
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = SSO
     at.secrets["riverboard"] = {"sso": {"users": {"li@hzb.gov.cn": "office", "wang@t1.gov.cn": "unit:T1"},
                                         "groups": {"分析组": "analyst"}}}
+    if user.get("is_logged_in"):  # just back from the provider: its ID token was issued now
+        user = user | {"iat": int(time.time())}
     at.user = user
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if "session_token" in at.session_state:  # signed in: the browser loads the page again with its cookie
+        at.run()
     return at
 
 
 def test_with_sso_configured_the_login_page_offers_only_single_sign_on(monkeypatch, tiny_dir):
     at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": False})
     assert [t.value for t in at.title] == ["河长看板 · 登录"]
-    assert [b.label for b in at.button] == ["统一身份认证登录 "] and not at.text_input  # no password form
+    assert [b.label for b in at.button] == ["统一身份认证登录"] and not at.text_input  # no password form
     assert not at.dataframe and not at.metric
 
 
@@ -228,7 +246,7 @@ def test_a_single_sign_on_user_gets_the_mapped_role(monkeypatch, tiny_dir, user,
 
 def test_a_single_sign_on_user_not_mapped_is_refused(monkeypatch, tiny_dir):
     at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": True, "email": "stranger@example.com"})
-    assert "尚未在河长看板授权" in at.error[0].value
+    assert "未在河长看板授权" in at.error[0].value
     assert not at.dataframe and not at.metric and [b.label for b in at.button] == ["退出登录"]
 
 

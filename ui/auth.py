@@ -4,16 +4,18 @@ stops the run when nobody is signed in and login is required — so no page rend
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from riverchief import access
+from riverchief import access, clock, store
 from riverchief.access import Principal
-from riverchief.office import accounts
+from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
+from ui import data
 from ui import strings as S
 from ui.text import md
 
@@ -22,20 +24,24 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def configure_database() -> None:
-    """The office store's URL from the secrets ([database] url), for the domain package to use."""
+    """The office store's URL from the secrets ([database] url), for the domain package to use. A secrets file
+    that cannot be read stops here with its file and line (server.py refuses to start on it already)."""
     try:
-        url = st.secrets.get("database", {}).get("url")
-    except Exception:  # no secrets file: SQLite in the data folder
-        url = None
+        url = (sso.read_secrets(st.get_option("secrets.files")).get("database") or {}).get("url")
+    except sso.SecretsError as exc:
+        st.error(str(exc), icon=":material/settings:")
+        st.stop()
     if url and not os.environ.get("RIVERBOARD_DB_URL"):
         os.environ["RIVERBOARD_DB_URL"] = str(url)
 
 
 def _secrets_section(name: str) -> dict:
+    """A section of the secrets as plain dicts all the way down (server.py has put [auth]'s defaults in)."""
     try:
-        return dict(st.secrets.get(name, {}))
-    except Exception:
+        section = st.secrets.get(name, {})
+    except Exception:  # no secrets file (server.py refused to start on a broken one)
         return {}
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
 def sso_configured() -> bool:
@@ -113,14 +119,7 @@ def gate(demo_or_empty: bool) -> Principal:
 
 def _signed_in() -> Principal | None:
     if sso_configured():
-        if not getattr(st.user, "is_logged_in", False):
-            return None
-        if "principal" not in st.session_state or st.session_state["principal"].via != "sso":
-            who = accounts.sso_principal(dict(st.user), _secrets_section("riverboard").get("sso", {}))
-            if who is None:
-                _refused_sso()
-            st.session_state["principal"] = who
-        return st.session_state["principal"]
+        return _sso_signed_in()
     held = st.session_state.get("principal")
     if held is not None and held.via == "local" and "session_token" not in st.session_state:
         return held  # signed in on this session without a cookie (tests set it on the server side)
@@ -143,10 +142,78 @@ def _signed_in() -> Principal | None:
     return who
 
 
-def _refused_sso() -> None:
+def _cookie_token() -> str | None:
+    """This tab's session token: the one it signed in with, else the browser's cookie (not after a logout)."""
+    token = st.session_state.get("session_token")
+    if token is None and not st.session_state.get("signed_out"):
+        token = st.context.cookies.get(COOKIE)
+    return token if isinstance(token, str) else None  # no browser behind the session (AppTest): None
+
+
+def _sso_signed_in() -> Principal | None:
+    """A sign-on user with a live RiverBoard session; a login just made at the provider gets one; one whose
+    session ended (idle, logged out) must go through the provider again, whatever Streamlit's cookie says."""
+    if not getattr(st.user, "is_logged_in", False):
+        return None
+    claims = dict(st.user)
+    held = st.session_state.get("principal")
+    token = _cookie_token()
+    live = accounts.resume_sso(token)
+    if live is not None:
+        if held is None or held.via != "sso" or held.username != live:
+            held = _sso_principal(claims, login=False)
+        if held.username == live:  # the session is this sign-on user's (not one left by another in this browser)
+            st.session_state["session_token"] = token
+            return held
+    if st.session_state.get("signed_out") or not sso.fresh(claims, clock.instant()):
+        _sso_expired()
+    who = _sso_principal(claims)
+    issued = sso.issued_at(claims).astimezone(clock.zone()).replace(tzinfo=None)
+    if not accounts.sso_login_is_new(who.username, issued):
+        _sso_expired()
+    _enter(who)
+
+
+def _sso_principal(claims: dict, login: bool = True) -> Principal:
+    """Who the sign-on user is (claims completed from the provider's userinfo when the ID token lacks them);
+    a user not allowed in sees why, and the run stops."""
+    mapping = _secrets_section("riverboard").get("sso", {})
+    if sso.needs_userinfo(claims, mapping):
+        section = sso.providers(_secrets_section("auth")).get(str(claims.get("provider") or "default"), {})
+        tokens = getattr(st.user, "tokens", {}) or {}
+        claims = claims | sso.userinfo(str(section.get("server_metadata_url") or ""), tokens.get("access"))
+    try:
+        return accounts.sso_principal(claims, mapping, units=_units(), login=login)
+    except accounts.AccountError as exc:
+        _refused_sso(sso.username(claims) or str(claims.get("name") or ""), str(exc))
+
+
+def _units() -> set[str] | None:
+    """The district's unit ids (a unit mapping must name one of them), None when no data is served."""
+    try:
+        version = store.current_version()
+        options = data.filter_options(str(version.root), version.id)  # cached per version
+    except Exception:  # no data yet, or a damaged version (the frame says so): the ids are not checked
+        return None
+    return set(options.loc[options["kind"] == "unit", "id"].astype(str))
+
+
+def _refused_sso(name: str, why: str) -> None:
     st.title(S.AUTH_TITLE, anchor=False)
-    st.error(S.AUTH_SSO_REFUSED.format(name=md(getattr(st.user, "email", "") or getattr(st.user, "name", ""))))
+    st.error(S.AUTH_SSO_REFUSED.format(name=md(name), why=md(why)), icon=":material/block:")
     st.button(S.AUTH_LOGOUT, on_click=st.logout)
+    st.stop()
+
+
+def _sso_expired() -> None:
+    """The tab's session ended: say so, and sign in again through the provider (never on the old cookie)."""
+    st.title(S.AUTH_TITLE, anchor=False)
+    st.info(st.session_state.pop("auth_notice", None) or S.AUTH_SSO_EXPIRED.format(minutes=accounts.idle_minutes()),
+            icon=":material/schedule:")
+    provider = str(getattr(st.user, "provider", "") or "default")
+    st.button(S.AUTH_SSO_AGAIN, on_click=st.login, args=() if provider == "default" else (provider,),
+              type="primary", icon=":material/login:")
+    st.button(S.AUTH_LOGOUT, on_click=st.logout, type="tertiary")
     st.stop()
 
 
@@ -164,11 +231,7 @@ def _login_page() -> None:
     if "auth_notice" in st.session_state:
         st.info(st.session_state.pop("auth_notice"), icon=":material/info:")
     if sso_configured():
-        st.markdown("本系统使用单位统一身份认证登录。")
-        providers = [k for k, v in _secrets_section("auth").items() if isinstance(v, dict)]
-        for p in providers or [None]:
-            st.button(f'统一身份认证登录 {p or ""}', on_click=st.login, args=(p,) if p else (),
-                      type="primary", icon=":material/login:", key=f"sso_{p}")
+        _sso_login()
         return
     pending = st.session_state.get("must_change")
     if pending:
@@ -198,6 +261,28 @@ def _login_page() -> None:
         st.info(S.AUTH_NO_ACCOUNTS, icon=":material/info:")
     if st.session_state.get("want_login"):
         st.button("返回示例数据", on_click=lambda: st.session_state.pop("want_login", None), type="tertiary")
+
+
+def _sso_login() -> None:
+    """The sign-on button, or — when the settings are wrong or the provider sent the user back with an error —
+    what to fix, naming the setting (the same sentences are in the server log)."""
+    error = st.query_params.get("sso_error")
+    if error:
+        st.error(sso.error_sentence(error), icon=":material/error:")
+    wrong = sso.auth_problems(_secrets_section("auth"))
+    mapped = sso.mapping_problems(_secrets_section("riverboard").get("sso", {}), _units())
+    for said, how in ((wrong, "error"), (mapped, "warning")):
+        if said:
+            logging.getLogger("riverboard").log(logging.ERROR if how == "error" else logging.WARNING,
+                                                "single sign-on settings: %s", "; ".join(said))
+            getattr(st, how)((S.AUTH_SSO_BROKEN if how == "error" else S.AUTH_SSO_MAPPING) + "\n\n"
+                             + "\n".join(f"- {md(w)}" for w in said), icon=":material/settings:")
+    if wrong:
+        return
+    st.markdown("本系统使用单位统一身份认证登录。")
+    for name in sso.providers(_secrets_section("auth")):
+        st.button("统一身份认证登录" + ("" if name == "default" else f" {name}"), on_click=st.login,
+                  args=() if name == "default" else (name,), type="primary", icon=":material/login:", key=f"sso_{name}")
 
 
 def _change_password_form(username: str) -> None:
@@ -235,10 +320,9 @@ def _enter(who: Principal) -> None:
 
 
 def logout(notice: str | None = None) -> None:
+    """End this tab's session (and the browser's cookie). A sign-on user who logs out is signed out at the
+    provider too; one whose session went idle sees why, and signs in again through the provider."""
     who = current()
-    if sso_configured() and who is not None and who.via == "sso":
-        st.session_state.clear()
-        st.logout()
     try:
         accounts.end_session(st.session_state.get("session_token"), who if who and who.via != "guest" else None)
     except Unavailable:  # the session here ends all the same; the store's record ends with its idle time
@@ -250,6 +334,9 @@ def logout(notice: str | None = None) -> None:
         st.session_state["auth_notice"] = notice
     _post("/riverboard/leave", {})
     time.sleep(0.3)
+    if who is not None and who.via == "sso" and not notice:
+        st.logout()  # the browser goes to the provider's sign-out, then back to the login page
+        st.stop()
     st.rerun()
 
 

@@ -257,7 +257,11 @@ AUTH_IDLE = "超过 {minutes} 分钟未操作，已自动退出，请重新登�
 AUTH_NO_ACCOUNTS = ("尚未创建任何账号。请在服务器上运行（项目文件夹中）：\n\n"
                     "`.venv/bin/python -m riverchief.office add 账号名 --role office --name 区河长办`\n\n"
                     "命令会显示一次性密码，首次登录时须修改。")
-AUTH_SSO_REFUSED = "“{name}”已通过统一身份认证，但尚未在河长看板授权。请联系区河长办开通。"
+AUTH_SSO_REFUSED = "“{name}”已通过统一身份认证，但不能进入河长看板：{why}。请联系区河长办开通或更正。"
+AUTH_SSO_EXPIRED = "超过 {minutes} 分钟未操作（或已退出），本次登录已结束。请重新通过统一身份认证登录。"
+AUTH_SSO_AGAIN = "重新登录（统一身份认证）"
+AUTH_SSO_MAPPING = "统一身份认证的用户或组映射有误，以下用户或组登录时会被拒绝。请管理员改正 .streamlit/secrets.toml："
+AUTH_SSO_BROKEN = "统一身份认证的设置有误，暂时无法登录。请管理员改正 .streamlit/secrets.toml 后重启河长看板："
 UNIT_SCOPE_NOTE = "您以{unit}账号登录：各页面只显示本单位的事项、问题和得分；全区只显示汇总数。"
 UNIT_DISTRICT_TOTALS = "全区汇总：红灯 {red} 项 · 黄灯 {yellow} 项 · 绿灯 {green} 项（共 {total} 项）"
 

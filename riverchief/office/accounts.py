@@ -7,9 +7,10 @@ every failure is logged. Whatever name is typed, a refusal reads the same and co
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import hashlib
+import logging
 import os
+import unicodedata
 import secrets
 import string
 
@@ -19,7 +20,7 @@ from sqlalchemy import delete, select
 from riverchief import access, clock
 from riverchief.access import Principal
 from riverchief.office import audit, database, throttle
-from riverchief.office.models import LoginSession, Ticket, User
+from riverchief.office.models import LoginSession, SessionEnd, Ticket, User
 
 MIN_LENGTH = 10
 _hasher = PasswordHash.recommended()  # argon2id
@@ -282,8 +283,9 @@ def redeem(ticket: str | None, url: str | None = None) -> str | None:
     return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
 
 
-def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:
-    """Who a session token belongs to, if it is still live; touching it keeps it live."""
+def _live(token: str | None, url: str | None, idle: int | None, need_account: bool):
+    """(session row's name, its account or None) for a live session, touched; None for none, an idle one or a
+    disabled account's (then ended, and the name's end recorded)."""
     if not token:
         return None
     now = clock.now()
@@ -293,48 +295,97 @@ def resume(token: str | None, url: str | None = None, idle: int | None = None) -
         if row is None:
             return None
         user = s.scalar(select(User).where(User.username == row.username))
-        if row.last_seen < now - dt.timedelta(minutes=idle) or user is None or user.disabled:
+        gone = user is None if need_account else user is not None and user.disabled
+        if row.last_seen < now - dt.timedelta(minutes=idle) or gone or (user is not None and user.disabled):
             s.delete(row)
+            _ended(s, row.username, now)
             return None
         row.last_seen = now
-        return principal_of(user)
+        return row.username, (principal_of(user) if user is not None else None)
+
+
+def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:
+    """Who a session token belongs to, if it is still live; touching it keeps it live."""
+    live = _live(token, url, idle, need_account=True)
+    return live[1] if live else None
+
+
+def resume_sso(token: str | None, url: str | None = None, idle: int | None = None) -> str | None:
+    """The name of this browser's live session for an SSO login (not idle too long, its account if it has one
+    not disabled — a mapped user has none); touching it keeps it live. A session that is not is ended."""
+    live = _live(token, url, idle, need_account=False)
+    return live[0] if live else None
+
+
+def _ended(s, username: str, now: dt.datetime) -> None:
+    end = s.get(SessionEnd, username[:64])
+    if end is None:
+        s.add(SessionEnd(username=username[:64], ended_at=now))
+    else:
+        end.ended_at = now
+
+
+def sso_login_is_new(username: str, issued: dt.datetime, url: str | None = None) -> bool:
+    """Whether a sign-on login (its ID token issued at `issued`, office time) came after the name's last
+    session ended — else it is the provider's old cookie, not a login."""
+    with database.session(url) as s:
+        end = s.get(SessionEnd, username[:64])
+    return end is None or issued > end.ended_at
 
 
 def end_session(token: str | None, principal: Principal | None = None, url: str | None = None) -> None:
     with database.session(url) as s:
         if token:
             s.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+        if principal is not None and principal.via == "sso":
+            _ended(s, principal.username, clock.now())
         if principal is not None:
             audit.record(s, principal, "logout", principal.username, "")
 
 
-def sso_principal(claims: dict, mapping: dict, url: str | None = None) -> Principal | None:
-    """Who an SSO login is: an account of that name made by the office wins; else the secrets' mapping
-    of users ([riverboard.sso.users] name = "role" or "unit:ID") and groups; None when not allowed in."""
-    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "").strip()
-    if not name:
-        return None
+def sso_principal(claims: dict, mapping: dict, units: set[str] | None = None, url: str | None = None,
+                  login: bool = True) -> Principal:
+    """Who an SSO login is: an account of that name made by the office wins; else the secrets' mapping of
+    users ([riverboard.sso.users] name = "role" or "unit:ID") and groups. A login not allowed in raises
+    AccountError saying why; it is in the audit log and the server log either way. With login=False (a
+    session already open, seen again in a new tab) an allowed user is not logged again."""
+    from riverchief.office import sso
+
+    name = sso.username(claims)
     shown = str(claims.get("name") or name)
     with database.session(url) as s:
-        user = s.scalar(select(User).where(User.username == name))
-        if user is not None:
-            if user.disabled:
-                return None
-            user.last_login = clock.now()
-            audit.record(s, principal_of(user, "sso"), "login", name, "统一身份认证登录")
+        user = s.scalar(select(User).where(User.username == name)) if name and not _has_control(name) else None
+        if user is not None and not user.disabled:
+            if login:
+                user.last_login = clock.now()
+                audit.record(s, principal_of(user, "sso"), "login", name, "统一身份认证登录")
             return principal_of(user, "sso")
-    groups = claims.get("groups") or []
-    groups = [groups] if isinstance(groups, str) else list(groups)
-    rule = (mapping.get("users") or {}).get(name)
-    if rule is None:
-        rule = next(((mapping.get("groups") or {})[g] for g in groups if g in (mapping.get("groups") or {})), None)
-    if not rule:
-        return None
-    role, _, unit = str(rule).partition(":")
-    try:
-        who = Principal(name, shown, role, unit or None, via="sso")
-    except ValueError:
-        return None
-    with database.session(url) as s:
-        audit.record(s, who, "login", name, "统一身份认证登录（按映射授权）")
-    return who
+        who, why = None, None
+        if not name:
+            why = "认证服务没有给出用户名（email、preferred_username 或 sub）"
+        elif user is not None:
+            why = "账号已停用"
+        else:
+            member_of = sso.groups(claims, mapping.get("groups_claim", "groups"))
+            rule = (mapping.get("users") or {}).get(name)
+            via = f"用户 {name}"
+            if rule is None:
+                group = next((g for g in member_of if g in (mapping.get("groups") or {})), None)
+                rule, via = ((mapping.get("groups") or {}).get(group), f"组 {group}") if group else (None, "")
+            role, _, unit = str(rule or "").partition(":")
+            if not rule:
+                why = "未在河长看板授权（[riverboard.sso] 中没有该用户或其所在组" + (
+                    f"：{'、'.join(member_of[:5])}）" if member_of else "；认证服务也没有给出所在组）")
+            elif role not in access.ROLES or (role == access.UNIT) != bool(unit):
+                why = f"映射有误：{via} = “{rule}” 不是有效的角色"
+            elif role == access.UNIT and units is not None and unit not in units:
+                why = f"映射有误：{via} = “{rule}”，单位 {unit} 不在本区单位名录中"
+            else:
+                who = Principal(name, shown, role, unit or None, via="sso")
+                if login:
+                    audit.record(s, who, "login", name, f"统一身份认证登录（按{via}授权）")
+                return who
+        actor = name[:64] if name else "统一身份认证"
+        audit.record(s, actor, "login_failed", name, f"统一身份认证：{why}")
+    logging.getLogger("riverboard").warning("single sign-on refused for %r: %s", name, why)
+    raise AccountError(why)

@@ -37,6 +37,13 @@ class LoginSession(Base):
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class SessionEnd(Base):
+    """When a name's session last ended (idle or logged out): a sign-on login must be newer than that."""
+    __tablename__ = "session_ends"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Throttle(Base):
     """Failed logins counted per key — `addr:<address>`, `pair:<name hash>@<address>`, `name:<name hash>` —
     and how long the next try must wait (nothing here locks an account); `known:<name hash>@<address>` rows
