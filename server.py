@@ -6,7 +6,8 @@ The login page checks the password and hands the browser a one-time ticket; the 
 /riverboard/session, whose answer sets the cookie. /riverboard/leave ends the session and clears it.
 
 Single sign-on: .streamlit/secrets.toml is read here first — a syntax error stops the start, naming the file and
-line — and Streamlit gets [auth] with defaults that work with a standard provider (riverchief/office/sso.py).
+line — and Streamlit gets [auth] with defaults that work with a standard provider (riverchief/office/sso.py),
+as read at start: a change to [auth] takes effect when the app is restarted ([riverboard.sso] at once).
 What Streamlit's own sign-on routes answer with a bare error or silently is turned into the login page with a
 Chinese sentence naming the setting (SignOnErrors)."""
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from streamlit.url_util import make_url_path
 
 from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
@@ -83,13 +85,17 @@ def _sign_on_failure(path: str, status: int, headers: list[tuple[bytes, bytes]],
     if path.endswith("/auth/login"):
         return "provider" if status >= 400 else None  # the provider's metadata could not be had
     if "error" in query:
-        return query["error"][0]
+        return sso.error_code(query["error"][0])
     if "code" not in query or status not in (302, 303, 307):
         return None  # e.g. the provider's sign-out coming back
     cookies = [v.decode("latin-1") for k, v in headers if k.lower() == b"set-cookie"]
-    signed_in = any(c.startswith("_streamlit_user") and not c.startswith(("_streamlit_user=\"\"", "_streamlit_user=;"))
-                    and "max-age=0" not in c.lower() for c in cookies)
-    return None if signed_in else "token"  # the code was not exchanged: client_id or client_secret
+    user = [c for c in cookies if c.startswith("_streamlit_user") and not c.startswith("_streamlit_user_tokens")]
+    cleared = [c for c in user if "max-age=0" in c.lower() or c.split(";")[0].endswith(('=""', "="))]
+    if len(user) > len(cleared):
+        return None  # signed in (its cookie set, maybe in chunks)
+    # the code was not exchanged (Streamlit clears its cookie): client_id, client_secret, clocks; nothing set at all:
+    # the login came back to another address than it started from (no state), or a callback seen twice
+    return "token" if cleared else "state"
 
 
 class SignOnErrors:
@@ -111,8 +117,10 @@ class SignOnErrors:
                 code = _sign_on_failure(path, message["status"], message.get("headers", []), query)
                 if code:
                     log.error("single sign-on failed (%s): %s", code, sso.error_sentence(code))
+                    home = make_url_path(st.get_option("server.baseUrlPath") or "", "/")
+                    target = f"{home}?{urlencode({'sso_error': code})}".encode()
                     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"location"]
-                    message = {**message, "status": 302, "headers": headers + [(b"location", f"/?sso_error={code}".encode())]}
+                    message = {**message, "status": 302, "headers": headers + [(b"location", target)]}
             await send(message)
 
         await self.app(scope, receive, answer)
@@ -147,4 +155,5 @@ SECRETS = _secrets()
 app = st.App("app.py", routes=[Route("/riverboard/session", enter, methods=["POST"]),
                                Route("/riverboard/leave", leave, methods=["POST"])],
              middleware=[Middleware(SignOnErrors)], on_script_error=_script_error,
-             secrets={"auth": sso.with_defaults(SECRETS["auth"])} if isinstance(SECRETS.get("auth"), dict) else None)
+             secrets={"auth": sso.with_defaults(SECRETS["auth"], (SECRETS.get("riverboard") or {}).get("sso"))}
+             if isinstance(SECRETS.get("auth"), dict) else None)

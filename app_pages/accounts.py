@@ -17,6 +17,9 @@ units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[optio
 
 if "acc_notice" in st.session_state:
     st.success(st.session_state.pop("acc_notice"))
+mapping_wrong = auth.mapping_problems()
+if mapping_wrong:  # the office sees in full what the login page only counts
+    st.warning(S.ACC_SSO_MAPPING + "\n\n" + "\n".join(f"- {md(w)}" for w in mapping_wrong), icon=":material/settings:")
 
 
 def _run(action, done: str | None = None) -> None:

@@ -197,12 +197,16 @@ SSO = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": 
 
 
 def test_a_single_sign_on_cookie_without_a_fresh_login_is_sent_back_to_the_provider(monkeypatch, tiny_dir):
-    """Streamlit's sign-on cookie lives 30 days; without RiverBoard's own live session it is not a login."""
+    """Streamlit's sign-on cookie lives 30 days; a login it carries counts once: without RiverBoard's own live
+    session it is not a login again."""
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = SSO
     at.secrets["riverboard"] = {"sso": {"users": {"li@hzb.gov.cn": "office"}}}
-    at.user = {"is_logged_in": True, "email": "li@hzb.gov.cn", "iat": int(time.time()) - 3 * 3600}
+    user = {"is_logged_in": True, "email": "li@hzb.gov.cn", "iat": 1764600000, "nonce": "n1"}
+    from riverchief.office import accounts, sso
+    assert accounts.use_sso_login(sso.login_marker(user), url=f"sqlite:///{tiny_dir / 'office.sqlite'}")  # used before
+    at.user = user
     at.run()
     assert not at.exception and "本次登录已结束" in at.info[0].value and not at.metric
     assert [b.label for b in at.button] == ["重新登录（统一身份认证）", "退出登录"]
@@ -215,7 +219,7 @@ def sso_app(monkeypatch, root, user: dict) -> AppTest:
     at.secrets["riverboard"] = {"sso": {"users": {"li@hzb.gov.cn": "office", "wang@t1.gov.cn": "unit:T1"},
                                         "groups": {"分析组": "analyst"}}}
     if user.get("is_logged_in"):  # just back from the provider: its ID token was issued now
-        user = user | {"iat": int(time.time())}
+        user = user | {"iat": int(time.time()), "nonce": str(time.time_ns())}
     at.user = user
     at.run()
     assert not at.exception, [e.value for e in at.exception]

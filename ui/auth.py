@@ -25,12 +25,13 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 def configure_database() -> None:
     """The office store's URL from the secrets ([database] url), for the domain package to use. A secrets file
-    that cannot be read stops here with its file and line (server.py refuses to start on it already)."""
+    with a syntax error stops here with its file and line (server.py refuses to start on it already)."""
     try:
-        url = (sso.read_secrets(st.get_option("secrets.files")).get("database") or {}).get("url")
+        sso.read_secrets(st.get_option("secrets.files"))
     except sso.SecretsError as exc:
         st.error(str(exc), icon=":material/settings:")
         st.stop()
+    url = _secrets_section("database").get("url")  # files and secrets folders, as Streamlit reads them
     if url and not os.environ.get("RIVERBOARD_DB_URL"):
         os.environ["RIVERBOARD_DB_URL"] = str(url)
 
@@ -151,39 +152,37 @@ def _cookie_token() -> str | None:
 
 
 def _sso_signed_in() -> Principal | None:
-    """A sign-on user with a live RiverBoard session; a login just made at the provider gets one; one whose
-    session ended (idle, logged out) must go through the provider again, whatever Streamlit's cookie says."""
+    """A sign-on user with a live RiverBoard session is who that session signed in (no call to the provider);
+    a login just made at the provider gets a session, once; a browser back on Streamlit's sign-on cookie after
+    its session ended (idle, logged out) must go through the provider again."""
     if not getattr(st.user, "is_logged_in", False):
         return None
     claims = dict(st.user)
-    held = st.session_state.get("principal")
     token = _cookie_token()
-    live = accounts.resume_sso(token)
-    if live is not None:
-        if held is None or held.via != "sso" or held.username != live:
-            held = _sso_principal(claims, login=False)
-        if held.username == live:  # the session is this sign-on user's (not one left by another in this browser)
-            st.session_state["session_token"] = token
-            return held
-    if st.session_state.get("signed_out") or not sso.fresh(claims, clock.instant()):
+    who = accounts.resume(token)
+    if who is not None and who.via == "sso":
+        st.session_state["session_token"] = token
+        return who
+    if st.session_state.get("signed_out") or not accounts.use_sso_login(sso.login_marker(claims)):
         _sso_expired()
-    who = _sso_principal(claims)
-    issued = sso.issued_at(claims).astimezone(clock.zone()).replace(tzinfo=None)
-    if not accounts.sso_login_is_new(who.username, issued):
-        _sso_expired()
-    _enter(who)
+    _enter(_sso_principal(claims))
 
 
-def _sso_principal(claims: dict, login: bool = True) -> Principal:
-    """Who the sign-on user is (claims completed from the provider's userinfo when the ID token lacks them);
+def _sso_principal(claims: dict) -> Principal:
+    """Who a new sign-on login is (claims completed from the provider's userinfo when the ID token lacks them);
     a user not allowed in sees why, and the run stops."""
     mapping = _secrets_section("riverboard").get("sso", {})
     if sso.needs_userinfo(claims, mapping):
         section = sso.providers(_secrets_section("auth")).get(str(claims.get("provider") or "default"), {})
         tokens = getattr(st.user, "tokens", {}) or {}
-        claims = claims | sso.userinfo(str(section.get("server_metadata_url") or ""), tokens.get("access"))
+        answer = sso.userinfo(str(section.get("server_metadata_url") or ""), tokens.get("access"))
+        if not answer and mapping.get("claims_from") == "userinfo":
+            _refused_sso(sso.username(claims), S.AUTH_SSO_NO_USERINFO)
+        if answer.get("sub") not in (None, claims.get("sub")):  # OIDC Core 5.3.2: another user's answer
+            _refused_sso(sso.username(claims), S.AUTH_SSO_NO_USERINFO)
+        claims = claims | answer
     try:
-        return accounts.sso_principal(claims, mapping, units=_units(), login=login)
+        return accounts.sso_principal(claims, mapping, units=_units())
     except accounts.AccountError as exc:
         _refused_sso(sso.username(claims) or str(claims.get("name") or ""), str(exc))
 
@@ -198,8 +197,15 @@ def _units() -> set[str] | None:
     return set(options.loc[options["kind"] == "unit", "id"].astype(str))
 
 
+def _sso_error_said() -> None:
+    """What the provider sent the user back with (?sso_error=…, set by server.py), in Chinese."""
+    if st.query_params.get("sso_error"):
+        st.error(sso.error_sentence(st.query_params["sso_error"]), icon=":material/error:")
+
+
 def _refused_sso(name: str, why: str) -> None:
     st.title(S.AUTH_TITLE, anchor=False)
+    _sso_error_said()
     st.error(S.AUTH_SSO_REFUSED.format(name=md(name), why=md(why)), icon=":material/block:")
     st.button(S.AUTH_LOGOUT, on_click=st.logout)
     st.stop()
@@ -208,6 +214,7 @@ def _refused_sso(name: str, why: str) -> None:
 def _sso_expired() -> None:
     """The tab's session ended: say so, and sign in again through the provider (never on the old cookie)."""
     st.title(S.AUTH_TITLE, anchor=False)
+    _sso_error_said()
     st.info(st.session_state.pop("auth_notice", None) or S.AUTH_SSO_EXPIRED.format(minutes=accounts.idle_minutes()),
             icon=":material/schedule:")
     provider = str(getattr(st.user, "provider", "") or "default")
@@ -220,8 +227,11 @@ def _sso_expired() -> None:
 def _post(path: str, fields: dict[str, str], reload: bool = False) -> None:
     """Have the browser post to one of the server's session routes (server.py): their answer sets or clears
     the HttpOnly cookie, which no script on the page can read. With reload, the page asked for is then loaded
-    again, signed in by the cookie (the login page stood in for it)."""
-    then = ".then(() => window.location.reload())" if reload else ""
+    again, signed in by the cookie (the login page stood in for it) — only when the cookie was set; else the
+    page says so."""
+    failed = json.dumps(S.AUTH_COOKIE_FAILED)
+    then = (".then(r => { if (r.ok) { window.location.reload(); } else { document.body.insertAdjacentText("
+            f"'afterbegin', {failed}); }}}})" if reload else "")
     st.html(f"<script>fetch({json.dumps(path)}, {{method: 'POST', credentials: 'same-origin', "
             f"body: new URLSearchParams({json.dumps(fields)})}}){then};</script>", unsafe_allow_javascript=True)
 
@@ -266,23 +276,35 @@ def _login_page() -> None:
 def _sso_login() -> None:
     """The sign-on button, or — when the settings are wrong or the provider sent the user back with an error —
     what to fix, naming the setting (the same sentences are in the server log)."""
-    error = st.query_params.get("sso_error")
-    if error:
-        st.error(sso.error_sentence(error), icon=":material/error:")
+    _sso_error_said()
     wrong = sso.auth_problems(_secrets_section("auth"))
-    mapped = sso.mapping_problems(_secrets_section("riverboard").get("sso", {}), _units())
-    for said, how in ((wrong, "error"), (mapped, "warning")):
-        if said:
-            logging.getLogger("riverboard").log(logging.ERROR if how == "error" else logging.WARNING,
-                                                "single sign-on settings: %s", "; ".join(said))
-            getattr(st, how)((S.AUTH_SSO_BROKEN if how == "error" else S.AUTH_SSO_MAPPING) + "\n\n"
-                             + "\n".join(f"- {md(w)}" for w in said), icon=":material/settings:")
-    if wrong:
+    mapped = mapping_problems()
+    if wrong:  # nobody can sign in: what to fix, naming the setting (no secret values in it)
+        _log_once("single sign-on settings: " + "; ".join(wrong))
+        st.error(S.AUTH_SSO_BROKEN + "\n\n" + "\n".join(f"- {md(w)}" for w in wrong), icon=":material/settings:")
         return
+    if mapped:  # the users and groups it names are the office's business: a count here, the detail on 账号管理
+        _log_once("single sign-on mapping: " + "; ".join(mapped))
+        st.warning(S.AUTH_SSO_MAPPING.format(n=len(mapped)), icon=":material/settings:")
     st.markdown("本系统使用单位统一身份认证登录。")
     for name in sso.providers(_secrets_section("auth")):
         st.button("统一身份认证登录" + ("" if name == "default" else f" {name}"), on_click=st.login,
                   args=() if name == "default" else (name,), type="primary", icon=":material/login:", key=f"sso_{name}")
+
+
+_LOGGED: set[str] = set()
+
+
+def _log_once(line: str) -> None:
+    """A settings problem is logged once per server, not at every visit of the login page."""
+    if line not in _LOGGED:
+        _LOGGED.add(line)
+        logging.getLogger("riverboard").error(line)
+
+
+def mapping_problems() -> list[str]:
+    """What is wrong in [riverboard.sso] against the roles and the district's units (账号管理 lists it)."""
+    return sso.mapping_problems(_secrets_section("riverboard").get("sso", {}), _units()) if sso_configured() else []
 
 
 def _change_password_form(username: str) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from riverchief import access, clock
 from riverchief.access import Principal
 from riverchief.office import audit, database, throttle
-from riverchief.office.models import LoginSession, SessionEnd, Ticket, User
+from riverchief.office.models import LoginSession, SsoLogin, Ticket, User
 
 MIN_LENGTH = 10
 _hasher = PasswordHash.recommended()  # argon2id
@@ -245,7 +245,8 @@ def start_session(principal: Principal, url: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with database.session(url) as s:
-        s.add(LoginSession(token_hash=_digest(token), username=principal.username, created_at=now, last_seen=now))
+        s.add(LoginSession(token_hash=_digest(token), username=principal.username, created_at=now, last_seen=now,
+                           via=principal.via, name=principal.name[:100], role=principal.role, unit_id=principal.unit_id))
     return token
 
 
@@ -283,9 +284,9 @@ def redeem(ticket: str | None, url: str | None = None) -> str | None:
     return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
 
 
-def _live(token: str | None, url: str | None, idle: int | None, need_account: bool):
-    """(session row's name, its account or None) for a live session, touched; None for none, an idle one or a
-    disabled account's (then ended, and the name's end recorded)."""
+def _live(token: str | None, url: str | None, idle: int | None):
+    """(the session row, its account or None) for a live session, touched; None for none, an idle one, or one
+    whose account is gone or disabled (then it is ended)."""
     if not token:
         return None
     now = clock.now()
@@ -295,50 +296,45 @@ def _live(token: str | None, url: str | None, idle: int | None, need_account: bo
         if row is None:
             return None
         user = s.scalar(select(User).where(User.username == row.username))
-        gone = user is None if need_account else user is not None and user.disabled
+        gone = user is None if row.via != "sso" else False  # a mapped sign-on user has no account row
         if row.last_seen < now - dt.timedelta(minutes=idle) or gone or (user is not None and user.disabled):
             s.delete(row)
-            _ended(s, row.username, now)
             return None
         row.last_seen = now
-        return row.username, (principal_of(user) if user is not None else None)
+        return row, user
 
 
 def resume(token: str | None, url: str | None = None, idle: int | None = None) -> Principal | None:
-    """Who a session token belongs to, if it is still live; touching it keeps it live."""
-    live = _live(token, url, idle, need_account=True)
-    return live[1] if live else None
+    """Who a session token belongs to, if it is still live; touching it keeps it live. A sign-on session is
+    who it signed in as: its account's role as it is now, else the mapping it was let in by."""
+    live = _live(token, url, idle)
+    if live is None:
+        return None
+    row, user = live
+    if user is not None:
+        return principal_of(user, row.via)
+    return Principal(row.username, row.name or row.username, row.role, row.unit_id, via="sso")
 
 
-def resume_sso(token: str | None, url: str | None = None, idle: int | None = None) -> str | None:
-    """The name of this browser's live session for an SSO login (not idle too long, its account if it has one
-    not disabled — a mapped user has none); touching it keeps it live. A session that is not is ended."""
-    live = _live(token, url, idle, need_account=False)
-    return live[0] if live else None
+def use_sso_login(marker: str, url: str | None = None) -> bool:
+    """Use up a sign-on login (a marker of its ID token) once: False when it was used before — the browser came
+    back on Streamlit's sign-on cookie after its RiverBoard session ended, not from the provider."""
+    from sqlalchemy.exc import IntegrityError
 
-
-def _ended(s, username: str, now: dt.datetime) -> None:
-    end = s.get(SessionEnd, username[:64])
-    if end is None:
-        s.add(SessionEnd(username=username[:64], ended_at=now))
-    else:
-        end.ended_at = now
-
-
-def sso_login_is_new(username: str, issued: dt.datetime, url: str | None = None) -> bool:
-    """Whether a sign-on login (its ID token issued at `issued`, office time) came after the name's last
-    session ended — else it is the provider's old cookie, not a login."""
-    with database.session(url) as s:
-        end = s.get(SessionEnd, username[:64])
-    return end is None or issued > end.ended_at
+    try:
+        with database.session(url) as s:
+            if s.get(SsoLogin, marker) is not None:
+                return False
+            s.add(SsoLogin(marker=marker, used_at=clock.now()))
+    except IntegrityError:  # the same login used at the same moment by another tab
+        return False
+    return True
 
 
 def end_session(token: str | None, principal: Principal | None = None, url: str | None = None) -> None:
     with database.session(url) as s:
         if token:
             s.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
-        if principal is not None and principal.via == "sso":
-            _ended(s, principal.username, clock.now())
         if principal is not None:
             audit.record(s, principal, "logout", principal.username, "")
 

@@ -29,19 +29,24 @@ class User(Base):
 
 
 class LoginSession(Base):
-    """A signed-in browser: the cookie holds a random token, the store only its hash."""
+    """A signed-in browser: the cookie holds a random token, the store only its hash. A sign-on session keeps
+    who it signed in (a mapped user has no account row), so a reload needs no call to the provider."""
     __tablename__ = "login_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    via: Mapped[str] = mapped_column(String(8), default="local")
+    name: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(16))
+    unit_id: Mapped[str | None] = mapped_column(String(64))
 
 
-class SessionEnd(Base):
-    """When a name's session last ended (idle or logged out): a sign-on login must be newer than that."""
-    __tablename__ = "session_ends"
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    ended_at: Mapped[dt.datetime] = mapped_column(DateTime)
+class SsoLogin(Base):
+    """A sign-on login used once: a marker of its ID token (issuer, subject, issue time, nonce)."""
+    __tablename__ = "sso_logins"
+    marker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Throttle(Base):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import logging
 import re
 import tomllib
@@ -17,8 +18,8 @@ from riverchief import access
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret")  # in [auth] itself
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")  # in [auth] or in each [auth.<name>]
-DEFAULT_SCOPE = "openid email profile groups"  # groups: the scope that carries a groups claim
-FRESH = dt.timedelta(minutes=5)  # an ID token issued this recently is a login that just went through the provider
+DEFAULT_SCOPE = "openid email profile"
+GROUPS_SCOPE = "groups"  # asked for too when groups are mapped: the scope that carries a groups claim
 USERNAME_CLAIMS = ("email", "preferred_username", "sub")
 log = logging.getLogger("riverboard")
 
@@ -82,7 +83,7 @@ def auth_problems(auth) -> list[str]:
     said = [f"[auth] 缺少 {key}" + ("（任意一串至少32位的随机字符，用于签名登录状态）" if key == "cookie_secret" else "")
             for key in AUTH_KEYS if not str(auth.get(key) or "").strip()]
     redirect = str(auth.get("redirect_uri") or "")
-    if redirect and not re.match(r"^https?://[^/]+/oauth2callback$", redirect):
+    if redirect and not re.match(r"^https?://[^/]+(/[^?#]*)?/oauth2callback$", redirect):
         said.append(f"[auth] redirect_uri = “{redirect}”：应为 本系统地址 + /oauth2callback，"
                     "如 https://hzkb.example.gov.cn/oauth2callback（在认证服务中登记同一地址）")
     for name, section in providers(auth).items():
@@ -110,15 +111,17 @@ def mapping_problems(mapping: dict, units: set[str] | None = None) -> list[str]:
     return said
 
 
-def with_defaults(auth: dict) -> dict:
+def with_defaults(auth: dict, mapping: dict | None = None) -> dict:
     """[auth] as Streamlit gets it: `prompt` empty unless set (Streamlit would send select_account, which many
-    providers refuse), the scope with groups unless set, and the access token kept for the userinfo call."""
+    providers refuse), the scope (with groups when groups are mapped) unless set, and the access token kept
+    for the userinfo call."""
     auth = copy.deepcopy(auth)
+    scope = DEFAULT_SCOPE + (f" {GROUPS_SCOPE}" if (mapping or {}).get("groups") else "")
     for section in providers(auth).values():
         kwargs = section.setdefault("client_kwargs", {})
         if isinstance(kwargs, dict):
             kwargs.setdefault("prompt", "")
-            kwargs.setdefault("scope", DEFAULT_SCOPE)
+            kwargs.setdefault("scope", scope)
     exposed = auth.get("expose_tokens") or []
     exposed = [exposed] if isinstance(exposed, str) else list(exposed)
     auth["expose_tokens"] = sorted(set(exposed) | {"access"})
@@ -165,26 +168,20 @@ def userinfo(metadata_url: str, access_token: str | None, timeout: float = 5) ->
         return {}
 
 
-def issued_at(claims: dict) -> dt.datetime | None:
-    """When the ID token was issued (aware), from its iat claim."""
-    try:
-        return dt.datetime.fromtimestamp(float(claims.get("iat")), dt.timezone.utc)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def fresh(claims: dict, now: dt.datetime) -> bool:
-    """Whether this login just went through the provider (its ID token issued within FRESH of `now`, aware):
-    a browser coming back on the sign-on cookie alone, days later, is not."""
-    issued = issued_at(claims)
-    return issued is not None and abs(now - issued) <= FRESH
+def login_marker(claims: dict) -> str:
+    """What makes one sign-on login: its ID token's issuer, subject, issue time and nonce (each login at the
+    provider gives a new one; Streamlit's cookie, brought back later, gives the same)."""
+    parts = [str(claims.get(k) or "") for k in ("iss", "sub", "iat", "nonce", "sid")]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 ERRORS = {  # what came back from the provider (or did not), said with the setting to look at
     "provider": "无法连接统一身份认证服务：请检查 .streamlit/secrets.toml 中 [auth] 的 server_metadata_url 是否正确、"
-                "认证服务是否在运行，以及本服务器能否访问它。",
+                "认证服务是否在运行，以及本服务器能否访问它（改正设置后重启河长看板）。",
     "token": "统一身份认证没有接受本系统的凭据：请核对 .streamlit/secrets.toml 中 [auth] 的 client_id 和 client_secret"
-             "是否与认证服务中登记的一致。",
+             "是否与认证服务中登记的一致（改正后重启河长看板），以及本服务器与认证服务的时钟是否一致。",
+    "state": "登录没有回到发起它的地址：请从 [auth] 的 redirect_uri 所在的地址（同一域名或IP、同一端口）打开河长看板，"
+             "再点“统一身份认证登录”；不要用浏览器的“后退”回到登录回调页。",
     "invalid_client": "统一身份认证不认识本系统：请核对 [auth] 的 client_id 和 client_secret。",
     "invalid_scope": "统一身份认证不接受所请求的范围：请在 [auth] 中设置 client_kwargs = { scope = \"openid email profile\" }"
                      "（去掉认证服务不支持的范围，如 groups）。",
@@ -197,6 +194,11 @@ ERRORS = {  # what came back from the provider (or did not), said with the setti
 OTHER_ERROR = "统一身份认证未能完成登录（{code}）：请把此信息告知系统管理员，并查看服务器日志。"
 
 
+def error_code(text: str) -> str:
+    """A provider's error as a code safe in a URL and a log line (letters and _ only)."""
+    return re.sub(r"[^a-z_]", "", (text or "").lower())[:40] or "unknown"
+
+
 def error_sentence(code: str) -> str:
-    code = re.sub(r"[^a-z_]", "", (code or "").lower())[:40]
-    return ERRORS.get(code) or OTHER_ERROR.format(code=code or "未知")
+    code = error_code(code)
+    return ERRORS.get(code) or OTHER_ERROR.format(code=code)
