@@ -313,3 +313,9 @@ def test_the_reviewer_accepts_only_the_value_the_page_showed(monkeypatch, tiny_d
     assert not at.exception
     assert any("已被修改" in e.value for e in at.error), [e.value for e in at.error]
     assert rounds.entries(rnd["id"], "D1").iloc[0]["status"] == "submitted"  # not accepted unseen
+
+
+def test_a_sign_on_without_a_name_and_no_userinfo_says_so(monkeypatch, tiny_dir):
+    """The ID token names nobody (sub only) and the provider's userinfo cannot be had: said, not 'not authorised'."""
+    at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": True, "sub": "opaque-id-1"})
+    assert "认证服务没有给出用户信息" in at.error[0].value and not at.metric

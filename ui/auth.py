@@ -124,11 +124,7 @@ def _signed_in() -> Principal | None:
     held = st.session_state.get("principal")
     if held is not None and held.via == "local" and "session_token" not in st.session_state:
         return held  # signed in on this session without a cookie (tests set it on the server side)
-    token = st.session_state.get("session_token")
-    if token is None and not st.session_state.get("signed_out"):  # after a logout the page's old cookie is not used
-        token = st.context.cookies.get(COOKIE)
-    if not isinstance(token, str):  # no browser behind the session (AppTest)
-        token = None
+    token = _cookie_token()
     try:
         who = accounts.resume(token)
     except Unavailable:
@@ -176,9 +172,8 @@ def _sso_principal(claims: dict) -> Principal:
         section = sso.providers(_secrets_section("auth")).get(str(claims.get("provider") or "default"), {})
         tokens = getattr(st.user, "tokens", {}) or {}
         answer = sso.userinfo(str(section.get("server_metadata_url") or ""), tokens.get("access"))
-        if not answer and mapping.get("claims_from") == "userinfo":
-            _refused_sso(sso.username(claims), S.AUTH_SSO_NO_USERINFO)
-        if answer.get("sub") not in (None, claims.get("sub")):  # OIDC Core 5.3.2: another user's answer
+        named = any(str(claims.get(c) or "").strip() for c in ("email", "preferred_username"))
+        if (not answer and not named) or answer.get("sub") not in (None, claims.get("sub")):  # another's: OIDC 5.3.2
             _refused_sso(sso.username(claims), S.AUTH_SSO_NO_USERINFO)
         claims = claims | answer
     try:
