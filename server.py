@@ -144,7 +144,6 @@ def _secrets() -> dict:
         found = sso.read_secrets(st.get_option("secrets.files"))
     except sso.SecretsError as exc:
         print(f"河长看板未启动：{exc}", file=sys.stderr)
-        log.error("not started: %s", exc)
         raise SystemExit(2) from None
     for problem in sso.problems(found):
         log.error("single sign-on settings: %s", problem)

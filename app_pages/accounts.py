@@ -47,6 +47,10 @@ with st.form("new_account", clear_on_submit=True):
         _run(create, S.ACC_CREATED.replace("{user}", md(username.strip())) if not sso_only
              else "已创建账号 {user}，通过统一身份认证登录。".replace("{user}", md(username.strip())))
 
+with st.expander(S.ACC_UNIT_IDS):  # the ids a unit account or a sign-on mapping (unit:<编号>) names
+    tables.show(pd.DataFrame({"单位编号": list(units), "单位名称": list(units.values())}), hide_index=True,
+                width="stretch", title=S.ACC_UNIT_IDS)
+
 st.subheader("全部账号", anchor=False)
 people = pd.DataFrame(accounts.users(), columns=["username", "name", "role", "unit_id", "disabled", "locked",
                                                   "must_change", "sso_only", "last_login", "created_at"])

@@ -281,10 +281,10 @@ def test_single_sign_on_maps_users_and_groups_to_roles(office_db):
     assert (unit.role, unit.unit_id, unit.name, unit.via) == (access.UNIT, "T1", "王", "sso")
     assert accounts.sso_principal({"email": "zhao@hz.gov.cn", "groups": ["河长办分析组"]}, mapping).role == access.ANALYST
     for claims, why in [({"email": "nobody@x", "groups": ["外单位"]}, "未在河长看板授权.*外单位"),
-                        ({"email": "bad@hz.gov.cn"}, "映射有误：用户 bad@hz.gov.cn = “unit”"),  # a unit role without its unit
+                        ({"email": "bad@hz.gov.cn"}, "映射有误：.*用户 bad@hz.gov.cn.*须写明单位编号"),  # a unit role without its unit
                         ({}, "没有给出用户名"), ({"email": "wang@hz.gov.cn"}, None)]:
         if why is None:  # a unit the district does not have: refused, not signed in to crash on every page
-            with pytest.raises(AccountError, match="单位 T1 不在本区单位名录中"):
+            with pytest.raises(AccountError, match="单位编号 T1 不在本区单位名录中"):
                 accounts.sso_principal(claims, mapping, units={"T2"})
             continue
         with pytest.raises(AccountError, match=why):

@@ -319,3 +319,19 @@ def test_a_sign_on_without_a_name_and_no_userinfo_says_so(monkeypatch, tiny_dir)
     """The ID token names nobody (sub only) and the provider's userinfo cannot be had: said, not 'not authorised'."""
     at = sso_app(monkeypatch, tiny_dir, {"is_logged_in": True, "sub": "opaque-id-1"})
     assert "认证服务没有给出用户信息" in at.error[0].value and not at.metric
+
+
+def test_back_from_the_provider_with_an_error_the_demo_shows_the_login_page_saying_it(monkeypatch, demo_dir):
+    """On this machine the demo opens as a guest; coming back from the provider with ?sso_error it must not hide
+    the sentence behind the guest's board."""
+    from ui import auth
+
+    monkeypatch.setattr(auth, "is_local", lambda: True)
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(demo_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = SSO
+    at.query_params["sso_error"] = "state"
+    at.run()
+    assert not at.exception and [t.value for t in at.title] == ["河长看板 · 登录"]
+    said = at.error[0].value
+    assert "登录没有回到发起它的地址" in said and "本系统应从 http://localhost:8501 打开" in said

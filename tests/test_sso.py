@@ -296,10 +296,11 @@ def test_a_role_written_wrong_and_an_unknown_unit_are_said_and_refused(pg, provi
         expect(pg.get_by_text("映射有 2 处错误")).to_be_visible()
         assert "Office" in log.read_text() and "T99" in log.read_text()  # in the log, once
         sign_in_at_provider(pg, url, "wang")
-        expect(pg.get_by_text("映射有误：组 hzb-office = “Office” 不是有效的角色")).to_be_visible(timeout=30000)
+        expect(pg.get_by_text("“组 hzb-office” = “Office”").first).to_be_visible(timeout=30000)
+        expect(pg.get_by_text("应写作 office").first).to_be_visible()
         pg.context.clear_cookies()
         sign_in_at_provider(pg, url, "jia")
-        expect(pg.get_by_text("单位 T99 不在本区单位名录中")).to_be_visible(timeout=30000)
+        expect(pg.get_by_text("单位编号 T99 不在本区单位名录中").first).to_be_visible(timeout=30000)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
 
 

@@ -111,8 +111,8 @@ def gate(demo_or_empty: bool) -> Principal:
             logout(S.AUTH_IDLE.format(minutes=accounts.idle_minutes()))
         st.session_state["principal"] = principal
         return principal
-    if demo_or_empty and is_local() and not st.session_state.get("want_login"):
-        st.session_state["principal"] = access.GUEST_PRINCIPAL
+    if demo_or_empty and is_local() and not st.session_state.get("want_login") and "sso_error" not in st.query_params:
+        st.session_state["principal"] = access.GUEST_PRINCIPAL  # (back from the provider with an error: the login page says it)
         return access.GUEST_PRINCIPAL
     _login_page()
     st.stop()
@@ -194,8 +194,11 @@ def _units() -> set[str] | None:
 
 def _sso_error_said() -> None:
     """What the provider sent the user back with (?sso_error=…, set by server.py), in Chinese."""
-    if st.query_params.get("sso_error"):
-        st.error(sso.error_sentence(st.query_params["sso_error"]), icon=":material/error:")
+    code = st.query_params.get("sso_error")
+    if code:
+        where = str(_secrets_section("auth").get("redirect_uri") or "").removesuffix("/oauth2callback")
+        extra = S.AUTH_SSO_OPEN_AT.format(where=where) if sso.error_code(code) == "state" and where else ""
+        st.error(sso.error_sentence(code) + extra, icon=":material/error:")
 
 
 def _refused_sso(name: str, why: str) -> None:

@@ -262,6 +262,7 @@ AUTH_SSO_EXPIRED = "超过 {minutes} 分钟未操作（或已退出），本次�
 AUTH_SSO_AGAIN = "重新登录（统一身份认证）"
 AUTH_SSO_MAPPING = "统一身份认证的用户或组映射有 {n} 处错误，涉及的用户登录时会被拒绝。详情见“账号管理”或服务器日志。"
 AUTH_SSO_NO_USERINFO = "认证服务没有给出用户信息（userinfo），无法确定账号和所在组；请稍后重新登录，如持续出现请联系系统管理员"
+AUTH_SSO_OPEN_AT = "本系统应从 {where} 打开。"
 AUTH_COOKIE_FAILED = "登录未能完成：服务器没有建立会话（请刷新后重新登录；如持续出现，请联系系统管理员）。"
 AUTH_SSO_BROKEN = "统一身份认证的设置有误，暂时无法登录。请管理员改正 .streamlit/secrets.toml 后重启河长看板："
 UNIT_SCOPE_NOTE = "您以{unit}账号登录：各页面只显示本单位的事项、问题和得分；全区只显示汇总数。"
@@ -280,6 +281,7 @@ ACC_COLS = {"username": "账号", "name": "名称", "role": "角色", "unit": "�
             "last_login": "最近登录", "created_at": "创建时间"}
 ACC_SSO_MAPPING = ("统一身份认证的用户或组映射（.streamlit/secrets.toml 的 [riverboard.sso]）有误，涉及的用户登录时会被拒绝；"
                    "改正后保存即生效：")
+ACC_UNIT_IDS = "本区单位编号"
 ACC_WAITING_ADDRESSES = "登录等待中的地址"
 ACC_WAITING_HELP = ("从这些地址多次输错密码，此后每次须等待更久（最长15分钟）才能再试；账号本身不会被锁定。"
                     "确认是本单位人员输错后，可在此解除。")

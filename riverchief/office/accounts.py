@@ -372,10 +372,8 @@ def sso_principal(claims: dict, mapping: dict, units: set[str] | None = None, ur
             if not rule:
                 why = "未在河长看板授权（[riverboard.sso] 中没有该用户或其所在组" + (
                     f"：{'、'.join(member_of[:5])}）" if member_of else "；认证服务也没有给出所在组）")
-            elif role not in access.ROLES or (role == access.UNIT) != bool(unit):
-                why = f"映射有误：{via} = “{rule}” 不是有效的角色"
-            elif role == access.UNIT and units is not None and unit not in units:
-                why = f"映射有误：{via} = “{rule}”，单位 {unit} 不在本区单位名录中"
+            elif sso.role_problem("riverboard.sso", via, rule, units):
+                why = "映射有误：" + sso.role_problem("riverboard.sso", via, rule, units)
             else:
                 who = Principal(name, shown, role, unit or None, via="sso")
                 if login:

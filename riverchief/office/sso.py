@@ -41,8 +41,8 @@ def read_secrets(paths: list[str | Path]) -> dict:
         except tomllib.TOMLDecodeError as exc:
             where = re.search(r"line (\d+), column (\d+)", str(exc))
             at = f"第{where[1]}行第{where[2]}列" if where else ""
-            raise SecretsError(f"{path} {at}写法有误（{exc}）。河长看板未启动：统一身份认证和数据库设置都在这个文件里，"
-                               "不能当它不存在。请改正后再启动。") from None
+            raise SecretsError(f"{path} {at}写法有误（{exc}）。统一身份认证和数据库设置都在这个文件里，不能当它不存在："
+                               "请改正后再启动。") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise SecretsError(f"{path} 无法读取（{exc}）。河长看板未启动，请检查文件后再启动。") from None
     return merged
@@ -54,7 +54,7 @@ def providers(auth: dict) -> dict[str, dict]:
     return named or {"default": auth}
 
 
-def _role_problem(where: str, key: str, rule, units: set[str] | None) -> str | None:
+def role_problem(where: str, key: str, rule, units: set[str] | None) -> str | None:
     role, _, unit = str(rule).partition(":")
     if role not in access.ROLES:
         hint = f"（应写作 {role.lower()}，小写）" if role.lower() in access.ROLES else ""
@@ -65,7 +65,7 @@ def _role_problem(where: str, key: str, rule, units: set[str] | None) -> str | N
     if role != access.UNIT and unit:
         return f"[{where}] “{key}” = “{rule}”：只有 unit 后面跟单位编号"
     if role == access.UNIT and units is not None and unit not in units:
-        return f"[{where}] “{key}” = “{rule}”：单位编号 {unit} 不在本区单位名录中（数据管理 → 单位名录可查编号）"
+        return f"[{where}] “{key}” = “{rule}”：单位编号 {unit} 不在本区单位名录中（“账号管理”页的“本区单位编号”可查）"
     return None
 
 
@@ -102,7 +102,7 @@ def mapping_problems(mapping: dict, units: set[str] | None = None) -> list[str]:
     said = []
     for part in ("users", "groups"):
         for key, rule in (mapping.get(part) or {}).items():
-            problem = _role_problem(f"riverboard.sso.{part}", key, rule, units)
+            problem = role_problem(f"riverboard.sso.{part}", key, rule, units)
             if problem:
                 said.append(problem)
     claims_from = mapping.get("claims_from", "auto")
@@ -177,7 +177,7 @@ def login_marker(claims: dict) -> str:
 
 ERRORS = {  # what came back from the provider (or did not), said with the setting to look at
     "provider": "无法连接统一身份认证服务：请检查 .streamlit/secrets.toml 中 [auth] 的 server_metadata_url 是否正确、"
-                "认证服务是否在运行，以及本服务器能否访问它（改正设置后重启河长看板）。",
+                "认证服务是否在运行，以及本服务器能否访问它（若改了设置，须重启河长看板）。",
     "token": "统一身份认证没有接受本系统的凭据：请核对 .streamlit/secrets.toml 中 [auth] 的 client_id 和 client_secret"
              "是否与认证服务中登记的一致（改正后重启河长看板），以及本服务器与认证服务的时钟是否一致。",
     "state": "登录没有回到发起它的地址：请从 [auth] 的 redirect_uri 所在的地址（同一域名或IP、同一端口）打开河长看板，"
