@@ -27,6 +27,7 @@ from streamlit.url_util import make_url_path
 
 from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
+from ui import strings as S
 from ui.auth import COOKIE
 
 log = logging.getLogger("riverboard")
@@ -129,9 +130,6 @@ class SignOnErrors:
 def _script_error(exc: Exception) -> bool:
     """Whatever a run raises outside a page's own guard (the login gate, the frame) is a Chinese sentence with an
     error id the server log carries — never Streamlit's English box."""
-    from riverchief.office.database import Unavailable
-    from ui import strings as S
-
     error_id = getattr(exc, "error_id", None) or secrets.token_hex(4)
     log.error("run failed, error id %s", error_id, exc_info=exc)
     st.error(str(exc) if isinstance(exc, Unavailable) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")

@@ -45,6 +45,11 @@ def _secrets_section(name: str) -> dict:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
+def _sso_mapping() -> dict:
+    """[riverboard.sso]: who signs in as what, and where the claims are read from."""
+    return _secrets_section("riverboard").get("sso", {})
+
+
 def sso_configured() -> bool:
     return bool(_secrets_section("auth"))
 
@@ -167,7 +172,7 @@ def _sso_signed_in() -> Principal | None:
 def _sso_principal(claims: dict) -> Principal:
     """Who a new sign-on login is (claims completed from the provider's userinfo when the ID token lacks them);
     a user not allowed in sees why, and the run stops."""
-    mapping = _secrets_section("riverboard").get("sso", {})
+    mapping = _sso_mapping()
     if sso.needs_userinfo(claims, mapping):
         section = sso.providers(_secrets_section("auth")).get(str(claims.get("provider") or "default"), {})
         tokens = getattr(st.user, "tokens", {}) or {}
@@ -302,7 +307,7 @@ def _log_once(line: str) -> None:
 
 def mapping_problems() -> list[str]:
     """What is wrong in [riverboard.sso] against the roles and the district's units (账号管理 lists it)."""
-    return sso.mapping_problems(_secrets_section("riverboard").get("sso", {}), _units()) if sso_configured() else []
+    return sso.mapping_problems(_sso_mapping(), _units()) if sso_configured() else []
 
 
 def _change_password_form(username: str) -> None:

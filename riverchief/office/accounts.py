@@ -10,16 +10,17 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import unicodedata
 import secrets
 import string
+import unicodedata
 
 from pwdlib import PasswordHash
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from riverchief import access, clock
 from riverchief.access import Principal
-from riverchief.office import audit, database, throttle
+from riverchief.office import audit, database, sso, throttle
 from riverchief.office.models import LoginSession, SsoLogin, Ticket, User
 
 MIN_LENGTH = 10
@@ -253,16 +254,17 @@ def start_session(principal: Principal, url: str | None = None) -> str:
 TICKET_SECONDS = 60
 
 
-def _pad(ticket: str, n: int) -> bytes:
-    return hashlib.shake_256(b"pad:" + ticket.encode()).digest(n)
+def _seal(ticket: str, data: bytes) -> bytes:
+    """The data XOR a pad drawn from the ticket: sealing and unsealing are the same step."""
+    pad = hashlib.shake_256(b"pad:" + ticket.encode()).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, pad))
 
 
 def ticket_for(token: str, url: str | None = None) -> str:
     """A one-time ticket (good for TICKET_SECONDS) the server's own route exchanges for the session cookie:
     the page's script carries only the ticket; the store keeps the token sealed with it, never in clear."""
     ticket = secrets.token_urlsafe(32)
-    raw = token.encode()
-    sealed = bytes(a ^ b for a, b in zip(raw, _pad(ticket, len(raw)))).hex()
+    sealed = _seal(ticket, token.encode()).hex()
     with database.session(url) as s:
         s.execute(delete(Ticket).where(Ticket.expires_at < clock.now()))
         s.add(Ticket(ticket_hash=_digest("id:" + ticket), sealed=sealed,
@@ -280,8 +282,7 @@ def redeem(ticket: str | None, url: str | None = None) -> str | None:
                           .returning(Ticket.sealed, Ticket.expires_at)).first()
     if taken is None or taken.expires_at < clock.now():
         return None
-    sealed = bytes.fromhex(taken.sealed)
-    return bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)))).decode()
+    return _seal(ticket, bytes.fromhex(taken.sealed)).decode()
 
 
 def _live(token: str | None, url: str | None, idle: int | None):
@@ -296,7 +297,7 @@ def _live(token: str | None, url: str | None, idle: int | None):
         if row is None:
             return None
         user = s.scalar(select(User).where(User.username == row.username))
-        gone = user is None if row.via != "sso" else False  # a mapped sign-on user has no account row
+        gone = user is None and row.via != "sso"  # a mapped sign-on user has no account row
         if row.last_seen < now - dt.timedelta(minutes=idle) or gone or (user is not None and user.disabled):
             s.delete(row)
             return None
@@ -319,8 +320,6 @@ def resume(token: str | None, url: str | None = None, idle: int | None = None) -
 def use_sso_login(marker: str, url: str | None = None) -> bool:
     """Use up a sign-on login (a marker of its ID token) once: False when it was used before — the browser came
     back on Streamlit's sign-on cookie after its RiverBoard session ended, not from the provider."""
-    from sqlalchemy.exc import IntegrityError
-
     try:
         with database.session(url) as s:
             if s.get(SsoLogin, marker) is not None:
@@ -345,8 +344,6 @@ def sso_principal(claims: dict, mapping: dict, units: set[str] | None = None, ur
     users ([riverboard.sso.users] name = "role" or "unit:ID") and groups. A login not allowed in raises
     AccountError saying why; it is in the audit log and the server log either way. With login=False (a
     session already open, seen again in a new tab) an allowed user is not logged again."""
-    from riverchief.office import sso
-
     name = sso.username(claims)
     shown = str(claims.get("name") or name)
     with database.session(url) as s:
@@ -369,11 +366,12 @@ def sso_principal(claims: dict, mapping: dict, units: set[str] | None = None, ur
                 group = next((g for g in member_of if g in (mapping.get("groups") or {})), None)
                 rule, via = ((mapping.get("groups") or {}).get(group), f"组 {group}") if group else (None, "")
             role, _, unit = str(rule or "").partition(":")
+            wrong = sso.role_problem("riverboard.sso", via, rule, units) if rule else None
             if not rule:
                 why = "未在河长看板授权（[riverboard.sso] 中没有该用户或其所在组" + (
                     f"：{'、'.join(member_of[:5])}）" if member_of else "；认证服务也没有给出所在组）")
-            elif sso.role_problem("riverboard.sso", via, rule, units):
-                why = "映射有误：" + sso.role_problem("riverboard.sso", via, rule, units)
+            elif wrong:
+                why = "映射有误：" + wrong
             else:
                 who = Principal(name, shown, role, unit or None, via="sso")
                 if login:
