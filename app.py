@@ -16,13 +16,14 @@ import streamlit as st
 from riverchief import access, clock, store
 from riverchief.office.database import Unavailable
 from riverchief.store import NoData, StoreError
-from ui import auth, data, filters, tables
+from ui import auth, data, filters, frame, tables
 from ui import strings as S
 from ui.assets import ensure_assets
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 ensure_assets()
+frame.chinese_widgets()
 try:  # a time zone the machine does not know stops the app here, not at the first report or publish
     clock.zone()
 except clock.ClockError as exc:
@@ -32,6 +33,7 @@ except clock.ClockError as exc:
 PAGES = [  # file, title, icon, url path (None: the default page at /)
     ("light_board", S.PAGE_BOARD, ":material/traffic:", None),
     ("meeting", S.PAGE_MEETING, ":material/co_present:", "meeting"),
+    ("glance", S.PAGE_GLANCE, ":material/smartphone:", "phone"),
     ("item", S.PAGE_ITEM, ":material/assignment:", "item"),
     ("progress", S.PAGE_PROGRESS, ":material/task_alt:", "progress"),
     ("water", S.PAGE_WATER, ":material/water_drop:", "water"),

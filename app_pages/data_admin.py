@@ -64,7 +64,7 @@ def _mapping(label: str, headers: list, header_row: int | None, rows: list, tabl
     shown = [str(h) if h is not None else f"（第{i + 1}列）" for i, h in enumerate(headers)]
     preview = pd.DataFrame([[("" if v is None else str(v)) for v in (list(r) + [None] * len(shown))[:len(shown)]]
                             for r in rows], columns=pd.Index(shown).str.cat([""] * len(shown)))
-    st.dataframe(preview, hide_index=True)
+    st.dataframe(preview, hide_index=True, placeholder="")
     key = hashlib.sha1(label.encode()).hexdigest()[:8]
     choices = [*SPECS, ""]
     kind = st.selectbox("这张表是", choices, key=f"map_t_{key}", index=choices.index(table) if table in choices else 0,
@@ -81,7 +81,7 @@ def _mapping(label: str, headers: list, header_row: int | None, rows: list, tabl
                                                            key=f"map_{key}_{kind}_{i}")
     if st.button("保存对应关系", key=f"map_save_{key}", icon=":material/save:"):
         mappings.save(root, headers, kind, chosen)
-        st.session_state["data_notice"] = f"已记住“{md(label)}”这种表头的对应关系。"
+        frame.flash(f"已记住“{md(label)}”这种表头的对应关系。")
         st.rerun()
 
 
@@ -93,7 +93,7 @@ def _readings(prepared) -> None:
         st.dataframe(pd.DataFrame([dict(工作表=r.label, 内容=SPECS[r.table].title,
                                         对应="；".join(f"{h}→{SPECS[r.table].headers_of().get(c, c)}{'（相近）' if i in r.guessed else ''}"
                                                       for i, (h, c) in sorted(r.columns.items())))
-                                   for r in prepared.readings]), hide_index=True, width="stretch")
+                                   for r in prepared.readings]), hide_index=True, width="stretch", placeholder="")
         labels = [r.label for r in prepared.readings]
         pick = st.selectbox("修改哪张表的对应", ["", *labels], format_func=lambda v: v or "（不修改）", key="remap_pick")
         if pick:
@@ -122,7 +122,7 @@ def _ask(prepared) -> None:
                 except access.Forbidden as exc:
                     st.error(md(exc))
                     return
-                st.session_state["data_notice"] = f"已记住 {len(said)} 个写法，已按此重新检查。"
+                frame.flash(f"已记住 {len(said)} 个写法，已按此重新检查。")
             st.rerun()
 
 
@@ -150,7 +150,7 @@ def _correct(prepared) -> None:
             fixes = dict(st.session_state.get("corrections", {}))
             fixes.update({key: text for key, text in typed.items() if text != cells[key][0]})
             st.session_state["corrections"] = fixes
-            st.session_state["data_notice"] = f"已按改正后的内容重新检查（共改正 {len(fixes)} 处，发布时记入操作记录）。"
+            frame.flash(f"已按改正后的内容重新检查（共改正 {len(fixes)} 处，发布时记入操作记录）。")
             st.rerun()
 
 
@@ -195,10 +195,10 @@ if uploads:
             st.error(f"{found}，未发布：没有可以导入的内容。" + ("请按下面的说明改正。" if len(prepared.issues) else ""))
         if prepared.held:
             st.markdown("**暂缓导入**")
-            st.dataframe(held_frame(prepared.held), hide_index=True, width="stretch")
+            st.dataframe(held_frame(prepared.held), hide_index=True, width="stretch", placeholder="")
         if len(prepared.issues):
             st.markdown("**问题（同一原因只列一次）**")
-            st.dataframe(causes, hide_index=True, width="stretch",
+            st.dataframe(causes, hide_index=True, width="stretch", placeholder="",
                          column_config={"行数": st.column_config.NumberColumn(format="%d")})
             _ask(prepared)
             _correct(prepared)
@@ -221,7 +221,8 @@ if uploads:
                     "table": S.COL_TABLE, "action": "变化", "what": S.WHOM, "change": S.CONTENT})
         if prepared.notes:
             with st.expander(S.DATA_NOTES.format(n=len(prepared.notes)), icon=":material/info:"):
-                st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True, width="stretch")
+                st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True,
+                             width="stretch", placeholder="")
         accepted = True
         if prepared.new_units:
             st.warning(S.DATA_NEW_UNITS.format(n=len(prepared.new_units), names=md("、".join(prepared.new_units))))
@@ -239,15 +240,13 @@ if uploads:
                     if not full.changes.equals(prepared.changes):
                         raise store.StoreError(S.DATA_CHANGED_SINCE)
                     new = publish(full, root, auth.current(), whole=whole)
-                    st.session_state["data_notice"] = f"已发布为数据版本 {new.id}。"
+                    frame.flash(f"已发布为数据版本 {new.id}。")
                     del st.session_state["uploads"]
                     st.session_state.pop("corrections", None)
                     st.session_state.pop("f_month", None)  # the newest notice is shown after an import
                     st.rerun()
                 except (store.StoreError, access.Forbidden) as exc:
                     st.error(f"未发布：{md(exc)}")
-if "data_notice" in st.session_state:
-    st.success(st.session_state.pop("data_notice"))
 
 st.subheader("历史版本", anchor=False)
 versions = store.list_versions(root)
@@ -268,7 +267,7 @@ with st.form("rollback"):
         except (store.StoreError, access.Forbidden) as exc:
             st.error(md(exc))
         else:
-            st.session_state["data_notice"] = f"已回退到版本 {target}。"
+            frame.flash(f"已回退到版本 {target}。")
             st.rerun()
 
 # The rules behind the figures: lights stay as their notice gave them until the office re-lights a notice (recorded);
@@ -290,7 +289,7 @@ with st.form("relight"):
         except (store.StoreError, access.Forbidden) as exc:
             st.error(md(exc))
         else:
-            st.session_state["data_notice"] = f"已重新亮灯，发布为数据版本 {new.id}。"
+            frame.flash(f"已重新亮灯，发布为数据版本 {new.id}。")
             st.rerun()
 rule = version.water_rule
 st.caption(S.DATA_WATER_RULE_NOW.format(words=rule.words))
@@ -305,5 +304,5 @@ with st.form("water_rule"):
         except (store.StoreError, access.Forbidden, ValueError) as exc:
             st.error(md(exc))
         else:
-            st.session_state["data_notice"] = f"水质月值已按新口径重建，发布为数据版本 {new.id}。"
+            frame.flash(f"水质月值已按新口径重建，发布为数据版本 {new.id}。")
             st.rerun()

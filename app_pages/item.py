@@ -41,8 +41,6 @@ row = (on_notice if len(on_notice) else history).iloc[-1]
 if on_notice.empty:
     st.warning(S.ITEM_NOT_ON_NOTICE.format(notice=cn_notice(sel.notice)))
 
-if "item_notice" in st.session_state:
-    st.success(st.session_state.pop("item_notice"))
 
 # The light now, with its reason; an override says who set it and when.
 st.subheader(md(row["title"]), anchor=False)
@@ -138,7 +136,7 @@ with st.expander("人工认定灯色（河长办）", icon=":material/edit:", ex
                     try:
                         new = actions.override(auth.current(), version.root, item_id, sel.notice,
                                                None if choice == "clear" else choice, reason, expect_current=version.id)
-                        st.session_state["item_notice"] = f"已保存：生成新的数据版本 {new.id}。"
+                        frame.flash(f"已保存：生成新的数据版本 {new.id}。")
                         st.rerun()  # the new light shows at once; the notice says which version holds it
                     except (store.StoreError, access.Forbidden) as exc:
                         st.error(f"未保存：{md(exc)}")

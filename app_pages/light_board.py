@@ -12,7 +12,10 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
+frame.send_phones_to_glance()
 version, sel, root, source, _ = frame.page(S.PAGE_BOARD)
+board_parts.lights_legend()
+board_parts.unit_round(version)  # a unit lands on its task in the open round
 board = data.board(root, version.id, sel.notice, sel.filters)
 
 if not auth.may(access.VIEW_ALL):  # a unit: its own items below, the district only as totals
@@ -31,11 +34,12 @@ for col, light, label, colour_rule in ((cols[0], RED, "红灯", "inverse"),
                                        (cols[1], YELLOW, "黄灯", "inverse"),
                                        (cols[2], GREEN, "绿灯", "normal")):
     delta = board.count(light) - board.count(light, previous=True) if board.prev_notice else None
-    col.metric(label, f"{board.count(light)} {S.UNIT_ITEMS}", delta=None if delta is None else f"{delta:+d} {S.UNIT_ITEMS}",
-               delta_color=colour_rule, help=help_text, border=True)
+    col.metric(label, f"{board.count(light)} {S.UNIT_ITEMS}", **board_parts.change_delta(delta, S.UNIT_ITEMS, colour_rule),
+               help=help_text, border=True)
 total, prev_total = int(board.totals["n"].sum()), int(board.totals["prev_n"].sum())
-cols[3].metric("事项总数", f"{total} {S.UNIT_ITEMS}", delta=f"{total - prev_total:+d} {S.UNIT_ITEMS}" if board.prev_notice else None,
-               delta_color="off", help=help_text, border=True)
+cols[3].metric("事项总数", f"{total} {S.UNIT_ITEMS}",
+               **board_parts.change_delta(total - prev_total if board.prev_notice else None, S.UNIT_ITEMS, "off"),
+               help=help_text, border=True)
 
 # The main chart, titled with its finding.
 left, right = st.columns([3, 2])

@@ -24,7 +24,7 @@ if not good:
     st.stop()
 st.dataframe(pd.DataFrame([dict(版本=v.id, 发布时间=cn_stamp(v.manifest.get("created_at")), 操作人=v.manifest.get("created_by"),
                                 来源=v.manifest.get("source"), 通报期数=len(v.manifest.get("notices", []))) for v in good]),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder="")
 if not auth.may(access.ROLLBACK):
     st.info("回退数据版本须以河长办账号登录。")
     st.stop()

@@ -21,8 +21,6 @@ root = version.root
 me = auth.current()
 options = data.filter_options(str(root), version.id)
 units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[options["kind"] == "unit", "name"]))
-if "round_notice" in st.session_state:
-    st.success(st.session_state.pop("round_notice"))
 
 
 def _act(action, done: str) -> None:
@@ -31,7 +29,7 @@ def _act(action, done: str) -> None:
     except (ReportError, access.Forbidden, store.StoreError, Unavailable) as exc:
         st.error(md(exc))
     else:
-        st.session_state["round_notice"] = done.format(result=result)
+        frame.flash(done.format(result=result))
         st.rerun()
 
 
@@ -82,51 +80,76 @@ else:
             before=review["before"] * 100, progress=review["progress"] * 100,
             risk=review["risk_reason"], status_name=review["status"].map(reporting.ENTRY_STATUS_NAMES),
             decision="", reason="")
-        pending = shown["status"] == reporting.SUBMITTED
         pct = lambda label: st.column_config.NumberColumn(label, format="%.0f%%")  # noqa: E731
+        # the decision and its reason first, beside the unit and the item (pinned); warnings wrap in tall rows
         decided = st.data_editor(
-            shown[["id", "unit", "kind", "title", "before", "progress", "done_qty", "done_date", "risk", "note",
-                   "warnings", "status_name", "decision", "reason"]],
-            hide_index=True, width="stretch", key="review_editor",
+            shown[["id", "unit", "title", "decision", "reason", "warnings", "before", "progress", "done_qty", "done_date",
+                   "risk", "note", "status_name", "kind"]],
+            hide_index=True, width="stretch", key="review_editor", placeholder="", row_height=S.REVIEW_ROW_HEIGHT,
             disabled=["id", "unit", "kind", "title", "before", "progress", "done_qty", "done_date", "risk", "note",
                       "warnings", "status_name"],
-            column_config={"id": None, **{k: v for k, v in S.REVIEW_COLS.items() if k not in ("before", "progress")},
-                           "before": pct(S.REVIEW_COLS["before"]), "progress": pct(S.REVIEW_COLS["progress"]),
-                           "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN,
+            column_config={"id": None,
+                           "unit": st.column_config.TextColumn(S.REVIEW_COLS["unit"], pinned=True, width="small"),
+                           "title": st.column_config.TextColumn(S.REVIEW_COLS["title"], pinned=True, width="medium"),
+                           "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN, width=110,
                                                                         options=["", S.ROUND_ACCEPT, S.ROUND_RETURN]),
-                           "reason": st.column_config.TextColumn("退回理由（退回时必填）", max_chars=200)})
+                           "reason": st.column_config.TextColumn("退回理由（退回时必填）", max_chars=200, width="medium"),
+                           "warnings": st.column_config.TextColumn(S.REVIEW_COLS["warnings"], width="large"),
+                           **{k: v for k, v in S.REVIEW_COLS.items()
+                              if k not in ("before", "progress", "unit", "title", "warnings")},
+                           "before": pct(S.REVIEW_COLS["before"]), "progress": pct(S.REVIEW_COLS["progress"]),
+                           "done_date": st.column_config.DateColumn(S.REVIEW_COLS["done_date"], format="YYYY-MM-DD")})
         # A decision is on the entry as this page showed it: the versions of the last render, not of the click's
         # rerun (a colleague's return and the unit's new value in between must not be accepted unseen).
         seen = st.session_state.get("review_seen", {})
         versions = dict(zip(review["id"], review["row_version"]))
         st.session_state["review_seen"] = versions
         shown_version = lambda entry_id: int(seen.get(entry_id, -1))  # noqa: E731  (-1: never shown, refused)
+        about = dict(zip(shown["id"], shown["unit"] + "：" + shown["title"].fillna("")))
         a, b = st.columns(2)
         if a.button(S.ROUND_REVIEW + "：保存", icon=":material/rule:", type="primary"):
             def save_review():
                 n = 0
                 for r in decided[decided["decision"] != ""].to_dict("records"):
                     rounds.review(me, int(r["id"]), shown_version(r["id"]), r["decision"] == S.ROUND_ACCEPT,
-                                  r["reason"] or "")
+                                  r["reason"] or "", about=about[r["id"]])
                     n += 1
                 return n
             _act(save_review, S.ROUND_REVIEWED.replace("{n}", "{result}"))
         quiet = review[(review["status"] == reporting.SUBMITTED) & (review["warnings"] == "")]
-        if b.button("通过全部无提示的报送" + f"（{len(quiet)}）", disabled=quiet.empty):
+        if b.button(S.ROUND_ACCEPT_QUIET.format(n=len(quiet)), disabled=quiet.empty, help=S.ROUND_ACCEPT_QUIET_HELP):
             def accept_quiet():
                 for r in quiet.to_dict("records"):
-                    rounds.review(me, int(r["id"]), shown_version(r["id"]), True)
+                    rounds.review(me, int(r["id"]), shown_version(r["id"]), True, about=about[r["id"]])
                 return len(quiet)
             _act(accept_quiet, S.ROUND_REVIEWED.replace("{n}", "{result}"))
 
     st.divider()
+    st.subheader(S.ROUND_PUBLISH_TITLE.format(month=cn_month(rnd["notice_date"])), anchor=False)
     st.caption(S.ROUND_PUBLISH_HELP)
-    if st.button(f'发布为{cn_month(rnd["notice_date"])}通报', type="primary", icon=":material/publish:"):
-        def publish():
-            new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
-            st.session_state.pop("f_month", None)  # the new notice is shown next
-            return new.id
-        _act(publish, S.ROUND_PUBLISHED.replace("{month}", cn_month(rnd["notice_date"])).replace("{id}", "{result}"))
+    not_reported = list(over.loc[over["status"] != reporting.REPORTED, "unit"])
+    if st.button(f'发布为{cn_month(rnd["notice_date"])}通报…', type="primary", icon=":material/publish:"):
+        st.session_state["publish_confirm"] = rnd["id"]
+    if st.session_state.get("publish_confirm") == rnd["id"]:
+        with st.container(border=True):
+            st.markdown(S.ROUND_CONFIRM.format(month=cn_month(rnd["notice_date"]), rate=f"{rate:.1%}",
+                                               reported=len(over) - len(not_reported), units=len(over)))
+            if not_reported:
+                st.warning(S.ROUND_CONFIRM_MISSING.format(n=len(not_reported), names=md("、".join(not_reported))),
+                           icon=":material/warning:")
+            yes, no, _ = st.columns([1, 1, 3])
+            if yes.button(S.ROUND_CONFIRM_YES, type="primary", icon=":material/publish:"):
+                def publish():
+                    new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
+                    st.session_state.pop("publish_confirm", None)
+                    st.session_state.pop("f_month", None)  # every page opens the new notice, the link's month too
+                    if "month" in st.query_params:
+                        del st.query_params["month"]
+                    return new.id
+                _act(publish, S.ROUND_PUBLISHED.replace("{month}", cn_month(rnd["notice_date"])).replace("{id}", "{result}"))
+            if no.button(S.ROUND_CONFIRM_NO):
+                st.session_state.pop("publish_confirm", None)
+                st.rerun()
 
 history = pd.DataFrame(rounds.all_rounds())
 if len(history):

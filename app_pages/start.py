@@ -10,7 +10,10 @@ from ui.text import md
 root = store.data_dir()
 st.title(S.PAGE_START, anchor=False)
 st.markdown(S.START_INTRO)
-if not auth.may(access.IMPORT):
+me = auth.current()
+if not auth.may(access.IMPORT) and me is not None and me.via != "guest":  # signed in, but not as the office
+    st.info(S.START_NOT_OFFICE, icon=":material/hourglass_empty:")
+elif not auth.may(access.IMPORT):
     st.info("开始使用本区数据须以河长办账号登录。", icon=":material/lock:")
     if st.button(S.AUTH_LOGIN, icon=":material/login:", type="primary"):
         st.session_state["want_login"] = True

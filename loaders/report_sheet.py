@@ -15,7 +15,8 @@ from loaders import convert
 from riverchief.reporting import Report
 
 HEADERS = ["类别", "编号", "事项/问题", "截止日期", "目标", "上期进度（%）", "已完成量", "进度（%）", "完成日期",
-           "难以按期完成", "原因", "说明"]
+           "难以按期完成", "原因", "说明", "本月无进展"]
+OPTIONAL = ("本月无进展",)  # added later: a sheet downloaded before it still reads
 KINDS = {"item": "事项", "problem": "问题"}
 _FILL = PatternFill("solid", fgColor="FFF4CC")  # the cells the unit fills in
 
@@ -52,15 +53,17 @@ def write(work: pd.DataFrame, entries: pd.DataFrame, title: str) -> bytes:
                    None if quantified or pd.isna(progress) else round(float(progress) * 100, 1),
                    e["done_date"] if e is not None and pd.notna(e["done_date"]) else None,
                    "是" if e is not None and e["at_risk"] else "否",
-                   clean(e["risk_reason"]) if e is not None else "", clean(e["note"]) if e is not None else ""])
-        for col in "GHIJKL":
+                   clean(e["risk_reason"]) if e is not None else "", clean(e["note"]) if e is not None else "",
+                   "是" if e is not None and e["no_progress"] else "否"])
+        for col in "GHIJKLM":
             ws[f"{col}{ws.max_row}"].fill = _FILL
         ws[f"I{ws.max_row}"].number_format = "yyyy-mm-dd"
         ws[f"D{ws.max_row}"].number_format = "yyyy-mm-dd"
     yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     ws.add_data_validation(yes_no)
     yes_no.add(f"J3:J{max(ws.max_row, 3)}")
-    for col, width in zip("ABCDEFGHIJKL", (6, 16, 36, 12, 12, 10, 10, 10, 12, 10, 24, 24)):
+    yes_no.add(f"M3:M{max(ws.max_row, 3)}")
+    for col, width in zip("ABCDEFGHIJKLM", (6, 16, 36, 12, 12, 10, 10, 10, 12, 10, 24, 24, 10)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
     buf = io.BytesIO()
@@ -80,14 +83,14 @@ def read(data: bytes, file_name: str, work: pd.DataFrame) -> dict[tuple[str, str
     if header_at is None:
         raise SheetError([f"{file_name}：找不到表头（应有“编号”列），请用下载的报送表填写"])
     col = {convert.plain(v): i for i, v in enumerate(rows[header_at]) if v is not None}
-    missing = [h for h in HEADERS if convert.plain(h) not in col]
+    missing = [h for h in HEADERS if convert.plain(h) not in col and h not in OPTIONAL]
     if missing:
         raise SheetError([f"{file_name}：缺少列 {'、'.join(missing)}"])
     known = {(k, r): w for k, r, w in zip(work["kind"], work["ref_id"], work.to_dict("records"))}
     kinds = {v: k for k, v in KINDS.items()}
     out, problems = {}, []
     for n, r in enumerate(rows[header_at + 1:], start=header_at + 2):
-        cell = lambda h: r[col[convert.plain(h)]] if col[convert.plain(h)] < len(r) else None  # noqa: E731
+        cell = lambda h: r[col[convert.plain(h)]] if col.get(convert.plain(h), len(r)) < len(r) else None  # noqa: E731
         if all(convert.is_empty(v) for v in r):
             continue
         key = (kinds.get(convert.plain(cell("类别"))), convert.plain(cell("编号")))
@@ -105,13 +108,14 @@ def read(data: bytes, file_name: str, work: pd.DataFrame) -> dict[tuple[str, str
             if isinstance(done_date, dt.datetime):
                 done_date = done_date.date()
             risky = False if convert.is_empty(cell("难以按期完成")) else convert.to_bool(cell("难以按期完成"))
+            still = False if convert.is_empty(cell("本月无进展")) else convert.to_bool(cell("本月无进展"))
         except convert.BadValue as exc:
             problems.append(f"{where}：{exc}")
             continue
         out[key] = Report(done_qty=done_qty if quantified else None, progress=None if quantified or pct is None else pct / 100,
                           done_date=done_date, at_risk=risky,
                           risk_reason="" if convert.is_empty(cell("原因")) else str(cell("原因")),
-                          note="" if convert.is_empty(cell("说明")) else str(cell("说明")))
+                          note="" if convert.is_empty(cell("说明")) else str(cell("说明")), no_progress=still)
     if problems:
         raise SheetError(problems)
     return out

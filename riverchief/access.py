@@ -42,7 +42,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 # The pages each role opens (app.py's page names); a page not listed is not in the role's menu and
 # opening its URL gives the role's first page.
-_VIEWS = ("light_board", "item", "progress", "water", "river_map", "score")
+_VIEWS = ("light_board", "glance", "item", "progress", "water", "river_map", "score")
 PAGES: dict[str, tuple[str, ...]] = {
     LEADER: (*_VIEWS, "meeting"),
     ANALYST: (*_VIEWS, "meeting"),

@@ -61,6 +61,33 @@ class Report:
     at_risk: bool = False
     risk_reason: str = ""
     note: str = ""
+    no_progress: bool = False  # the unit confirms the value is unchanged because nothing moved this month
+
+
+def standing(work: dict) -> bool:
+    """A standing task (长期坚持): an item without a deadline; its month's work is what is reported."""
+    return work.get("kind", "item") == "item" and "deadline" in work and _missing(work["deadline"])
+
+
+def unchanged(work: dict, report: Report) -> bool:
+    """The report says what the notice it carries from said: the same amount done (quantified tasks) or the
+    same progress, and no completion date. The form is pre-filled with those values, so unchanged is also
+    what a unit that did not look sends."""
+    if report.done_date is not None:
+        return False
+    if report.done_qty is not None and not _missing(work.get("done_qty")):
+        return abs(float(report.done_qty) - float(work["done_qty"])) < 1e-9
+    if report.progress is None or _missing(work.get("progress")):
+        return False
+    return abs(float(report.progress) - float(work["progress"])) < 1e-9
+
+
+def unconfirmed(work: dict, report: Report) -> bool:
+    """Not yet reported this month: unchanged, without the unit confirming 本月无进展 (a standing task's
+    month of work can instead be said in the note)."""
+    if report.no_progress or not unchanged(work, report):
+        return False
+    return not (standing(work) and report.note.strip())
 
 
 def check_report(work: dict, report: Report, notice: dt.date) -> Report:
@@ -92,14 +119,22 @@ def check_report(work: dict, report: Report, notice: dt.date) -> Report:
         raise ReportError(f"“{title}”：{exc}") from None
     if report.at_risk and not reason:
         raise ReportError(f"“{title}”：标记“难以按期完成”时须写明原因")
-    return Report(done if quantified else None, progress, report.done_date, report.at_risk,
-                  reason if report.at_risk else "", note)
+    checked = Report(done if quantified else None, progress, report.done_date, report.at_risk,
+                     reason if report.at_risk else "", note, bool(report.no_progress))
+    if checked.no_progress and not unchanged(work, checked):
+        raise ReportError(f"“{title}”：勾选了“本月无进展”，但填的进度或完成情况与上期不同；有进展请取消勾选")
+    return checked
 
 
 def warnings(before: float | None, report: Report, *, deadline: dt.date | None, notice: dt.date,
-             submitted: dt.datetime | None, round_deadline: dt.date) -> list[str]:
-    """What the office should look at twice when reviewing an entry (words, in order of weight)."""
+             submitted: dt.datetime | None, round_deadline: dt.date, same: bool = False) -> list[str]:
+    """What the office should look at twice when reviewing an entry (words, in order of weight). `same`: the
+    entry repeats what the notice it carries from said (see `unchanged`)."""
     said = []
+    if report.no_progress:
+        said.append("单位确认本月无进展")
+    elif same:
+        said.append("与上月相同")
     after = report.progress
     if after is not None and before is not None and not _missing(before):
         if after < before - 1e-9:
@@ -157,10 +192,11 @@ def carry(items: pd.DataFrame, problems: pd.DataFrame, base: dt.date, notice: dt
             it.loc[hit, "done_date"] = e["done_date"] if not _missing(e.get("done_date")) else None
             it.loc[hit, "at_risk"] = bool(e["at_risk"])
             it.loc[hit, "at_risk_note"] = e["risk_reason"] or None if e["at_risk"] else None
-            it.loc[hit, "month_reported"] = True
-            standing = it.loc[hit, "deadline"].isna().all()
+            # a standing task whose unit said 本月无进展 has not done the month's work (yellow); any other entry has
+            it.loc[hit, "month_reported"] = not bool(e.get("no_progress") or False)
+            is_standing = it.loc[hit, "deadline"].isna().all()
             it.loc[hit, "status"] = ("已完成" if not _missing(e.get("done_date")) else
-                                     "持续推进" if standing else "推进中" if e["progress"] > 0 else "未开始")
+                                     "持续推进" if is_standing else "推进中" if e["progress"] > 0 else "未开始")
         else:
             hit = pr["problem_id"] == e["ref_id"]
             if not hit.any():

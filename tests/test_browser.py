@@ -734,7 +734,7 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     login(unit, url, "jiazhen", "report")
     expect(unit.locator("h1").first).to_contain_text("本单位月报 · 2023年7月")
     expect(unit.get_by_text("全区汇总")).to_have_count(0)  # the report page shows the unit's own work only
-    # the unit fills its pre-filled sheet in Excel: item E done on 20 July, the rest as they were
+    # the unit fills its pre-filled sheet in Excel: item E done on 20 July, the rest a little further
     with unit.expect_download() as got:
         unit.get_by_text("下载本单位报送表（Excel）").first.click()
         unit.get_by_role("button", name="下载本单位报送表（Excel）").click()
@@ -745,13 +745,13 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     for row in ws.iter_rows(min_row=3):
         if row[1].value == "E":
             row[7].value, row[8].value, row[11].value = 100, dt.date(2023, 7, 20), "已完工验收"
-        elif row[7].value is None and row[6].value is None:
-            row[7].value = row[5].value
+        elif row[7].value is None and row[6].value is None or row[7].value == row[5].value:
+            row[7].value = min(99, row[5].value + 1)
     wb.save(sheet)
     unit.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sheet))
     expect(unit.get_by_text("已读入")).to_be_visible(timeout=20000)
     unit.get_by_role("button", name="提交").click()
-    expect(unit.get_by_text("已提交，等待区河长办审核")).to_be_visible(timeout=20000)
+    expect(unit.get_by_text("已提交，等待区河长办审核").first).to_be_visible(timeout=20000)
     _ready(unit)
     unit.screenshot(path=str(ARTIFACTS / "round_1_unit_submitted.png"), full_page=True)
     unit.goto(f"{url}/rounds")  # not a unit's page: the unit's first page opens instead
@@ -770,7 +770,9 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     office.screenshot(path=str(ARTIFACTS / "round_2_office_review.png"), full_page=True)
     office.get_by_role("button", name="通过全部无提示的报送").click()
     expect(office.get_by_text("已审核")).to_be_visible(timeout=20000)
-    office.get_by_role("button", name="发布为2023年7月通报").click()
+    office.get_by_role("button", name="发布为2023年7月通报…").click()
+    expect(office.get_by_text("确认发布2023年7月通报？")).to_be_visible(timeout=20000)
+    office.get_by_role("button", name="确认发布").click()
     expect(office.get_by_text("已发布2023年7月通报")).to_be_visible(timeout=30000)
     office.goto(f"{url}/item?item=E&month=2023-07")
     office.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)

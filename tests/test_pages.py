@@ -84,7 +84,9 @@ def test_markdown_in_a_link_stays_text(monkeypatch, demo_dir):
 def test_tiny_district_numbers_and_override_mark(monkeypatch, tiny_dir):
     at = run_app(monkeypatch, tiny_dir)
     assert metrics(at) == {"红灯": "3 项", "黄灯": "1 项", "绿灯": "1 项", "事项总数": "5 项"}
-    assert [m.delta for m in at.metric][:4] == ["+3 项", "-1 项", "-2 项", "+0 项"]
+    assert [m.delta for m in at.metric][:4] == ["+3 项", "-1 项", "-2 项", "持平"]  # no arrow on a zero change
+    assert "direction: NONE" in str(at.metric[3].proto) and "direction: UP" in str(at.metric[0].proto)
+    assert "超过完成时限仍未完成" in " ".join(h.proto.body for h in at.get("html"))  # what a red light means, up top
     table = at.dataframe[0].value
     assert "● 红灯（人工认定）" in set(table.iloc[:, 0])
     assert not at.caption or "示例数据" not in at.caption[0].value  # real data carries no demo tag

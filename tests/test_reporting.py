@@ -77,6 +77,64 @@ def test_late_and_past_deadline_are_warned():
     assert any("晚于截止日期" in s for s in said) and any("逾期报送" in s for s in said)
 
 
+STANDING = dict(title="河道保洁", kind="item", deadline=None, target_qty=None, target_unit=None, progress=0.8,
+                done_qty=None)
+
+
+@pytest.mark.parametrize("work,report,same,needs", [
+    (WORK | dict(progress=0.3), Report(progress=0.3), True, True),  # the pre-filled value sent untouched
+    (WORK | dict(progress=0.3), Report(progress=0.3 + 1e-12), True, True),  # a float round trip is still the same
+    (WORK | dict(progress=0.3), Report(progress=0.31), False, False),
+    (WORK | dict(progress=0.3), Report(progress=0.3, no_progress=True), True, False),  # confirmed: a report
+    (WORK | dict(progress=0.3), Report(progress=0.3, note="本月推进征地"), True, True),  # a note is not progress
+    (WORK | dict(progress=1.0), Report(progress=1.0, done_date=dt.date(2023, 7, 3)), False, False),  # done now
+    (WORK | dict(progress=0.0), Report(progress=0.0), True, True),  # 0% → 0%
+    (QTY | dict(progress=0.5, done_qty=1680.0), Report(done_qty=1680.0, progress=0.5), True, True),
+    (QTY | dict(progress=0.5, done_qty=1680.0), Report(done_qty=1700.0, progress=0.506), False, False),
+    (QTY | dict(progress=0.0, done_qty=None), Report(done_qty=0.0, progress=0.0), True, True),  # nothing yet, still 0
+    (STANDING, Report(progress=0.8), True, True),
+    (STANDING, Report(progress=0.8, note="本月巡查保洁4次"), True, False),  # a standing task's month said in words
+    (STANDING, Report(progress=0.8, note="   "), True, True),
+    (dict(STANDING, kind="problem"), Report(progress=0.8, note="已清理"), True, True),  # a problem is no standing task
+])
+def test_a_value_unchanged_since_last_month_needs_the_unit_to_confirm_it(work, report, same, needs):
+    assert reporting.unchanged(work, report) is same
+    assert reporting.unconfirmed(work, report) is needs
+
+
+def test_no_progress_cannot_come_with_a_change():
+    with pytest.raises(ReportError, match="本月无进展"):
+        reporting.check_report(WORK | dict(progress=0.3), Report(progress=0.5, no_progress=True), JULY)
+    with pytest.raises(ReportError, match="本月无进展"):
+        reporting.check_report(QTY | dict(progress=0.5, done_qty=1680.0), Report(done_qty=2000, no_progress=True), JULY)
+    kept = reporting.check_report(WORK | dict(progress=0.3), Report(progress=0.3, no_progress=True), JULY)
+    assert kept.no_progress and kept.progress == pytest.approx(0.3)
+
+
+def test_the_reviewer_is_told_an_entry_repeats_last_month():
+    said = lambda report, same: reporting.warnings(0.3, report, deadline=dt.date(2023, 12, 31), notice=JULY,  # noqa: E731
+                                                   submitted=dt.datetime(2023, 8, 3), round_deadline=dt.date(2023, 8, 5),
+                                                   same=same)
+    assert said(Report(progress=0.3), True) == ["与上月相同"]
+    assert said(Report(progress=0.3, no_progress=True), True) == ["单位确认本月无进展"]
+    assert said(Report(progress=0.4), False) == []
+
+
+def test_a_standing_task_confirmed_without_progress_has_not_done_its_month():
+    """本月无进展 on a standing task: the month's work is not reported done, so the rule lights it yellow."""
+    from tiny import tiny_tables
+
+    t = tiny_tables()
+    items = t["items"].copy()
+    items.loc[items["item_id"] == "B", "deadline"] = None
+    entry = lambda still: pd.DataFrame([dict(kind="item", ref_id="B", done_qty=None, progress=0.2, done_date=None,  # noqa: E731
+                                             at_risk=False, risk_reason="", no_progress=still)])
+    for still, reported in ((True, False), (False, True)):
+        carried, _ = reporting.carry(items, t["problems"], N2, JULY, entry(still))
+        july = carried[(carried["item_id"] == "B") & (pd.to_datetime(carried["notice_date"]).dt.date == JULY)]
+        assert bool(july["month_reported"].iloc[0]) is reported
+
+
 @pytest.mark.parametrize("statuses,expected", [
     ([], reporting.NOT_REPORTED), (["draft", "draft"], reporting.UNIT_DRAFT),
     (["submitted", "accepted"], reporting.REPORTED), (["accepted", "returned"], reporting.UNIT_RETURNED),
@@ -201,6 +259,42 @@ def test_a_returned_entry_is_corrected_and_submitted_again(tiny_dir, office_db):
     items = store.read_tables(new)["items"]
     b = items[(items["item_id"] == "B") & (pd.to_datetime(items["notice_date"]).dt.date == JULY)].iloc[0]
     assert b["progress"] == pytest.approx(0.35) and bool(b["month_reported"])
+
+
+def test_a_form_sent_untouched_is_not_a_report(tiny_dir, office_db):
+    """提交 on the pre-filled form: refused, naming the items; 本月无进展 per item sends it, and the office sees it."""
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    work_t1 = rounds.work(tiny_dir, rnd, "T1").set_index(["kind", "ref_id"])
+    as_before = {k: Report(progress=float(w["progress"])) for k, w in work_t1.iterrows()}
+    with pytest.raises(ReportError, match="与上月相同") as said:
+        rounds.save(T1, tiny_dir, rnd["id"], as_before, submit=True)
+    assert all(t in str(said.value) for t in work_t1["title"]) and rounds.entries(rnd["id"], "T1").empty  # nothing kept
+    assert rounds.save(T1, tiny_dir, rnd["id"], as_before) == len(as_before)  # a draft may repeat last month
+    with pytest.raises(ReportError, match="与上月相同"):  # and its drafts are checked when it is submitted
+        rounds.save(T1, tiny_dir, rnd["id"], {}, submit=True)
+    moved = {k: Report(progress=min(1.0, r.progress + 0.05)) for k, r in as_before.items()}
+    first = next(iter(moved))
+    moved[first] = Report(progress=as_before[first].progress, no_progress=True)
+    rounds.save(T1, tiny_dir, rnd["id"], moved, submit=True)
+    review = rounds.review_table(tiny_dir, rnd).set_index(["kind", "ref_id"])
+    assert "单位确认本月无进展" in review.loc[first, "warnings"]
+    assert not any("与上月相同" in w for w in review["warnings"])
+    task = rounds.unit_task(tiny_dir, rnd, "T1")
+    assert (task.open, task.unfilled, task.submitted, task.to_do) == (len(work_t1), 0, len(work_t1), 0)
+
+
+def test_a_unit_sees_its_task_and_what_came_back_by_title(tiny_dir, office_db):
+    rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
+    assert rounds.unit_task(tiny_dir, rnd, "D1") == rounds.UnitTask(open=1, unfilled=1, drafts=0, submitted=0,
+                                                                     accepted=0, returned=[])
+    rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.3)}, submit=True)
+    entry = rounds.entries(rnd["id"], "D1").iloc[0]
+    rounds.review(OFFICE, int(entry["id"]), int(entry["row_version"]), False, "请附现场照片", about="区水利局：B事项")
+    task = rounds.unit_task(tiny_dir, rnd, "D1")
+    title = rounds.work(tiny_dir, rnd, "D1")["title"].iloc[0]
+    assert task.returned == [(title, "请附现场照片")] and task.to_do == 1
+    logged = audit.log()
+    assert logged.loc[logged["action"] == "return", "target"].iloc[0] == "区水利局：B事项"  # names, not codes
 
 
 @pytest.mark.parametrize("typed,kept", [

@@ -9,7 +9,7 @@ from conftest import ROOT, signed_in
 from riverchief import access, store
 
 APP = str(ROOT / "app.py")
-ALL_PAGES = ("light_board", "meeting", "item", "progress", "water", "river_map", "score", "report", "rounds",
+ALL_PAGES = ("light_board", "glance", "meeting", "item", "progress", "water", "river_map", "score", "report", "rounds",
              "data_admin", "accounts", "audit")
 
 
@@ -153,6 +153,14 @@ def test_the_office_manages_accounts_on_the_page(monkeypatch, tiny_dir):
     password = at.success[0].value.split("`")[1]
     who, must_change = accounts.authenticate("jiazhen", password)
     assert (who.role, who.unit_id, must_change) == (access.UNIT, "T1", True)
+    assert (at.text_input[0].value, at.selectbox[0].value) == ("", access.ROLES[0])  # created: the form is empty
+    at.text_input[0].input("jiazhen")  # the same name again: refused, and what was typed stays
+    at.text_input[1].input("甲镇二号")
+    at.selectbox[0].set_value(access.UNIT)
+    at.selectbox[1].set_value("T1")
+    at.button[0].click().run()
+    assert at.error and (at.text_input[0].value, at.text_input[1].value, at.selectbox[0].value, at.selectbox[1].value) \
+        == ("jiazhen", "甲镇二号", access.UNIT, "T1")
     at.switch_page("app_pages/audit.py").run()
     log = at.dataframe[0].value
     assert "新建账号" in " ".join(log["detail"]) and set(audit.log()["actor"]) >= {"test-office"}
@@ -335,3 +343,79 @@ def test_back_from_the_provider_with_an_error_the_demo_shows_the_login_page_sayi
     assert not at.exception and [t.value for t in at.title] == ["河长看板 · 登录"]
     said = at.error[0].value
     assert "登录没有回到发起它的地址" in said and "本系统应从 http://localhost:8501 打开" in said
+
+
+def _round_with_a_return(monkeypatch, tiny_dir):
+    """July's round: 区水利局 (D1) submitted B and had it returned; 甲镇 (T1) had A returned, the rest accepted."""
+    import datetime as dt
+
+    from riverchief.access import Principal
+    from riverchief.office import rounds
+    from riverchief.reporting import Report
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))  # the office store beside the data
+    office = Principal("hzb", "区河长办", access.OFFICE)
+    rnd = rounds.open_round(office, tiny_dir, dt.date(2023, 7, 31), dt.date(2027, 8, 5))
+    rounds.save(Principal("slj", "区水利局", access.UNIT, "D1"), tiny_dir, rnd["id"],
+                {("item", "B"): Report(progress=0.35)}, submit=True)
+    t1 = Principal("jia", "甲镇", access.UNIT, "T1")
+    work = rounds.work(tiny_dir, rnd, "T1")
+    rounds.save(t1, tiny_dir, rnd["id"], {(k, r): Report(progress=min(1.0, p + 0.02)) for k, r, p in
+                                          zip(work["kind"], work["ref_id"], work["progress"])}, submit=True)
+    for e in rounds.entries(rnd["id"]).to_dict("records"):
+        rounds.review(office, int(e["id"]), int(e["row_version"]), e["ref_id"] not in ("A", "B"), "请附现场照片")
+    return rnd
+
+
+def test_a_unit_lands_on_its_task_and_what_came_back_comes_first(monkeypatch, tiny_dir):
+    _round_with_a_return(monkeypatch, tiny_dir)
+    at = app(monkeypatch, tiny_dir, access.UNIT, "D1")  # the first page: the board, with the task on top
+    assert "2023年7月月报送进行中 · 截止2027年8月5日" in at.markdown[0].value
+    assert "被退回1项" in at.markdown[1].value
+    assert "事项B：请附现场照片" in at.warning[0].value  # by title with the reason, never by code alone
+    [b for b in at.button if b.label == "去填报"][0].click().run()
+    assert not at.exception and "本单位月报" in at.title[0].value
+    grid = at.dataframe[0].value
+    assert (grid["status_name"].iloc[0], grid["return_reason"].iloc[0]) == ("被退回，请修改", "请附现场照片")
+
+    t1 = app(monkeypatch, tiny_dir, access.UNIT, "T1")
+    t1.switch_page("app_pages/report.py").run()
+    editable, locked = t1.dataframe[0].value, t1.dataframe[1].value
+    assert list(editable["ref_id"]) == ["A"]  # only what is not yet sent can be edited
+    assert set(locked["status_name"]) == {"已通过"} and "A" not in set(locked["ref_id"])
+    assert any("已提交或已通过" in s.value for s in t1.subheader)
+
+
+def test_submitting_the_untouched_form_says_which_items_and_keeps_nothing(monkeypatch, tiny_dir):
+    import datetime as dt
+
+    from riverchief.access import Principal
+    from riverchief.office import rounds
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    rnd = rounds.open_round(Principal("hzb", "区河长办", access.OFFICE), tiny_dir, dt.date(2023, 7, 31),
+                            dt.date(2027, 8, 5))
+    at = app(monkeypatch, tiny_dir, access.UNIT, "D1")
+    at.switch_page("app_pages/report.py").run()
+    [b for b in at.button if b.label == "提交"][0].click().run()
+    assert not at.exception and "与上月相同" in at.error[0].value and "事项B" in at.error[0].value
+    assert rounds.entries(rnd["id"], "D1").empty
+
+
+def test_publishing_asks_first_with_the_rate_and_who_did_not_report_then_opens_the_new_month(monkeypatch, tiny_dir):
+    from riverchief.office import rounds
+
+    rnd = _round_with_a_return(monkeypatch, tiny_dir)
+    at = app(monkeypatch, tiny_dir, access.OFFICE, month="2023-06")  # a link that names June
+    at.switch_page("app_pages/rounds.py").run()
+    [b for b in at.button if b.label.startswith("发布为2023年7月通报")][0].click().run()
+    assert rounds.open_round_now() is not None  # one click publishes nothing
+    said = " ".join(m.value for m in at.markdown)
+    assert "报送率 **0.0%**" in said and "3个应报单位中0个已报送" in said  # two returned, one silent
+    assert all(u in at.warning[-1].value for u in ("区水利局", "甲镇")) and "3个单位" in at.warning[-1].value
+    [b for b in at.button if b.label == "确认发布"][0].click().run()
+    assert not at.exception and rounds.open_round_now() is None
+    assert "已发布2023年7月通报" in at.success[0].value
+    assert at.query_params.get("month") in (None, ["2023-07"], "2023-07")
+    at.switch_page("app_pages/light_board.py").run()
+    assert "2023年7月通报" in at.title[0].value  # the board follows the new month, not the link's June

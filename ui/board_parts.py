@@ -13,15 +13,71 @@ from exports.pack import build_pack
 from exports.papers import paper_docx
 from riverchief import access, clock, papers, store
 from riverchief.access import EXPORT
-from riverchief.office import actions
-from riverchief.dates import cn_month, next_notice
+from riverchief.office import actions, rounds
+from riverchief.office.database import Unavailable
+from riverchief.dates import cn_date, cn_month, next_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
 from riverchief.schema import SUPERVISION_KINDS
 from riverchief.notice import CHANGE_NAMES, Changes, filters_line
-from ui import auth, data, tables
+from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 from ui.filters import Selection
+
+
+def lights_legend() -> None:
+    """The first screen's two lines: what this is, and what each light means (the full rule in 口径说明)."""
+    st.caption(S.BOARD_WHAT)
+    st.html('<div style="display:flex;flex-wrap:wrap;gap:4px 22px;font-size:0.95rem">' + "".join(
+        f'<span style="white-space:nowrap"><span style="color:{LIGHT_COLOURS[light]};font-size:1.1em">{S.LIGHT_DOT}</span> '
+        f'{words}</span>' for light, words in S.BOARD_LIGHTS) + "</div>")
+
+
+def change_delta(change: int | None, unit: str, colour: str = "normal") -> dict:
+    """st.metric's delta for a change on the previous notice: none without one, 持平 without an arrow for zero
+    (an arrow on +0 reads as a rise), the signed number otherwise."""
+    if change is None:
+        return dict(delta=None)
+    if change == 0:
+        return dict(delta=S.METRIC_SAME, delta_color="off", delta_arrow="off")
+    return dict(delta=f"{change:+d} {unit}", delta_color=colour)
+
+
+def round_task_card(rnd: dict, task, on_report_page: bool = False) -> None:
+    """A unit's task in the open round, first on its screen: the deadline, what is left, what came back (by title,
+    with the office's reason); off the report page, a button to it."""
+    late = clock.today() > rnd["deadline"] and task.to_do
+    box = st.container(border=True)
+    box.markdown(f"**{S.TASK_TITLE.format(month=cn_month(rnd['notice_date']), deadline=cn_date(rnd['deadline']))}**")
+    if task.to_do == 0 and not task.returned:
+        box.success(S.TASK_DONE, icon=":material/task_alt:")
+    else:
+        counts = dict(unfilled=task.unfilled, drafts=task.drafts, returned=len(task.returned), submitted=task.submitted,
+                      accepted=task.accepted)
+        box.markdown(S.TASK_LINE.format(open=task.open) + "，".join(
+            S.TASK_PARTS[k].format(n=n) for k, n in counts.items() if n) + "。" + (f" **{S.TASK_OVERDUE}**" if late else ""))
+    if task.returned:
+        box.warning(S.TASK_RETURNED.format(n=len(task.returned)) + "\n" + "\n".join(
+            f"- {md(title)}：{md(reason)}" for title, reason in task.returned), icon=":material/undo:")
+    if not on_report_page and task.to_do:
+        if box.button(S.TASK_GO, icon=":material/edit_note:", type="primary", key="task_go"):
+            st.switch_page("app_pages/report.py")
+
+
+def unit_round(version) -> None:
+    """On a unit's first screen: its task in the open round, if there is one (the board draws without it when
+    the office store cannot be reached)."""
+    me = auth.current()
+    if not (auth.may(access.REPORT) and me.unit_id):
+        return
+    try:
+        rnd = rounds.open_round_now()
+        if rnd is not None:
+            task = rounds.unit_task(version.root, rnd, me.unit_id)
+    except Unavailable:
+        return
+    if rnd is not None and task.open:
+        round_task_card(rnd, task)
 
 
 def changes_section(changes: Changes, has_previous: bool) -> None:
@@ -143,10 +199,8 @@ def paper_form(version, notice, row) -> None:
                 else:
                     st.session_state["paper_file"] = (f"{paper.number}_{paper.addressee}.docx",
                                                       paper_docx(paper, version.is_demo))
-                    st.session_state["paper_notice"] = S.PAPER_ISSUED.format(number=paper.number, id=new.id)
+                    frame.flash(S.PAPER_ISSUED.format(number=paper.number, id=new.id))
                     st.rerun()
-        if "paper_notice" in st.session_state:
-            st.success(st.session_state.pop("paper_notice"))
         if "paper_file" in st.session_state:
             name, body = st.session_state["paper_file"]
             st.download_button(f"下载 {name}", body, file_name=name, icon=":material/description:",

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from typing import Callable, NamedTuple
 
 import streamlit as st
@@ -34,6 +36,7 @@ def page(title: str | None, period: str | Callable[[dt.date], str] | None = None
     said = (period(sel.notice) if sel else None) if callable(period) else period
     if title is not None:
         header(title, sel, version, said)
+        show_flash()
     return Page(version, sel, str(version.root), source_line(sel, version) if sel else "", said)
 
 
@@ -59,3 +62,51 @@ def source_line(selection: Selection, version: Version) -> str:
     district = version.manifest.get("district", "")
     line = S.CHART_SOURCE.format(district=district, notice=selection.notice.isoformat(), scope=selection.scope)
     return line + (f" · {S.DEMO_TAG}" if version.is_demo else "")
+
+
+_FLASH = "_flash"
+FLASH_SECONDS = 30  # a message after an action stays through the reruns that follow it (a table's own refresh)
+
+
+def flash(text: str, kind: str = "success") -> None:
+    """Say `text` on this page after the rerun an action triggers (st.rerun drops what the run drew)."""
+    st.session_state[_FLASH] = (text, kind, st.session_state.get("page_title"), time.monotonic())
+
+
+def show_flash() -> None:
+    """The last action's message on the page it was done on, for FLASH_SECONDS; page() calls it below the title."""
+    said = st.session_state.get(_FLASH)
+    if said is None:
+        return
+    text, kind, page_title, at = said
+    if time.monotonic() - at > FLASH_SECONDS or page_title != st.session_state.get("page_title"):
+        st.session_state.pop(_FLASH, None)
+        return
+    (st.success if kind == "success" else st.info)(text, icon=":material/check_circle:" if kind == "success" else None)
+
+
+def chinese_widgets() -> None:
+    """Streamlit's file uploader writes `Upload` and `200MB per file • XLSX` in English and takes no words for
+    them: the app's CSS puts Chinese in their place (the accepted types and size go in each uploader's label)."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{S.UPLOAD_BUTTON}"; font-size: 1rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: "{S.UPLOAD_DROP}"; font-size: 0.875rem; }}
+</style>""")
+
+
+_PHONE = re.compile(r"iPhone|Android.+Mobile|Mobile Safari|MicroMessenger|wxwork|DingTalk|TaurusApp|HarmonyOS.+Mobile", re.I)
+
+
+def on_a_phone() -> bool:
+    """The browser says it is a phone (or the government messengers' in-app browsers, 政务微信 and 浙政钉)."""
+    headers = st.context.headers
+    return bool(headers and _PHONE.search(headers.get("User-Agent", "")))
+
+
+def send_phones_to_glance() -> None:
+    """A phone opening the board lands on 手机看板, once a session; 完整看板 there brings it back for good."""
+    if on_a_phone() and not st.session_state.get("glance_left") and not st.session_state.get("glance_sent"):
+        st.session_state["glance_sent"] = True
+        st.switch_page("app_pages/glance.py", query_params=st.query_params.to_dict())

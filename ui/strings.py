@@ -33,6 +33,10 @@ PAGE_BOARD = "三色看板"
 ALL_DISTRICT = "全区"
 
 METRIC_HELP_DELTA = "与上期（{prev}）相比"
+METRIC_SAME = "持平"
+BOARD_WHAT = "河长制“三张清单”（重大事项、一河一策任务、突出问题）每月按完成情况亮灯，通报各责任单位。"
+BOARD_LIGHTS = (("red", "红灯：超过完成时限仍未完成"), ("yellow", "黄灯：进度落后于序时进度或难以按期完成"),
+                ("green", "绿灯：已完成或按序时推进"))
 METRIC_NO_PREV = "无上期通报可比"
 UNIT_ITEMS = "项"
 
@@ -140,6 +144,8 @@ MEETING_ENTER_HELP = "全屏大字、无侧栏、一屏一事，用方向键或�
 DRILL_HINT = "点击图中责任单位可筛选到该单位；选中表格中的一行可查看事项详情。"
 
 PAGE_MEETING = "会议模式"
+PAGE_GLANCE = "手机看板"
+GLANCE_FULL = "完整看板"
 
 PAGE_ITEM = "事项详情"
 ITEM_PICK_FIRST = "共{n:,}项，下拉列表列出前{shown:,}项（红灯、黄灯在前）；请用左侧筛选缩小范围，或从看板点开事项"
@@ -299,12 +305,21 @@ ROUND_OPEN_HELP = "以最新一期通报（{base}）为基础，各责任单位�
 ROUND_RETURNED = "被退回"
 ROUND_REMIND_TEXT = "请以下单位于{deadline}前在河长看板报送{month}进展：{names}"
 ROUND_REVIEW = "逐项审核"
-ROUND_REVIEW_HELP = "⚠ 标出进度倒退、一月跃升超过50个百分点、100%未填完成日期、完成晚于截止、逾期报送和单位标记的风险。"
+ROUND_REVIEW_HELP = ("“提示”一栏标出与上月相同、单位确认本月无进展、进度倒退、一月跃升超过50个百分点、100%未填完成日期、"
+                     "完成晚于截止、逾期报送和单位标记的风险。先选“通过/退回”，退回须写理由，再点保存。")
 ROUND_ACCEPT = "通过"
 ROUND_RETURN = "退回"
 ROUND_REVIEWED = "已审核 {n} 条。"
 ROUND_PUBLISH_HELP = "采用已通过的报送；未报送或被退回的事项沿用上期数据，按亮灯规则重新亮灯。与导入相同，发布是原子的，可回退。"
-ROUND_PUBLISHED = "已发布{month}通报（数据版本 {id}），三色看板、通报和考核已随之更新。"
+ROUND_PUBLISHED = "已发布{month}通报（数据版本 {id}），三色看板、通报和考核已随之更新，各页面已切换到{month}通报。"
+ROUND_PUBLISH_TITLE = "发布{month}通报"
+ROUND_CONFIRM = "**确认发布{month}通报？** 报送率 **{rate}**（{units}个应报单位中{reported}个已报送）。发布后灯色按本期数据重新计算，各页面切换到新通报。"
+ROUND_CONFIRM_MISSING = "以下{n}个单位未报送或被退回，其事项将沿用上期数据亮灯：{names}"
+ROUND_CONFIRM_YES = "确认发布"
+ROUND_CONFIRM_NO = "取消"
+ROUND_ACCEPT_QUIET = "通过全部无提示的报送（{n}）"
+ROUND_ACCEPT_QUIET_HELP = "只通过“提示”一栏为空的报送；与上月相同、单位确认无进展、进度倒退等有提示的，须逐项审核。"
+REVIEW_ROW_HEIGHT = 72  # tall enough for the warnings to wrap onto three lines
 ROUND_STATUS = {"open": "进行中", "publishing": "发布中", "published": "已发布"}
 ROUND_COLS = {"unit": "责任单位", "open": "应报事项", "entries": "已填", "status_name": "状态", "pending": "待审核",
               "accepted": "已通过", "returned": "被退回", "submitted_at": "提交时间"}
@@ -314,10 +329,41 @@ REVIEW_COLS = {"unit": "责任单位", "kind": "类别", "title": "事项/问题
 KIND_NAMES = {"item": "事项", "problem": "问题"}
 REPORT_INTRO = "请填报本单位每项未完成事项和问题截至{notice}的进展，{deadline}前提交。可先保存草稿；提交后由区河长办审核。"
 REPORT_DOWNLOAD = "下载本单位报送表（Excel）"
-REPORT_UPLOAD = "上传填好的报送表"
+REPORT_UPLOAD = "上传填好的报送表（.xlsx，不超过50MB）"
 REPORT_COLS = {"kind": "类别", "title": "事项/问题", "deadline": "截止日期", "target": "目标", "before": "上期进度",
-               "done_qty": "已完成量", "progress": "进度（%）", "done_date": "完成日期", "at_risk": "难以按期完成",
-               "risk_reason": "原因", "note": "说明", "status_name": "状态", "return_reason": "退回理由"}
+               "done_qty": "已完成量", "progress": "本月进度（%）", "no_progress": "本月无进展", "done_date": "完成日期",
+               "at_risk": "难以按期完成", "risk_reason": "原因", "note": "说明", "status_name": "状态",
+               "return_reason": "退回理由"}
+REPORT_HELP = {
+    "done_qty": "量化任务：填截至本月底累计完成的数量（单位同目标），进度按完成量÷目标计算。",
+    "progress": "截至本月底累计完成的百分比（0–100）。长期坚持任务填本年累计落实程度，并在“说明”中写明本月工作。",
+    "no_progress": "本月确实没有进展时勾选：进度与上期相同的事项，须勾选此项或填写新的进度才能提交。",
+    "note": "本月做了什么；长期坚持任务写明本月工作，即视为已报送本月工作。",
+}
+REPORT_STANDING = "长期任务"
+REPORT_STATUS = {"": "未填", "draft": "草稿", "returned": "被退回，请修改", "submitted": "已提交待审核", "accepted": "已通过"}
+REPORT_TO_FILL = "待填报（{n}项）"
+REPORT_FILL_HELP = ("表中预填的是上期数据，请逐项改为截至本月底的进展。确实没有进展的，勾选“本月无进展”；"
+                    "被退回的排在最前，按退回理由修改后重新提交。")
+REPORT_LOCKED = "已提交或已通过（{n}项，不能修改）"
+REPORT_LOCKED_HELP = "这些项目已交区河长办审核或已通过，不能再改；如需更正，请联系区河长办退回。"
+REPORT_ALL_SENT = "本单位本轮的事项和问题都已提交，等待区河长办审核；被退回的项目会出现在这里，可修改后重新提交。"
+REPORT_UPLOAD_LOCKED = "上传的报送表中有{n}项已提交或已通过，这些项目未采用上传的值。"
+REPORT_SUBMITTED = "已提交，等待区河长办审核。"
+REPORT_SAVED = "已保存 {n} 项草稿（尚未提交）。"
+# the round on a unit's first screen: its task
+TASK_TITLE = "{month}月报送进行中 · 截止{deadline}"
+TASK_LINE = "本单位应报{open}项："
+TASK_PARTS = {"unfilled": "未填{n}项", "drafts": "草稿未提交{n}项", "returned": "被退回{n}项", "submitted": "待审核{n}项",
+              "accepted": "已通过{n}项"}
+TASK_RETURNED = "被退回{n}项，请修改后重新提交："
+TASK_DONE = "本单位已全部提交，等待区河长办审核。"
+TASK_OVERDUE = "已过报送截止日期，请尽快提交。"
+TASK_GO = "去填报"
+UPLOAD_BUTTON = "选择文件"
+TABLE_MISSING = "—"  # a missing value in a table
+UPLOAD_DROP = "或将文件拖到此处"
+START_NOT_OFFICE = "本区数据由区河长办导入；导入后即可在此查看本单位的事项和灯色。如已导入仍看到此页，请联系区河长办。"
 
 # --- 督办通知／提醒函 ---------------------------------------------------------------------------------
 PAPER_HELP = "生成 Word 公文发给责任单位（红灯为督办通知／交办单，黄灯为提醒函），并记为一条督办记录（三色看板的本期督办、事项详情可见）。"

@@ -69,6 +69,7 @@ def show_in(container, data, *, title: str | None = None, **kwargs):
         container.caption((S.TABLE_FIRST_ROWS_EXCEL if may_export else S.TABLE_FIRST_ROWS).format(
             shown=ROWS_SHOWN, n=len(frame)))
         data = _head(data, ROWS_SHOWN)
+    kwargs.setdefault("placeholder", S.TABLE_MISSING)  # Streamlit writes a missing value as the English "None"
     result = container.dataframe(data, **kwargs)
     if not may_export:
         return result

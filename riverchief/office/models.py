@@ -115,6 +115,7 @@ class Entry(Base):
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     risk_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    no_progress: Mapped[bool] = mapped_column(Boolean, default=False)  # the unit confirmed 本月无进展
     status: Mapped[str] = mapped_column(String(16))  # draft / submitted / returned / accepted
     return_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(64))

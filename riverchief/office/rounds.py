@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +70,7 @@ def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
 
 def entries(round_id: int, unit_id: str | None = None) -> pd.DataFrame:
     cols = ["id", "kind", "ref_id", "unit_id", "done_qty", "progress", "done_date", "at_risk", "risk_reason", "note",
-            "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by", "row_version"]
+            "no_progress", "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by", "row_version"]
     q = select(Entry).where(Entry.round_id == round_id)
     if unit_id is not None:
         q = q.where(Entry.unit_id == unit_id)
@@ -99,19 +100,25 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
             if missing:
                 raise ReportError(f"还有{len(missing)}项未填写进展，如：{'、'.join(map(str, missing[:3]))}")
         now, written = clock.now(), 0
-        for key, report in reports.items():
-            checked = reporting.check_report(mine.loc[key].to_dict() | {"title": mine.loc[key, "title"]},
-                                             report, rnd.notice_date)
+        checked = {key: reporting.check_report(mine.loc[key].to_dict() | {"kind": key[0]}, report, rnd.notice_date)
+                   for key, report in reports.items()
+                   if key not in existing or existing[key].status not in (SUBMITTED, ACCEPTED)}
+        if submit:  # every entry going in must say this month's progress, or confirm there was none
+            going = checked | {k: _report(e) for k, e in existing.items() if e.status in (DRAFT, RETURNED) and k not in checked}
+            same = [mine.loc[k, "title"] for k, r in going.items() if reporting.unconfirmed(mine.loc[k].to_dict() | {"kind": k[0]}, r)]
+            if same:
+                raise ReportError(f"以下{len(same)}项与上月相同，尚未填写本月进展：{'、'.join(map(str, same[:5]))}"
+                                  f"{'等' if len(same) > 5 else ''}。有进展请填写本月进度；确无进展请勾选“本月无进展”"
+                                  "（长期任务也可在说明中写明本月工作）后再提交。")
+        for key, c in checked.items():
             e = existing.get(key)
-            if e is not None and e.status in (SUBMITTED, ACCEPTED):
-                continue  # submitted once: the office reviews it, or returns it to be changed
             if e is None:
                 e = Entry(round_id=round_id, kind=key[0], ref_id=key[1], unit_id=principal.unit_id, status=DRAFT,
                           return_reason="")
                 s.add(e)
                 existing[key] = e
-            e.done_qty, e.progress, e.done_date = checked.done_qty, checked.progress, checked.done_date
-            e.at_risk, e.risk_reason, e.note = checked.at_risk, checked.risk_reason, checked.note
+            e.done_qty, e.progress, e.done_date = c.done_qty, c.progress, c.done_date
+            e.at_risk, e.risk_reason, e.note, e.no_progress = c.at_risk, c.risk_reason, c.note, c.no_progress
             e.updated_by, e.updated_at = principal.username, now
             written += 1
         if submit:
@@ -124,8 +131,19 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
         return written
 
 
-def review(principal: Principal, entry_id: int, row_version: int, accept: bool, reason: str = "") -> None:
-    """Accept an entry, or return it with a reason. Refused if the entry changed since the office read it."""
+def _report(e) -> Report:
+    """An entry (a stored row, or its dict) as the report it holds."""
+    get = e.get if isinstance(e, dict) else lambda name: getattr(e, name)
+    missing = lambda v: v is None or v is pd.NaT or (isinstance(v, float) and v != v)  # noqa: E731
+    return Report(None if missing(get("done_qty")) else get("done_qty"), None if missing(get("progress")) else get("progress"),
+                  None if missing(get("done_date")) else get("done_date"), bool(get("at_risk")),
+                  get("risk_reason") or "", get("note") or "", bool(get("no_progress")))
+
+
+def review(principal: Principal, entry_id: int, row_version: int, accept: bool, reason: str = "",
+           about: str = "") -> None:
+    """Accept an entry, or return it with a reason. Refused if the entry changed since the office read it.
+    `about` names the entry in the log as people read it (unit and title); its codes otherwise."""
     access.require(principal, access.ROUNDS)
     try:
         reason = usertext.clean(reason, what="退回理由")
@@ -145,10 +163,37 @@ def review(principal: Principal, entry_id: int, row_version: int, accept: bool, 
                 raise ReportError("本轮月报送已发布")
             e.status, e.reviewed_by = (ACCEPTED, principal.username) if accept else (RETURNED, principal.username)
             e.return_reason = "" if accept else reason.strip()
-            audit.record(s, principal, "accept" if accept else "return", f"{e.unit_id} {e.ref_id}",
+            audit.record(s, principal, "accept" if accept else "return", about or f"{e.unit_id} {e.ref_id}",
                          f"{cn_month(rnd.notice_date)}" + ("" if accept else f"，理由：{reason.strip()}"))
     except StaleDataError:
         raise ReportError("该条报送已被他人修改，请刷新后重新审核") from None
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """Where one unit stands in the open round: what it must report, what it has done, what came back."""
+    open: int  # items and problems to report on
+    unfilled: int  # not entered at all
+    drafts: int  # entered, not submitted
+    submitted: int  # waiting for the office
+    accepted: int
+    returned: list[tuple[str, str]]  # (title, the office's reason)
+
+    @property
+    def to_do(self) -> int:
+        """Entries the unit still has to send (not entered, drafts, returned)."""
+        return self.unfilled + self.drafts + len(self.returned)
+
+
+def unit_task(root: Path, rnd: dict, unit_id: str) -> UnitTask:
+    mine, got = work(root, rnd, unit_id), entries(rnd["id"], unit_id)
+    titles = dict(zip(zip(mine["kind"], mine["ref_id"]), mine["title"]))
+    got = got[pd.Series([k in titles for k in zip(got["kind"], got["ref_id"])], index=got.index, dtype=bool)]  # still open
+    count = lambda status: int((got["status"] == status).sum())  # noqa: E731
+    back = got[got["status"] == RETURNED]
+    return UnitTask(open=len(mine), unfilled=len(mine) - len(got), drafts=count(DRAFT), submitted=count(SUBMITTED),
+                    accepted=count(ACCEPTED),
+                    returned=[(titles[(k, r)], why) for k, r, why in zip(back["kind"], back["ref_id"], back["return_reason"])])
 
 
 def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
@@ -178,13 +223,13 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
         key = (e["kind"], e["ref_id"])
         w = all_work.loc[key] if key in all_work.index else None
         before = None if w is None else w["progress"]
-        report = Report(e["done_qty"], e["progress"], e["done_date"], bool(e["at_risk"]), e["risk_reason"], e["note"])
+        report = _report(e)
         rows.append(e | dict(title=None if w is None else w["title"], before=before,
                              deadline=None if w is None else w["deadline"],
                              warnings="；".join(reporting.warnings(
                                  before, report, deadline=None if w is None or pd.isna(w["deadline"]) else w["deadline"],
-                                 notice=rnd["notice_date"], submitted=e["submitted_at"],
-                                 round_deadline=rnd["deadline"]))))
+                                 notice=rnd["notice_date"], submitted=e["submitted_at"], round_deadline=rnd["deadline"],
+                                 same=w is not None and reporting.unchanged(w.to_dict(), report)))))
     return pd.DataFrame(rows)
 
 

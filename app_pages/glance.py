@@ -1,0 +1,31 @@
+"""手机看板: the month on a phone (政务微信, 浙政钉) — the lights and their change, what changed, the red items and
+the water on one narrow screen, readable without zoom; the full board and the meeting mode a tap away."""
+import streamlit as st
+
+from riverchief import access
+from riverchief.water_quality import month_figures, ytd_means
+from ui import auth, data, frame, glance
+from ui import strings as S
+
+version, sel, root, *_ = frame.page(S.PAGE_GLANCE)
+st.html("""<style>
+[data-testid="stMainBlockContainer"] {padding: 0.8rem 0.9rem 2rem 0.9rem;}
+h1 {font-size: 1.45rem !important; line-height: 1.3 !important;}
+</style>""")
+board = data.board(root, version.id, sel.notice, sel.filters)
+changes = data.changes(root, version.id, sel.notice, sel.filters)
+water = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
+met, means = month_figures(water.sections)["met"], ytd_means(water.annual)
+blocks = [("", glance.legend()), ("本期灯色", glance.lights(board)),
+          ("与上期相比", glance.changed(changes, board.prev_notice is not None)),
+          ("红灯事项", glance.red_items(board)),
+          ("水质", glance.water(f"{sel.notice.month}月", water.sections,
+                                None if met.value is None or met.sections == 0 else met.value,
+                                means["tp"].value, means["nh3n"].value))]
+st.html(glance.page(S.BOARD_WHAT, blocks))
+row = st.container(horizontal=True)
+if row.button(S.GLANCE_FULL, icon=":material/traffic:"):
+    st.session_state["glance_left"] = True  # asked for the full board: no more sending this phone back here
+    st.switch_page("app_pages/light_board.py", query_params=st.query_params.to_dict())
+if auth.may(access.MEETING) and row.button(S.PAGE_MEETING, icon=":material/co_present:"):
+    st.switch_page("app_pages/meeting.py", query_params=st.query_params.to_dict())
