@@ -9,7 +9,7 @@ from ui import strings as S
 
 version, sel, root, *_ = frame.page(S.PAGE_GLANCE)
 st.html("""<style>
-[data-testid="stMainBlockContainer"] {padding: 0.8rem 0.9rem 2rem 0.9rem;}
+[data-testid="stMainBlockContainer"] {padding: 3.6rem 0.9rem 2rem 0.9rem;}
 h1 {font-size: 1.45rem !important; line-height: 1.3 !important;}
 </style>""")
 board = data.board(root, version.id, sel.notice, sel.filters)
@@ -22,10 +22,9 @@ blocks = [("", glance.legend()), ("本期灯色", glance.lights(board)),
           ("水质", glance.water(f"{sel.notice.month}月", water.sections,
                                 None if met.value is None or met.sections == 0 else met.value,
                                 means["tp"].value, means["nh3n"].value))]
-st.html(glance.page(S.BOARD_WHAT, blocks))
+st.html(glance.page(S.GLANCE_WHAT, blocks))
 row = st.container(horizontal=True)
 if row.button(S.GLANCE_FULL, icon=":material/traffic:"):
-    st.session_state["glance_left"] = True  # asked for the full board: no more sending this phone back here
-    st.switch_page("app_pages/light_board.py", query_params=st.query_params.to_dict())
+    st.switch_page("app_pages/light_board.py", query_params=st.query_params.to_dict() | frame.FULL_VIEW)
 if auth.may(access.MEETING) and row.button(S.PAGE_MEETING, icon=":material/co_present:"):
     st.switch_page("app_pages/meeting.py", query_params=st.query_params.to_dict())

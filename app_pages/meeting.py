@@ -28,7 +28,17 @@ st.html("""<style>
   vertical-align: -2px;}
 .meeting .muted {color: #5F6368;} .meeting table {border-collapse: collapse; width: 100%;}
 .meeting td {padding: 6px 14px; border-bottom: 1px solid #E6E8EB;}
-[data-testid="stBaseButton-secondary"] p {font-size: 24px;}
+[data-testid="stBaseButton-secondary"] p {font-size: 24px !important;}
+@media (max-width: 640px) {  /* a leader's phone: the same screens, sized for 390 px */
+  [data-testid="stMainBlockContainer"] {padding: .5rem .7rem 1rem .7rem;}
+  .meeting p, .meeting li, .meeting td {font-size: 17px; line-height: 1.4;}
+  .meeting h1 {font-size: 23px;} .meeting h2 {font-size: 20px;}
+  .meeting .big {font-size: 38px; white-space: nowrap;}
+  .meeting td {padding: 4px 5px;} .meeting td:first-child {min-width: 7em;}
+  .meeting .dot {width: 13px; height: 13px; margin-right: 4px;}
+  .meeting .muted {font-size: 14px;} .meeting .card {padding: 8px 10px;}
+  [data-testid="stBaseButton-secondary"] p {font-size: 15px !important;}
+}
 </style>""")
 
 red = board.flagged[board.flagged["light"] == RED]
@@ -53,7 +63,8 @@ def light_html(light: str, overridden: bool = False) -> str:
 
 
 demo = f" ｜ {S.DEMO_TAG}" if version.is_demo else ""
-top, *buttons = st.columns([5, 1, 1, 1], vertical_alignment="center")
+top, nav = st.columns([5, 3], vertical_alignment="center")
+buttons = nav.container(horizontal=True, horizontal_alignment="right")  # one row, on a phone too
 top.html(f'<div class="meeting"><p class="muted">{S.PAGE_BOARD} · {cn_notice(sel.notice)} ｜ '
          f'筛选条件：{escape(sel.scope)}{demo} ｜ 第 {i} / {n} 页</p></div>')
 parts = ['<div class="meeting">']
@@ -62,7 +73,8 @@ if kind == "totals":
     parts.append(f"<h1>{cn_notice(sel.notice)}亮灯情况</h1><table><tr>")
     for light in (RED, YELLOW, GREEN):
         now = board.count(light)
-        delta = "" if board.prev_notice is None else f"较上期 {now - board.count(light, True):+d}"
+        change = None if board.prev_notice is None else now - board.count(light, True)
+        delta = "" if change is None else "较上期持平" if change == 0 else f"较上期 {change:+d}"
         parts.append(f'<td>{light_html(light)}<div class="big">{now} 项</div><p class="muted">{delta}</p></td>')
     parts.append(f"</tr></table><h2>{escape(headline(board))}</h2>")
     if board.prev_notice is not None:
@@ -86,13 +98,12 @@ else:
 parts.append("</div>")
 st.html("".join(parts))
 
-left, middle, right = buttons
 go = None
-if left.button("上一页", shortcut="Left", disabled=i == 1, width="stretch", icon=":material/arrow_back:"):
+if buttons.button("上一页", shortcut="Left", disabled=i == 1, icon=":material/arrow_back:"):
     go = i - 1
-if middle.button("下一页", shortcut="Right", disabled=i == n, width="stretch", icon=":material/arrow_forward:"):
+if buttons.button("下一页", shortcut="Right", disabled=i == n, icon=":material/arrow_forward:"):
     go = i + 1
-if right.button("退出", shortcut="Esc", width="stretch", icon=":material/close:"):
+if buttons.button("退出", shortcut="Esc", icon=":material/close:"):
     filters.set_page_param("screen", None)
     st.switch_page("app_pages/light_board.py", query_params=st.query_params.to_dict())
 if go is not None:

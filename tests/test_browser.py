@@ -354,6 +354,79 @@ def test_meeting_mode_on_a_projector(page, server, demo_dir):
     expect(page.get_by_text("2024年10月通报亮灯情况")).to_be_visible(timeout=20000)
 
 
+PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1")
+
+
+@pytest.fixture
+def phone(browser, request):
+    """A leader's phone in 政务微信: 390×844, touch, the messenger's user agent; screenshot saved at the end."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, user_agent=PHONE_UA, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def _fits_the_phone(pg) -> None:
+    """Nothing wider than the screen (no sideways scrolling) and no text smaller than 14 px in the view."""
+    widths = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(
+        e => e.getBoundingClientRect().width > 0).map(e => e.getBoundingClientRect().right)""")
+    assert max(widths) <= 391, max(widths)
+    sizes = pg.evaluate("""() => [...document.querySelectorAll('.glance *, .meeting *')].filter(
+        e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(
+        e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 14, min(sizes)
+
+
+def test_a_phone_opening_the_board_gets_the_month_on_one_screen(phone, server, demo_dir):
+    phone.goto(server)  # the link a leader taps in the messenger: the board
+    phone.wait_for_url("**/phone**", timeout=60000)
+    phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(phone.locator("h1").first).to_contain_text("手机看板")
+    notice = max(store.current_version(demo_dir).notices)
+    board = board_for(demo_dir, notice)
+    tiles = phone.locator(".glance .tile")
+    expect(tiles).to_have_count(3)
+    for tile, light in zip(tiles.all(), ("red", "yellow", "green")):
+        expect(tile.locator(".n")).to_have_text(f"{board.count(light)} 项")
+        box = tile.bounding_box()
+        assert box["y"] + box["height"] < 844  # the lights on the first screen, no scrolling
+    first_red = board.flagged[board.flagged["light"] == "red"]["title"].iloc[0]
+    expect(phone.locator(".glance .card").first).to_contain_text(first_red)
+    expect(phone.locator(".glance .chip").first).to_contain_text("新亮红灯")
+    expect(phone.locator(".glance .badge").first).to_be_visible()  # the water, by class
+    expect(phone.locator('[data-testid="stSidebar"]')).not_to_be_in_viewport()
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "phone_glance.png"))  # the first screen, as the leader sees it
+    phone.set_viewport_size({"width": 390, "height": 2400})
+    phone.screenshot(path=str(ARTIFACTS / "phone_glance_whole.png"))
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.get_by_role("button", name="完整看板").click()
+    expect(phone.locator("h1").first).to_contain_text("三色看板", timeout=30000)
+    phone.reload()  # asked for the full board: it stays
+    phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(phone.locator("h1").first).to_contain_text("三色看板")
+
+
+def test_meeting_mode_on_a_phone(phone, server, demo_dir):
+    phone.goto(f"{server}/meeting?month=2024-10")
+    phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    expect(phone.get_by_text("2024年10月通报亮灯情况")).to_be_visible()
+    for big in phone.locator(".meeting .big").all():  # `12 项` on one line, whole
+        assert big.bounding_box()["height"] < 60 and big.evaluate("e => e.scrollWidth <= e.clientWidth")
+    ys = [b.bounding_box() for b in phone.get_by_role("button").filter(has_text="页").all()]
+    assert len(ys) == 2 and abs(ys[0]["y"] - ys[1]["y"]) < 2  # 上一页 and 下一页 side by side, not stacked
+    assert max(b["y"] + b["height"] for b in ys) - min(b["y"] for b in ys) < 0.1 * 844
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "meeting_phone_1.png"))
+    phone.get_by_role("button", name="下一页").click()
+    expect(phone.get_by_text("红灯事项（1/")).to_be_visible(timeout=20000)
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "meeting_phone_2.png"))
+
+
 def test_drill_down_from_a_row_to_the_item(page, server, demo_dir):
     open_app(page, f"{server}/?month=2024-10")
     board = board_for(demo_dir, dt.date(2024, 10, 31))

@@ -47,9 +47,10 @@ def header(page: str, selection: Selection | None, version: Version, period: str
     st.title(f"{page} · {period or cn_notice(selection.notice)} · {md(scope)}", anchor=False)
     guest = getattr(st.session_state.get("principal"), "via", None) == "guest"
     if version.is_demo:
-        st.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
+        tags = st.container(horizontal=True)  # the tags on one line (a phone has no room for two)
+        tags.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
         if guest:
-            st.badge("访客只读", icon=":material/lock:", color="gray")
+            tags.badge("访客只读", icon=":material/lock:", color="gray")
         st.caption(S.DEMO_NOTE + (S.AUTH_GUEST_BANNER if guest else ""))
 
 
@@ -105,8 +106,11 @@ def on_a_phone() -> bool:
     return bool(headers and _PHONE.search(headers.get("User-Agent", "")))
 
 
+FULL_VIEW = {"view": "full"}  # on the board's link: a phone asked for the full board (kept by a reload or a share)
+
+
 def send_phones_to_glance() -> None:
     """A phone opening the board lands on 手机看板, once a session; 完整看板 there brings it back for good."""
-    if on_a_phone() and not st.session_state.get("glance_left") and not st.session_state.get("glance_sent"):
+    if on_a_phone() and st.query_params.get("view") != "full" and not st.session_state.get("glance_sent"):
         st.session_state["glance_sent"] = True
         st.switch_page("app_pages/glance.py", query_params=st.query_params.to_dict())

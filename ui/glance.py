@@ -16,7 +16,8 @@ RED_SHOWN = 5  # red items listed on the phone; the rest are counted, with the f
 
 CSS = """<style>
 .glance {font-size: 17px; line-height: 1.5; color: #202124;}
-.glance h3 {font-size: 19px; margin: 14px 0 6px 0;}
+.glance h3 {font-size: 18px; margin: 10px 0 4px 0;}
+.glance p {margin: 0 0 4px 0;}
 .glance .muted {color: #5F6368; font-size: 15px;}
 .glance .tiles {display: flex; gap: 8px;}
 .glance .tile {flex: 1 1 0; min-width: 0; border: 1px solid #DADCE0; border-radius: 8px; padding: 8px 6px; text-align: center;}
@@ -92,10 +93,10 @@ def water(month_label: str, sections: pd.DataFrame, met: float | None, tp: float
              + " ".join(f"{badge(c)}{n}个" for c, n in counts.items()) + "</p>"]
     facts = []
     if met is not None:
-        facts.append(f"达标率 <b>{met:.1%}</b>")
+        facts.append(f"断面达标率 <b>{met:.1%}</b>")
     for name, value in (("总磷", tp), ("氨氮", nh3n)):
         if value is not None and not pd.isna(value):
-            facts.append(f"{name}均值 <b>{value:.3f}</b> mg/L")
+            facts.append(f"今年{name}均值 <b>{value:.3f}</b> mg/L")
     if facts:
         parts.append(f'<div class="chips">{"".join(f"<span class=chip>{f}</span>" for f in facts)}</div>')
     return "".join(parts)
@@ -110,4 +111,4 @@ def page(what: str, blocks: list[tuple[str, str]]) -> str:
 def legend() -> str:
     return '<p class="muted">' + "；".join(
         f'<span class="dot" style="background:{LIGHT_COLOURS[light]}"></span>{escape(words)}'
-        for light, words in S.BOARD_LIGHTS) + "</p>"
+        for light, words in S.GLANCE_LIGHTS) + "</p>"

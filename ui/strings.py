@@ -146,6 +146,8 @@ DRILL_HINT = "点击图中责任单位可筛选到该单位；选中表格中的
 PAGE_MEETING = "会议模式"
 PAGE_GLANCE = "手机看板"
 GLANCE_FULL = "完整看板"
+GLANCE_WHAT = "河长制“三张清单”事项每月亮灯通报。"
+GLANCE_LIGHTS = (("red", "红灯 逾期未完成"), ("yellow", "黄灯 进度落后"), ("green", "绿灯 按期或已完成"))
 
 PAGE_ITEM = "事项详情"
 ITEM_PICK_FIRST = "共{n:,}项，下拉列表列出前{shown:,}项（红灯、黄灯在前）；请用左侧筛选缩小范围，或从看板点开事项"
