@@ -115,6 +115,7 @@ if records.empty:
     st.caption("该事项没有督办记录。")
 else:
     board_parts.supervision_table(records)
+    board_parts.issued_papers(version, item=item_id)
 
 if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in papers.KIND_FOR_LIGHT:
     board_parts.paper_form(version, sel.notice, row)

@@ -110,7 +110,7 @@ left, right = st.columns([2, 3])
 with left:
     board_parts.ytd_section(changes)
 with right:
-    board_parts.supervision_section(changes)
+    board_parts.supervision_section(changes, version, sel)
 board_parts.notice_downloads(sel, root, version)
 
 frame.method_note(S.METHOD_BOARD.format(

@@ -82,7 +82,7 @@ def _paper(db: Database, version, notice, args) -> int:
     items = args.item or list(db.query("item_choices", notice=notice, township=None, river=None, list=None,
                                        unit=args.unit).query("light == @args.light and unit_id == @args.unit")["item_id"])
     try:
-        paper = papers.build_paper(db, notice, args.unit, items, args.reply_by, "区河长办公室", clock.today(),
+        paper = papers.build_paper(db, notice, args.unit, items, args.reply_by, papers.ISSUER, clock.today(),
                                    light=args.light)
         new = actions.issue_paper(args.by, store.data_dir(), paper, expect_current=version.id)
     except (papers.PaperError, store.StoreError) as exc:

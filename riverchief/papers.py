@@ -20,6 +20,7 @@ ASSIGN, REMIND = "交办", "提醒"
 KIND_FOR_LIGHT = {lights.RED: ASSIGN, lights.YELLOW: REMIND}
 TITLES = {ASSIGN: "河长制工作督办通知（交办单）", REMIND: "河长制工作提醒函"}
 NUMBER_PREFIX = {ASSIGN: "河长办交", REMIND: "河长办提"}
+ISSUER = "区河长办公室"
 
 
 class PaperError(Exception):
@@ -52,13 +53,23 @@ def _history(rows: pd.DataFrame, upto: dt.date) -> str:
 
 
 def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str], reply_by: dt.date, issuer: str,
-                issued: dt.date, light: str | None = None) -> Paper:
+                issued: dt.date, light: str | None = None, number: str | None = None) -> Paper:
     """The paper for a unit's items on a notice: a 交办单 when any of them is red, else a 提醒函 (or the kind
-    the light asked for). Only red or yellow items of that unit on that notice can be in it."""
+    the light asked for). Only red or yellow items of that unit on that notice can be in it. `number`: a paper
+    already issued, made again as it was (its records give the rest); none: a new paper, refused when one of
+    the same kind already covers any of these items on this notice."""
     if not item_ids:
         raise PaperError("请选择要督办的事项")
     if reply_by <= issued:
         raise PaperError(f"书面回复期限应晚于发文日期{cn_date(issued)}")
+    if number is None:
+        before = issued_papers(db, notice=notice)
+        before = before[before["unit_id"] == unit_id]
+        wanted = KIND_FOR_LIGHT.get(light) if light else None
+        for r in before.itertuples():
+            if (wanted is None or r.kind == wanted) and set(r.item_ids) & set(item_ids):
+                raise PaperError(f"{cn_notice(notice)}已就这些事项发出{r.number}（{cn_date(r.issued)}），"
+                                 "不再另编文号；需要文件请在“已发督办文件”中重新下载。")
     rows = []
     for item_id in dict.fromkeys(item_ids):
         history = db.query("item_history", item=item_id)
@@ -75,7 +86,7 @@ def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str]
                          unit_name=r["unit_name"], history=_history(history, notice)))
     items = pd.DataFrame(rows)
     kind = KIND_FOR_LIGHT[light] if light else (ASSIGN if (items["light"] == lights.RED).any() else REMIND)
-    number = f"{NUMBER_PREFIX[kind]}〔{issued.year}〕{next_number(db, kind, issued.year)}号"
+    number = number or f"{NUMBER_PREFIX[kind]}〔{issued.year}〕{next_number(db, kind, issued.year)}号"
     unit = items["unit_name"].iloc[0]
     n = len(items)
     what = "未按期完成" if kind == ASSIGN else "进度滞后于序时进度"
@@ -97,6 +108,41 @@ def next_number(db: Database, kind: str, year: int) -> int:
     records = db.query("supervision_for", notice=None, year=None, unit=None, item=None)
     used = [int(m[1]) for m in records["content"].dropna().map(pattern.match) if m]
     return max(used, default=0) + 1
+
+
+_RECORDED = re.compile(r"(?P<number>\S+?〔\d{4}〕\d+号)《(?P<title>[^》]+)》，请于(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日前")
+
+
+def issued_papers(db: Database, notice: dt.date | None = None, item: str | None = None,
+                  unit: str | None = None) -> pd.DataFrame:
+    """The papers issued (from their supervision records, one per item, written by `record`): number, kind, title,
+    unit, addressee, notice, issued, reply_by, by whom and the items — the newest first; of one notice or item."""
+    records = db.query("supervision_for", notice=notice, year=None, unit=unit, item=None)
+    rows = {}
+    for r in records[records["kind"].isin([ASSIGN, REMIND])].itertuples():
+        m = _RECORDED.match(str(r.content or ""))
+        if m is None:  # a 交办 or 提醒 recorded by hand in the office's files: no paper of ours to make again
+            continue
+        paper = rows.setdefault(m["number"], dict(
+            number=m["number"], kind=r.kind, title=m["title"], unit_id=r.unit_id, addressee=r.person,
+            notice=pd.Timestamp(r.notice_date).date(), issued=pd.Timestamp(r.date).date(),
+            reply_by=dt.date(int(m["y"]), int(m["m"]), int(m["d"])), by_whom=r.by_whom, item_ids=[], item_titles=[]))
+        paper["item_ids"].append(r.item_id)
+        paper["item_titles"].append(r.item_title or r.item_id)
+    cols = ["number", "kind", "title", "unit_id", "addressee", "notice", "issued", "reply_by", "by_whom", "item_ids",
+            "item_titles"]
+    out = pd.DataFrame(list(rows.values()), columns=cols)
+    if item is not None:
+        out = out[[item in ids for ids in out["item_ids"]]] if len(out) else out
+    return out.sort_values(["issued", "number"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def reissue(db: Database, paper: dict) -> Paper:
+    """A paper already issued, made again as it was issued (its number, date and reply date; the items' lights
+    of its notice)."""
+    return build_paper(db, paper["notice"], paper["unit_id"], list(paper["item_ids"]), paper["reply_by"],
+                       ISSUER, paper["issued"], light=lights.RED if paper["kind"] == ASSIGN else lights.YELLOW,
+                       number=paper["number"])
 
 
 def item_lines(paper: Paper) -> list[list[str]]:

@@ -2,6 +2,7 @@
 and the browser asks no host but the app's. Screenshots go to tests/artifacts/ (look at them)."""
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -799,6 +800,23 @@ def round_server(tmp_path):
         yield url, tmp_path
 
 
+_VISIBLE_TEXT = """root => {  // the words a person sees: text drawn at a size, and ::after content put there by CSS
+    const out = [];
+    const walk = el => {
+        const st = getComputedStyle(el);
+        if (st.display === 'none' || st.visibility === 'hidden') return;
+        const after = getComputedStyle(el, '::after').content;
+        for (const n of el.childNodes) {
+            if (n.nodeType === 3 && n.textContent.trim() && parseFloat(st.fontSize) > 0) out.push(n.textContent.trim());
+            if (n.nodeType === 1) walk(n);
+        }
+        if (after && after !== 'none' && after !== 'normal') out.push(after.replace(/^"|"$/g, ''));
+    };
+    walk(root);
+    return out.join(' ');
+}"""
+
+
 def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(browser, round_server, tmp_path):
     from openpyxl import load_workbook
 
@@ -807,6 +825,11 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     login(unit, url, "jiazhen", "report")
     expect(unit.locator("h1").first).to_contain_text("本单位月报 · 2023年7月")
     expect(unit.get_by_text("全区汇总")).to_have_count(0)  # the report page shows the unit's own work only
+    unit.get_by_text("下载本单位报送表（Excel）").first.click()  # the expander with the sheet and the upload box
+    zone = unit.locator('[data-testid="stFileUploaderDropzone"]')
+    shown = zone.evaluate(_VISIBLE_TEXT)
+    assert "选择文件" in shown and "拖到此处" in shown and not re.search(r"Upload|per file|Drag|Browse", shown), shown
+    unit.get_by_text("下载本单位报送表（Excel）").first.click()
     # the unit fills its pre-filled sheet in Excel: item E done on 20 July, the rest a little further
     with unit.expect_download() as got:
         unit.get_by_text("下载本单位报送表（Excel）").first.click()

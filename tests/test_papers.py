@@ -59,7 +59,9 @@ def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(ti
     issued = records[records["kind"] == "交办"]
     assert sorted(issued["item_id"]) == ["A", "E"] and set(issued["by_whom"]) == {"区河长办"}
     assert issued["content"].str.startswith("河长办交〔2023〕1号《河长制工作督办通知（交办单）》").all()
-    again = papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
+    with pytest.raises(papers.PaperError, match=r"已就这些事项发出河长办交〔2023〕1号"):  # not a second number for A
+        papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
+    again = papers.build_paper(Database(new), N2, "T2", ["D"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     assert again.number == "河长办交〔2023〕2号"
     with pytest.raises(store.StoreError, match="他人更新"):  # issued from a page read before the first one
         papers.record(tiny_dir, again, "区河长办", version.id)
@@ -80,6 +82,29 @@ def test_the_assignment_opens_in_word_as_a_gongwen(tiny_dir):
     assert pages == 1 and pngs  # two items, the request and the signature fit on one A4 page
 
 
+def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
+    """Listed from its records and made again: the same number, dates, items and words — after the data moved on."""
+    from riverchief.office import actions
+
+    version = store.current_version(tiny_dir)
+    paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), papers.ISSUER, TODAY)
+    new = actions.issue_paper(access.Principal("hzb", "区河长办", access.OFFICE), tiny_dir, paper, version.id)
+    later = papers.build_paper(Database(new), N2, "D1", ["B"], dt.date(2023, 7, 25), papers.ISSUER,
+                               dt.date(2023, 7, 10))
+    newest = actions.issue_paper("tests", tiny_dir, later, new.id)
+    issued = papers.issued_papers(Database(newest))
+    assert list(issued["number"]) == ["河长办提〔2023〕1号", "河长办交〔2023〕1号"]  # the newest first
+    assert list(papers.issued_papers(Database(newest), item="E")["number"]) == ["河长办交〔2023〕1号"]
+    assert list(papers.issued_papers(Database(newest), unit="D1")["number"]) == ["河长办提〔2023〕1号"]
+    row = issued.iloc[1].to_dict()
+    assert (row["addressee"], row["issued"], row["reply_by"], row["item_ids"]) == ("甲镇", TODAY, dt.date(2023, 7, 15),
+                                                                                  ["A", "E"])
+    again = papers.reissue(Database(newest), row)
+    assert (again.number, again.issued, again.reply_by, again.paragraphs) == (paper.number, paper.issued,
+                                                                              paper.reply_by, paper.paragraphs)
+    assert papers.item_lines(again) == papers.item_lines(paper)
+
+
 def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
@@ -92,7 +117,14 @@ def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
     [b for b in at.button if b.label == "生成并登记"][0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "已登记河长办提〔" in at.success[0].value
-    assert any(b.label.startswith("下载 河长办提") for b in at.get("download_button"))
+    assert any("已发督办文件（1份）" in m.value for m in at.markdown)
+    [b for b in at.button if b.label == "生成并登记"][0].click().run()  # pressed again: no second number
+    assert "已就这些事项发出河长办提〔" in at.error[0].value
+    reloaded = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))  # a new session (a reload)
+    reloaded.query_params["item"] = "B"
+    reloaded.run()
+    reloaded.switch_page("app_pages/item.py").run()
+    assert [b.label for b in reloaded.get("download_button") if b.label == "下载 Word"]
     version = store.current_version(tiny_dir)
     records = Database(version).query("supervision_for", notice=N2, year=None, unit="D1", item="B")
     assert "提醒" in set(records["kind"]) and version.manifest["source"].startswith("河长办提〔")

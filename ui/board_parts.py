@@ -120,7 +120,7 @@ def supervision_table(records: pd.DataFrame) -> None:
                      "person": S.WHOM, "content": S.CONTENT})
 
 
-def supervision_section(changes: Changes) -> None:
+def supervision_section(changes: Changes, version, sel: Selection) -> None:
     st.subheader("本期督办", anchor=False)
     records = changes.supervision
     if records.empty:
@@ -129,6 +129,7 @@ def supervision_section(changes: Changes) -> None:
     counts = records["kind"].value_counts()
     st.markdown(S.SUPERVISION_LINE.format(**{k: int(counts.get(k, 0)) for k in SUPERVISION_KINDS}))
     supervision_table(records)
+    issued_papers(version, notice=sel.notice, unit=sel.filters.unit)
 
 
 def notice_downloads(sel: Selection, root: str, version) -> None:
@@ -192,19 +193,34 @@ def paper_form(version, notice, row) -> None:
                 who = auth.current()
                 try:
                     paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
-                                               "区河长办公室", clock.today(), light=row["light"])
+                                               papers.ISSUER, clock.today(), light=row["light"])
                     new = actions.issue_paper(who, root, paper, expect_current=version.id)
                 except (papers.PaperError, store.StoreError, access.Forbidden) as exc:
                     st.error(md(exc))
                 else:
-                    st.session_state["paper_file"] = (f"{paper.number}_{paper.addressee}.docx",
-                                                      paper_docx(paper, version.is_demo))
                     frame.flash(S.PAPER_ISSUED.format(number=paper.number, id=new.id))
                     st.rerun()
-        if "paper_file" in st.session_state:
-            name, body = st.session_state["paper_file"]
-            st.download_button(f"下载 {name}", body, file_name=name, icon=":material/description:",
-                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def issued_papers(version, notice: dt.date | None = None, item: str | None = None, unit: str | None = None) -> None:
+    """已发督办文件: the 交办单 and 提醒函 issued (of a notice, or naming an item), each downloadable again as it
+    was issued — made from its records when asked for, never kept in the session."""
+    db = data.database(version)
+    issued = papers.issued_papers(db, notice=notice, item=item, unit=unit)
+    if issued.empty:
+        return
+    st.markdown(f"**{S.PAPERS_ISSUED_TITLE.format(n=len(issued))}**")
+    for p in issued.to_dict("records"):
+        line = S.PAPERS_ISSUED_LINE.format(number=p["number"], title=p["title"], to=p["addressee"],
+                                           date=cn_date(p["issued"]), reply=cn_date(p["reply_by"]),
+                                           items="、".join(p["item_titles"]))
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(md(line))
+        if auth.may(EXPORT):
+            right.download_button(S.PAPERS_DOWNLOAD, lambda p=p: paper_docx(papers.reissue(db, p), version.is_demo),
+                                  file_name=f"{p['number']}_{p['addressee']}.docx", on_click="ignore",
+                                  key=f"paper_{p['number']}", icon=":material/description:", type="tertiary",
+                                  mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 def warning_section(warned: pd.DataFrame, notice) -> None:

@@ -90,7 +90,7 @@ def chinese_widgets() -> None:
     """Streamlit's file uploader writes `Upload` and `200MB per file • XLSX` in English and takes no words for
     them: the app's CSS puts Chinese in their place (the accepted types and size go in each uploader's label)."""
     st.html(f"""<style>
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button::after {{ content: "{S.UPLOAD_BUTTON}"; font-size: 1rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: "{S.UPLOAD_DROP}"; font-size: 0.875rem; }}
