@@ -5,7 +5,7 @@ import streamlit as st
 
 from output import figures
 from riverchief import water as rules
-from riverchief.water_quality import month_figures, source_words, trend_change, trend_of, ytd_means
+from riverchief.water_quality import fallback_words, month_figures, source_words, trend_change, trend_of, ytd_means
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -13,13 +13,16 @@ from ui.text import md
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
 version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
-ytd = f"1–{sel.notice.month}月"
+shown = view.month  # the notice's month, or the latest month with readings before it (said below)
+ytd, period = f"1–{shown.month}月", f"{shown.year}年{shown.month}月"
 if sel.filters.list or sel.filters.unit:
     st.caption("水质按镇街、河流筛选（清单、责任单位筛选不适用于水质）。")
 month = view.sections[view.sections["water_class"].notna()]
 if month.empty:
-    st.info("所选范围内本月没有监测数据。")
+    st.info(S.WATER_NONE)
     st.stop()
+if view.asked is not None:
+    st.info(fallback_words(view), icon=":material/history:")
 
 # Key numbers: this month against the same month last year, year-to-date means against last year's same months
 # (riverchief.water_quality: the change always on the sections measured in both years).
@@ -55,7 +58,7 @@ for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_
             f"等{len(g)}条河流" if len(g) > STORY_NAMES else "")
         st.markdown(template.format(rivers=md(names), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
-if not (stories["change"] != "持平").any() and len(stories) and int(stories["first_year"].iloc[0]) < sel.notice.year:
+if not (stories["change"] != "持平").any() and len(stories) and int(stories["first_year"].iloc[0]) < shown.year:
     st.markdown(f'与{int(stories["first_year"].iloc[0])}年相比，各河流水质类别总体持平。')
 
 # The month's sections.
@@ -102,8 +105,8 @@ body = rules.body_of(scope["water_body"])
 name = options[pick].split("（")[0]
 left, right = st.columns(2)
 for col, f in ((left, "tp"), (right, "nh3n")):
-    this, change = trend_change(trend, f, sel.notice.year, sel.notice.month)
-    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year, period=ytd,
+    this, change = trend_change(trend, f, shown.year, shown.month)
+    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=shown.year, period=ytd,
                                        value=this if this is not None else float("nan"), change=change)
     with col:
         charts.show(figures.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
@@ -111,7 +114,7 @@ for col, f in ((left, "tp"), (right, "nh3n")):
 # Change on last year, per section.
 st.subheader(f"同比变化（{ytd}累计，与去年同期比较）", anchor=False)
 if annual[["tp_last", "nh3n_last"]].isna().all().all():
-    st.caption(f"去年同期（{sel.notice.year - 1}年{ytd}）没有监测数据，无法比较。")
+    st.caption(f"去年同期（{shown.year - 1}年{ytd}）没有监测数据，无法比较。")
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
 tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figures.class_badge_style, subset=["cls", "cls_last"]),

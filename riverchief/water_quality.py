@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from riverchief import water
+from riverchief.dates import cn_month
 from riverchief.db import Database
 
 HEADLINE = ("tp", "nh3n")  # total phosphorus and ammonia nitrogen: the product's headline factors
@@ -28,6 +29,20 @@ class WaterView:
     attainment: pd.DataFrame  # per month: sections, meeting target, in Ⅰ–Ⅲ, 劣Ⅴ
     stories: pd.DataFrame  # per river: class of the first year and of this year (improved / worsened)
     scope: str = "全区"  # what the filters leave, in words: 全区, a township or a river
+    asked: dt.date | None = None  # the month chosen, when it had no readings and `month` is the latest that has
+
+
+def latest_month_with_readings(db: Database, notice: dt.date, township: str | None, river: str | None) -> dt.date | None:
+    """The first day of the latest month up to the notice's with a classed result in scope; None when there is none."""
+    found = db.query("latest_reading_month", month=notice.replace(day=1), township=township, river=river)["month"].iloc[0]
+    return None if pd.isna(found) else pd.Timestamp(found).date()
+
+
+def fallback_words(view: WaterView) -> str | None:
+    """What the page and the slide say when they show an earlier month than the one chosen."""
+    if view.asked is None:
+        return None
+    return f"{cn_month(view.asked)}尚无监测数据，以下为最近有数据的{cn_month(view.month)}"
 
 
 def main_pollutants(row) -> str:
@@ -238,16 +253,23 @@ def attainment(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_water(db: Database, notice: dt.date, township: str | None, river: str | None) -> WaterView:
-    month = notice.replace(day=1)
+    """The water of the notice's month; when that month has no readings in scope (yet), of the latest month before
+    it that has (`asked` keeps the month chosen), so a page never shows a month of nothing as the state of the water."""
+    month, asked = notice.replace(day=1), None
     params = dict(township=township, river=river)
     sections = enrich_month(db.query("water_sections_month", month=month, **params))
+    if sections["water_class"].isna().all():
+        latest = latest_month_with_readings(db, notice, township, river)
+        if latest is not None:
+            month, asked = latest, month
+            sections = enrich_month(db.query("water_sections_month", month=month, **params))
     section_years = db.query("water_section_years", upto=month.month, **params)
     annual = annual_table(section_years, month.year)
     series = db.query("water_monthly_series", **params)
     return WaterView(
         month=month, sections=sections, annual=annual, rivers=judge_rivers(annual), series=series,
         attainment=attainment(series), stories=river_stories(section_years, month.year),
-        scope=_scope_name(sections, township, river),
+        scope=_scope_name(sections, township, river), asked=asked,
     )
 
 

@@ -156,6 +156,15 @@ def test_water_page_without_readings_says_so(monkeypatch, tiny_dir):
     assert "没有监测数据" in at.info[0].value
 
 
+def test_water_page_of_a_month_without_readings_shows_the_latest_with_them(monkeypatch, tiny_late_water_dir):
+    at = run_app(monkeypatch, tiny_late_water_dir, month="2023-06")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    assert at.info[0].value == "2023年6月尚无监测数据，以下为最近有数据的2023年4月"
+    assert at.dataframe[0].value["cls"].tolist() == ["Ⅲ类"]  # S1 in April, not a table of nothing
+    assert at.metric[0].value == "100.0%"
+
+
 def test_map_page_on_the_demo(monkeypatch, demo_dir):
     at = run_app(monkeypatch, demo_dir, colour="lights")
     at.switch_page("app_pages/river_map.py").run()
