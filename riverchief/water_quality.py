@@ -58,6 +58,18 @@ def main_pollutants(row) -> str:
     return "、".join(text for _, text in sorted(found, reverse=True)[:3])
 
 
+EXCEEDANCE_DECIMALS = 2
+
+
+def exceeded(factor: str, value: float, water_class: int, water_body: str) -> float:
+    """超标倍数 as published: (C − limit) / limit to two decimals where the value is above the limit; empty (NaN)
+    where it is within it or missing — a compliant section has no multiple, not a negative one."""
+    if pd.isna(value):
+        return np.nan
+    x = round(water.exceedance(factor, value, water_class, water_body), EXCEEDANCE_DECIMALS)
+    return x if x > 0 else np.nan
+
+
 def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     """Add deciding factors, target met, exceedance multiples (vs Ⅲ and vs target) and main pollutants."""
     out = sections.copy()
@@ -68,10 +80,8 @@ def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     ]
     out["meets_target"] = np.where(has, out["water_class"] <= out["target_class"], pd.NA)
     for f in HEADLINE:
-        out[f"{f}_x3"] = [water.exceedance(f, v, 3, b) if pd.notna(v) else np.nan
-                          for v, b in zip(out[f], out["water_body"])]
-        out[f"{f}_xt"] = [water.exceedance(f, v, int(t), b) if pd.notna(v) else np.nan
-                          for v, t, b in zip(out[f], out["target_class"], out["water_body"])]
+        out[f"{f}_x3"] = [exceeded(f, v, 3, b) for v, b in zip(out[f], out["water_body"])]
+        out[f"{f}_xt"] = [exceeded(f, v, int(t), b) for v, t, b in zip(out[f], out["target_class"], out["water_body"])]
     out["main_pollutants"] = [main_pollutants(r) if ok else "" for ok, r in zip(has, out.to_dict("records"))]
     return out
 

@@ -63,6 +63,27 @@ def test_table_workbook_styles_lights_and_classes():
     assert ws["D3"].number_format == "0.0%" and ws["D4"].value == 0.125
 
 
+def test_table_workbook_writes_floats_without_binary_noise():
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": [0.1 + 0.2, 0.61 - 1.0, float("nan")], "n": [1, 2, 3]})
+    ws = load_workbook(io.BytesIO(table_xlsx(frame, [("x", "超标倍数", 8), ("n", "数", 6)], "范围：全区", "表")))["表"]
+    assert [ws.cell(row=r, column=1).value for r in (3, 4, 5)] == [0.3, -0.39, None]
+
+
+@needs_chromium
+def test_chart_png_title_keeps_off_the_left_edge():
+    """Exported chart titles touched the image's left edge."""
+    import pandas as pd
+
+    fig = figures.bars(pd.DataFrame({"k": ["甲", "乙"], "n": [3, 5]}), "k", [("n", "数量", figures.ACCENT)],
+                       "标题标题标题", "数据：测试")
+    image = Image.open(io.BytesIO(chart_png(fig))).convert("L")
+    band = image.crop((0, 0, 1600, 90))
+    dark = [x for x in range(1600) if any(band.getpixel((x, y)) < 128 for y in range(90))]
+    assert dark and dark[0] >= 30, dark[:3]
+
+
 @needs_chromium
 def test_meeting_pack_slides_and_numbers(demo_dir, demo_db):
     version = store.current_version(demo_dir)
