@@ -5,7 +5,7 @@ import streamlit as st
 
 from output import figures
 from riverchief import water as rules
-from riverchief.water_quality import month_figures, source_words, trend_change, trend_of, ytd_means
+from riverchief.water_quality import fallback_words, month_figures, source_words, trend_change, trend_of, ytd_means
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -13,13 +13,16 @@ from ui.text import md
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
 version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
-ytd = f"1–{sel.notice.month}月"
+at_month = view.month  # the notice's month, or the latest month with readings before it (said below)
+ytd, period = f"1–{at_month.month}月", f"{at_month.year}年{at_month.month}月"
 if sel.filters.list or sel.filters.unit:
     st.caption("水质按镇街、河流筛选（清单、责任单位筛选不适用于水质）。")
 month = view.sections[view.sections["water_class"].notna()]
 if month.empty:
-    st.info("所选范围内本月没有监测数据。")
+    st.info(S.WATER_NONE)
     st.stop()
+if view.asked is not None:
+    st.info(fallback_words(view), icon=":material/history:")
 
 # Key numbers: this month against the same month last year, year-to-date means against last year's same months
 # (riverchief.water_quality: the change always on the sections measured in both years).
@@ -31,13 +34,14 @@ for col, key, label in ((cols[0], "met", "断面达标率"), (cols[1], "good", "
 worst = figures_now["worst"]
 cols[2].metric("劣Ⅴ类断面", f"{int(worst.value)} 个", None if worst.delta is None else f"{int(worst.delta):+d} 个",
                delta_color="inverse", help=S.WATER_M_HELP_YOY, border=True)
-for col, f, label in ((cols[3], "tp", "总磷均值（{period}）"), (cols[4], "nh3n", "氨氮均值（{period}）")):
-    c = means[f]
+for col, f, label in ((cols[3], "tp", "总磷均值"), (cols[4], "nh3n", "氨氮均值")):  # period and unit: caption
+    c = means[f]  # the value alone and its change: short enough for a phone and a fifth of a wide screen
     level = c.delta is not None and round(c.delta, 3) == 0  # "-0.000" is no change a chief can read: 持平
-    col.metric(label.format(period=ytd), "—" if pd.isna(c.value) else f"{c.value:.3f} mg/L",
-               None if c.delta is None else ("持平" if level else f"{c.delta:+.3f}")
-               + ("" if c.rate is None else f"（改善率{c.rate:+.1%}）"),
+    col.metric(label, "—" if pd.isna(c.value) else f"{c.value:.3f}",
+               None if c.delta is None else ("持平" if level else f"{c.delta:+.3f}"),
                delta_color="off" if level else "inverse", help=S.WATER_M_HELP_RATE, border=True)
+rates = [f"{rules.FACTOR_NAMES[f]}{means[f].rate:+.1%}" for f in ("tp", "nh3n") if means[f].rate is not None]
+st.caption(S.WATER_RATES.format(period=ytd, rates="，".join(rates) or "—"))  # the unit and the rates, whole
 annual = view.annual
 paired = [f"{name}{c.paired}个断面（今年{c.this:.3f}、去年同期{c.last:.3f} mg/L）" for name, c in
           (("总磷", means["tp"]), ("氨氮", means["nh3n"])) if c.last is not None and c.paired < c.sections]
@@ -55,7 +59,7 @@ for change, template in (("改善", S.WATER_STORY_IMPROVED), ("变差", S.WATER_
             f"等{len(g)}条河流" if len(g) > STORY_NAMES else "")
         st.markdown(template.format(rivers=md(names), year=int(g["first_year"].iloc[0]),
                                     before=rules.CLASS_NAMES[int(before)], after=rules.CLASS_NAMES[int(after)]))
-if not (stories["change"] != "持平").any() and len(stories) and int(stories["first_year"].iloc[0]) < sel.notice.year:
+if not (stories["change"] != "持平").any() and len(stories) and int(stories["first_year"].iloc[0]) < at_month.year:
     st.markdown(f'与{int(stories["first_year"].iloc[0])}年相比，各河流水质类别总体持平。')
 
 # The month's sections.
@@ -74,7 +78,8 @@ cols_shown = ["section_name", "river_name", "body", "target", "cls", "meets", "d
               "tp_x3", "tp_xt", "nh3n_x3", "nh3n_xt", "main_pollutants", "cls_last", "bdl", "src"]
 styled = table[cols_shown].style.map(figures.class_badge_style, subset=["cls", "cls_last", "target"])
 num = lambda label, fmt="%.3f": st.column_config.NumberColumn(label, format=fmt)  # noqa: E731
-tables.show(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 520), column_config={
+tables.show(styled, hide_index=True, width="stretch", title=f"{S.PAGE_WATER}_断面水质_{period}",
+            height=min(36 * (len(table) + 1) + 4, 520), column_config={
     "section_name": S.COL_SECTION, "river_name": S.RIVER, "body": "水体", "target": S.COL_TARGET,
     "cls": "本月类别", "meets": "达标", "deciding": "定类因子", "tp": num(S.COL_TP),
     "nh3n": num(S.COL_NH3N), "codmn": num("高锰酸盐指数 mg/L", "%.1f"), "do": num("溶解氧 mg/L", "%.1f"),
@@ -102,8 +107,8 @@ body = rules.body_of(scope["water_body"])
 name = options[pick].split("（")[0]
 left, right = st.columns(2)
 for col, f in ((left, "tp"), (right, "nh3n")):
-    this, change = trend_change(trend, f, sel.notice.year, sel.notice.month)
-    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=sel.notice.year, period=ytd,
+    this, change = trend_change(trend, f, at_month.year, at_month.month)
+    title = S.WATER_TREND_TITLE.format(what=rules.FACTOR_NAMES[f], name=name, year=at_month.year, period=ytd,
                                        value=this if this is not None else float("nan"), change=change)
     with col:
         charts.show(figures.concentration_trend(trend, f, body, title, source), key=f"trend_{f}")
@@ -111,11 +116,12 @@ for col, f in ((left, "tp"), (right, "nh3n")):
 # Change on last year, per section.
 st.subheader(f"同比变化（{ytd}累计，与去年同期比较）", anchor=False)
 if annual[["tp_last", "nh3n_last"]].isna().all().all():
-    st.caption(f"去年同期（{sel.notice.year - 1}年{ytd}）没有监测数据，无法比较。")
+    st.caption(f"去年同期（{at_month.year - 1}年{ytd}）没有监测数据，无法比较。")
 yoy = annual.assign(cls=annual["water_class"].map(rules.CLASS_NAMES), cls_last=annual["water_class_last"].map(rules.CLASS_NAMES))
 yoy_cols = ["section_name", "river_name", "tp", "tp_last", "tp_rate", "nh3n", "nh3n_last", "nh3n_rate", "cls_last", "cls"]
 tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figures.class_badge_style, subset=["cls", "cls_last"]),
-             hide_index=True, width="stretch", height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
+             hide_index=True, width="stretch", title=f"{S.PAGE_WATER}_同比变化_{at_month.year}年{ytd}",
+             height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
     "section_name": S.COL_SECTION, "river_name": S.RIVER, "tp": num(S.COL_TP), "tp_last": num("总磷（去年同期）"),
     "tp_rate": num("总磷改善率", "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num("氨氮（去年同期）"),
     "nh3n_rate": num("氨氮改善率", "percent"), "cls_last": "去年同期类别", "cls": S.COL_CLASS_THIS})
@@ -133,7 +139,7 @@ with right:
     judged = view.rivers.assign(cls=view.rivers["water_class"].map(rules.CLASS_NAMES).fillna("—"))
     tables.show(judged[["river_name", "sections", "method", "cls", "share_good", "judgement"]]
                  .style.map(figures.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
-                 height=380, column_config={
+                 title=f"{S.PAGE_WATER}_河流水质评价_{at_month.year}年{ytd}", height=380, column_config={
         "river_name": S.RIVER, "sections": "断面数", "method": "评价方法", "cls": S.COL_CLASS_THIS,
         "share_good": num("Ⅰ–Ⅲ类比例", "percent"), "judgement": "水质状况"})
 
@@ -148,7 +154,7 @@ if len(ahead):
                          target=ahead["target_class"].map(rules.CLASS_NAMES))
     tables.show(shown[list(S.WATER_OUTLOOK_COLS)].style.map(
         lambda v: "color: #D93025; font-weight: 600" if isinstance(v, str) and "无法达标" in v else "", subset=["words"]),
-        hide_index=True, width="stretch", title="达标形势", height=min(36 * (len(shown) + 1) + 4, 460),
+        hide_index=True, width="stretch", title=f"{S.PAGE_WATER}_达标形势_{sel.notice.year}年", height=min(36 * (len(shown) + 1) + 4, 460),
         column_config={**S.WATER_OUTLOOK_COLS, "limit": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["limit"], format="%.3f"),
                        "mean": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["mean"], format="%.3f"),
                        "need": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["need"], format="%.3f"),

@@ -1,6 +1,6 @@
 """For scheduled jobs; both take --month YYYY-MM, the filters (--township --river --list --unit) and --out DIR,
 and print the files they write:
-    python -m exports notice   the month's light notice as .docx and .xlsx
+    python -m exports notice   the month's light notice as .docx and .xlsx [--to 主送机关]
     python -m exports pack     the meeting pack as .pptx (prints how long it took on stderr)
     python -m exports paper    a 交办单 (red) or 提醒函 (yellow) to one unit as .docx, recorded as supervision:
         --month 2024-06 --unit D02 [--item ID ...] [--light red|yellow] --reply-by 2024-07-15 --by 区河长办
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--month", help="YYYY-MM; the latest notice when omitted")
     for key in ("township", "river", "list", "unit"):
         p.add_argument(f"--{key}")
+    p.add_argument("--to", help="主送机关 (the addressees); 各镇街、区级有关部门 when omitted")
     p.add_argument("--out", default=".", type=Path)
     pack = sub.add_parser("pack", help="the meeting pack (会议材料) as PowerPoint")
     pack.add_argument("--month", help="YYYY-MM; the latest notice when omitted")
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
         print(f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
         return 0
-    notice = build_notice(db, notices[month], filters, scope, version.manifest.get("district", ""))
+    notice = build_notice(db, notices[month], filters, scope, version.manifest.get("district", ""), addressee=args.to)
     line = filters_line(notices[month], scope, version.id)
     for ext, build in ((".docx", notice_docx), (".xlsx", notice_xlsx)):
         path = args.out / f"三色亮灯通报_{month}{suffix}{ext}"

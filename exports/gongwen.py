@@ -92,12 +92,17 @@ def document() -> Document:
     return doc
 
 
-def title(doc, text: str) -> None:
+def title(doc, text: str | tuple[str, ...] | list[str]) -> None:
+    """The title, centred; given as lines, each starts a line of its own (so `2025年1月通报` is never split
+    between two lines by the line filling up)."""
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.line_spacing = Pt(35)
     p.paragraph_format.space_after = Pt(LINE_PT)
-    font(p.add_run(clean(text)), TITLE_FONT, TITLE_PT)
+    for k, line in enumerate([text] if isinstance(text, str) else text):
+        if k:
+            p.runs[-1].add_break()
+        font(p.add_run(clean(line)), TITLE_FONT, TITLE_PT)
 
 
 def body(doc, text: str, indent: bool = True, align=None):
@@ -108,6 +113,71 @@ def body(doc, text: str, indent: bool = True, align=None):
         p.alignment = align
     font(p.add_run(clean(text)), BODY_FONT, BODY_PT)
     return p
+
+
+def addressee(doc, text: str) -> None:
+    """主送机关: below the title (after its blank line), flush left, ending with a full-width colon."""
+    body(doc, text.rstrip("：:") + "：", indent=False)
+
+
+def _keep(paragraph, last_lines: bool = False) -> None:
+    """Keep on the page of the next paragraph; `last_lines`: the body's last paragraph, of which at least its
+    last two lines go along (widow control), so the next page never starts with the closing alone."""
+    paragraph.paragraph_format.keep_with_next = True
+    if last_lines:
+        paragraph.paragraph_format.widow_control = True
+
+
+def attachments(doc, names: list[str]) -> None:
+    """附件说明: one blank line below the body, two characters in, `附件：1．…`, the next names aligned under the
+    first. The last body paragraph stays with it (and it with the signature), so the closing never stands
+    alone on a page."""
+    if doc.paragraphs:
+        _keep(doc.paragraphs[-1], last_lines=True)
+    for k, name in enumerate(names, start=1):
+        label = "附件：" if k == 1 else "　　　"
+        p = body(doc, f"{label}{k}．{name}" if len(names) > 1 else f"附件：{name}")
+        if k == 1:
+            p.paragraph_format.space_before = Pt(LINE_PT)
+        _keep(p)
+
+
+def _em(text: str) -> float:
+    """Width in characters of the body size (digits and Latin letters are half a character)."""
+    return _width(text) / 2
+
+
+def closing(doc, issuer: str, date_text: str, note: str = "") -> None:
+    """发文机关署名 and 成文日期 of a 公文 without a seal (GB/T 9704-2012 7.3.5.2): one blank line below the body
+    or the 附件说明, the issuer two characters from the right, the date on the next line starting two characters
+    right of the issuer's first character (when the date is the longer, it is two from the right and the issuer
+    moves left). Then `note` as a 附注 in small type. Kept on the page of the last lines of the body."""
+    if doc.paragraphs:
+        _keep(doc.paragraphs[-1], last_lines=True)
+    issuer_w, date_w = _em(issuer), _em(date_text)
+    if date_w >= issuer_w - 2:
+        date_right, issuer_right = 2, 4 + date_w - issuer_w
+    else:
+        issuer_right, date_right = 2, issuer_w - date_w
+    for k, (text, right) in enumerate(((issuer, issuer_right), (date_text, date_right))):
+        p = body(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Pt(right * BODY_PT)
+        if k == 0:
+            p.paragraph_format.space_before = Pt(LINE_PT)
+        if note or k == 0:
+            _keep(p)
+    if note:
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(2 * TABLE_PT)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.space_before = Pt(6)
+        font(p.add_run(clean(f"（{note}）")), BODY_FONT, TABLE_PT)
+
+
+def properties(doc, title_text: str, comments: str) -> None:
+    """The file's own title and a comment (the data version and filters: where the document came from)."""
+    doc.core_properties.title = clean(title_text)
+    doc.core_properties.comments = clean(comments)
 
 
 def heading(doc, text: str, level: int = 1) -> None:

@@ -36,6 +36,7 @@ def _ensure_server() -> None:
             _started = True
 
 
+EDGE = 48  # pixels between the image's left edge and the title, the axis labels and the source line
 SLIDE_DPI = 120  # pixels per inch of a chart placed on a slide
 LABEL_PT, TITLE_PT, SOURCE_PT = 18, 24, 13  # what the back of a meeting room can read
 
@@ -57,7 +58,7 @@ def chart_png(fig: go.Figure, size: tuple[int, int] = SLIDE, fonts: tuple[float,
     slide = go.Figure(fig)
     label, title, source = fonts
     slide.update_layout(width=size[0], height=size[1], font_size=label, title_font_size=title,
-                        margin=dict(l=40, r=60, t=int(title * 3.6), b=int(source * 9.5)))
+                        title_pad_l=EDGE, margin=dict(l=EDGE, r=60, t=int(title * 3.6), b=int(source * 9.5)))
     slide.update_traces(textfont_size=label, selector=lambda t: hasattr(t, "textfont"))
     slide.update_xaxes(automargin=True)
     slide.update_yaxes(automargin=True)
@@ -68,7 +69,7 @@ def chart_png(fig: go.Figure, size: tuple[int, int] = SLIDE, fonts: tuple[float,
         else:
             note.font.size = label * 0.8
     text = slide.layout.title.text or ""
-    per_line = int(size[0] * 0.92 / title)  # Chinese characters of the title's size that fit in the width
+    per_line = int((size[0] - EDGE - 60) * 0.95 / title)  # Chinese characters of the title's size that fit in the width
     if len(text) > per_line and "<br>" not in text:  # a long finding wraps at a comma, never runs off
         cut = max((i for i, ch in enumerate(text[:per_line]) if ch in "，、；"), default=per_line - 1)
         slide.update_layout(title_text=text[:cut + 1] + "<br>" + text[cut + 1:])

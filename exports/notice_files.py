@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
@@ -53,21 +52,20 @@ def _shade(cell, hex_colour: str) -> None:
 
 
 def notice_docx(notice: Notice, filters_line: str, demo: bool) -> bytes:
-    """The notice as a 公文 (exports/gongwen.py): the text on A4, the item lists as landscape annexes."""
+    """The notice as a 公文 (exports/gongwen.py): title, 主送, the text, 附件说明, 署名 and 成文日期 on A4, the item
+    lists as landscape annexes. Where the data came from is in a small-print note and the file's properties,
+    not in the text."""
     doc = gongwen.document()
-    gongwen.title(doc, notice.title)
-    gongwen.body(doc, f"（{filters_line}{'；示例数据，非真实情况' if demo else ''}）", indent=False,
-                 align=WD_ALIGN_PARAGRAPH.CENTER)
+    gongwen.properties(doc, notice.title, filters_line)
+    gongwen.title(doc, notice.title_lines or notice.title)
+    gongwen.addressee(doc, notice.addressee)
     for text in notice.paragraphs:
         gongwen.body(doc, text)
     annexes = ([("红灯事项清单（按责任单位）", _red_annex)] if len(notice.red_by_unit) else []) + [
         ("红灯、黄灯事项清单", _colour_annex)]  # the green ones are counted in the text; the Excel lists all
-    gongwen.body(doc, "")
-    for k, (name, _) in enumerate(annexes, start=1):
-        label = "附件：" if k == 1 else "　　　"
-        gongwen.body(doc, f"{label}{k}．{name}" if len(annexes) > 1 else f"附件：{name}")
-    gongwen.body(doc, "")
-    gongwen.body(doc, cn_date(clock.today()), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    gongwen.attachments(doc, [name for name, _ in annexes])
+    gongwen.closing(doc, notice.issuer, cn_date(clock.today()),
+                    note=("示例数据，非真实情况。" if demo else "") + filters_line)
     for k, (name, build) in enumerate(annexes, start=1):
         gongwen.annex(doc, k if len(annexes) > 1 else None, name)
         build(doc, notice)

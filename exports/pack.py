@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import unicodedata
 
 import pandas as pd
 from pptx import Presentation
@@ -29,13 +31,15 @@ from riverchief.db import Database
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
 from riverchief.store import Version
-from riverchief.water_quality import load_water, month_figures, trend_of
+from riverchief.water_quality import fallback_words, load_water, month_figures, trend_of
 from output import figures
 
 FONT = "微软雅黑"
 GREY = RGBColor(0x5F, 0x63, 0x68)
 WIDE = (Inches(13.333), Inches(7.5))
-RED_ROWS = 8  # red items on the slide (18 pt); the rest are in the notice
+RED_PT = 18  # the red items' table
+SCORE_HEADERS = ["名次", "单位", "总分", "红灯", "黄灯"]
+RED_SLIDES = 2  # slides of red items at most; the rest are in the notice's annex
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -92,10 +96,73 @@ def _empty(slide, words: str) -> None:
     _text(slide, words, Inches(0.7), Inches(2.8), Inches(12), Inches(1.2), size=36, bold=True, colour=GREY)
 
 
-def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, size=14, colours=None):
+FOOTER_TOP = Inches(7.0)  # where the footer line starts: every table ends above it
+LINE = 1.45  # line height in ems of the CJK face that sets the slides (Noto Sans CJK in LibreOffice; YaHei ~1.3)
+MARGIN_X, MARGIN_Y = Inches(0.1), Inches(0.05)  # python-pptx's cell margins, each side
+
+
+def _pt(text, size: float, bold: bool = False) -> float:
+    """Width in points of one line of `text` at `size`: a Chinese character (and “”) one em, others 0.65 (the
+    digits of the Latin face LibreOffice and PowerPoint fall back to are up to 0.64 em), and a quarter em where
+    Chinese meets Latin (`143 天`: the space both insert there)."""
+    wide = [unicodedata.east_asian_width(ch) in "WFA" for ch in str(text)]
+    em = sum(1 if w else 0.65 for w in wide) + 0.25 * sum(a != b for a, b in zip(wide, wide[1:]))  # CJK–Latin space
+    return em * size * (1.05 if bold else 1)
+
+
+def _row_height(values, widths, size: float) -> Emu:
+    """The height a row takes: its cell of most lines at the column widths, plus the cell margins."""
+    usable = [(w - 2 * MARGIN_X) / 12700 for w in widths]
+    lines = max(max(1, math.ceil(_pt(v, size) / u - 1e-9)) for v, u in zip(values, usable))
+    return Emu(int(Pt(lines * size * LINE)) + 2 * MARGIN_Y)
+
+
+def _columns(texts: list[list[str]], width, size: float, flex: int, wrap: bool, floor: float = 12):
+    """(size, widths): every column as wide as its widest entry (the header, in bold, included) and column `flex`
+    the rest; when `flex` may not wrap (a unit's name) and does not fit, the type comes down to `floor`."""
+    while True:
+        need = [max(_pt(t, size, bold=(i == 0)) for i, t in enumerate(col)) * 1.06 + 2 * MARGIN_X / 12700
+                for col in texts]
+        rest = width / 12700 - (sum(need) - need[flex])
+        least = need[flex] if not wrap else max(_pt(texts[flex][0], size, True) + 2 * MARGIN_X / 12700, 6 * size)
+        if rest >= least or size <= floor:
+            break
+        size -= 1
+    widths = [Emu(int(Pt(n))) for n in need]
+    widths[flex] = Emu(int(width - sum(w for j, w in enumerate(widths) if j != flex)))
+    return size, widths
+
+
+def _table_rows(frame: pd.DataFrame, headers: list[str], width, size: float, flex: int, wrap: bool = False):
+    """(size, widths, row heights with the header first) of a table laid out as `_table` sets it."""
+    cells = [[h] + ["" if pd.isna(v) else str(v) for v in frame.iloc[:, j]] for j, h in enumerate(headers)]
+    size, widths = _columns(cells, width, size, flex, wrap)
+    heights = [_row_height([col[i] for col in cells], widths, size) for i in range(len(frame) + 1)]
+    return size, widths, heights
+
+
+def _rows_that_fit(heights, top, bottom=FOOTER_TOP - Inches(0.1)) -> int:
+    """How many rows after the header fit between `top` and `bottom`."""
+    room, n = bottom - top - heights[0], 0
+    for h in heights[1:]:
+        if h > room:
+            break
+        room, n = room - h, n + 1
+    return n
+
+
+def _table(slide, frame: pd.DataFrame, headers: list[str], left, top, width, size=14, colours=None, flex: int = 0,
+           wrap: bool = False):
+    """A table whose columns are as wide as their entries (column `flex` takes the rest; it wraps only when `wrap`)
+    and whose rows are as high as their text needs, so its bottom is where it is drawn (`_rows_that_fit`)."""
+    size, widths, heights = _table_rows(frame, headers, width, size, flex, wrap)
     rows, cols = len(frame) + 1, len(headers)
-    shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(int(Inches(0.42)) * rows))
+    shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(sum(heights)))
     table = shape.table
+    for j, w in enumerate(widths):
+        table.columns[j].width = w
+    for i, h in enumerate(heights):
+        table.rows[i].height = h
     for j, h in enumerate(headers):
         cell = table.cell(0, j)
         cell.text = ""
@@ -150,19 +217,28 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     _chart_slide(prs, "各责任单位亮灯情况（红灯、黄灯最多的8个单位）", footer,
                  figures.lights_by_unit(board.by_unit, headline(board), source, top=8))  # 8 rows read at 18 pt
 
-    # 4 red items by unit
+    # 4 red items by unit: as many slides as they need, up to RED_SLIDES; the rest are in the notice's annex
     red = notice_doc.red_by_unit
     slide = _slide(prs, f"红灯事项（{len(red)}项，按责任单位）", footer)
     if red.empty:
         _empty(slide, "本月无红灯事项")
     else:
-        shown = red.head(RED_ROWS).assign(days=red["days_overdue"].map(lambda d: "" if pd.isna(d) else f"{int(d)}天"))
-        table = _table(slide, shown[["unit_name", "item_id", "title", "days"]], ["责任单位", "编号", "事项", "逾期"],
-                       Inches(0.5), Inches(1.2), Inches(12.3), size=18)
-        for j, width in enumerate((2.8, 2.0, 6.0, 1.5)):
-            table.columns[j].width = Inches(width)
-        if len(red) > RED_ROWS:
-            _text(slide, f"另有{len(red) - RED_ROWS}项，见每月亮灯通报附件。", Inches(0.5), Inches(6.4), Inches(12),
+        rest = red.assign(days=red["days_overdue"].map(lambda d: "" if pd.isna(d) else f"{int(d)}天"))[
+            ["unit_name", "item_id", "title", "days"]]
+        headers, top, width = ["责任单位", "编号", "事项", "逾期"], Inches(1.2), Inches(12.3)
+        for page in range(RED_SLIDES):
+            if page:
+                slide = _slide(prs, f"红灯事项（{len(red)}项，按责任单位）（续）", footer)
+            _, _, heights = _table_rows(rest, headers, width, RED_PT, flex=2, wrap=True)
+            last = page == RED_SLIDES - 1
+            n = _rows_that_fit(heights, top, FOOTER_TOP - Inches(0.7 if last else 0.1))  # room for the line below
+            n = len(rest) if n >= len(rest) else max(n, 1)
+            _table(slide, rest.head(n), headers, Inches(0.5), top, width, size=RED_PT, flex=2, wrap=True)
+            rest = rest.iloc[n:]
+            if rest.empty:
+                break
+        if len(rest):
+            _text(slide, f"另有{len(rest)}项，见每月亮灯通报附件。", Inches(0.5), FOOTER_TOP - Inches(0.6), Inches(12),
                   Inches(0.5), size=18, colour=GREY)
 
     # 5 problems and tasks
@@ -195,11 +271,12 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
             _chart_slide(prs, f"{water.FACTOR_NAMES[f]}变化：{name}", footer,
                          figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值", source))
     month = view.sections[view.sections["water_class"].notna()]
-    slide = _slide(prs, f"断面水质类别 · {cn_month(notice)}", footer)
-    counts = month["water_class"].value_counts()
-    classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)], columns=["类别", "断面数"])
-    _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=20, colours=auto_style)
-    if len(month):
+    slide = _slide(prs, f"断面水质类别 · {cn_month(view.month)}", footer)
+    if len(month):  # the notice's month, or the latest with readings before it, said so
+        counts = month["water_class"].value_counts()
+        classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)],
+                               columns=["类别", "断面数"])
+        _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=20, colours=auto_style)
         said = month_figures(view.sections)  # the water page's own figures
         _text(slide, f"达标率 {said['met'].value:.1%}\nⅠ–Ⅲ类比例 {said['good'].value:.1%}\n"
                      f"劣Ⅴ类断面 {int(said['worst'].value)} 个",
@@ -207,8 +284,10 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
         lines = [f"{r.river_name}：由{int(r.first_year)}年{water.CLASS_NAMES[int(r.water_class_first)]}"
                  f"{r.change}为{water.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]
         _text(slide, "\n".join(lines), Inches(5.2), Inches(3.8), Inches(7.5), Inches(3), size=20)
+        if view.asked is not None:
+            _text(slide, fallback_words(view), Inches(0.5), Inches(5.2), Inches(4.4), Inches(1.2), size=18, colour=GREY)
     else:
-        _empty(slide, "本月无监测数据")
+        _empty(slide, "所选范围内尚无监测数据")
 
     # 8 score ranking
     scores = score_units(load_inputs(db, notice), rules)
@@ -216,10 +295,13 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     for k, kind in enumerate(("镇街", "部门")):
         group = scores[scores["unit_kind"] == kind].sort_values("rank")
         shown = pd.concat([group.head(5), group.tail(5)]).drop_duplicates("unit_id")
-        shown = shown.assign(total_text=shown["total"].map(lambda v: f"{v:.1f}"))
+        shown = shown.assign(total_text=shown["total"].map(lambda v: f"{v:.1f}"))[
+            ["rank", "unit_name", "total_text", "red_n", "yellow_n"]]
+        fit = _rows_that_fit(_table_rows(shown, SCORE_HEADERS, Inches(6.0), 18, flex=1)[2], Inches(1.7))
+        if fit < len(shown):  # the first and the last places that fit, never rows over the footer
+            shown = pd.concat([shown.head(fit - fit // 2), shown.tail(fit // 2)])
         _text(slide, f"{kind}（前5名与后5名）", Inches(0.5 + 6.4 * k), Inches(1.1), Inches(6), Inches(0.5), size=18, bold=True)
-        _table(slide, shown[["rank", "unit_name", "total_text", "red_n", "yellow_n"]], ["名次", "单位", "总分", "红灯", "黄灯"],
-               Inches(0.5 + 6.4 * k), Inches(1.7), Inches(6.0), size=18)
+        _table(slide, shown, SCORE_HEADERS, Inches(0.5 + 6.4 * k), Inches(1.7), Inches(6.0), size=18, flex=1)  # a name never breaks
 
     # last: what the numbers are, in one sentence each
     slide = _slide(prs, "数据与口径", footer)

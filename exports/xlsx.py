@@ -37,6 +37,17 @@ HEADER_FILL = PatternFill("solid", fgColor="1A5FB4")
 FONT = "等线"
 
 
+def _cell(value):
+    """A value as the cell holds it: text made safe, floats without binary noise (0.39, not 0.3900000000000001)."""
+    if isinstance(value, str):
+        return clean(value)
+    if pd.isna(value):
+        return None
+    if isinstance(value, float):
+        return round(value, 10)
+    return value
+
+
 def table_sheet(wb: Workbook, title: str, head_line: str, frame: pd.DataFrame, columns: list[tuple[str, str, int]],
                 colour: tuple[str, Callable] | None = None, percent: tuple[str, ...] = ()):
     """`columns`: (frame column, header, width). `colour`: (frame column, row → (fill hex, text hex) or None);
@@ -53,7 +64,7 @@ def table_sheet(wb: Workbook, title: str, head_line: str, frame: pd.DataFrame, c
         ws.column_dimensions[get_column_letter(i)].width = width
     names = [c for c, _, _ in columns]
     for _, row in frame.iterrows():
-        ws.append([None if pd.isna(row[c]) else clean(row[c]) if isinstance(row[c], str) else row[c] for c in names])
+        ws.append([_cell(row[c]) for c in names])
         r = ws.max_row
         for i in range(1, len(columns) + 1):
             cell = ws.cell(row=r, column=i)

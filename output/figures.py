@@ -18,7 +18,7 @@ ACCENT = "#1A5FB4"  # the one calm accent colour for everything that is neither 
 
 pio.templates["riverboard"] = go.layout.Template(layout=go.Layout(
     font=dict(family=FONT, size=15, color=TEXT),
-    title=dict(font=dict(size=20), x=0, xanchor="left"),
+    title=dict(font=dict(size=20), x=0, xanchor="left", pad=dict(l=12)),  # never against the edge
     paper_bgcolor="white", plot_bgcolor="white",
     xaxis=dict(gridcolor=GRID, zerolinecolor=GRID), yaxis=dict(gridcolor=GRID, zerolinecolor=GRID),
     legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom", traceorder="normal",

@@ -40,8 +40,14 @@ def load_changes(db: Database, notice: dt.date, filters: Filters) -> Changes:
 
 
 def change_summary(changes: Changes) -> str:
-    parts = [f"{CHANGE_NAMES[c]}{changes.count(c)}项" for c in ("newly_red", "newly_yellow", "back_to_green", "closed")]
-    return "，".join(parts)
+    """`新亮红灯3项，完成销号1项`: the changes that happened (a count of zero is left out, not printed as 0项)."""
+    parts = [f"{CHANGE_NAMES[c]}{changes.count(c)}项" for c in ("newly_red", "newly_yellow", "back_to_green", "closed")
+             if changes.count(c)]
+    return "，".join(parts) or "无新亮红灯、黄灯，无转为绿灯或完成销号的事项"
+
+
+DEFAULT_ADDRESSEE = "各镇街、区级有关部门"  # 主送机关: the responsible units the notice goes to
+YTD_UNITS = 3  # units named in the sentence on this year's lights (more when tied)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,9 @@ class Notice:
     paragraphs: list[str]
     red_by_unit: pd.DataFrame  # unit_name, item_id, title, days_overdue, notices_in_light, light_reason
     table: pd.DataFrame  # every item with its light: the three-colour list
+    title_lines: tuple[str, ...] = ()  # the title as it is set: the period never split over two lines
+    addressee: str = DEFAULT_ADDRESSEE  # 主送机关
+    issuer: str = "区河长办公室"  # 发文机关署名
 
 
 def _red_by_unit(board: Board) -> pd.DataFrame:
@@ -62,8 +71,9 @@ def _red_by_unit(board: Board) -> pd.DataFrame:
 
 
 def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, district: str,
-                 board: Board | None = None, changes: Changes | None = None) -> Notice:
-    """The month's notice; `board` and `changes` when the caller already has them (the board page does)."""
+                 board: Board | None = None, changes: Changes | None = None, addressee: str | None = None) -> Notice:
+    """The month's notice; `board` and `changes` when the caller already has them (the board page does).
+    `addressee` (主送机关): DEFAULT_ADDRESSEE unless the office names others."""
     board = board if board is not None else load_board(db, notice, filters)
     changes = changes if changes is not None else load_changes(db, notice, filters)
     red, yellow, green = board.count(RED), board.count(YELLOW), board.count(GREEN)
@@ -74,8 +84,7 @@ def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, di
         d_red, d_yellow = red - board.count(RED, True), yellow - board.count(YELLOW, True)
         head += (f"与{cn_notice(board.prev_notice)}相比，红灯{_delta(d_red)}，黄灯{_delta(d_yellow)}；"
                  f"{change_summary(changes)}。")
-    by_list = "；".join(f"{LIST_NAMES[r.list]}红灯{r.red}项、黄灯{r.yellow}项、绿灯{r.green}项"
-                        for r in board.by_list.itertuples())
+    by_list = "；".join(_list_words(LIST_NAMES[r.list], r.red, r.yellow, r.green) for r in board.by_list.itertuples())
     paragraphs = [head, f"分清单看：{by_list}。"]
     red_items = _red_by_unit(board)
     if len(red_items):
@@ -85,19 +94,59 @@ def build_notice(db: Database, notice: dt.date, filters: Filters, scope: str, di
                           "区河长办将对连续亮红灯的责任单位提请约谈。")
     if yellow:
         paragraphs.append(f"黄灯事项{yellow}项，请相关责任单位加快推进，确保按序时进度完成。")
-    ytd = changes.ytd
-    if len(ytd):
-        top = ytd.head(3)
-        paragraphs.append(f"{notice.year}年以来（按每期亮灯次数累计），亮红灯次数较多的责任单位为" +
-                          "、".join(f"{r.unit_name}（红灯{r.red_lights}次、黄灯{r.yellow_lights}次）" for r in top.itertuples())
-                          + "。亮灯次数将纳入年度考核。")
+    if len(changes.ytd):
+        paragraphs.append(ytd_sentence(changes.ytd, notice.year))
     table = db.query("notice_table", notice=notice, **filters.params())
-    return Notice(title=f"{district}河长制“三张清单”{cn_notice(notice)}", scope=scope, board=board,
-                  changes=changes, paragraphs=paragraphs, red_by_unit=red_items, table=table)
+    lines = (f"{district}河长制“三张清单”", cn_notice(notice))
+    return Notice(title="".join(lines), scope=scope, board=board, changes=changes, paragraphs=paragraphs,
+                  red_by_unit=red_items, table=table, title_lines=lines, addressee=addressee or DEFAULT_ADDRESSEE,
+                  issuer=f"{district}河长办公室" if district else "区河长办公室")
 
 
 def _delta(d: int) -> str:
     return "持平" if d == 0 else (f"增加{d}项" if d > 0 else f"减少{-d}项")
+
+
+def _list_words(name: str, red: int, yellow: int, green: int) -> str:
+    """One list's lights: `…红灯2项、黄灯1项、绿灯5项`, or `…8项均为绿灯` (no run of zeros)."""
+    if not red and not yellow:
+        return f"{name}{green}项均为绿灯" if green else f"{name}本期无事项"
+    return f"{name}红灯{red}项、黄灯{yellow}项、绿灯{green}项"
+
+
+def _counts(red: int, yellow: int) -> str:
+    return "、".join(f"{word}{n}次" for word, n in (("红灯", red), ("黄灯", yellow)) if n)
+
+
+def _most(ytd: pd.DataFrame, column: str) -> tuple[pd.DataFrame, bool]:
+    """The units with the most `column` lights (at least one), YTD_UNITS of them and any tied with the last;
+    and whether these are fewer than every unit that had one (then they are "较多", else they are all)."""
+    had = ytd[ytd[column] > 0].sort_values([column, "red_lights", "yellow_lights", "unit_name"],
+                                           ascending=[False, False, False, True])
+    if len(had) <= YTD_UNITS:
+        return had, False
+    cut = had[column].iloc[YTD_UNITS - 1]
+    top = had[had[column] >= cut]
+    return top, len(top) < len(had)
+
+
+def ytd_sentence(ytd: pd.DataFrame, year: int) -> str:
+    """The sentence on the year's lights per unit (unit_lights_ytd rows), true whatever the counts: only units
+    with a red light are named for red lights, a unit is never listed with 0次, and a list of every unit that
+    had one is not called "较多"."""
+    head = f"{year}年以来（按每期亮灯次数累计），"
+    red, some = _most(ytd, "red_lights")
+    if len(red):
+        who = "、".join(f"{r.unit_name}（{_counts(r.red_lights, r.yellow_lights)}）" for r in red.itertuples())
+        said = (f"亮红灯次数较多的责任单位为{who}" if some else
+                f"亮过红灯的责任单位{'为' if len(red) == 1 else '共' + str(len(red)) + '个：'}{who}")
+        return head + said + "。亮灯次数将纳入年度考核。"
+    yellow, some = _most(ytd, "yellow_lights")
+    if not len(yellow):
+        return head + "各责任单位均未亮红灯、黄灯。"
+    who = "、".join(f"{r.unit_name}（黄灯{r.yellow_lights}次）" for r in yellow.itertuples())
+    return (head + "各责任单位均未亮红灯；" + (f"亮黄灯次数较多的为{who}" if some else f"亮过黄灯的为{who}")
+            + "。亮灯次数将纳入年度考核。")
 
 
 def scope_words(db: Database, filters: Filters) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from riverchief import water
+from riverchief.dates import cn_month
 from riverchief.db import Database
 
 HEADLINE = ("tp", "nh3n")  # total phosphorus and ammonia nitrogen: the product's headline factors
@@ -28,6 +29,20 @@ class WaterView:
     attainment: pd.DataFrame  # per month: sections, meeting target, in Ⅰ–Ⅲ, 劣Ⅴ
     stories: pd.DataFrame  # per river: class of the first year and of this year (improved / worsened)
     scope: str = "全区"  # what the filters leave, in words: 全区, a township or a river
+    asked: dt.date | None = None  # the month chosen, when it had no readings and `month` is the latest that has
+
+
+def latest_month_with_readings(db: Database, notice: dt.date, township: str | None, river: str | None) -> dt.date | None:
+    """The first day of the latest month up to the notice's with a classed result in scope; None when there is none."""
+    found = db.query("latest_reading_month", month=notice.replace(day=1), township=township, river=river)["month"].iloc[0]
+    return None if pd.isna(found) else pd.Timestamp(found).date()
+
+
+def fallback_words(view: WaterView) -> str | None:
+    """What the page and the slide say when they show an earlier month than the one chosen."""
+    if view.asked is None:
+        return None
+    return f"{cn_month(view.asked)}尚无监测数据，以下为最近有数据的{cn_month(view.month)}"
 
 
 def main_pollutants(row) -> str:
@@ -43,6 +58,18 @@ def main_pollutants(row) -> str:
     return "、".join(text for _, text in sorted(found, reverse=True)[:3])
 
 
+EXCEEDANCE_DECIMALS = 2
+
+
+def exceeded(factor: str, value: float, water_class: int, water_body: str) -> float:
+    """超标倍数 as published: (C − limit) / limit to two decimals where the value is above the limit; empty (NaN)
+    where it is within it or missing — a compliant section has no multiple, not a negative one."""
+    if pd.isna(value):
+        return np.nan
+    x = round(water.exceedance(factor, value, water_class, water_body), EXCEEDANCE_DECIMALS)
+    return x if x > 0 else np.nan
+
+
 def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     """Add deciding factors, target met, exceedance multiples (vs Ⅲ and vs target) and main pollutants."""
     out = sections.copy()
@@ -53,10 +80,8 @@ def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     ]
     out["meets_target"] = np.where(has, out["water_class"] <= out["target_class"], pd.NA)
     for f in HEADLINE:
-        out[f"{f}_x3"] = [water.exceedance(f, v, 3, b) if pd.notna(v) else np.nan
-                          for v, b in zip(out[f], out["water_body"])]
-        out[f"{f}_xt"] = [water.exceedance(f, v, int(t), b) if pd.notna(v) else np.nan
-                          for v, t, b in zip(out[f], out["target_class"], out["water_body"])]
+        out[f"{f}_x3"] = [exceeded(f, v, 3, b) for v, b in zip(out[f], out["water_body"])]
+        out[f"{f}_xt"] = [exceeded(f, v, int(t), b) for v, t, b in zip(out[f], out["target_class"], out["water_body"])]
     out["main_pollutants"] = [main_pollutants(r) if ok else "" for ok, r in zip(has, out.to_dict("records"))]
     return out
 
@@ -238,16 +263,23 @@ def attainment(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_water(db: Database, notice: dt.date, township: str | None, river: str | None) -> WaterView:
-    month = notice.replace(day=1)
+    """The water of the notice's month; when that month has no readings in scope (yet), of the latest month before
+    it that has (`asked` keeps the month chosen), so a page never shows a month of nothing as the state of the water."""
+    month, asked = notice.replace(day=1), None
     params = dict(township=township, river=river)
     sections = enrich_month(db.query("water_sections_month", month=month, **params))
+    if sections["water_class"].isna().all():
+        latest = latest_month_with_readings(db, notice, township, river)
+        if latest is not None:
+            month, asked = latest, month
+            sections = enrich_month(db.query("water_sections_month", month=month, **params))
     section_years = db.query("water_section_years", upto=month.month, **params)
     annual = annual_table(section_years, month.year)
     series = db.query("water_monthly_series", **params)
     return WaterView(
         month=month, sections=sections, annual=annual, rivers=judge_rivers(annual), series=series,
         attainment=attainment(series), stories=river_stories(section_years, month.year),
-        scope=_scope_name(sections, township, river),
+        scope=_scope_name(sections, township, river), asked=asked,
     )
 
 

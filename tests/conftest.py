@@ -174,3 +174,17 @@ def small(tmp_path):
     })
     publish(prepare([("基础名录.xlsx", refs)], tmp_path), tmp_path, "测试")
     return tmp_path
+
+
+@pytest.fixture
+def tiny_late_water_dir(tmp_path):
+    """The tiny district with S1's June samples taken in April instead: the June notice (N2) has no readings,
+    as a month whose round is published before the laboratory's results."""
+    import datetime as dt
+
+    tables = tiny_tables()
+    r = tables["readings"]
+    june = r["sampled_at"].dt.month.eq(6) & r["sampled_at"].dt.year.eq(2023)
+    r.loc[june, "sampled_at"] = r.loc[june, "sampled_at"] - dt.timedelta(days=61)
+    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    return tmp_path

@@ -214,6 +214,26 @@ def test_board_on_a_projector(page, server):
         assert box and box["y"] + box["height"] / 2 < 1080
 
 
+@pytest.mark.parametrize("page", [(1920, 1080), (1280, 800), (390, 844)], indirect=True, ids=["wide", "laptop", "phone"])
+def test_water_cards_show_their_values_whole(page, server):
+    """The cards cut `0.133 …` and `-0.001（改善率+0.…`: no label, value or change runs out of its card, wide, on
+    a laptop beside the sidebar, or on a phone."""
+    open_app(page, f"{server}/water?month=2024-12")
+    cards = page.locator('[data-testid="stMetric"]')
+    expect(cards).to_have_count(5)
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"]')].flatMap(card => {
+        const box = card.getBoundingClientRect(), walk = document.createTreeWalker(card, NodeFilter.SHOW_TEXT), out = [];
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {  // the whole text laid out, against the card
+            const range = document.createRange(); range.selectNodeContents(n);
+            const r = range.getBoundingClientRect(), clip = n.parentElement.getBoundingClientRect();
+            if (n.textContent.trim() && (r.right > Math.min(box.right, clip.right) + 1)) out.push(n.textContent);
+        }
+        return out; })""")
+    assert cut == [], cut
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert all("…" not in v for v in values) and any(v.startswith("0.") for v in values), values
+
+
 def test_water_page_renders_trends_bands_and_tables(page, server, demo_dir):
     open_app(page, f"{server}/water?month=2024-12")
     expect(page.locator("h1")).to_have_text("水质 · 2024年12月 · 全区")

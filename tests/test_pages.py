@@ -158,6 +158,15 @@ def test_water_page_without_readings_says_so(monkeypatch, tiny_dir):
     assert "没有监测数据" in at.info[0].value
 
 
+def test_water_page_of_a_month_without_readings_shows_the_latest_with_them(monkeypatch, tiny_late_water_dir):
+    at = run_app(monkeypatch, tiny_late_water_dir, month="2023-06")
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception
+    assert at.info[0].value == "2023年6月尚无监测数据，以下为最近有数据的2023年4月"
+    assert at.dataframe[0].value["cls"].tolist() == ["Ⅲ类"]  # S1 in April, not a table of nothing
+    assert at.metric[0].value == "100.0%"
+
+
 def test_map_page_on_the_demo(monkeypatch, demo_dir):
     at = run_app(monkeypatch, demo_dir, colour="lights")
     at.switch_page("app_pages/river_map.py").run()
@@ -463,5 +472,38 @@ def test_a_change_that_rounds_to_nothing_reads_as_level(monkeypatch, demo_dir):
     """The demo's August TP mean moved by less than 0.0005 mg/L: 持平 beside its rate, never "-0.000"."""
     at = run_app(monkeypatch, demo_dir, month="2024-08")
     at.switch_page("app_pages/water.py").run()
-    tp = [m for m in at.metric if m.label == "总磷均值（1–8月）"][0]
-    assert tp.delta.startswith("持平（改善率") and "0.000" not in tp.delta
+    tp = [m for m in at.metric if m.label == "总磷均值"][0]
+    assert tp.delta == "持平" and "0.000" not in tp.value
+
+
+def test_water_cards_hold_short_values_and_the_rates_a_line_of_their_own(monkeypatch, demo_dir):
+    """The cards cut `0.133 …` and `-0.001（改善率+0.…`: the value alone, the change alone, the rates under them."""
+    from riverchief.water_quality import load_water, ytd_means
+
+    at = run_app(monkeypatch, demo_dir)
+    at.switch_page("app_pages/water.py").run()
+    view = load_water(Database(store.current_version(demo_dir)), dt.date(2024, 12, 31), None, None)
+    means = ytd_means(view.annual)
+    cards = {m.label: m for m in at.metric}
+    tp, nh3n = cards["总磷均值"], cards["氨氮均值"]
+    assert tp.value == f"{means['tp'].value:.3f}" and nh3n.value == f"{means['nh3n'].value:.3f}"
+    assert all(len(m.value) <= 8 and (m.delta is None or len(m.delta) <= 8) for m in at.metric)
+    rates = [c.value for c in at.caption if "改善率" in c.value]
+    assert rates == ["总磷、氨氮为1–12月各断面年均值的平均（mg/L）；改善率（与去年同期比较，正值为改善）："
+                     f"总磷{means['tp'].rate:+.1%}，氨氮{means['nh3n'].rate:+.1%}"]
+
+
+def test_water_tables_download_under_their_names(monkeypatch, demo_dir):
+    """Not `水质_表1.xlsx`: what the table is and when (AppTest keeps a download's name on the server: recorded here)."""
+    import streamlit as st
+
+    names, button = [], st.download_button
+
+    def recorded(*args, **kwargs):
+        names.append(kwargs.get("file_name"))
+        return button(*args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recorded)
+    at = run_app(monkeypatch, demo_dir)
+    at.switch_page("app_pages/water.py").run()
+    assert "水质_断面水质_2024年12月.xlsx" in names and "水质_同比变化_2024年1–12月.xlsx" in names, names

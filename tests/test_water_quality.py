@@ -20,7 +20,7 @@ def test_month_table_from_the_tiny_district(view):
     s1 = view.sections.set_index("section_id").loc["S1"]
     # TP (0.2 + 0.01/2) / 2 = 0.1025 → Ⅲ; NH3-N 0.5 → Ⅱ; CODMn 4 → Ⅱ; DO 7 → Ⅱ: Class Ⅲ decided by TP
     assert s1["tp"] == pytest.approx(0.1025) and s1["water_class"] == 3 and s1["deciding"] == "总磷"
-    assert bool(s1["meets_target"]) and s1["tp_x3"] == pytest.approx(-0.4875) and s1["main_pollutants"] == ""
+    assert bool(s1["meets_target"]) and pd.isna(s1["tp_x3"]) and s1["main_pollutants"] == ""
     s2 = view.sections.set_index("section_id").loc["S2"]
     assert pd.isna(s2["water_class"])  # the reservoir has no June 2023 sample
 
@@ -104,3 +104,39 @@ def test_demo_tells_the_bulletin_story(demo_dir):
     assert (stories["change"] == "变差").sum() >= 2
     main = view.rivers.set_index("river_name").loc["玉带河"]
     assert main["sections"] == 5 and main["method"] == "断面比例法"
+
+
+def test_latest_month_with_readings_up_to_the_notice(tiny_late_water_dir):
+    from riverchief.water_quality import latest_month_with_readings
+
+    db = Database(store.current_version(tiny_late_water_dir))
+    june, april = dt.date(2023, 6, 30), dt.date(2023, 4, 1)
+    assert latest_month_with_readings(db, june, None, None) == april  # not S2's January 2024: after the notice
+    assert latest_month_with_readings(db, june, "T1", None) == april
+    assert latest_month_with_readings(db, june, None, "R2") is None  # the reservoir has nothing up to June 2023
+    assert latest_month_with_readings(db, dt.date(2024, 1, 31), None, "R2") == dt.date(2024, 1, 1)
+    assert latest_month_with_readings(db, dt.date(2023, 3, 31), None, None) is None
+
+
+def test_water_of_a_month_without_readings_is_the_latest_month_with_them(tiny_late_water_dir):
+    from riverchief.water_quality import fallback_words
+
+    db = Database(store.current_version(tiny_late_water_dir))
+    view = load_water(db, dt.date(2023, 6, 30), None, None)
+    assert view.month == dt.date(2023, 4, 1) and view.asked == dt.date(2023, 6, 1)
+    assert view.sections.set_index("section_id").loc["S1", "water_class"] == 3  # the June samples, in April
+    assert fallback_words(view) == "2023年6月尚无监测数据，以下为最近有数据的2023年4月"
+    same = load_water(db, dt.date(2023, 4, 30), None, None)
+    assert same.asked is None and fallback_words(same) is None
+    nothing = load_water(db, dt.date(2023, 6, 30), None, "R2")
+    assert nothing.asked is None and nothing.sections["water_class"].isna().all()
+
+
+def test_exceedance_is_published_only_above_the_limit_to_two_decimals():
+    """水质_表1.xlsx showed -0.3900000000000001 as the 超标倍数 of a compliant section."""
+    from riverchief.water_quality import exceeded
+
+    assert pd.isna(exceeded("tp", 0.122, 3, "river"))  # (0.122 − 0.2) / 0.2 = −0.39: within the limit, no multiple
+    assert pd.isna(exceeded("tp", 0.2, 3, "river"))  # at the limit is within it
+    assert exceeded("tp", 0.2781, 3, "river") == 0.39  # 0.3905 to two decimals, not 0.39050000000000007
+    assert exceeded("nh3n", 2.5, 3, "river") == 1.5 and pd.isna(exceeded("tp", float("nan"), 3, "river"))
