@@ -3,7 +3,7 @@ the water on one narrow screen, readable without zoom; the full board and the me
 import streamlit as st
 
 from riverchief import access
-from riverchief.water_quality import month_figures, ytd_means
+from riverchief.water_quality import fallback_words, month_figures, ytd_means
 from ui import auth, data, frame, glance
 from ui import strings as S
 
@@ -19,9 +19,9 @@ met, means = month_figures(water.sections)["met"], ytd_means(water.annual)
 blocks = [("", glance.legend()), ("本期灯色", glance.lights(board)),
           ("与上期相比", glance.changed(changes, board.prev_notice is not None)),
           ("红灯事项", glance.red_items(board)),
-          ("水质", glance.water(f"{sel.notice.month}月", water.sections,
+          ("水质", glance.water(f"{water.month.month}月", water.sections,  # the latest month with readings
                                 None if met.value is None or met.sections == 0 else met.value,
-                                means["tp"].value, means["nh3n"].value))]
+                                means["tp"].value, means["nh3n"].value, fallback_words(water) or ""))]
 st.html(glance.page(S.GLANCE_WHAT, blocks))
 row = st.container(horizontal=True)
 if row.button(S.GLANCE_FULL, icon=":material/traffic:"):
