@@ -902,6 +902,127 @@ def test_a_unit_reports_the_office_accepts_and_publishes_and_the_light_changes(b
     office.context.close()
 
 
+FULL_HD = {"width": 1920, "height": 1080}
+
+
+def _sheet(pg, tmp_path, name: str, fill) -> Path:
+    """The unit's report sheet downloaded from its page, filled by `fill(row)` for each row, saved."""
+    from openpyxl import load_workbook
+
+    expander = pg.get_by_text("下载本单位报送表（Excel）").first
+    expander.click()
+    with pg.expect_download() as got:
+        pg.get_by_role("button", name="下载本单位报送表（Excel）").click()
+    path = tmp_path / name
+    got.value.save_as(path)
+    wb = load_workbook(path)
+    for row in wb.active.iter_rows(min_row=3):
+        if row[1].value:
+            fill(row)
+    wb.save(path)
+    return path
+
+
+def _upload_and_submit(pg, path: Path) -> None:
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    expect(pg.get_by_text("已读入")).to_be_visible(timeout=20000)
+    _ready(pg)
+    pg.get_by_role("button", name="提交").click()
+    expect(pg.get_by_text("已提交，等待区河长办审核").first).to_be_visible(timeout=20000)
+
+
+def test_the_round_walked_by_the_office_and_two_townships(browser, round_server, tmp_path):
+    """甲镇 and 乙街道 report, the office returns one, 乙街道 corrects it, the office publishes — in Chromium at
+    1920×1080, every step's screen saved (tests/artifacts/walk_*.png)."""
+    url, root = round_server
+    account(root, "yijie", "unit", "T2", name="乙街道")
+
+    jia = browser.new_context(viewport=FULL_HD, locale="zh-CN").new_page()
+    login(jia, url, "jiazhen")  # a township's first page: its task in the round
+    expect(jia.get_by_text("2023年7月月报送进行中 · 截止2027年8月5日")).to_be_visible()
+    expect(jia.get_by_text("本单位应报3项：未填3项")).to_be_visible()
+    jia.screenshot(path=str(ARTIFACTS / "walk_1_township_lands_on_its_task.png"))
+    jia.get_by_role("button", name="去填报").click()
+    expect(jia.locator("h1").first).to_contain_text("本单位月报", timeout=30000)
+    _ready(jia)
+    jia.get_by_role("button", name="提交").click()  # the pre-filled form sent untouched
+    expect(jia.get_by_text("与上月相同，尚未填写本月进展")).to_be_visible(timeout=20000)
+    jia.screenshot(path=str(ARTIFACTS / "walk_2_untouched_form_refused.png"))
+
+    def jia_fills(row):  # E done; A unchanged, confirmed 本月无进展; the problem a little further
+        if row[1].value == "E":
+            row[7].value, row[8].value, row[11].value = 100, dt.date(2023, 7, 20), "已完工验收"
+        elif row[1].value == "A":
+            row[12].value = "是"
+        else:
+            row[7].value = min(99, (row[7].value or row[5].value) + 10)
+    _upload_and_submit(jia, _sheet(jia, tmp_path, "甲镇.xlsx", jia_fills))
+    jia.wait_for_timeout(3000)  # the message stays through the page's own reruns
+    expect(jia.get_by_text("已提交，等待区河长办审核").first).to_be_visible()
+    expect(jia.get_by_text("已提交或已通过（3项，不能修改）")).to_be_visible()
+    jia.context.close()
+
+    yi = browser.new_context(viewport=FULL_HD, locale="zh-CN").new_page()
+    login(yi, url, "yijie", "report")
+    _upload_and_submit(yi, _sheet(yi, tmp_path, "乙街道.xlsx", lambda row: setattr(row[7], "value", 60)))
+
+    office = browser.new_context(viewport=FULL_HD, locale="zh-CN").new_page()
+    login(office, url, "hzb", "rounds")
+    expect(office.locator('[data-testid="stMetricValue"]').first).to_have_text("66.7%")
+    grid = office.locator('[data-testid="stDataFrame"]').nth(1)
+    expect(grid).to_contain_text("单位确认本月无进展")  # A, said whole in the 提示 column
+    office.screenshot(path=str(ARTIFACTS / "walk_3_office_reviews.png"))
+    # The grid is drawn on a canvas that Chromium cannot be driven through reliably: the office's two decisions
+    # (A accepted as 本月无进展, 乙街道's D returned with a reason) are made as the page makes them, on the
+    # versions the page showed; the page then shows them.
+    from riverchief.access import OFFICE, Principal
+    from riverchief.office import rounds
+
+    os.environ["RIVERBOARD_DB_URL"] = f"sqlite:///{(root / 'office.sqlite').resolve()}"
+    try:
+        rnd = rounds.open_round_now()
+        for e in rounds.entries(rnd["id"]).to_dict("records"):
+            if e["ref_id"] in ("A", "D"):
+                rounds.review(Principal("hzb", "区河长办", OFFICE), int(e["id"]), int(e["row_version"]), e["ref_id"] == "A",
+                              "进度与现场不符，请核实", about=e["unit_id"])
+    finally:
+        del os.environ["RIVERBOARD_DB_URL"]
+    office.reload()
+    _ready(office)
+    expect(office.locator('[data-testid="stMetricValue"]').nth(3)).to_have_text("1 个")  # 被退回
+    office.screenshot(path=str(ARTIFACTS / "walk_4_office_decided.png"))
+    office.get_by_role("button", name="通过全部无提示的报送（2）").click()
+    expect(office.get_by_text("已审核 2 条")).to_be_visible(timeout=20000)
+
+    yi.goto(url)  # 乙街道 sees what came back, by title, with the reason
+    _ready(yi)
+    expect(yi.get_by_text("被退回1项，请修改后重新提交")).to_be_visible()
+    expect(yi.get_by_text("进度与现场不符，请核实").first).to_be_visible()
+    yi.get_by_role("button", name="去填报").click()
+    expect(yi.locator("h1").first).to_contain_text("本单位月报", timeout=30000)
+    _ready(yi)
+    yi.screenshot(path=str(ARTIFACTS / "walk_5_township_sees_the_return.png"))
+    _upload_and_submit(yi, _sheet(yi, tmp_path, "乙街道2.xlsx", lambda row: setattr(row[7], "value", 55)))
+    yi.context.close()
+
+    office.reload()
+    _ready(office)
+    office.get_by_role("button", name="通过全部无提示的报送（1）").click()
+    expect(office.get_by_text("已审核 1 条")).to_be_visible(timeout=20000)
+    office.get_by_role("button", name="发布为2023年7月通报…").click()
+    expect(office.get_by_text("确认发布2023年7月通报？")).to_be_visible(timeout=20000)
+    expect(office.get_by_text("区水利局").last).to_be_visible()  # who did not report, named before publishing
+    office.get_by_role("button", name="确认发布").scroll_into_view_if_needed()
+    office.screenshot(path=str(ARTIFACTS / "walk_6_publish_asks_first.png"))
+    office.get_by_role("button", name="确认发布").click()
+    expect(office.get_by_text("已发布2023年7月通报")).to_be_visible(timeout=30000)
+    office.get_by_role("link", name="三色看板").first.click()
+    expect(office.locator("h1").first).to_contain_text("三色看板 · 2023年7月通报", timeout=30000)
+    office.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30000)
+    office.screenshot(path=str(ARTIFACTS / "walk_7_board_opens_the_new_month.png"))
+    office.context.close()
+
+
 def test_real_data_asks_for_a_login_before_any_page_and_slows_down_guessing(page, round_server):
     from riverchief.office import audit, throttle
 

@@ -376,7 +376,7 @@ def test_a_unit_lands_on_its_task_and_what_came_back_comes_first(monkeypatch, ti
     [b for b in at.button if b.label == "去填报"][0].click().run()
     assert not at.exception and "本单位月报" in at.title[0].value
     grid = at.dataframe[0].value
-    assert (grid["status_name"].iloc[0], grid["return_reason"].iloc[0]) == ("被退回，请修改", "请附现场照片")
+    assert (grid["status_name"].iloc[0], grid["return_reason"].iloc[0]) == ("被退回", "请附现场照片")
 
     t1 = app(monkeypatch, tiny_dir, access.UNIT, "T1")
     t1.switch_page("app_pages/report.py").run()

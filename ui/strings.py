@@ -345,7 +345,7 @@ REPORT_HELP = {
     "note": "本月做了什么；长期坚持任务写明本月工作，即视为已报送本月工作。",
 }
 REPORT_STANDING = "长期任务"
-REPORT_STATUS = {"": "未填", "draft": "草稿", "returned": "被退回，请修改", "submitted": "已提交待审核", "accepted": "已通过"}
+REPORT_STATUS = {"": "未填", "draft": "草稿", "returned": "被退回", "submitted": "已提交待审核", "accepted": "已通过"}
 REPORT_TO_FILL = "待填报（{n}项）"
 REPORT_FILL_HELP = ("表中预填的是上期数据，请逐项改为截至本月底的进展。确实没有进展的，勾选“本月无进展”；"
                     "被退回的排在最前，按退回理由修改后重新提交。")
