@@ -17,7 +17,7 @@ from loaders.templates import template_xlsx
 from riverchief import access, lights, store, water
 from riverchief.dates import cn_notice, cn_stamp
 from riverchief.office import actions
-from ui import auth, frame, tables
+from ui import auth, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -243,7 +243,7 @@ if uploads:
                     frame.flash(f"已发布为数据版本 {new.id}。")
                     del st.session_state["uploads"]
                     st.session_state.pop("corrections", None)
-                    st.session_state.pop("f_month", None)  # the newest notice is shown after an import
+                    filters.show_newest()  # the newest notice is shown after an import
                     st.rerun()
                 except (store.StoreError, access.Forbidden) as exc:
                     st.error(f"未发布：{md(exc)}")

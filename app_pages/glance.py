@@ -4,7 +4,7 @@ import streamlit as st
 
 from riverchief import access
 from riverchief.water_quality import fallback_words, month_figures, ytd_means
-from ui import auth, data, frame, glance
+from ui import auth, board_parts, data, frame, glance
 from ui import strings as S
 
 version, sel, root, *_ = frame.page(S.PAGE_GLANCE)
@@ -12,6 +12,7 @@ st.html("""<style>
 [data-testid="stMainBlockContainer"] {padding: 3.6rem 0.9rem 2rem 0.9rem;}
 h1 {font-size: 1.45rem !important; line-height: 1.3 !important;}
 </style>""")
+board_parts.unit_round(version)  # a township's clerk on a phone lands on its task too
 board = data.board(root, version.id, sel.notice, sel.filters)
 changes = data.changes(root, version.id, sel.notice, sel.filters)
 water = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
@@ -19,7 +20,7 @@ met, means = month_figures(water.sections)["met"], ytd_means(water.annual)
 blocks = [("", glance.legend()), ("本期灯色", glance.lights(board)),
           ("与上期相比", glance.changed(changes, board.prev_notice is not None)),
           ("红灯事项", glance.red_items(board)),
-          ("水质", glance.water(f"{water.month.month}月", water.sections,  # the latest month with readings
+          ("水质", glance.water(water.month, water.sections,  # the notice's month, or the latest with readings
                                 None if met.value is None or met.sections == 0 else met.value,
                                 means["tp"].value, means["nh3n"].value, fallback_words(water) or ""))]
 st.html(glance.page(S.GLANCE_WHAT, blocks))

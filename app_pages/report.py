@@ -32,12 +32,14 @@ board_parts.round_task_card(rnd, task, on_report_page=True)
 st.markdown(S.REPORT_INTRO.format(notice=cn_date(rnd["notice_date"]), deadline=cn_date(rnd["deadline"])))
 mine = rounds.entries(rnd["id"], me.unit_id).set_index(["kind", "ref_id"])
 uploaded = st.session_state.get("report_upload", {})  # what an uploaded sheet said, until saved
-LOCKED = (reporting.SUBMITTED, reporting.ACCEPTED)
+LOCKED = (reporting.SUBMITTED, reporting.ACCEPTED)  # sent: the office reviews it, or returns it to be changed
 
 
 def _value(w, field, entry, default):
+    """What a row shows: an uploaded sheet's value until saved, else the entry's, else last month's. A row
+    submitted or accepted shows what was sent, whatever a sheet says."""
     key = (w["kind"], w["ref_id"])
-    if key in uploaded:
+    if key in uploaded and (entry is None or entry["status"] not in LOCKED):
         return getattr(uploaded[key], field)
     return entry[field] if entry is not None else default
 
@@ -66,13 +68,13 @@ table = pd.DataFrame(rows)
 table = table.assign(order=table["status"].map({reporting.RETURNED: 0, "": 1, reporting.DRAFT: 2}).fillna(3))\
     .sort_values("order", kind="stable").drop(columns="order")
 open_rows, locked_rows = table[~table["status"].isin(LOCKED)], table[table["status"].isin(LOCKED)]
-ignored = [k for k in uploaded if k[1] in set(locked_rows["ref_id"])]
+kinds = {v: k for k, v in S.KIND_NAMES.items()}
+ignored = [k for k in uploaded if k in set(zip(locked_rows["kind"].map(kinds), locked_rows["ref_id"]))]
 if ignored:
     st.info(S.REPORT_UPLOAD_LOCKED.format(n=len(ignored)), icon=":material/lock:")
 
 
 def _reports(frame_: pd.DataFrame) -> dict:
-    kinds = {v: k for k, v in S.KIND_NAMES.items()}
     out = {}
     for r in frame_.to_dict("records"):
         done_date = r["done_date"]
@@ -120,6 +122,7 @@ else:
             try:
                 n = rounds.save(me, root, rnd["id"], _reports(edited), submit=submit)
             except (ReportError, access.Forbidden) as exc:
+                frame.clear_flash()
                 st.error(md(exc))
             else:
                 st.session_state.pop("report_upload", None)

@@ -10,7 +10,7 @@ from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
 from riverchief.office.database import Unavailable
 from riverchief.reporting import ReportError
-from ui import auth, data, frame, tables
+from ui import auth, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
@@ -27,6 +27,7 @@ def _act(action, done: str) -> None:
     try:
         result = action()
     except (ReportError, access.Forbidden, store.StoreError, Unavailable) as exc:
+        frame.clear_flash()
         st.error(md(exc))
     else:
         frame.flash(done.format(result=result))
@@ -142,9 +143,7 @@ else:
                 def publish():
                     new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
                     st.session_state.pop("publish_confirm", None)
-                    st.session_state.pop("f_month", None)  # every page opens the new notice, the link's month too
-                    if "month" in st.query_params:
-                        del st.query_params["month"]
+                    filters.show_newest()  # every page opens the new notice
                     return new.id
                 _act(publish, S.ROUND_PUBLISHED.replace("{month}", cn_month(rnd["notice_date"])).replace("{id}", "{result}"))
             if no.button(S.ROUND_CONFIRM_NO):

@@ -3,7 +3,7 @@ import streamlit as st
 
 from riverchief import access, store
 from riverchief.office import actions
-from ui import auth
+from ui import auth, filters
 from ui import strings as S
 from ui.text import md
 
@@ -30,7 +30,7 @@ else:
             except (store.StoreError, access.Forbidden) as exc:
                 st.error(md(exc))
             else:
-                st.session_state.pop("f_month", None)  # a new data set: filters start afresh
+                filters.show_newest()  # a new data set: filters start afresh
                 if leaving_demo:
                     st.switch_page("app_pages/data_admin.py")
                 st.rerun()  # from nothing this was the only page: the rerun opens 数据管理

@@ -145,7 +145,7 @@ def ytd_sentence(ytd: pd.DataFrame, year: int) -> str:
     if not len(yellow):
         return head + "各责任单位均未亮红灯、黄灯。"
     who = "、".join(f"{r.unit_name}（黄灯{r.yellow_lights}次）" for r in yellow.itertuples())
-    return (head + "各责任单位均未亮红灯；" + (f"亮黄灯次数较多的为{who}" if some else f"亮过黄灯的为{who}")
+    return (head + "各责任单位均未亮红灯；" + (f"亮黄灯次数较多的责任单位为{who}" if some else f"亮过黄灯的责任单位为{who}")
             + "。亮灯次数将纳入年度考核。")
 
 

@@ -62,14 +62,6 @@ def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str]
         raise PaperError("请选择要督办的事项")
     if reply_by <= issued:
         raise PaperError(f"书面回复期限应晚于发文日期{cn_date(issued)}")
-    if number is None:
-        before = issued_papers(db, notice=notice)
-        before = before[before["unit_id"] == unit_id]
-        wanted = KIND_FOR_LIGHT.get(light) if light else None
-        for r in before.itertuples():
-            if (wanted is None or r.kind == wanted) and set(r.item_ids) & set(item_ids):
-                raise PaperError(f"{cn_notice(notice)}已就这些事项发出{r.number}（{cn_date(r.issued)}），"
-                                 "不再另编文号；需要文件请在“已发督办文件”中重新下载。")
     rows = []
     for item_id in dict.fromkeys(item_ids):
         history = db.query("item_history", item=item_id)
@@ -79,13 +71,15 @@ def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str]
         r = on.iloc[0]
         if r["unit_id"] != unit_id:
             raise PaperError(f"事项 {item_id} 的责任单位不是所选单位")
-        if r["light"] not in KIND_FOR_LIGHT:
+        if r["light"] not in KIND_FOR_LIGHT and number is None:  # (a paper made again is as it was issued)
             raise PaperError(f"事项 {item_id} 本期为绿灯，无需督办")
         rows.append(dict(item_id=item_id, title=r["title"], river_name=r["river_name"], deadline=r["deadline"],
                          progress=r["progress"], light=r["light"], light_reason=r["light_reason"],
                          unit_name=r["unit_name"], history=_history(history, notice)))
     items = pd.DataFrame(rows)
     kind = KIND_FOR_LIGHT[light] if light else (ASSIGN if (items["light"] == lights.RED).any() else REMIND)
+    if number is None:
+        _not_issued_yet(db, notice, unit_id, kind, items)
     number = number or f"{NUMBER_PREFIX[kind]}〔{issued.year}〕{next_number(db, kind, issued.year)}号"
     unit = items["unit_name"].iloc[0]
     n = len(items)
@@ -99,6 +93,17 @@ def build_paper(db: Database, notice: dt.date, unit_id: str, item_ids: list[str]
         f"将按河长制考核办法予以扣分{'，并提请区级河长约谈' if kind == ASSIGN else ''}。",
     )
     return Paper(kind, number, TITLES[kind], unit_id, unit, notice, reply_by, issuer, issued, items, paragraphs)
+
+
+def _not_issued_yet(db: Database, notice: dt.date, unit_id: str, kind: str, items: pd.DataFrame) -> None:
+    """PaperError when a paper of this kind on this notice already covers one of the items (one number each)."""
+    before = issued_papers(db, notice=notice, unit=unit_id)
+    titles = dict(zip(items["item_id"], items["title"]))
+    for r in before[before["kind"] == kind].itertuples():
+        again = [titles[i] for i in r.item_ids if i in titles]
+        if again:
+            raise PaperError(f"{cn_notice(notice)}已就“{'、'.join(again)}”发出{r.number}（{cn_date(r.issued)}），不再另编文号；"
+                             "需要该文件请在“已发督办文件”中重新下载，其余事项请单独选择。")
 
 
 def next_number(db: Database, kind: str, year: int) -> int:
@@ -137,9 +142,12 @@ def issued_papers(db: Database, notice: dt.date | None = None, item: str | None 
     return out.sort_values(["issued", "number"], ascending=False, kind="stable").reset_index(drop=True)
 
 
-def reissue(db: Database, paper: dict) -> Paper:
-    """A paper already issued, made again as it was issued (its number, date and reply date; the items' lights
-    of its notice)."""
+def reissue(root: Path, paper: dict) -> Paper:
+    """A paper already issued, made again as it was issued: its number, dates and items, from the data version its
+    issue wrote (the lights and history then, whatever was corrected or overridden since); from the current data
+    only when that version is gone."""
+    recorded = [v for v in store.list_versions(root) if str(v.manifest.get("source", "")).startswith(f"{paper['number']} ")]
+    db = Database(recorded[0] if recorded else store.current_version(root))
     return build_paper(db, paper["notice"], paper["unit_id"], list(paper["item_ids"]), paper["reply_by"],
                        ISSUER, paper["issued"], light=lights.RED if paper["kind"] == ASSIGN else lights.YELLOW,
                        number=paper["number"])

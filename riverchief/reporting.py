@@ -193,8 +193,8 @@ def carry(items: pd.DataFrame, problems: pd.DataFrame, base: dt.date, notice: dt
             it.loc[hit, "at_risk"] = bool(e["at_risk"])
             it.loc[hit, "at_risk_note"] = e["risk_reason"] or None if e["at_risk"] else None
             # a standing task whose unit said 本月无进展 has not done the month's work (yellow); any other entry has
-            it.loc[hit, "month_reported"] = not bool(e.get("no_progress") or False)
             is_standing = it.loc[hit, "deadline"].isna().all()
+            it.loc[hit, "month_reported"] = not (is_standing and bool(e.get("no_progress") or False))
             it.loc[hit, "status"] = ("已完成" if not _missing(e.get("done_date")) else
                                      "持续推进" if is_standing else "推进中" if e["progress"] > 0 else "未开始")
         else:

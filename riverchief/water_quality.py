@@ -66,8 +66,8 @@ def exceeded(factor: str, value: float, water_class: int, water_body: str) -> fl
     where it is within it or missing — a compliant section has no multiple, not a negative one."""
     if pd.isna(value):
         return np.nan
-    x = round(water.exceedance(factor, value, water_class, water_body), EXCEEDANCE_DECIMALS)
-    return x if x > 0 else np.nan
+    x = water.exceedance(factor, value, water_class, water_body)
+    return round(x, EXCEEDANCE_DECIMALS) if x > 0 else np.nan  # 0.2008 against 0.2 is above it: 0.0, not blank
 
 
 def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:

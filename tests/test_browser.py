@@ -939,7 +939,7 @@ def test_the_round_walked_by_the_office_and_two_townships(browser, round_server,
 
     jia = browser.new_context(viewport=FULL_HD, locale="zh-CN").new_page()
     login(jia, url, "jiazhen")  # a township's first page: its task in the round
-    expect(jia.get_by_text("2023年7月月报送进行中 · 截止2027年8月5日")).to_be_visible()
+    expect(jia.get_by_text("2023年7月报送进行中 · 截止2027年8月5日")).to_be_visible()
     expect(jia.get_by_text("本单位应报3项：未填3项")).to_be_visible()
     jia.screenshot(path=str(ARTIFACTS / "walk_1_township_lands_on_its_task.png"))
     jia.get_by_role("button", name="去填报").click()

@@ -199,7 +199,7 @@ def test_ytd_sentence_most_red_lights_with_ties():
 def test_ytd_sentence_one_unit_and_no_red_at_all():
     assert "亮过红灯的责任单位为甲镇（红灯2次）。" in ytd_sentence(_ytd(("甲镇", 2, 0)), 2025)
     text = ytd_sentence(_ytd(("甲镇", 0, 4), ("乙镇", 0, 1)), 2025)
-    assert "各责任单位均未亮红灯" in text and "亮过黄灯的为甲镇（黄灯4次）、乙镇（黄灯1次）" in text
+    assert "各责任单位均未亮红灯" in text and "亮过黄灯的责任单位为甲镇（黄灯4次）、乙镇（黄灯1次）" in text
     assert "红灯0次" not in text and "较多" not in text
     assert ytd_sentence(_ytd(), 2025) == "2025年以来（按每期亮灯次数累计），各责任单位均未亮红灯、黄灯。"
 

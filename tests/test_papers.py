@@ -59,7 +59,7 @@ def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(ti
     issued = records[records["kind"] == "交办"]
     assert sorted(issued["item_id"]) == ["A", "E"] and set(issued["by_whom"]) == {"区河长办"}
     assert issued["content"].str.startswith("河长办交〔2023〕1号《河长制工作督办通知（交办单）》").all()
-    with pytest.raises(papers.PaperError, match=r"已就这些事项发出河长办交〔2023〕1号"):  # not a second number for A
+    with pytest.raises(papers.PaperError, match=r"已就“事项A”发出河长办交〔2023〕1号"):  # not a second number for A
         papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     again = papers.build_paper(Database(new), N2, "T2", ["D"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     assert again.number == "河长办交〔2023〕2号"
@@ -99,10 +99,16 @@ def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
     row = issued.iloc[1].to_dict()
     assert (row["addressee"], row["issued"], row["reply_by"], row["item_ids"]) == ("甲镇", TODAY, dt.date(2023, 7, 15),
                                                                                   ["A", "E"])
-    again = papers.reissue(Database(newest), row)
+    tables = store.read_tables(newest)  # later the office corrects June: A was done after all (green)
+    june = tables["items"]["item_id"].eq("A") & (tables["items"]["notice_date"].astype(str).str[:10] == str(N2))
+    tables["items"].loc[june, ["progress", "done_date"]] = [1.0, dt.date(2023, 6, 20)]
+    store.publish(tiny_dir, tables, source="更正", created_by="tests")
+    now = Database(store.current_version(tiny_dir)).query("item_history", item="A")
+    assert now.loc[now["notice_date"].astype(str).str[:10] == str(N2), "light"].iloc[0] == "green"
+    again = papers.reissue(tiny_dir, row)
     assert (again.number, again.issued, again.reply_by, again.paragraphs) == (paper.number, paper.issued,
                                                                               paper.reply_by, paper.paragraphs)
-    assert papers.item_lines(again) == papers.item_lines(paper)
+    assert papers.item_lines(again) == papers.item_lines(paper)  # still red in it, as it was sent
 
 
 def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
@@ -119,7 +125,7 @@ def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
     assert "已登记河长办提〔" in at.success[0].value
     assert any("已发督办文件（1份）" in m.value for m in at.markdown)
     [b for b in at.button if b.label == "生成并登记"][0].click().run()  # pressed again: no second number
-    assert "已就这些事项发出河长办提〔" in at.error[0].value
+    assert "已就“事项B”发出河长办提〔" in at.error[0].value
     reloaded = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))  # a new session (a reload)
     reloaded.query_params["item"] = "B"
     reloaded.run()

@@ -352,3 +352,16 @@ def test_a_publish_that_fails_leaves_the_round_open(tiny_dir, office_db, monkeyp
         rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
     assert rounds.open_round_now()["status"] == "open"
     rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.5)})  # reports are taken again
+
+
+def test_a_standing_task_said_in_words_is_a_report_the_office_need_not_look_at_twice(tmp_path, office_db):
+    """B made a standing task: its unchanged progress with the month's work in the note is sent without 本月无进展,
+    and the reviewer is not told it repeats last month."""
+    from tiny import tiny_tables
+
+    tables = tiny_tables()
+    tables["items"].loc[tables["items"]["item_id"] == "B", "deadline"] = None
+    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    rnd = rounds.open_round(OFFICE, tmp_path, JULY, dt.date(2027, 8, 5))
+    rounds.save(D1, tmp_path, rnd["id"], {("item", "B"): Report(progress=0.2, note="本月巡查保洁4次")}, submit=True)
+    assert rounds.review_table(tmp_path, rnd).iloc[0]["warnings"] == ""

@@ -370,7 +370,7 @@ def _round_with_a_return(monkeypatch, tiny_dir):
 def test_a_unit_lands_on_its_task_and_what_came_back_comes_first(monkeypatch, tiny_dir):
     _round_with_a_return(monkeypatch, tiny_dir)
     at = app(monkeypatch, tiny_dir, access.UNIT, "D1")  # the first page: the board, with the task on top
-    assert "2023年7月月报送进行中 · 截止2027年8月5日" in at.markdown[0].value
+    assert "2023年7月报送进行中 · 截止2027年8月5日" in at.markdown[0].value
     assert "被退回1项" in at.markdown[1].value
     assert "事项B：请附现场照片" in at.warning[0].value  # by title with the reason, never by code alone
     [b for b in at.button if b.label == "去填报"][0].click().run()
@@ -419,3 +419,28 @@ def test_publishing_asks_first_with_the_rate_and_who_did_not_report_then_opens_t
     assert at.query_params.get("month") in (None, ["2023-07"], "2023-07")
     at.switch_page("app_pages/light_board.py").run()
     assert "2023年7月通报" in at.title[0].value  # the board follows the new month, not the link's June
+
+
+@pytest.mark.parametrize("agent,phone", [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
+     "Mobile/15E148 Safari/604.1", True),
+    ("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+     True),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+     "wxwork/4.1.22 MicroMessenger/7.0.1", True),  # 政务微信 on a phone
+    ("Mozilla/5.0 (Linux; U; Android 13; zh-CN; PGT-AN10) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0 "
+     "Mobile Safari/537.36 AliApp(DingTalk/7.5.0) TaurusApp/7.5.0", True),  # 浙政钉 on a phone
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 "
+     "wxwork/4.1.20 MicroMessenger/7.0.1 WindowsWechat(0x63090a13)", False),  # the messenger on an office PC
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) DingTalk(7.5.0) "
+     "Mobile Safari", False),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+     False),
+    ("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/604.1",
+     False),  # a tablet has room for the board
+    ("", False),
+])
+def test_only_a_phone_is_sent_to_the_phone_view(agent, phone):
+    from ui.frame import phone_agent
+
+    assert phone_agent(agent) is phone

@@ -140,3 +140,4 @@ def test_exceedance_is_published_only_above_the_limit_to_two_decimals():
     assert pd.isna(exceeded("tp", 0.2, 3, "river"))  # at the limit is within it
     assert exceeded("tp", 0.2781, 3, "river") == 0.39  # 0.3905 to two decimals, not 0.39050000000000007
     assert exceeded("nh3n", 2.5, 3, "river") == 1.5 and pd.isna(exceeded("tp", float("nan"), 3, "river"))
+    assert exceeded("tp", 0.2008, 3, "river") == 0.0  # 0.4% above the limit: above it, never a blank

@@ -217,7 +217,7 @@ def issued_papers(version, notice: dt.date | None = None, item: str | None = Non
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(md(line))
         if auth.may(EXPORT):
-            right.download_button(S.PAPERS_DOWNLOAD, lambda p=p: paper_docx(papers.reissue(db, p), version.is_demo),
+            right.download_button(S.PAPERS_DOWNLOAD, lambda p=p: paper_docx(papers.reissue(version.root, p), version.is_demo),
                                   file_name=f"{p['number']}_{p['addressee']}.docx", on_click="ignore",
                                   key=f"paper_{p['number']}", icon=":material/description:", type="tertiary",
                                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -82,6 +82,13 @@ def render_sidebar(months: list[dt.date], options, own_unit: str | None = None, 
     return Selection(by_month[month], Filters(**{k: v or None for k, v in chosen.items()}), scope)
 
 
+def show_newest() -> None:
+    """After a publish: the next run opens the newest notice, whatever month the session or the link held."""
+    st.session_state.pop("f_month", None)
+    if "month" in st.query_params:
+        del st.query_params["month"]
+
+
 def current() -> Selection:
     """The selection app.py made on this run (pages read it, never the widgets)."""
     return st.session_state["selection"]

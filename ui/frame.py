@@ -74,6 +74,11 @@ def flash(text: str, kind: str = "success") -> None:
     st.session_state[_FLASH] = (text, kind, st.session_state.get("page_title"), time.monotonic())
 
 
+def clear_flash() -> None:
+    """An action went wrong: the last one's message must not stand above its error."""
+    st.session_state.pop(_FLASH, None)
+
+
 def show_flash() -> None:
     """The last action's message on the page it was done on, for FLASH_SECONDS; page() calls it below the title."""
     said = st.session_state.get(_FLASH)
@@ -100,10 +105,17 @@ def chinese_widgets() -> None:
 _PHONE = re.compile(r"iPhone|Android.+Mobile|Mobile Safari|MicroMessenger|wxwork|DingTalk|TaurusApp|HarmonyOS.+Mobile", re.I)
 
 
+_DESKTOP = re.compile(r"Windows NT|Macintosh|X11; Linux x86_64|WindowsWechat|MacWechat", re.I)
+
+
+def phone_agent(agent: str) -> bool:
+    """A browser that says it is a phone (or a government messenger's in-app browser on a phone, 政务微信 and
+    浙政钉; their desktop clients name the messenger too, and stay on the full board)."""
+    return bool(_PHONE.search(agent or "")) and not _DESKTOP.search(agent or "")
+
+
 def on_a_phone() -> bool:
-    """The browser says it is a phone (or the government messengers' in-app browsers, 政务微信 and 浙政钉)."""
-    headers = st.context.headers
-    return bool(headers and _PHONE.search(headers.get("User-Agent", "")))
+    return phone_agent((st.context.headers or {}).get("User-Agent", ""))
 
 
 FULL_VIEW = {"view": "full"}  # on the board's link: a phone asked for the full board (kept by a reload or a share)

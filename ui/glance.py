@@ -2,11 +2,13 @@
 changed, the red items and the water — readable at 390 px without zoom. Text from data is escaped here."""
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 import pandas as pd
 
 from riverchief.board import Board, light_label
+from riverchief.dates import cn_month
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import CHANGE_NAMES, Changes
 from riverchief.water import CLASS_COLOURS, CLASS_NAMES
@@ -81,22 +83,22 @@ def badge(water_class: int) -> str:
             f'{CLASS_NAMES[int(water_class)]}</span>')
 
 
-def water(month_label: str, sections: pd.DataFrame, met: float | None, tp: float | None, nh3n: float | None,
+def water(month: dt.date, sections: pd.DataFrame, met: float | None, tp: float | None, nh3n: float | None,
           said: str = "") -> str:
-    """The month's sections by class, the share meeting target and the year's TP and NH3-N means."""
+    """The month's sections by class, the share meeting target and that year's TP and NH3-N means to the month."""
     measured = sections[sections["water_class"].notna()]
     if measured.empty:
         return f'<p class="muted">{escape(said or "本月没有监测数据。")}</p>'
     counts = measured["water_class"].astype(int).value_counts().sort_index()
     parts = [f'<p class="muted">{escape(said)}</p>' if said else "",
-             f'<p>{escape(month_label)}监测{len(measured)}个断面：'
+             f'<p>{cn_month(month)}监测{len(measured)}个断面：'
              + " ".join(f"{badge(c)}{n}个" for c, n in counts.items()) + "</p>"]
     facts = []
     if met is not None:
         facts.append(f"断面达标率 <b>{met:.1%}</b>")
     for name, value in (("总磷", tp), ("氨氮", nh3n)):
         if value is not None and not pd.isna(value):
-            facts.append(f"今年{name}均值 <b>{value:.3f}</b> mg/L")
+            facts.append(f"{month.year}年1–{month.month}月{name}均值 <b>{value:.3f}</b> mg/L")
     if facts:
         parts.append(f'<div class="chips">{"".join(f"<span class=chip>{f}</span>" for f in facts)}</div>')
     return "".join(parts)

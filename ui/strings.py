@@ -318,7 +318,7 @@ ROUND_PUBLISH_HELP = "采用已通过的报送；未报送或被退回的事项�
 ROUND_PUBLISHED = "已发布{month}通报（数据版本 {id}），三色看板、通报和考核已随之更新，各页面已切换到{month}通报。"
 ROUND_PUBLISH_TITLE = "发布{month}通报"
 ROUND_CONFIRM = "**确认发布{month}通报？** 报送率 **{rate}**（{units}个应报单位中{reported}个已报送）。发布后灯色按本期数据重新计算，各页面切换到新通报。"
-ROUND_CONFIRM_MISSING = "以下{n}个单位未报送或被退回，其事项将沿用上期数据亮灯：{names}"
+ROUND_CONFIRM_MISSING = "以下{n}个单位尚未报送完毕（未报送、草稿未提交或被退回），其事项将沿用上期数据亮灯：{names}"
 ROUND_CONFIRM_YES = "确认发布"
 ROUND_CONFIRM_NO = "取消"
 ROUND_ACCEPT_QUIET = "通过全部无提示的报送（{n}）"
@@ -341,7 +341,8 @@ REPORT_COLS = {"kind": "类别", "title": "事项/问题", "deadline": "截止�
 REPORT_HELP = {
     "done_qty": "量化任务：填截至本月底累计完成的数量（单位同目标），进度按完成量÷目标计算。",
     "progress": "截至本月底累计完成的百分比（0–100）。长期坚持任务填本年累计落实程度，并在“说明”中写明本月工作。",
-    "no_progress": "本月确实没有进展时勾选：进度与上期相同的事项，须勾选此项或填写新的进度才能提交。",
+    "no_progress": "本月确实没有进展时勾选：进度与上期相同的事项，须勾选此项或填写新的进度才能提交。"
+                   "长期任务请在“说明”中写明本月工作；长期任务勾选此项，视为本月工作未落实，亮黄灯。",
     "note": "本月做了什么；长期坚持任务写明本月工作，即视为已报送本月工作。",
 }
 REPORT_STANDING = "长期任务"
@@ -356,7 +357,7 @@ REPORT_UPLOAD_LOCKED = "上传的报送表中有{n}项已提交或已通过，�
 REPORT_SUBMITTED = "已提交，等待区河长办审核。"
 REPORT_SAVED = "已保存 {n} 项草稿（尚未提交）。"
 # the round on a unit's first screen: its task
-TASK_TITLE = "{month}月报送进行中 · 截止{deadline}"
+TASK_TITLE = "{month}报送进行中 · 截止{deadline}"
 TASK_LINE = "本单位应报{open}项："
 TASK_PARTS = {"unfilled": "未填{n}项", "drafts": "草稿未提交{n}项", "returned": "被退回{n}项", "submitted": "待审核{n}项",
               "accepted": "已通过{n}项"}

@@ -108,8 +108,8 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
             same = [mine.loc[k, "title"] for k, r in going.items() if reporting.unconfirmed(mine.loc[k].to_dict() | {"kind": k[0]}, r)]
             if same:
                 raise ReportError(f"以下{len(same)}项与上月相同，尚未填写本月进展：{'、'.join(map(str, same[:5]))}"
-                                  f"{'等' if len(same) > 5 else ''}。有进展请填写本月进度；确无进展请勾选“本月无进展”"
-                                  "（长期任务也可在说明中写明本月工作）后再提交。")
+                                  f"{'等' if len(same) > 5 else ''}。有进展请填写本月进度；确无进展请勾选“本月无进展”后再提交"
+                                  "（长期任务请在说明中写明本月工作；勾选本月无进展的长期任务视为本月工作未落实，亮黄灯）。")
         for key, c in checked.items():
             e = existing.get(key)
             if e is None:
@@ -229,7 +229,7 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
                              warnings="；".join(reporting.warnings(
                                  before, report, deadline=None if w is None or pd.isna(w["deadline"]) else w["deadline"],
                                  notice=rnd["notice_date"], submitted=e["submitted_at"], round_deadline=rnd["deadline"],
-                                 same=w is not None and reporting.unchanged(w.to_dict(), report)))))
+                                 same=w is not None and reporting.unconfirmed(w.to_dict() | {"kind": e["kind"]}, report)))))
     return pd.DataFrame(rows)
 
 
