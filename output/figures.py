@@ -41,6 +41,16 @@ def finish(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
     return fig
 
 
+def wrapped_title(fig: go.Figure, chars: int = 16) -> go.Figure:
+    """A copy for a narrow screen: the title broken into lines of `chars` characters (Plotly never wraps it),
+    the top margin grown to hold them."""
+    text = fig.layout.title.text or ""
+    lines = [text[i:i + chars] for i in range(0, len(text), chars)] or [""]
+    narrow = go.Figure(fig)
+    narrow.update_layout(title=dict(text="<br>".join(lines)), margin=dict(t=50 + 26 * len(lines)), height=(fig.layout.height or 400) + 26 * (len(lines) - 1))
+    return narrow
+
+
 def lights_by_unit(by_unit: pd.DataFrame, title: str, source: str, top: int = 15) -> go.Figure:
     """Stacked horizontal bars of red / yellow / green per responsible unit, worst at the top."""
     data = by_unit[(by_unit["red"] + by_unit["yellow"]) > 0].head(top).iloc[::-1]

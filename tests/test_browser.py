@@ -429,6 +429,15 @@ def test_a_phone_opening_the_board_gets_the_month_on_one_screen(phone, server, d
     phone.reload()  # asked for the full board: it stays
     phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     expect(phone.locator("h1").first).to_contain_text("三色看板")
+    phone.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30000)
+    chart = phone.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    title = chart.locator(".gtitle")
+    assert title.locator("tspan.line").count() >= 2  # the finding in lines, whole, on the phone
+    box = title.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    expect(chart.locator(".modebar")).to_have_count(0)  # no toolbar over it
+    phone.screenshot(path=str(ARTIFACTS / "phone_full_board_chart.png"))
 
 
 def test_meeting_mode_on_a_phone(phone, server, demo_dir):

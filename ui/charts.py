@@ -9,9 +9,9 @@ import streamlit as st
 
 from exports import images
 from riverchief.access import EXPORT
-from ui import auth
+from ui import auth, frame
 from ui import strings as S
-from output.figures import PLOTLY_CONFIG
+from output.figures import PLOTLY_CONFIG, wrapped_title
 
 
 def chart_config(may_export: bool) -> dict:
@@ -25,12 +25,15 @@ def show(fig: go.Figure, key: str, on_select: bool = False):
     """Draw a chart with a slide-ready PNG download under it (built only when asked for); with on_select,
     clicking a bar reruns the page and the selection is returned."""
     config = chart_config(auth.may(EXPORT))
+    shown = fig
+    if frame.on_a_phone():  # a phone: the title in lines and no toolbar over it (nobody exports from a phone)
+        shown, config = wrapped_title(fig), config | {"displayModeBar": False}
     if on_select:
-        event = st.plotly_chart(fig, width="stretch", config=config, key=key, on_select="rerun",
+        event = st.plotly_chart(shown, width="stretch", config=config, key=key, on_select="rerun",
                                 selection_mode="points")
     else:
         event = None
-        st.plotly_chart(fig, width="stretch", config=config, key=key)
+        st.plotly_chart(shown, width="stretch", config=config, key=key)
     if not auth.may(EXPORT):
         return event
     if images.available():
