@@ -70,7 +70,8 @@ def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
 
 def entries(round_id: int, unit_id: str | None = None) -> pd.DataFrame:
     cols = ["id", "kind", "ref_id", "unit_id", "done_qty", "progress", "done_date", "at_risk", "risk_reason", "note",
-            "no_progress", "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by", "row_version"]
+            "no_progress", "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by",
+            "row_version"]
     q = select(Entry).where(Entry.round_id == round_id)
     if unit_id is not None:
         q = q.where(Entry.unit_id == unit_id)
@@ -104,8 +105,10 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
                    for key, report in reports.items()
                    if key not in existing or existing[key].status not in (SUBMITTED, ACCEPTED)}
         if submit:  # every entry going in must say this month's progress, or confirm there was none
-            going = checked | {k: _report(e) for k, e in existing.items() if e.status in (DRAFT, RETURNED) and k not in checked}
-            same = [mine.loc[k, "title"] for k, r in going.items() if reporting.unconfirmed(mine.loc[k].to_dict() | {"kind": k[0]}, r)]
+            going = checked | {k: _report(e) for k, e in existing.items()
+                               if e.status in (DRAFT, RETURNED) and k not in checked}
+            same = [mine.loc[k, "title"] for k, r in going.items()
+                    if reporting.unconfirmed(mine.loc[k].to_dict() | {"kind": k[0]}, r)]
             if same:
                 raise ReportError(f"以下{len(same)}项与上月相同，尚未填写本月进展：{'、'.join(map(str, same[:5]))}"
                                   f"{'等' if len(same) > 5 else ''}。有进展请填写本月进度；确无进展请勾选“本月无进展”后再提交"
@@ -188,12 +191,13 @@ class UnitTask:
 def unit_task(root: Path, rnd: dict, unit_id: str) -> UnitTask:
     mine, got = work(root, rnd, unit_id), entries(rnd["id"], unit_id)
     titles = dict(zip(zip(mine["kind"], mine["ref_id"]), mine["title"]))
-    got = got[pd.Series([k in titles for k in zip(got["kind"], got["ref_id"])], index=got.index, dtype=bool)]  # still open
+    still_open = pd.Series([k in titles for k in zip(got["kind"], got["ref_id"])], index=got.index, dtype=bool)
+    got = got[still_open]
     count = lambda status: int((got["status"] == status).sum())  # noqa: E731
     back = got[got["status"] == RETURNED]
     return UnitTask(open=len(mine), unfilled=len(mine) - len(got), drafts=count(DRAFT), submitted=count(SUBMITTED),
-                    accepted=count(ACCEPTED),
-                    returned=[(titles[(k, r)], why) for k, r, why in zip(back["kind"], back["ref_id"], back["return_reason"])])
+                    accepted=count(ACCEPTED), returned=[(titles[(k, r)], why) for k, r, why in
+                                                        zip(back["kind"], back["ref_id"], back["return_reason"])])
 
 
 def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
