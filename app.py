@@ -102,7 +102,8 @@ def _page(name: str, title: str, icon: str, url: str | None) -> st.Page:
 
 allowed = access.pages_for(principal)  # a page not allowed is not in the menu, and its URL opens the first page
 starts = version.is_demo and (principal.via == "guest" or access.can(principal, access.IMPORT))  # the office's step
-page = st.navigation([_page(*p) for p in PAGES if p[0] in allowed] + ([START] if starts else []))
+page = st.navigation([_page(*p) for p in PAGES if p[0] in allowed] + ([START] if starts else []),
+                     expanded=True)  # every page listed: folded, Streamlit adds an English "View N more"
 st.session_state["page_title"] = page.title
 tables.start_page()
 try:

@@ -22,34 +22,35 @@ if mapping_wrong:  # the office sees in full what the login page only counts
     st.warning(S.ACC_SSO_MAPPING + "\n\n" + "\n".join(f"- {md(w)}" for w in mapping_wrong), icon=":material/settings:")
 
 
-def _run(action, done: str | None = None, clear: tuple[str, ...] = ()) -> None:
-    """Do it; on success say so after the rerun and empty the `clear` fields (on an error they keep what was typed)."""
+def _run(action, done: str | None = None, clear: bool = False) -> None:
+    """Do it; on success say so after the rerun and, with `clear`, empty the new-account form (on an error it keeps
+    what was typed)."""
     try:
         result = action()
     except (accounts.AccountError, access.Forbidden) as exc:
         st.error(md(exc))
     else:
         st.session_state["acc_notice"] = (done or S.ACC_DONE).format(pw=result) if result else S.ACC_DONE
-        for key in clear:
-            st.session_state.pop(key, None)
+        if clear:  # new widgets, empty: a browser sends a popped widget's old value back, a new key it cannot
+            st.session_state["new_form"] = st.session_state.get("new_form", 0) + 1
         st.rerun()
 
 
 st.subheader("新建账号", anchor=False)
-NEW_FIELDS = ("new_username", "new_name", "new_role", "new_unit", "new_sso_only")
-with st.form("new_account"):  # not cleared on submit: a refused account keeps what was typed
+form = st.session_state.get("new_form", 0)  # the form's generation: a new one after each account created
+with st.form(f"new_account_{form}"):  # not cleared on submit: a refused account keeps what was typed
     a, b = st.columns(2)
-    username = a.text_input("账号名（不含空格，如 shuiwuju 或 邮箱）", max_chars=64, key="new_username")
-    name = b.text_input("显示名称（如 区水务局 或 张三）", max_chars=50, key="new_name")
-    role = a.selectbox(S.ACC_ROLE, access.ROLES, format_func=access.ROLE_NAMES.get, key="new_role")
-    unit = b.selectbox(S.ACC_UNIT, ["", *units], format_func=lambda u: units.get(u, "—"), key="new_unit")
-    sso_only = st.checkbox("只用统一身份认证登录（不设密码）", value=auth.sso_configured(), key="new_sso_only")
+    username = a.text_input("账号名（不含空格，如 shuiwuju 或 邮箱）", max_chars=64, key=f"new_username_{form}")
+    name = b.text_input("显示名称（如 区水务局 或 张三）", max_chars=50, key=f"new_name_{form}")
+    role = a.selectbox(S.ACC_ROLE, access.ROLES, format_func=access.ROLE_NAMES.get, key=f"new_role_{form}")
+    unit = b.selectbox(S.ACC_UNIT, ["", *units], format_func=lambda u: units.get(u, "—"), key=f"new_unit_{form}")
+    sso_only = st.checkbox("只用统一身份认证登录（不设密码）", value=auth.sso_configured(), key=f"new_sso_{form}")
     if st.form_submit_button("创建账号", type="primary", icon=":material/person_add:"):
         def create():
             return accounts.create(me, username, name or units.get(unit, ""), role, unit or None, sso_only=sso_only,
                                    units=set(units))
         _run(create, S.ACC_CREATED.replace("{user}", md(username.strip())) if not sso_only
-             else "已创建账号 {user}，通过统一身份认证登录。".replace("{user}", md(username.strip())), clear=NEW_FIELDS)
+             else "已创建账号 {user}，通过统一身份认证登录。".replace("{user}", md(username.strip())), clear=True)
 
 with st.expander(S.ACC_UNIT_IDS):  # the ids a unit account or a sign-on mapping (unit:<编号>) names
     tables.show(pd.DataFrame({"单位编号": list(units), "单位名称": list(units.values())}), hide_index=True,

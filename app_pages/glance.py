@@ -7,7 +7,7 @@ from riverchief.water_quality import fallback_words, month_figures, ytd_means
 from ui import auth, board_parts, data, frame, glance
 from ui import strings as S
 
-version, sel, root, *_ = frame.page(S.PAGE_GLANCE)
+version, sel, root, *_ = frame.page(S.PAGE_GLANCE, compact=True)
 st.html("""<style>
 [data-testid="stMainBlockContainer"] {padding: 3.6rem 0.9rem 2rem 0.9rem;}
 h1 {font-size: 1.45rem !important; line-height: 1.3 !important;}

@@ -151,8 +151,10 @@ with st.expander(S.REPORT_DOWNLOAD + " / " + S.REPORT_UPLOAD, icon=":material/ta
     if sheet is not None and st.session_state.get("report_file_seen") != sheet.file_id:
         st.session_state["report_file_seen"] = sheet.file_id
         try:
-            st.session_state["report_upload"] = report_sheet.read(sheet.getvalue(), sheet.name, work)
+            st.session_state["report_upload"] = report_sheet.read(sheet.getvalue(), sheet.name, work,
+                                                                    rnd["notice_date"])
         except report_sheet.SheetError as exc:
+            frame.clear_flash()
             st.error("\n".join(f"- {md(p)}" for p in exc.problems))
         else:
             frame.flash(f'已读入 {len(st.session_state["report_upload"])} 项，请核对后保存或提交。')

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from riverchief import access, reporting, store
+from riverchief import access, clock, reporting, store
 from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
 from riverchief.office.database import Unavailable
@@ -43,7 +43,9 @@ if rnd is None:
     with st.form("open_round"):
         a, b = st.columns(2)
         picked = a.date_input("报送月份", value=month, format="YYYY-MM-DD")
-        deadline = b.date_input("报送截止日期", value=month + dt.timedelta(days=5), format="YYYY-MM-DD")
+        # five days after the month ends; a month long past (a catch-up) gets a week from today, not a date gone by
+        deadline = b.date_input("报送截止日期", value=max(month + dt.timedelta(days=5), clock.today() + dt.timedelta(days=7)),
+                                format="YYYY-MM-DD")
         if st.form_submit_button("开启", type="primary", icon=":material/play_arrow:"):
             notice = month_end(picked.year, picked.month)
             _act(lambda: rounds.open_round(me, root, notice, deadline),
@@ -76,16 +78,19 @@ else:
         st.info("还没有单位提交。")
     else:
         review = review[review["status"] != reporting.DRAFT]  # drafts are the unit's own until submitted
+        # what waits for a decision first; what was decided keeps its state and the reason given
+        review = review.assign(order=(review["status"] != reporting.SUBMITTED).astype(int))\
+            .sort_values("order", kind="stable").drop(columns="order")
         shown = review.assign(
             unit=review["unit_id"].map(units).fillna(review["unit_id"]), kind=review["kind"].map(S.KIND_NAMES),
             before=review["before"] * 100, progress=review["progress"] * 100,
             risk=review["risk_reason"], status_name=review["status"].map(reporting.ENTRY_STATUS_NAMES),
-            decision="", reason="")
+            decision="", reason=review["return_reason"].where(review["status"] == reporting.RETURNED, "").fillna(""))
         pct = lambda label: st.column_config.NumberColumn(label, format="%.0f%%")  # noqa: E731
         # the decision and its reason first, beside the unit and the item (pinned); warnings wrap in tall rows
         decided = st.data_editor(
-            shown[["id", "unit", "title", "decision", "reason", "warnings", "before", "progress", "done_qty", "done_date",
-                   "risk", "note", "status_name", "kind"]],
+            shown[["id", "unit", "title", "status_name", "decision", "reason", "warnings", "before", "progress", "done_qty",
+                   "done_date", "risk", "note", "kind"]],
             hide_index=True, width="stretch", key="review_editor", placeholder="", row_height=S.REVIEW_ROW_HEIGHT,
             disabled=["id", "unit", "kind", "title", "before", "progress", "done_qty", "done_date", "risk", "note",
                       "warnings", "status_name"],
@@ -95,9 +100,13 @@ else:
                            "decision": st.column_config.SelectboxColumn(S.ROUND_ACCEPT + "/" + S.ROUND_RETURN, width=110,
                                                                         options=["", S.ROUND_ACCEPT, S.ROUND_RETURN]),
                            "reason": st.column_config.TextColumn("退回理由（退回时必填）", max_chars=200, width="medium"),
+                           "status_name": st.column_config.TextColumn(S.REVIEW_COLS["status_name"], pinned=True,
+                                                                      width=96),
                            "warnings": st.column_config.TextColumn(S.REVIEW_COLS["warnings"], width="large"),
+                           "risk": st.column_config.TextColumn(S.REVIEW_COLS["risk"], width="medium"),
+                           "note": st.column_config.TextColumn(S.REVIEW_COLS["note"], width="medium"),
                            **{k: v for k, v in S.REVIEW_COLS.items()
-                              if k not in ("before", "progress", "unit", "title", "warnings")},
+                              if k not in ("before", "progress", "unit", "title", "warnings", "status_name", "risk", "note")},
                            "before": pct(S.REVIEW_COLS["before"]), "progress": pct(S.REVIEW_COLS["progress"]),
                            "done_date": st.column_config.DateColumn(S.REVIEW_COLS["done_date"], format="YYYY-MM-DD")})
         # A decision is on the entry as this page showed it: the versions of the last render, not of the click's
@@ -112,8 +121,11 @@ else:
             def save_review():
                 n = 0
                 for r in decided[decided["decision"] != ""].to_dict("records"):
-                    rounds.review(me, int(r["id"]), shown_version(r["id"]), r["decision"] == S.ROUND_ACCEPT,
-                                  r["reason"] or "", about=about[r["id"]])
+                    try:
+                        rounds.review(me, int(r["id"]), shown_version(r["id"]), r["decision"] == S.ROUND_ACCEPT,
+                                      r["reason"] or "", about=about[r["id"]])
+                    except ReportError as exc:  # which row: the grid may hold several decisions
+                        raise ReportError(f"{about[r['id']]}：{exc}" + (f"（前{n}条已保存）" if n else "")) from None
                     n += 1
                 return n
             _act(save_review, S.ROUND_REVIEWED.replace("{n}", "{result}"))
@@ -132,14 +144,19 @@ else:
     if st.button(f'发布为{cn_month(rnd["notice_date"])}通报…', type="primary", icon=":material/publish:"):
         st.session_state["publish_confirm"] = rnd["id"]
     if st.session_state.get("publish_confirm") == rnd["id"]:
+        ahead = rounds.publish_preview(root, rnd)
         with st.container(border=True):
             st.markdown(S.ROUND_CONFIRM.format(month=cn_month(rnd["notice_date"]), rate=f"{rate:.1%}",
                                                reported=len(over) - len(not_reported), units=len(over)))
+            if ahead.pending:
+                st.error(S.ROUND_CONFIRM_PENDING.format(n=ahead.pending), icon=":material/rule:")
             if not_reported:
                 st.warning(S.ROUND_CONFIRM_MISSING.format(n=len(not_reported), names=md("、".join(not_reported))),
                            icon=":material/warning:")
+            if ahead.carried or ahead.standing_unreported:
+                st.markdown(S.ROUND_CONFIRM_CARRIED.format(carried=ahead.carried, standing=ahead.standing_unreported))
             yes, no, _ = st.columns([1, 1, 3])
-            if yes.button(S.ROUND_CONFIRM_YES, type="primary", icon=":material/publish:"):
+            if yes.button(S.ROUND_CONFIRM_YES, type="primary", icon=":material/publish:", disabled=bool(ahead.pending)):
                 def publish():
                     new = rounds.publish(me, root, rnd["id"], expect_current=version.id)
                     st.session_state.pop("publish_confirm", None)

@@ -71,7 +71,7 @@ def write(work: pd.DataFrame, entries: pd.DataFrame, title: str) -> bytes:
     return buf.getvalue()
 
 
-def read(data: bytes, file_name: str, work: pd.DataFrame) -> dict[tuple[str, str], Report]:
+def read(data: bytes, file_name: str, work: pd.DataFrame, notice: dt.date | None = None) -> dict[tuple[str, str], Report]:
     """The reports in an uploaded sheet, keyed by (kind, ref_id); SheetError naming every row and column
     not understood (nothing is taken then)."""
     try:
@@ -98,17 +98,25 @@ def read(data: bytes, file_name: str, work: pd.DataFrame) -> dict[tuple[str, str
             problems.append(f"{file_name} 第{n}行：编号“{cell('编号')}”不是本单位本轮须填报的事项或问题")
             continue
         where = f"{file_name} 第{n}行"
+
+        def value(header: str, read):  # a cell read, or BadValue naming its column
+            try:
+                return None if convert.is_empty(cell(header)) else read(cell(header))
+            except convert.BadValue as exc:
+                raise convert.BadValue(f"“{header}”列：{exc}") from None
         try:
             quantified = key[0] == "item" and pd.notna(known[key]["target_qty"])
-            done_qty = None if convert.is_empty(cell("已完成量")) else convert.to_float(cell("已完成量"))
-            pct = None if convert.is_empty(cell("进度（%）")) else convert.to_float(cell("进度（%）"))
+            done_qty = value("已完成量", convert.to_float)
+            pct = value("进度（%）", convert.to_float)
             if pct is not None and not 0 <= pct <= 100:
                 raise convert.BadValue(f"“进度（%）”应在0到100之间，填的是{pct:g}")
-            done_date = None if convert.is_empty(cell("完成日期")) else convert.to_date(cell("完成日期"))
+            done_date = value("完成日期", convert.to_date)
             if isinstance(done_date, dt.datetime):
                 done_date = done_date.date()
-            risky = False if convert.is_empty(cell("难以按期完成")) else convert.to_bool(cell("难以按期完成"))
-            still = False if convert.is_empty(cell("本月无进展")) else convert.to_bool(cell("本月无进展"))
+            if done_date is not None and notice is not None and done_date > notice:
+                raise convert.BadValue(f"“完成日期”{done_date:%Y-%m-%d}晚于本期通报日{notice:%Y-%m-%d}，尚未发生的完成不能填报")
+            risky = bool(value("难以按期完成", convert.to_bool))
+            still = bool(value("本月无进展", convert.to_bool))
         except convert.BadValue as exc:
             problems.append(f"{where}：{exc}")
             continue

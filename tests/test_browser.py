@@ -418,6 +418,8 @@ def test_a_phone_opening_the_board_gets_the_month_on_one_screen(phone, server, d
     expect(phone.locator(".glance .card").first).to_contain_text(first_red)
     expect(phone.locator(".glance .chip").first).to_contain_text("新亮红灯")
     expect(phone.locator(".glance .badge").first).to_be_visible()  # the water, by class
+    last = phone.locator(".glance .chip").last.bounding_box()  # the year's NH3-N mean, the last thing said
+    assert last["y"] + last["height"] <= 844, last  # all of it on the first screen
     expect(phone.locator('[data-testid="stSidebar"]')).not_to_be_in_viewport()
     _fits_the_phone(phone)
     phone.screenshot(path=str(ARTIFACTS / "phone_glance.png"))  # the first screen, as the leader sees it

@@ -365,3 +365,71 @@ def test_a_standing_task_said_in_words_is_a_report_the_office_need_not_look_at_t
     rnd = rounds.open_round(OFFICE, tmp_path, JULY, dt.date(2027, 8, 5))
     rounds.save(D1, tmp_path, rnd["id"], {("item", "B"): Report(progress=0.2, note="本月巡查保洁4次")}, submit=True)
     assert rounds.review_table(tmp_path, rnd).iloc[0]["warnings"] == ""
+
+
+def _sheet_with(tiny_dir, change, drop_last_column=False):
+    """The unit's report sheet as written for T1, changed row by row by `change(row)` (openpyxl cells), as bytes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from loaders import report_sheet
+
+    rnd = {"base_notice": N2, "notice_date": JULY}
+    work = reporting.open_work(*[store.read_notice(store.current_version(tiny_dir), N2)[t] for t in ("items", "problems")],
+                               "T1")
+    wb = load_workbook(io.BytesIO(report_sheet.write(work, pd.DataFrame(columns=["kind", "ref_id"]), "甲镇")))
+    ws = wb.active
+    for row in ws.iter_rows(min_row=3):
+        change(row)
+    if drop_last_column:  # a sheet downloaded before the 本月无进展 column existed
+        ws.delete_cols(13)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), work, rnd
+
+
+def test_the_report_sheet_names_the_row_and_column_of_what_it_cannot_take(tiny_dir):
+    from loaders import report_sheet
+
+    def bad(row):
+        if row[1].value == "A":
+            row[7].value = "一半"
+        elif row[1].value == "E":
+            row[8].value = dt.date(2027, 3, 1)  # done in the future
+    data, work, rnd = _sheet_with(tiny_dir, bad)
+    with pytest.raises(report_sheet.SheetError) as said:
+        report_sheet.read(data, "甲镇.xlsx", work, rnd["notice_date"])
+    problems = said.value.problems
+    assert any("第" in p and "“进度（%）”列" in p and "一半" in p for p in problems), problems
+    assert any("完成日期" in p and "2027-03-01" in p and "晚于本期通报日" in p for p in problems), problems
+
+
+def test_the_report_sheet_carries_no_progress_and_old_sheets_still_read(tiny_dir):
+    from loaders import report_sheet
+
+    def confirm(row):
+        if row[1].value == "A":
+            row[12].value = "是"
+    data, work, rnd = _sheet_with(tiny_dir, confirm)
+    got = report_sheet.read(data, "甲镇.xlsx", work, rnd["notice_date"])
+    assert got[("item", "A")].no_progress and not got[("item", "E")].no_progress
+    old, *_ = _sheet_with(tiny_dir, lambda row: None, drop_last_column=True)
+    assert not any(r.no_progress for r in report_sheet.read(old, "旧表.xlsx", work, rnd["notice_date"]).values())
+
+
+def test_before_publishing_the_office_is_told_what_waits_what_carries_and_what_turns_yellow(tmp_path, office_db):
+    from tiny import tiny_tables
+
+    tables = tiny_tables()
+    tables["items"].loc[tables["items"]["item_id"] == "B", "deadline"] = None  # B: a standing task of D1
+    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    rnd = rounds.open_round(OFFICE, tmp_path, JULY, dt.date(2027, 8, 5))
+    n_open = len(rounds.work(tmp_path, rnd))
+    assert rounds.publish_preview(tmp_path, rnd) == rounds.PublishPreview(pending=0, carried=n_open, standing_unreported=1)
+    rounds.save(D1, tmp_path, rnd["id"], {("item", "B"): Report(progress=0.2, note="本月巡查4次")}, submit=True)
+    assert rounds.publish_preview(tmp_path, rnd).pending == 1
+    e = rounds.entries(rnd["id"], "D1").iloc[0]
+    rounds.review(OFFICE, int(e["id"]), int(e["row_version"]), True)
+    assert rounds.publish_preview(tmp_path, rnd) == rounds.PublishPreview(pending=0, carried=n_open - 1,
+                                                                          standing_unreported=0)

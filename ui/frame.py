@@ -27,7 +27,7 @@ class Page(NamedTuple):
     period: str | None
 
 
-def page(title: str | None, period: str | Callable[[dt.date], str] | None = None) -> Page:
+def page(title: str | None, period: str | Callable[[dt.date], str] | None = None, compact: bool = False) -> Page:
     """Open a page: its title line (none for the meeting screen, which draws its own) and what it works with.
     `period` is the title's period in words, or made from the notice; by default the notice."""
     version, sel = st.session_state["version"], filters.current()
@@ -35,12 +35,13 @@ def page(title: str | None, period: str | Callable[[dt.date], str] | None = None
         period = cn_month
     said = (period(sel.notice) if sel else None) if callable(period) else period
     if title is not None:
-        header(title, sel, version, said)
+        header(title, sel, version, said, compact)
         show_flash()
     return Page(version, sel, str(version.root), source_line(sel, version) if sel else "", said)
 
 
-def header(page: str, selection: Selection | None, version: Version, period: str | None = None) -> None:
+def header(page: str, selection: Selection | None, version: Version, period: str | None = None,
+           compact: bool = False) -> None:
     """`三色看板 · 2023年6月通报 · 全区`: the page, the period (the notice by default) and the scope.
     Before a district has any notice there is no selection: the district names the scope."""
     scope = selection.scope if selection else version.manifest.get("district", "")
@@ -51,7 +52,8 @@ def header(page: str, selection: Selection | None, version: Version, period: str
         tags.badge(S.DEMO_TAG, icon=":material/science:", color="orange")
         if guest:
             tags.badge("访客只读", icon=":material/lock:", color="gray")
-        st.caption(S.DEMO_NOTE + (S.AUTH_GUEST_BANNER if guest else ""))
+        if not compact:  # the phone view: the tags say it, the sentence would push the month off the screen
+            st.caption(S.DEMO_NOTE + (S.AUTH_GUEST_BANNER if guest else ""))
 
 
 def method_note(text: str) -> None:

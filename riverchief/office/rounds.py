@@ -200,6 +200,25 @@ def unit_task(root: Path, rnd: dict, unit_id: str) -> UnitTask:
                                                         zip(back["kind"], back["ref_id"], back["return_reason"])])
 
 
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing the round now would do, said before the office confirms it."""
+    pending: int  # entries submitted and not yet reviewed: publishing is refused until they are
+    carried: int  # items and problems without an accepted entry: last month's values carry over
+    standing_unreported: int  # standing tasks whose month's work is not reported done: they light yellow
+
+
+def publish_preview(root: Path, rnd: dict) -> PublishPreview:
+    all_work, got = work(root, rnd), entries(rnd["id"])
+    accepted = got[got["status"] == ACCEPTED]
+    taken = set(zip(accepted["kind"], accepted["ref_id"]))
+    done_month = {(k, r) for k, r, still in zip(accepted["kind"], accepted["ref_id"], accepted["no_progress"]) if not still}
+    keys = list(zip(all_work["kind"], all_work["ref_id"]))
+    standing = [k for k, d in zip(keys, all_work["deadline"]) if k[0] == "item" and pd.isna(d)]
+    return PublishPreview(pending=int((got["status"] == SUBMITTED).sum()), carried=sum(k not in taken for k in keys),
+                          standing_unreported=sum(k not in done_month for k in standing))
+
+
 def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
     """Per unit that has open work: its status, how many entries, returned, and 报送率 inputs."""
     all_work = work(root, rnd)
