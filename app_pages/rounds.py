@@ -153,8 +153,10 @@ else:
             if not_reported:
                 st.warning(S.ROUND_CONFIRM_MISSING.format(n=len(not_reported), names=md("、".join(not_reported))),
                            icon=":material/warning:")
-            if ahead.carried or ahead.standing_unreported:
-                st.markdown(S.ROUND_CONFIRM_CARRIED.format(carried=ahead.carried, standing=ahead.standing_unreported))
+            if ahead.carried or ahead.standing_unreported:  # each said only when there is some
+                st.markdown((S.ROUND_CONFIRM_CARRIED.format(carried=ahead.carried) if ahead.carried else "")
+                            + (S.ROUND_CONFIRM_STANDING.format(standing=ahead.standing_unreported)
+                               if ahead.standing_unreported else ""))
             yes, no, _ = st.columns([1, 1, 3])
             if yes.button(S.ROUND_CONFIRM_YES, type="primary", icon=":material/publish:", disabled=bool(ahead.pending)):
                 def publish():

@@ -415,6 +415,7 @@ def test_publishing_asks_first_with_the_rate_and_who_did_not_report_then_opens_t
     assert all(u in at.warning[-1].value for u in ("区水利局", "甲镇")) and "3个单位" in at.warning[-1].value
     said = " ".join(m.value for m in at.markdown)
     assert "没有已通过报送的**3**项事项和问题沿用上期数据" in said  # A and B returned, D never reported
+    assert "长期坚持任务" not in said  # none in the tiny district: nothing said of them, no "0项"
     [b for b in at.button if b.label == "确认发布"][0].click().run()
     assert not at.exception and rounds.open_round_now() is None
     assert "已发布2023年7月通报" in at.success[0].value
