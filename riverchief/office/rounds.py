@@ -137,7 +137,7 @@ def save(principal: Principal, root: Path, round_id: int, reports: dict[tuple[st
 def _report(e) -> Report:
     """An entry (a stored row, or its dict) as the report it holds."""
     get = e.get if isinstance(e, dict) else lambda name: getattr(e, name)
-    missing = lambda v: v is None or v is pd.NaT or (isinstance(v, float) and v != v)  # noqa: E731
+    missing = reporting._missing  # the rules' own test of an empty value (None, NaT, NaN)
     return Report(None if missing(get("done_qty")) else get("done_qty"), None if missing(get("progress")) else get("progress"),
                   None if missing(get("done_date")) else get("done_date"), bool(get("at_risk")),
                   get("risk_reason") or "", get("note") or "", bool(get("no_progress")))
