@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import secrets
 from pathlib import Path
 
 import streamlit as st
 
-from riverchief import access, clock, store
-from riverchief.office.database import Unavailable
-from riverchief.store import NoData, StoreError
+from riverchief import access, clock, settings, versions
+from riverchief.errors import RiverBoardError
+from riverchief.versions import NoData, StoreError
 from ui import auth, data, filters, frame, tables
 from ui import strings as S
 from ui.assets import ensure_assets
@@ -24,10 +23,13 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title=S.APP_TITLE, page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 ensure_assets()
 frame.chinese_widgets()
-try:  # a time zone the machine does not know stops the app here, not at the first report or publish
+try:  # every setting read and checked at start: a mistake (a time zone the machine does not know, a database URL
+    # written wrong, a broken secrets file) stops the app here, said in Chinese, never a silent fallback
+    settings.current(st.get_option("secrets.files"))  # the files first: a syntax error is said with its line
+    config = settings.current(secrets=auth.secrets_of_this_run())
     clock.zone()
-except clock.ClockError as exc:
-    st.error(str(exc), icon=":material/schedule:")
+except settings.SettingsError as exc:
+    st.error(str(exc), icon=":material/settings:")
     st.stop()
 
 PAGES = [  # file, title, icon, url path (None: the default page at /)
@@ -59,16 +61,15 @@ def _recovery(reason: str) -> None:
     st.stop()
 
 
-auth.configure_database()
-data.recover_once(str(store.data_dir()))  # finish what a stopped publish left (once per server)
+data.recover_once(str(versions.data_dir()))  # finish what a stopped publish left (once per server)
 version, broken = None, None
 try:
     version = data.current_version()
-    store.check_version(version)
+    versions.check_version(version)
     db = data.database(version)
 except NoData:
     version = None
-    if store.any_version(store.data_dir()):  # versions but no CURRENT: never start afresh over real data
+    if versions.any_version(versions.data_dir()):  # versions but no CURRENT: never start afresh over real data
         broken = S.NO_CURRENT
 except Exception as exc:  # a damaged CURRENT or version: say so, and still offer the versions to roll back to
     version, broken = None, (str(exc) if isinstance(exc, StoreError) else S.BAD_DATA)
@@ -108,10 +109,10 @@ st.session_state["page_title"] = page.title
 tables.start_page()
 try:
     page.run()
-except Unavailable as exc:  # the office store is down: said with its id; the store reconnects by itself
-    st.error(str(exc), icon=":material/cloud_off:")
+except RiverBoardError as exc:  # a refusal no page caught (the office store down, with its id): its sentence
+    frame.show_error(exc)
 except Exception:  # never a traceback on a page: a sentence, and an id to find the traceback in the server log
-    if os.environ.get("RIVERBOARD_STRICT"):  # the tests want to see the error itself
+    if config.strict:  # the tests want to see the error itself
         raise
     error_id = secrets.token_hex(4)
     logging.getLogger("riverboard").exception("page %s failed, error id %s", page.title, error_id)

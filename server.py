@@ -25,10 +25,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from streamlit.url_util import make_url_path
 
+from riverchief import settings
+from riverchief.errors import RiverBoardError
 from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
 from ui import strings as S
 from ui.auth import COOKIE
+from ui.text import md
 
 log = logging.getLogger("riverboard")
 
@@ -132,15 +135,16 @@ def _script_error(exc: Exception) -> bool:
     error id the server log carries — never Streamlit's English box."""
     error_id = getattr(exc, "error_id", None) or secrets.token_hex(4)
     log.error("run failed, error id %s", error_id, exc_info=exc)
-    st.error(str(exc) if isinstance(exc, Unavailable) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")
+    st.error(md(exc.message) if isinstance(exc, RiverBoardError) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")
     return True
 
 
 def _secrets() -> dict:
-    """The secrets Streamlit would read, or the start refused with the file and line of a syntax error."""
+    """The secrets Streamlit would read, every other setting checked with them (riverchief/settings.py), or the
+    start refused with what is wrong (the file and line of a syntax error, the setting that cannot be used)."""
     try:
-        found = sso.read_secrets(st.get_option("secrets.files"))
-    except sso.SecretsError as exc:
+        found = settings.current(st.get_option("secrets.files")).secrets
+    except settings.SettingsError as exc:
         print(f"河长看板未启动：{exc}", file=sys.stderr)
         raise SystemExit(2) from None
     for problem in sso.problems(found):

@@ -5,6 +5,7 @@ import streamlit as st
 
 from riverchief import access
 from riverchief.office import accounts
+from riverchief.errors import RiverBoardError
 from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -27,8 +28,8 @@ def _run(action, done: str | None = None, clear: bool = False) -> None:
     what was typed)."""
     try:
         result = action()
-    except (accounts.AccountError, access.Forbidden) as exc:
-        st.error(md(exc))
+    except RiverBoardError as exc:
+        frame.show_error(exc)
     else:
         st.session_state["acc_notice"] = (done or S.ACC_DONE).format(pw=result) if result else S.ACC_DONE
         if clear:  # new widgets, empty: a browser sends a popped widget's old value back, a new key it cannot

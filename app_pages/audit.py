@@ -8,17 +8,17 @@ from riverchief.office import audit
 from ui import auth, frame, tables
 from ui import strings as S
 
-frame.page(S.PAGE_AUDIT, "谁在何时做了什么")
+root = frame.page(S.PAGE_AUDIT, "谁在何时做了什么").root
 if not auth.may(access.AUDIT):  # the menu hides it; a typed URL is refused too
     st.error(f"无权操作：{access.ACTION_NAMES[access.AUDIT]}")
     st.stop()
-everything = audit.log()
+everything = audit.trail(root)
 a, b, c, d = st.columns(4)
 actor = a.selectbox("操作人", ["", *sorted(everything["actor"].unique())], format_func=lambda v: v or S.AUDIT_ALL)
 action = b.selectbox("操作", ["", *audit.ACTION_NAMES], format_func=lambda v: audit.ACTION_NAMES.get(v, S.AUDIT_ALL))
 since = c.date_input("起始日期", value=clock.today() - dt.timedelta(days=90), format="YYYY-MM-DD")
 until = d.date_input("截止日期", value=clock.today(), format="YYYY-MM-DD")
-log = audit.log(actor=actor or None, action=action or None, since=since, until=until)
+log = audit.trail(root, actor=actor or None, action=action or None, since=since, until=until)
 if log.empty:
     st.info("没有符合条件的记录。")
 else:

@@ -14,9 +14,10 @@ from loaders.importer import prepare, publish
 from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
-from riverchief import access, lights, store, water
+from riverchief import lights, versions, water
 from riverchief.dates import cn_notice, cn_stamp
 from riverchief.office import actions
+from riverchief.errors import RiverBoardError
 from ui import auth, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -119,8 +120,8 @@ def _ask(prepared) -> None:
             if said:
                 try:
                     answers.remember(root, auth.current(), said)
-                except access.Forbidden as exc:
-                    st.error(md(exc))
+                except RiverBoardError as exc:
+                    frame.show_error(exc)
                     return
                 frame.flash(f"已记住 {len(said)} 个写法，已按此重新检查。")
             st.rerun()
@@ -166,8 +167,8 @@ notice = None
 if picked.strip():
     try:
         notice = convert.to_notice_month(picked)
-    except convert.BadValue as exc:
-        st.error(md(exc))
+    except RiverBoardError as exc:
+        frame.show_error(exc)
 if uploads:
     files = [(u.name, u.getvalue()) for u in uploads]
     uploaded = {n: hashlib.sha1(d).hexdigest() for n, d in files}
@@ -233,39 +234,39 @@ if uploads:
             if st.form_submit_button("确认发布" if prepared.ok else "发布可以导入的部分", type="primary"):
                 try:
                     if not accepted:
-                        raise store.StoreError("请先确认新增单位，或修改文件后重新上传。")
+                        raise versions.StoreError("请先确认新增单位，或修改文件后重新上传。")
                     with st.spinner("正在发布……"):
                         full = prepare(files, root, **options,  # the same check again, now kept to publish
                                        corrections=st.session_state.get("corrections", {}))
                     if not full.changes.equals(prepared.changes):
-                        raise store.StoreError(S.DATA_CHANGED_SINCE)
+                        raise versions.StoreError(S.DATA_CHANGED_SINCE)
                     new = publish(full, root, auth.current(), whole=whole)
                     frame.flash(f"已发布为数据版本 {new.id}。")
                     del st.session_state["uploads"]
                     st.session_state.pop("corrections", None)
                     filters.show_newest()  # the newest notice is shown after an import
                     st.rerun()
-                except (store.StoreError, access.Forbidden) as exc:
-                    st.error(f"未发布：{md(exc)}")
+                except RiverBoardError as exc:
+                    frame.show_error(exc, "未发布：")
 
 st.subheader("历史版本", anchor=False)
-versions = store.list_versions(root)
+kept = versions.list_versions(root)
 history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=cn_stamp(v.manifest.get("created_at")),
                              by=v.manifest.get("created_by"), source=v.manifest.get("source"),
                              notices=len(v.manifest.get("notices", [])),
-                             current="当前" if v.id == version.id else "") for v in reversed(versions)])
+                             current="当前" if v.id == version.id else "") for v in reversed(kept)])
 tables.show(history, hide_index=True, width="stretch", title="数据版本", column_config={
     "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""})
 with st.form("rollback"):
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    earlier = [v.id for v in reversed(versions) if v.id != version.id]
+    earlier = [v.id for v in reversed(kept) if v.id != version.id]
     target = left.selectbox(S.DATA_ROLLBACK_PICK, earlier, placeholder="（还没有其他版本）", index=0 if earlier else None,
                             disabled=not earlier)
     if right.form_submit_button(S.DATA_ROLLBACK) and target:
         try:
             actions.rollback(auth.current(), root, target, expect_current=version.id)
-        except (store.StoreError, access.Forbidden) as exc:
-            st.error(md(exc))
+        except RiverBoardError as exc:
+            frame.show_error(exc)
         else:
             frame.flash(f"已回退到版本 {target}。")
             st.rerun()
@@ -284,10 +285,10 @@ with st.form("relight"):
     if st.form_submit_button("按现行规则重新亮灯", disabled=not version.notices):
         try:
             if not sure:
-                raise store.StoreError(S.DATA_RELIGHT_CONFIRM_FIRST)
+                raise versions.StoreError(S.DATA_RELIGHT_CONFIRM_FIRST)
             new = actions.relight(auth.current(), root, chosen, expect_current=version.id)
-        except (store.StoreError, access.Forbidden) as exc:
-            st.error(md(exc))
+        except RiverBoardError as exc:
+            frame.show_error(exc)
         else:
             frame.flash(f"已重新亮灯，发布为数据版本 {new.id}。")
             st.rerun()
@@ -301,8 +302,8 @@ with st.form("water_rule"):
     if st.form_submit_button("按此口径重建水质月值"):
         try:
             new = actions.water_rule(auth.current(), root, water.MonthlyRule(kind, int(days)), expect_current=version.id)
-        except (store.StoreError, access.Forbidden, ValueError) as exc:
-            st.error(md(exc))
+        except RiverBoardError as exc:
+            frame.show_error(exc)
         else:
             frame.flash(f"水质月值已按新口径重建，发布为数据版本 {new.id}。")
             st.rerun()

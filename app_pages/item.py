@@ -5,12 +5,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from output import figures
-from riverchief import access, papers, store
+from riverchief import access, papers
 from riverchief.board import light_label
 from riverchief.dates import cn_date, cn_month, cn_notice, on_day
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.office import actions
 from riverchief.schema import LIST_NAMES
+from riverchief.errors import RiverBoardError
 from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -139,5 +140,5 @@ with st.expander("人工认定灯色（河长办）", icon=":material/edit:", ex
                                                None if choice == "clear" else choice, reason, expect_current=version.id)
                         frame.flash(f"已保存：生成新的数据版本 {new.id}。")
                         st.rerun()  # the new light shows at once; the notice says which version holds it
-                    except (store.StoreError, access.Forbidden) as exc:
-                        st.error(f"未保存：{md(exc)}")
+                    except RiverBoardError as exc:
+                        frame.show_error(exc, "未保存：")

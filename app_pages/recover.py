@@ -2,22 +2,23 @@
 import pandas as pd
 import streamlit as st
 
-from riverchief import access, store
+from riverchief import access, versions
 from riverchief.dates import cn_stamp
 from riverchief.office import actions
-from ui import auth
+from riverchief.errors import RiverBoardError
+from ui import auth, frame
 from ui import strings as S
 from ui.text import md
 
-root = store.data_dir()
+root = versions.data_dir()
 st.title(S.PAGE_RECOVER, anchor=False)
 st.error(S.RECOVER_INTRO.format(reason=md(st.session_state.get("broken", ""))), icon=":material/error:")
 good = []
-for v in reversed(store.list_versions(root)):
+for v in reversed(versions.list_versions(root)):
     try:
-        store.check_version(v)
+        versions.check_version(v)
         good.append(v)
-    except store.StoreError:
+    except versions.StoreError:
         continue
 if not good:
     st.info("没有可回退的完好版本。请联系系统管理员检查数据文件夹。")
@@ -32,8 +33,8 @@ with st.form("recover"):
     target = st.selectbox(S.DATA_ROLLBACK_PICK, [v.id for v in good])
     if st.form_submit_button(S.DATA_ROLLBACK, type="primary"):
         try:
-            actions.rollback(auth.current(), root, target, expect_current=store.pointer(root))
-        except (store.StoreError, access.Forbidden) as exc:
-            st.error(md(exc))
+            actions.rollback(auth.current(), root, target, expect_current=versions.pointer(root))
+        except RiverBoardError as exc:
+            frame.show_error(exc)
         else:
             st.rerun()

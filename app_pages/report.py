@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import report_sheet
-from riverchief import access, reporting
+from riverchief import reporting
 from riverchief.dates import cn_date, cn_month
 from riverchief.office import rounds
-from riverchief.reporting import Report, ReportError
+from riverchief.reporting import Report
+from riverchief.errors import RiverBoardError
 from ui import auth, board_parts, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -121,9 +122,8 @@ else:
         if button:
             try:
                 n = rounds.save(me, root, rnd["id"], _reports(edited), submit=submit)
-            except (ReportError, access.Forbidden) as exc:
-                frame.clear_flash()
-                st.error(md(exc))
+            except RiverBoardError as exc:
+                frame.show_error(exc)
             else:
                 st.session_state.pop("report_upload", None)
                 st.session_state.pop("report_editor", None)

@@ -2,13 +2,11 @@
 A click on a township or a district river sets the shared filter (and so the URL and other pages)."""
 import streamlit as st
 
-from riverchief import access
-
+from riverchief import access, settings
 from riverchief.dates import cn_notice
 from ui import auth, data, filters, frame, maps
 from ui import strings as S
 from ui.text import md
-from ui.tiles import TileConfigError, tiles_from_env
 
 version, sel, root, *_ = frame.page(S.PAGE_MAP)
 own = None if auth.may(access.VIEW_ALL) else auth.current().unit_id  # a unit: its own problems, not the others'
@@ -18,11 +16,7 @@ colours = list(S.MAP_COLOURS)
 colour_by = st.segmented_control("河流着色", colours, format_func=S.MAP_COLOURS.get, key="map_colour",
                                  default=filters.page_param("colour", colours, colours[0])) or colours[0]
 filters.set_page_param("colour", colour_by)
-try:
-    tiles = tiles_from_env()
-except TileConfigError as exc:
-    st.warning(f"底图设置有误，已不加载底图：{md(exc)}")
-    tiles = None
+tiles = settings.current().tiles  # checked at start: a mistake there stops the app, said in Chinese
 
 focus = {"township": sel.filters.township, "river": sel.filters.river}
 if geo.bounds is None:

@@ -5,16 +5,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from riverchief import access, clock, reporting, store
+from riverchief import clock, reporting, versions
 from riverchief.dates import cn_date, cn_month, month_end, next_notice
 from riverchief.office import rounds
-from riverchief.office.database import Unavailable
 from riverchief.reporting import ReportError
+from riverchief.errors import RiverBoardError
 from ui import auth, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-rounds.reconcile(store.data_dir())  # a publish whose last step the store missed is recorded first
+rounds.reconcile(versions.data_dir())  # a publish whose last step the store missed is recorded first
 rnd = rounds.open_round_now()
 version = frame.page(S.PAGE_ROUNDS, cn_month(rnd["notice_date"]) if rnd else None).version
 root = version.root
@@ -26,9 +26,8 @@ units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[optio
 def _act(action, done: str) -> None:
     try:
         result = action()
-    except (ReportError, access.Forbidden, store.StoreError, Unavailable) as exc:
-        frame.clear_flash()
-        st.error(md(exc))
+    except RiverBoardError as exc:
+        frame.show_error(exc)
     else:
         frame.flash(done.format(result=result))
         st.rerun()

@@ -11,10 +11,11 @@ from output import figures
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain, section_scores
 from riverchief.assessment_rules import Section
 from riverchief import access
-from riverchief.assessment_rules import RulesError, rules_dir, rules_stamp
+from riverchief.assessment_rules import rules_dir, rules_stamp
 from riverchief.dates import cn_date
 from riverchief.notice import filters_line
 from riverchief.office import actions
+from riverchief.errors import RiverBoardError
 from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -141,8 +142,8 @@ if see_all:
                     saved = actions.save_rules(auth.current(), root, trial, expect_stamp=st.session_state["rules_stamp"])
                     st.session_state["rules_stamp"] = rules_stamp(root)
                     st.success(f"已保存为正式规则：{md(saved)}")
-                except (RulesError, access.Forbidden) as exc:
-                    st.error(md(exc))
+                except RiverBoardError as exc:
+                    frame.show_error(exc)
 
 line = filters_line(sel.notice, S.ALL_DISTRICT, version.id) + f" · {period}"
 if see_all and auth.may(access.EXPORT):

@@ -1,13 +1,13 @@
 """开始使用本区数据: start the office's own district from nothing (or leave the demo), then import."""
 import streamlit as st
 
-from riverchief import access, store
+from riverchief import access, versions
 from riverchief.office import actions
-from ui import auth, filters
+from riverchief.errors import RiverBoardError
+from ui import auth, filters, frame
 from ui import strings as S
-from ui.text import md
 
-root = store.data_dir()
+root = versions.data_dir()
 st.title(S.PAGE_START, anchor=False)
 st.markdown(S.START_INTRO)
 me = auth.current()
@@ -27,8 +27,8 @@ else:
             leaving_demo = (root / "CURRENT").exists()
             try:
                 actions.init_district(auth.current(), root, district, code.strip())
-            except (store.StoreError, access.Forbidden) as exc:
-                st.error(md(exc))
+            except RiverBoardError as exc:
+                frame.show_error(exc)
             else:
                 filters.show_newest()  # a new data set: filters start afresh
                 if leaving_demo:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
-from riverchief import clock, store
+from riverchief import clock, versions
 from riverchief.assessment_rules import load_rules
 from riverchief.board import Filters
 from riverchief.db import Database
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     paper.add_argument("--out", default=".", type=Path)
     args = parser.parse_args(argv)
 
-    version = store.current_version()
+    version = versions.current_version()
     notices = {f"{d.year}-{d.month:02d}": d for d in version.notices}
     month = args.month or max(notices)
     if month not in notices:
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "pack":
         started = time.perf_counter()
         path = args.out / f"会议材料_{month}{suffix}.pptx"
-        path.write_bytes(build_pack(db, version, notices[month], filters, scope, load_rules(store.data_dir()).rules))
+        path.write_bytes(build_pack(db, version, notices[month], filters, scope, load_rules(versions.data_dir()).rules))
         print(path)
         print(f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
         return 0
@@ -85,8 +85,8 @@ def _paper(db: Database, version, notice, args) -> int:
     try:
         paper = papers.build_paper(db, notice, args.unit, items, args.reply_by, papers.ISSUER, clock.today(),
                                    light=args.light)
-        new = actions.issue_paper(args.by, store.data_dir(), paper, expect_current=version.id)
-    except (papers.PaperError, store.StoreError) as exc:
+        new = actions.issue_paper(args.by, versions.data_dir(), paper, expect_current=version.id)
+    except (papers.PaperError, versions.StoreError) as exc:
         print(f"未生成：{exc}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)

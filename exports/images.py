@@ -11,6 +11,7 @@ import warnings
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from riverchief.errors import RiverBoardError
 
 SLIDE = (1600, 900)
 _lock = threading.Lock()
@@ -18,7 +19,7 @@ _started = False
 pio.defaults.mathjax = None  # no CDN request for MathJax (the charts have no formulas)
 
 
-class ImagesUnavailable(RuntimeError):
+class ImagesUnavailable(RiverBoardError, RuntimeError):
     pass
 
 

@@ -30,7 +30,7 @@ from riverchief.dates import cn_date, cn_month, cn_notice, cn_stamp
 from riverchief.db import Database
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
-from riverchief.store import Version
+from riverchief.versions import Version
 from riverchief.water_quality import fallback_words, load_water, month_figures, trend_of
 from output import figures
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from loaders.specs import SPECS
-from riverchief import store
+from riverchief import publishing, versions
 
 
 def _month(text: str) -> dt.date:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     tpl.add_argument("--out", type=Path, default=Path("templates"))
     args = parser.parse_args(argv)
 
-    root = store.data_dir()
+    root = versions.data_dir()
     if args.command == "templates":
         from loaders.templates import all_templates
 
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "init":
         try:
-            version = store.init_district(root, args.district, args.code, args.by)
-        except store.StoreError as exc:
+            version = publishing.init_district(root, args.district, args.code, args.by)
+        except versions.StoreError as exc:
             print(exc, file=sys.stderr)
             return 1
         print(f"已开始使用本区数据：{args.district}（数据版本 {version.id}）。下一步：python -m loaders import 文件夹")
@@ -101,13 +101,13 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             version = actions.relight(args.by, root, args.notices, tolerance=args.tolerance)
-        except store.StoreError as exc:
+        except versions.StoreError as exc:
             print(exc, file=sys.stderr)
             return 1
         print(f"{version.manifest['source']}（数据版本 {version.id}）")
         return 0
     if args.command == "demo":
-        if args.if_empty and store.any_version(root):
+        if args.if_empty and versions.any_version(root):
             print(f"{root}: data already published; demo not rebuilt")
             return 0
         from loaders.demo import build_demo  # heavy imports only when building
@@ -183,7 +183,7 @@ def _import(root: Path, args) -> int:
         return 0 if prepared.ok else 3
     try:
         version = publish(prepared, root, args.by)
-    except store.StoreError as exc:
+    except versions.StoreError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"已发布为数据版本 {version.id}" + ("（暂缓导入的部分改正后再导入即可）" if prepared.held else ""))
@@ -196,7 +196,7 @@ def _answer(root: Path, args) -> int:
 
     refs = {"river": "rivers", "township": "townships", "unit": "units", "section": "sections"}
     if args.what in refs:
-        what, known = args.what, set(store.read_tables(store.current_version(root))[refs[args.what]]["name"].dropna())
+        what, known = args.what, set(versions.read_tables(versions.current_version(root))[refs[args.what]]["name"].dropna())
     else:
         choices = {c for s in specs.values() for f in s.fields if f.column == args.what and f.kind == "choice" for c in f.choices}
         if not choices:

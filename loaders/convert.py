@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from loaders.specs import CHOICE_WORDS, DETECTION_LIMITS, LIST_WORDS
 from riverchief import clock, dates, schema
+from riverchief.errors import RiverBoardError
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # (text reaches these patterns without spaces: 2024-06-05 10:30 is read as 2024-06-0510:30)
@@ -36,7 +37,7 @@ _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "
 _LENGTH = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "米": 1.0, "m": 1.0}
 
 
-class BadValue(ValueError):
+class BadValue(RiverBoardError, ValueError):
     """The message says what was expected, in Chinese."""
 
 

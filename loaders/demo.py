@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.dates import month_end
 from riverchief.lights import with_lights
 from riverchief.rectification import PATROLS_REQUIRED
@@ -641,8 +641,8 @@ def build_tables(seed: int = 2023) -> dict[str, pd.DataFrame]:
     }
 
 
-def build_demo(root: Path, seed: int = 2023) -> store.Version:
-    return store.publish(root, build_tables(seed), source=f"示例数据（随机种子 {seed}）", created_by="python -m loaders demo",
+def build_demo(root: Path, seed: int = 2023) -> versions.Version:
+    return publishing.publish(root, build_tables(seed), source=f"示例数据（随机种子 {seed}）", created_by="python -m loaders demo",
                          demo=True)
 
 

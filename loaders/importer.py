@@ -24,8 +24,9 @@ from loaders.merge import MARK, _canon, _merge, _township_units, change_row, rem
 from loaders.names import REF_NAMES, REF_TABLES, _loose_lookup, _lookup, name_key
 from loaders.read import RawTable, ReadError, Unknown, read_bytes
 from loaders.specs import FACTORS, SPECS
-from riverchief import access, clock, store
+from riverchief import access, clock, publishing, versions
 from riverchief.dates import cn_month
+from riverchief.errors import RuleError
 from riverchief.office import actions, database, rounds
 
 ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
@@ -132,8 +133,8 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
     prepared = Prepared([name for name, _ in files])
     prepared.corrected = _corrected_cells(corrections)
     try:
-        version = store.current_version(root)
-    except store.StoreError:
+        version = versions.current_version(root)
+    except versions.StoreError:
         prepared.blocked = ("还没有本区数据：请先“开始使用本区数据”（页面上，或运行 python -m loaders init --district 区名），"
                             "再导入文件")
         prepared.issues.append(Issue("", None, None, None, prepared.blocked))
@@ -143,7 +144,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
         prepared.issues.append(Issue("", None, None, None, prepared.blocked))
         return prepared
     prepared.based_on = version.id
-    tables = store.read_tables(version)
+    tables = versions.read_tables(version)
     maps_known = saved_mappings.load(root)
     raws: list[RawTable] = []
     layers = []
@@ -184,7 +185,7 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
                  answers=answers.load(root), unread=unread)
     changes, details, scopes = [], [], {}
     for raw in sorted(raws, key=lambda r: ORDER.get(r.spec.table, 9)):
-        tables[raw.spec.table] = store.as_frame(tables[raw.spec.table])  # readings are read only when imported
+        tables[raw.spec.table] = versions.as_frame(tables[raw.spec.table])  # readings are read only when imported
         refs.lookups = {k: _lookup(tables, k) for k in REF_TABLES}
         refs.loose = {k: _loose_lookup(tables, k, refs.district) for k in REF_TABLES}
         refs.names = {k: dict(zip(tables[t][c], tables[t]["name"])) for k, (t, c) in REF_TABLES.items()}
@@ -437,7 +438,7 @@ def _round_month(root: Path, scopes: dict, prepared: Prepared) -> None:
         prepared.issues.append(Issue("", None, None, "通报月份", prepared.blocked))
 
 
-def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole: bool = False) -> store.Version:
+def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole: bool = False) -> versions.Version:
     """Publish a checked import: what can go in does, held-back sheets and rows stay out (or, with `whole`,
     nothing unless everything can). From a page `by` is the signed-in principal: the role is checked here and
     the import is written to the audit log; from the command line it is the operator's name."""
@@ -446,22 +447,22 @@ def publish(prepared: Prepared, root: Path, by: "str | access.Principal", whole:
         access.require(principal, access.IMPORT)
         by = principal.name
     if prepared.blocked:
-        raise store.StoreError(prepared.blocked)
+        raise versions.StoreError(prepared.blocked)
     if not prepared.publishable or (whole and not prepared.ok):
-        raise store.StoreError("导入仍有错误，未发布")
+        raise versions.StoreError("导入仍有错误，未发布")
     if prepared.unchanged:
-        raise store.StoreError("与当前数据相比没有变化，无需发布")
+        raise versions.StoreError("与当前数据相比没有变化，无需发布")
     if not by.strip():
-        raise store.StoreError("发布需要填写操作人")
-    current = store.current_version(root)
+        raise versions.StoreError("发布需要填写操作人")
+    current = versions.current_version(root)
     source = "导入：" + "、".join(prepared.files)
     if prepared.held:
         source += f"（暂缓导入{len(prepared.held)}处，见导入问题清单）"
     try:
-        version = store.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
+        version = publishing.publish(root, prepared.tables, source=source, created_by=by.strip(), demo=False,
                                 tolerance=current.tolerance, expect_current=prepared.based_on)
-    except ValueError:  # a rule refusing a value after the checks: a gap in the checks, said without internals
-        raise store.StoreError("发布被拒绝：有数据不符合亮灯规则（如进度超出0–100%），请检查后重新导入") from None
+    except RuleError as exc:  # a rule refusing a value after the checks: a gap in the checks, said in the rule's words
+        raise versions.StoreError(f"发布被拒绝：{exc.message}。请检查后重新导入", exc.detail) from None
     actions.published(root, principal or by.strip(), version, prepared.files, prepared.corrected)
     if prepared.learned:  # a units list's 简称: later imports read them too
         answers.remember(root, principal or by.strip(), prepared.learned)

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from loaders import layouts
 from loaders.convert import plain
 from loaders.specs import LIST_WORDS, SPECS, Field, TableSpec
+from riverchief.errors import RiverBoardError
 
 MAX_BYTES = 50 * 1024 * 1024
 MERGED_BYTES = 2 * 1024 * 1024  # workbooks up to this size are opened whole, to know their merged cells
@@ -34,7 +35,7 @@ _NOTES = ("说明", "注：", "注:", "注1", "注 ", "备注：", "备注:", "�
 _ORDINAL = r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+(?:部分|类|项)?|[一二三四五六七八九十]+)"
 
 
-class ReadError(ValueError):
+class ReadError(RiverBoardError, ValueError):
     """A file that cannot be read at all (the message is in Chinese)."""
 
 

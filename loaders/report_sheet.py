@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from output.safe import clean, defuse
 from loaders import convert
 from riverchief.reporting import Report
+from riverchief.errors import RiverBoardError
 
 HEADERS = ["类别", "编号", "事项/问题", "截止日期", "目标", "上期进度（%）", "已完成量", "进度（%）", "完成日期",
            "难以按期完成", "原因", "说明", "本月无进展"]
@@ -21,7 +22,7 @@ KINDS = {"item": "事项", "problem": "问题"}
 _FILL = PatternFill("solid", fgColor="FFF4CC")  # the cells the unit fills in
 
 
-class SheetError(Exception):
+class SheetError(RiverBoardError):
     """The sheet could not be read; `problems` lists each row and column with what was expected."""
 
     def __init__(self, problems: list[str]):

@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from riverchief.board import Filters
+from riverchief.errors import RiverBoardError
 
 LEADER, ANALYST, OFFICE, UNIT = "leader", "analyst", "office", "unit"
 ROLES = (LEADER, ANALYST, OFFICE, UNIT)
@@ -52,7 +53,7 @@ PAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-class Forbidden(Exception):
+class Forbidden(RiverBoardError):
     """An action refused to the role that asked (message in Chinese, for the page)."""
 
 

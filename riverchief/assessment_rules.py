@@ -16,6 +16,7 @@ from pathlib import Path
 import tomli_w
 
 from riverchief import clock
+from riverchief.errors import RiverBoardError
 
 DEFAULT_FILE = Path(__file__).with_name("assessment_default.toml")
 RATINGS = ("好", "较好", "一般")
@@ -32,7 +33,7 @@ class Section:
     rules: tuple[str, ...]
 
 
-class RulesError(ValueError):
+class RulesError(RiverBoardError, ValueError):
     """A rules file that cannot be used; the message is in Chinese for the office."""
 
 
@@ -237,7 +238,7 @@ def save_rules(data_root: Path, rules: Rules, by: str, expect_stamp: str | None 
         (history / f"{stamp}.toml").write_text(text, encoding="utf-8")
         _write_atomic(folder / "assessment.toml", text)
     except OSError as exc:
-        from riverchief.store import os_reason
+        from riverchief.versions import os_reason
 
         raise RulesError(f"规则未能保存：{os_reason(exc)}") from None
     return folder / "assessment.toml"

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-SETTING = "RIVERBOARD_TIME_ZONE"
-DEFAULT_ZONE = "Asia/Shanghai"
+from riverchief import settings
 
-
-class ClockError(ValueError):
-    """The time-zone setting names no zone the machine knows (message in Chinese, naming the setting)."""
+ClockError = settings.SettingsError  # the time-zone setting names no zone the machine knows (said in Chinese)
 
 
 @functools.cache
 def zone() -> ZoneInfo:
-    """The office's time zone, read once from the environment."""
-    name = os.environ.get(SETTING, "").strip() or DEFAULT_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, such as "Asia"
-        raise ClockError(f"时区设置 {SETTING}=“{name}” 无法识别（应形如 {DEFAULT_ZONE}）") from None
+    """The office's time zone (RIVERBOARD_TIME_ZONE, riverchief/settings.py), taken once."""
+    return settings.current().time_zone
 
 
 def _instant() -> dt.datetime:

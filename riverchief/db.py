@@ -10,7 +10,7 @@ import pandas as pd
 
 from riverchief import schema
 from riverchief.sql import checked, load_sql
-from riverchief.store import Version
+from riverchief.versions import Version
 
 
 _SQL_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int32": "INTEGER", "bool": "BOOLEAN", "date32[day]": "DATE",

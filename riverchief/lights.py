@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from riverchief.errors import RuleError
 from riverchief.dates import cn_date, cn_month_day, day_numbers, pct
 
 # The rule's edition: stamped on every light it gives (lit_with), so a light keeps saying which rule made it.
@@ -56,9 +57,9 @@ class Light:
 def progress_of(done: float, target: float) -> float:
     """Progress of a quantified task: done / target, capped at 100%."""
     if target is None or target <= 0:
-        raise ValueError("a quantified target must be positive")
+        raise RuleError("量化任务的目标量应大于0", f"target {target!r}")
     if done < 0:
-        raise ValueError("the amount done cannot be negative")
+        raise RuleError("完成量不能为负数", f"done {done!r}")
     return min(done / target, 1.0)
 
 
@@ -81,14 +82,14 @@ def expected_progress(start: dt.date | None, deadline: dt.date, as_of: dt.date) 
 
 def light_for(item: ItemState, as_of: dt.date, tolerance: float = DEFAULT_TOLERANCE) -> Light:
     if not 0 <= item.progress <= 1:
-        raise ValueError(f"progress must be within 0..1, got {item.progress}")
+        raise RuleError(f"进度应在0%至100%之间，实际为{item.progress:.0%}", f"progress {item.progress!r}")
     # The schedule progress is a fact of the dates, kept whatever decides the light (the plan line of 整改进度).
     expected = expected_progress(item.start, item.deadline, as_of) if item.deadline else None
     if item.override:
         if item.override not in LIGHTS:
-            raise ValueError(f"unknown light override {item.override!r}")
+            raise RuleError(f"人工认定的亮灯“{item.override}”无法识别（应为红灯、黄灯或绿灯）")
         if not (item.override_reason or "").strip():
-            raise ValueError("a light override needs a written reason")
+            raise RuleError("人工认定亮灯须写明理由")
         return Light(item.override, f"河长办认定为{LIGHT_NAMES[item.override]}：{item.override_reason.strip()}", expected)
 
     if item.done_date is not None and item.done_date <= as_of:
@@ -163,16 +164,16 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     progress = pd.to_numeric(frame["progress"], errors="coerce").to_numpy(dtype=float)
     if n and (np.isnan(progress).any() or (progress < 0).any() or (progress > 1).any()):
         bad = progress[np.isnan(progress) | (progress < 0) | (progress > 1)][0]
-        raise ValueError(f"progress must be within 0..1, got {bad}")
+        raise RuleError(f"进度应在0%至100%之间，实际为{bad:.0%}", f"progress {bad!r}")
     override = col("override_light").where(col("override_light").notna(), None).to_numpy(dtype=object)
     reason_in = col("override_reason").fillna("").astype(str).str.strip().to_numpy(dtype=object)
     has_override = pd.notna(override) & (override != "")
     if has_override.any():
         unknown = set(override[has_override]) - set(LIGHTS)
         if unknown:
-            raise ValueError(f"unknown light override {sorted(unknown)[0]!r}")
+            raise RuleError(f"人工认定的亮灯“{sorted(unknown)[0]}”无法识别（应为红灯、黄灯或绿灯）")
         if (reason_in[has_override] == "").any():
-            raise ValueError("a light override needs a written reason")
+            raise RuleError("人工认定亮灯须写明理由")
     at_risk = col("at_risk").fillna(False).astype(bool).to_numpy()
     reported = col("month_reported").map(lambda v: False if _missing(v) else bool(v)).to_numpy(dtype=bool)
     risk_note = col("at_risk_note").map(lambda v: "" if _missing(v) else f"：{v}").to_numpy(dtype=object)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from riverchief import lights, store
+from riverchief import lights, publishing, versions
 from riverchief.dates import cn_date, cn_month, cn_notice, on_day, pct
 from riverchief.db import Database
+from riverchief.errors import RiverBoardError
 
 ASSIGN, REMIND = "交办", "提醒"
 KIND_FOR_LIGHT = {lights.RED: ASSIGN, lights.YELLOW: REMIND}
@@ -23,7 +24,7 @@ NUMBER_PREFIX = {ASSIGN: "河长办交", REMIND: "河长办提"}
 ISSUER = "区河长办公室"
 
 
-class PaperError(Exception):
+class PaperError(RiverBoardError):
     """A paper that cannot be made (message in Chinese)."""
 
 
@@ -146,8 +147,8 @@ def reissue(root: Path, paper: dict) -> Paper:
     """A paper already issued, made again as it was issued: its number, dates and items, from the data version its
     issue wrote (the lights and history then, whatever was corrected or overridden since); from the current data
     only when that version is gone."""
-    recorded = [v for v in store.list_versions(root) if str(v.manifest.get("source", "")).startswith(f"{paper['number']} ")]
-    db = Database(recorded[0] if recorded else store.current_version(root))
+    recorded = [v for v in versions.list_versions(root) if str(v.manifest.get("source", "")).startswith(f"{paper['number']} ")]
+    db = Database(recorded[0] if recorded else versions.current_version(root))
     return build_paper(db, paper["notice"], paper["unit_id"], list(paper["item_ids"]), paper["reply_by"],
                        ISSUER, paper["issued"], light=lights.RED if paper["kind"] == ASSIGN else lights.YELLOW,
                        number=paper["number"])
@@ -163,16 +164,16 @@ def item_lines(paper: Paper) -> list[list[str]]:
 ITEM_HEADERS = ["事项（河流）", "完成时限", "进度", "灯色", "亮灯原因和记录"]
 
 
-def record(root: Path, paper: Paper, by: str, expect_current: str) -> store.Version:
+def record(root: Path, paper: Paper, by: str, expect_current: str) -> versions.Version:
     """The paper as supervision records (one per item) in a new version of the data."""
-    version = store.read_version(root, expect_current)
-    tables = store.read_tables(version)
+    version = versions.read_version(root, expect_current)
+    tables = versions.read_tables(version)
     new = pd.DataFrame([dict(
         record_id=f"SV-{paper.issued:%Y%m%d}-{r.item_id}-{secrets.token_hex(2)}", kind=paper.kind, date=paper.issued,
         notice_date=paper.notice, unit_id=paper.unit_id, item_id=r.item_id, by_whom=by, person=paper.addressee,
         content=f"{paper.number}《{paper.title}》，请于{cn_date(paper.reply_by)}前书面回复")
         for r in paper.items.itertuples()])
     tables["supervision"] = pd.concat([tables["supervision"], new], ignore_index=True)
-    return store.publish(root, tables, source=f"{paper.number} {paper.title}（{paper.addressee}）", created_by=by,
+    return publishing.publish(root, tables, source=f"{paper.number} {paper.title}（{paper.addressee}）", created_by=by,
                          demo=version.is_demo, tolerance=version.tolerance,
                          expect_current=version.id)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from riverchief import lights, usertext
 from riverchief.dates import on_day
+from riverchief.errors import RiverBoardError
 
 DRAFT, SUBMITTED, RETURNED, ACCEPTED = "draft", "submitted", "returned", "accepted"
 ENTRY_STATUS_NAMES = {DRAFT: "草稿", SUBMITTED: "已提交待审核", RETURNED: "已退回", ACCEPTED: "已通过"}
@@ -24,7 +25,7 @@ UNIT_STATUS_NAMES = {NOT_REPORTED: "未报送", UNIT_DRAFT: "草稿未提交", R
 JUMP = 0.5  # a change of more than 50 points in one month is worth a second look
 
 
-class ReportError(Exception):
+class ReportError(RiverBoardError):
     """A report that cannot be taken (message in Chinese, naming the item and the field)."""
 
 

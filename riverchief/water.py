@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from riverchief.errors import RuleError
+
 # Class index: 1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ.
 WORSE_THAN_V = 6
 CLASS_NAMES = {1: "Ⅰ类", 2: "Ⅱ类", 3: "Ⅲ类", 4: "Ⅳ类", 5: "Ⅴ类", 6: "劣Ⅴ类"}
@@ -45,9 +47,9 @@ _DECIMALS = 6
 def limits(factor: str, water_body: str = RIVER) -> tuple[float, ...]:
     """The limits of classes Ⅰ..Ⅴ of a factor in a body of water: the one place TP's lake limits are chosen."""
     if factor not in LIMITS or factor == "tp_lake":
-        raise ValueError(f"not a classed factor: {factor!r}")
+        raise RuleError(f"“{factor}”不是参与水质类别评价的指标", f"not a classed factor: {factor!r}")
     if water_body not in (RIVER, LAKE):
-        raise ValueError(f"water body must be {RIVER!r} or {LAKE!r}, got {water_body!r}")
+        raise RuleError(f"水体类型应为河流（{RIVER}）或湖库（{LAKE}），实际为“{water_body}”")
     return LIMITS["tp_lake"] if (factor == "tp" and water_body == LAKE) else LIMITS[factor]
 
 
@@ -67,7 +69,7 @@ def body_of(bodies) -> str:
 def class_limit(factor: str, water_class: int, water_body: str = RIVER) -> float:
     """The limit of a class (Ⅰ..Ⅴ) for a factor: a target of Ⅲ means at most this value (at least, for DO)."""
     if not 1 <= int(water_class) <= 5:
-        raise ValueError(f"a target class is Ⅰ..Ⅴ, got {water_class!r}")
+        raise RuleError(f"水质目标应为Ⅰ至Ⅴ类，实际为“{water_class}”")
     return limits(factor, water_body)[int(water_class) - 1]
 
 
@@ -75,7 +77,7 @@ def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
     """Class (1..6) of each value; 0 where the value is missing (NaN)."""
     v = np.round(np.asarray(values, dtype=float), _DECIMALS)
     if np.any(v[~np.isnan(v)] < 0):
-        raise ValueError(f"negative concentration for {factor}")
+        raise RuleError(f"{FACTOR_NAMES.get(factor, factor)}浓度不能为负数", f"negative concentration for {factor}")
     bounds = np.asarray(limits(factor, water_body))
     if factor in HIGHER_IS_BETTER:
         idx = np.searchsorted(-bounds, -v, side="left")
@@ -87,7 +89,7 @@ def factor_classes(factor: str, values, water_body: str = RIVER) -> np.ndarray:
 def factor_class(factor: str, value: float, water_body: str = RIVER) -> int:
     """Class (1..6) of one value of one factor."""
     if value is None or np.isnan(value):
-        raise ValueError(f"no value for {factor}")
+        raise RuleError(f"{FACTOR_NAMES.get(factor, factor)}没有数值", f"no value for {factor}")
     return int(factor_classes(factor, [value], water_body)[0])
 
 
@@ -97,7 +99,7 @@ def exceedance(factor: str, value: float, water_class: int, water_body: str = RI
     For DO, which must stay above its limit, the shortfall counts: (limit − C) / limit.
     """
     if not 1 <= water_class <= 5:
-        raise ValueError("exceedance is measured against classes Ⅰ..Ⅴ")
+        raise RuleError("超标倍数只对Ⅰ至Ⅴ类的限值计算")
     limit = limits(factor, water_body)[water_class - 1]
     if factor in HIGHER_IS_BETTER:
         return (limit - value) / limit
@@ -142,9 +144,9 @@ class MonthlyRule:
 
     def __post_init__(self):
         if self.kind not in MONTHLY_RULES:
-            raise ValueError(f"月值口径“{self.kind}”无法识别（应为 {'、'.join(MONTHLY_RULES)} 之一）")
+            raise RuleError(f"月值口径“{self.kind}”无法识别（应为 {'、'.join(MONTHLY_RULES)} 之一）")
         if not 1 <= int(self.min_days) <= 31:
-            raise ValueError(f"自动监测有效天数应在 1 至 31 之间（实际为 {self.min_days}）")
+            raise RuleError(f"自动监测有效天数应在 1 至 31 之间（实际为 {self.min_days}）")
 
     @property
     def words(self) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.demo import build_tables
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.board import Filters, load_board
 from riverchief.db import Database
 from riverchief.geo import load_map
@@ -108,14 +108,14 @@ def publish_month(root: Path) -> None:
     from riverchief.reporting import carry
 
     def month():
-        version = store.current_version(root)
-        tables = store.read_tables(version)
+        version = versions.current_version(root)
+        tables = versions.read_tables(version)
         last = version.notices[-1]
         first = last + dt.timedelta(days=1)
         nxt = month_end(first.year, first.month)
         carried = carry(tables["items"], tables["problems"], last, nxt, pd.DataFrame(columns=["kind"]))
         tables["items"], tables["problems"] = carried
-        return store.publish(root, tables, source="bench month", created_by="bench", demo=True,
+        return publishing.publish(root, tables, source="bench month", created_by="bench", demo=True,
                              tolerance=version.tolerance, expect_current=version.id)
 
     open("/proc/self/clear_refs", "w").write("5")
@@ -123,14 +123,14 @@ def publish_month(root: Path) -> None:
     version, t_month = timed(month)
     peak = (kb("VmHWM") - base) / 1024
     item = pd.read_parquet(version.path / "items" / f"notice={version.notices[-1]}", columns=["item_id"])["item_id"][0]
-    _, t_override = timed(store.override_light, root, item, version.notices[-1], "yellow", "bench", "bench")
+    _, t_override = timed(publishing.override_light, root, item, version.notices[-1], "yellow", "bench", "bench")
     print(f"publish of one month ({version.manifest['rows']['items']:,} item rows, "
           f"{version.manifest['rows']['readings']:,} readings linked): {t_month:.1f} s, +{peak:.0f} MB peak; "
           f"one light overridden {t_override:.1f} s")
 
 
 _DUCKDB_WAY = """
-db = Database(store.read_version(ROOT, VID))
+db = Database(versions.read_version(ROOT, VID))
 t0 = time.perf_counter(); out = db.query("lights_by_unit", notice=NOTICE, **Filters().params())
 """
 _PANDAS_WAY = """
@@ -156,8 +156,8 @@ def side_by_side(root: Path, notice) -> None:
     results = {}
     for label, code in (("duckdb", _DUCKDB_WAY), ("pandas", _PANDAS_WAY)):
         program = ("import sys, time, datetime as dt; from pathlib import Path\n"
-                   "from riverchief import store; from riverchief.board import Filters; from riverchief.db import Database\n"
-                   f"ROOT = Path({str(root)!r}); VID = {store.current_version(root).id!r}; "
+                   "from riverchief import versions; from riverchief.board import Filters; from riverchief.db import Database\n"
+                   f"ROOT = Path({str(root)!r}); VID = {versions.current_version(root).id!r}; "
                    f"NOTICE = dt.date.fromisoformat({notice.isoformat()!r})\n"
                    "def kb(field):\n"
                    "    return next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith(field))\n"
@@ -185,7 +185,7 @@ def bench_scale(scale: str, keep: Path | None, paint: bool = False) -> None:
     tables, t_build = timed(build)
     with tempfile.TemporaryDirectory() as tmp:
         root = keep or Path(tmp) / scale
-        version, t_pub = timed(store.publish, root, tables, source=f"bench {scale}", created_by="bench", demo=True)
+        version, t_pub = timed(publishing.publish, root, tables, source=f"bench {scale}", created_by="bench", demo=True)
         peak = (kb("VmHWM") - base) / 1024
         del tables
         rows = version.manifest["rows"]
@@ -200,7 +200,7 @@ def bench_scale(scale: str, keep: Path | None, paint: bool = False) -> None:
             subprocess.run([sys.executable, str(Path(__file__).with_name("paint.py")), str(root)], check=True)
         publish_month(root)
         if keep:
-            store.rollback(root, version.id, "bench")  # served as built
+            publishing.rollback(root, version.id, "bench")  # served as built
             print(f"kept in {keep}: RIVERBOARD_DATA_DIR={keep} make run")
 
 
@@ -224,7 +224,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "demo"
         tables, t_build = timed(build_tables, 2023)
-        version, t_pub = timed(store.publish, root, tables, source="bench", created_by="bench", demo=True)
+        version, t_pub = timed(publishing.publish, root, tables, source="bench", created_by="bench", demo=True)
         print(f"demo: build tables {ms(t_build)}, publish {ms(t_pub)} "
               f"({version.manifest['rows']['items']} item rows, {len(version.notices)} notices)")
 
@@ -252,7 +252,7 @@ def main() -> None:
         })
         tables["readings"] = big
         root2 = Path(tmp) / "big"
-        big_version, t_big = timed(store.publish, root2, tables, source="bench", created_by="bench")
+        big_version, t_big = timed(publishing.publish, root2, tables, source="bench", created_by="bench")
         db = Database(big_version)
         monthly, t_agg = timed(db.query, "water_monthly_series", township=None, river=None)
         raw_sql = ("SELECT section_id, date_trunc('month', sampled_at) m, avg(tp), avg(nh3n) "
@@ -263,7 +263,7 @@ def main() -> None:
               f"({len(monthly):,} rows) {ms(t_agg)}; the same over raw readings {ms(t_raw)}")
 
         bench_map(version, "demo")
-        big_rivers = store.publish(Path(tmp) / "rivers", many_rivers(build_tables(2023), 50), source="bench",
+        big_rivers = publishing.publish(Path(tmp) / "rivers", many_rivers(build_tables(2023), 50), source="bench",
                                    created_by="bench")
         bench_map(big_rivers, "50× the demo's rivers")
         bench_exports(version)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from loaders.importer import prepare, publish
-from riverchief import store
+from riverchief import publishing
 
 
 def rss_mb() -> int:
@@ -25,7 +25,7 @@ def rss_mb() -> int:
 
 
 def district(root: Path) -> None:
-    store.init_district(root, "测速区")
+    publishing.init_district(root, "测速区")
     rivers = "河流名称,河流级别\n" + "".join(f"河{i},区级\n" for i in range(20))
     sections = "断面名称,所在河流,经度,纬度,水质目标\n" + "".join(f"断面{i:02d},河{i},106.{i:02d},29.5,Ⅲ类\n" for i in range(20))
     publish(prepare([("河流.csv", rivers.encode()), ("断面.csv", sections.encode())], root), root, "bench")

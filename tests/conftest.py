@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from loaders.importer import prepare, publish
-from riverchief import store  # the project is installed in .venv (pyproject.toml, make test)
+from riverchief import publishing  # the project is installed in .venv (pyproject.toml, make test)
 from tiny import tiny_tables  # tests/ is on the path as pytest's rootdir-relative test folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ def signed_in(at, role: str = "office", unit: str | None = None):
 @pytest.fixture
 def tiny_dir(tmp_path):
     """A data folder holding the tiny district, published through the real store."""
-    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     return tmp_path
 
 
@@ -164,7 +164,7 @@ def xlsx_of(sheets: dict[str, list[list]]) -> bytes:
 @pytest.fixture
 def small(tmp_path):
     """A started district with two townships, two departments, two rivers and a section."""
-    store.init_district(tmp_path, "测试区")
+    publishing.init_district(tmp_path, "测试区")
     refs = xlsx_of({
         "乡镇": [["乡镇（街道）名称"], ["东风镇"], ["西湖街道"]],
         "部门": [["成员单位"], ["区水务局"], ["区环保局"]],
@@ -186,5 +186,5 @@ def tiny_late_water_dir(tmp_path):
     r = tables["readings"]
     june = r["sampled_at"].dt.month.eq(6) & r["sampled_at"].dt.year.eq(2023)
     r.loc[june, "sampled_at"] = r.loc[june, "sampled_at"] - dt.timedelta(days=61)
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
     return tmp_path

@@ -354,12 +354,12 @@ def test_the_office_store_and_the_data_folder_are_the_server_s_alone(tmp_path):
     """office.sqlite holds password and session hashes and the audit log: 0600, in a data folder of 0700."""
     import stat
 
-    from riverchief import store
+    from riverchief import publishing
     from riverchief.office import database
 
     root = tmp_path / "data"
     root.mkdir(mode=0o755)
-    store.publish(root, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(root, tiny_tables(), source="测试", created_by="tests")
     database.engine(database.default_url(root))
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "office.sqlite").stat().st_mode) == 0o600

@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from riverchief import store
+from riverchief import versions
 from riverchief.assessment import (COMPONENTS, AssessmentInputs, breakdown, load_inputs, score_units, water_index,
                                    water_points)
 from riverchief.assessment_rules import RulesError, default_rules, load_rules, parse_rules, rules_dir, save_rules
@@ -88,7 +88,7 @@ def test_totals_equal_the_sum_of_their_parts():
 
 
 def test_tiny_district_scored_by_hand(tiny_dir):
-    scores = score_units(load_inputs(Database(store.current_version(tiny_dir)), N2), RULES).set_index("unit_id")
+    scores = score_units(load_inputs(Database(versions.current_version(tiny_dir)), N2), RULES).set_index("unit_id")
     # 甲镇: A red on N2, E red on N2 → -4; rated 较好 → -1; S1 has no 2022 readings → no water points
     assert scores.loc["T1", ["red_n", "p_red", "p_rating", "total"]].tolist() == [2, -4, -1, 95]
     # 乙街道: D yellow on N1, red on N2 → -2; 1 counted complaint (C1; C2 was rectified) → -1; rated 好

@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
 from loaders import answers
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
 from riverchief.notice import load_changes
@@ -136,7 +136,7 @@ def login(pg, url: str, username: str, path: str = "") -> None:
 
 
 def board_for(demo_dir, notice, filters=Filters()):
-    return load_board(Database(store.current_version(demo_dir)), notice, filters)
+    return load_board(Database(versions.current_version(demo_dir)), notice, filters)
 
 
 def metric_values(pg):
@@ -146,7 +146,7 @@ def metric_values(pg):
 
 def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     open_app(page, server)
-    latest = store.current_version(demo_dir).notices[-1]
+    latest = versions.current_version(demo_dir).notices[-1]
     board = board_for(demo_dir, latest)
     expect(page.locator("h1")).to_have_text(f"三色看板 · {latest.year}年{latest.month}月通报 · 全区")
     expect(page.locator(".stMarkdownBadge").first).to_contain_text("示例数据")
@@ -169,7 +169,7 @@ def test_board_renders_numbers_charts_and_table(page, server, demo_dir):
     grids = page.locator('[data-testid="stDataFrame"] table[role="grid"]')
     from riverchief import outlook
 
-    db = Database(store.current_version(demo_dir))
+    db = Database(versions.current_version(demo_dir))
     warned = outlook.warnings(db.query("item_trajectory", notice=latest, **Filters().params()), latest)
     newly_red = load_changes(db, latest, Filters()).count("newly_red")
     # flagged items, next month's warning (when there is one), changes (the first tab, when it has rows: else
@@ -275,7 +275,7 @@ def test_map_renders_offline_with_every_layer(page, server, demo_dir):
     assert box["height"] >= 600 and box["width"] >= 800  # not the blank zero-height map of a missing CDN
     container = frame.locator(".leaflet-container")
     assert container.bounding_box()["height"] >= 600
-    db = Database(store.current_version(demo_dir))
+    db = Database(versions.current_version(demo_dir))
     n = db.execute("SELECT (SELECT count(*) FROM townships) t, (SELECT count(*) FROM rivers) r, "
                    "(SELECT count(*) FROM sections) s, (SELECT count(*) FROM problems WHERE notice_date = "
                    "'2024-12-31' AND status <> '已销号') p").iloc[0]
@@ -322,7 +322,7 @@ def hostile_server(tmp_path_factory):
     tables["problems"].loc[0, "title"] = "<img src=x onerror=alert(1)>"
     tables["rivers"].loc[0, "name"] = "<b>粗体河</b>"
     tables["sections"].loc[0, "name"] = "</script><img src=y onerror=alert(2)>断面"  # into the badges' JSON
-    store.publish(root, tables, source="测试", created_by="tests")
+    publishing.publish(root, tables, source="测试", created_by="tests")
     account(root, "fx", "analyst")
     with serve(root, "streamlit-hostile.log") as url:
         yield url
@@ -406,7 +406,7 @@ def test_a_phone_opening_the_board_gets_the_month_on_one_screen(phone, server, d
     phone.wait_for_url("**/phone**", timeout=60000)
     phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     expect(phone.locator("h1").first).to_contain_text("手机看板")
-    notice = max(store.current_version(demo_dir).notices)
+    notice = max(versions.current_version(demo_dir).notices)
     board = board_for(demo_dir, notice)
     tiles = phone.locator(".glance .tile")
     expect(tiles).to_have_count(3)
@@ -505,7 +505,7 @@ def test_score_page_renders_and_exports(page, server, demo_dir, tmp_path):
 
     open_app(page, f"{server}/score?month=2024-12")
     expect(page.locator("h1")).to_have_text("考核评分 · 2024年度（截至12月通报） · 全区")
-    scores = score_units(load_inputs(Database(store.current_version(demo_dir)), dt.date(2024, 12, 31)), default_rules())
+    scores = score_units(load_inputs(Database(versions.current_version(demo_dir)), dt.date(2024, 12, 31)), default_rules())
     lowest = scores.loc[scores["total"].idxmin()]
     titles = [t.text_content() for t in page.locator(".gtitle").all()]
     assert any(t.startswith(f"{lowest['unit_name']}：{lowest['total']:.1f}分") for t in titles), titles
@@ -529,7 +529,7 @@ def test_score_page_renders_and_exports(page, server, demo_dir, tmp_path):
 def test_progress_page_with_filters_from_the_url(page, server, demo_dir):
     open_app(page, f"{server}/progress?month=2023-12&river=R02")
     expect(page.locator("h1")).to_have_text("整改进度 · 2023年（截至12月通报） · 清溪河")
-    db = Database(store.current_version(demo_dir))
+    db = Database(versions.current_version(demo_dir))
     found = db.execute("SELECT count(*) n FROM problems WHERE notice_date = '2023-12-31' AND year(found_date) = 2023 "
                        "AND river_id = 'R02'")["n"][0]
     assert metric_values(page)[0] == f"{found} 个"
@@ -592,7 +592,7 @@ def test_an_upload_holds_back_what_it_cannot_read_and_asks_once_what_a_name_mean
     assert answers.load(root)["section"] == {"一号断面": "一号河断面"}
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
-    got = Database(store.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE IN ('2023-08-05', '2023-08-06') ORDER BY tp")
+    got = Database(versions.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE IN ('2023-08-05', '2023-08-06') ORDER BY tp")
     assert got["tp"].tolist() == [0.12, 0.2]
 
 
@@ -612,7 +612,7 @@ def test_a_row_held_back_is_corrected_on_screen_without_touching_the_file(page, 
     _shot(page, "fix_2_checked")
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
-    got = Database(store.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE = '2023-09-06'")
+    got = Database(versions.current_version(root)).execute("SELECT tp FROM readings WHERE sampled_at::DATE = '2023-09-06'")
     assert got["tp"].tolist() == [0.2]
     assert "九月六日" in upload.read_bytes().decode("gbk")  # the file itself untouched
 
@@ -622,7 +622,7 @@ def import_server(tmp_path):
     """The tiny district on its own server: an upload publishes into it."""
     from tiny import tiny_tables
 
-    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     account(tmp_path, "hzb", "office", name="河长办 孙某")
     with serve(tmp_path, "streamlit-import.log") as url:
         yield url, tmp_path
@@ -634,7 +634,7 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     bad, good = folder / "坏数据.csv", folder / "7月水质.csv"
     bad.write_bytes("断面,采样时间,总磷\n一号和断面,2023-07-01,-0.1\n".encode("gbk"))
     good.write_bytes("监测断面,采样日期,总磷,氨氮\n一号河断面,2023/7/5,0.01L,0.3\n".encode("gbk"))
-    before = store.current_version(root).id
+    before = versions.current_version(root).id
     login(page, url, "hzb", "data")
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
@@ -643,14 +643,14 @@ def test_upload_shows_errors_then_preview_and_publishes(page, import_server, tmp
     grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').first
     expect(grid).to_contain_text("您是否要填“一号河断面”")
     expect(grid).to_contain_text("浓度不能为负数")
-    assert store.current_version(root).id == before
+    assert versions.current_version(root).id == before
     page.goto(f"{url}/data")  # a fresh session: the uploader is empty again
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     expect(page.get_by_text("检查通过，发布后将发生以下变化")).to_be_visible(timeout=20000)
     page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_text("已发布为数据版本")).to_be_visible(timeout=20000)
-    version = store.current_version(root)
+    version = versions.current_version(root)
     assert version.id != before and version.manifest["created_by"] == "河长办 孙某"
     got = Database(version).execute("SELECT tp, tp_bdl FROM readings WHERE sampled_at = '2023-07-05'")
     assert got.values.tolist() == [[0.01, True]]
@@ -703,7 +703,7 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
     expect(page.get_by_text("还没有三张清单")).to_be_visible(timeout=20000)
     page.goto(f"{url}/data")
     _ready(page)
-    assert store.current_version(root).manifest["district"] == "青川区"
+    assert versions.current_version(root).manifest["district"] == "青川区"
 
     files = sorted(str(p) for p in office_files.iterdir() if p.suffix in (".xlsx", ".geojson"))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
@@ -740,7 +740,7 @@ def test_a_new_office_brings_its_district_in(page, empty_server, office_files):
 
 def test_a_sheet_not_understood_is_mapped_on_screen(page, empty_server, tmp_path_factory):
     url, root = empty_server
-    store.init_district(root, "测试区")
+    publishing.init_district(root, "测试区")
     account(root, "hzb")
     from loaders.importer import prepare, publish
 
@@ -818,7 +818,7 @@ def round_server(tmp_path):
     from riverchief.office import rounds
     from tiny import tiny_tables
 
-    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     account(tmp_path, "hzb", "office", name="区河长办")
     account(tmp_path, "jiazhen", "unit", "T1", name="甲镇")
     account(tmp_path, "fx", "analyst", name="分析员")

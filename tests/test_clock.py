@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from riverchief import access, clock, store
+from riverchief import access, clock, publishing, versions
 from riverchief.access import Principal
 from riverchief.office import accounts, audit, rounds
 from riverchief.reporting import Report
@@ -97,17 +97,17 @@ def test_a_version_carries_the_office_time(monkeypatch, tmp_path, zone, vid, sta
     if zone:
         monkeypatch.setenv("RIVERBOARD_TIME_ZONE", zone)
     freeze(monkeypatch, 2026, 12, 1, 16, 30)
-    version = store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    version = publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     assert version.id.startswith(vid) and version.manifest["created_at"] == stamp
-    line = json.loads((tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()[-1])
+    line = json.loads((tmp_path / "commits.log").read_text(encoding="utf-8").splitlines()[-1])
     assert (line["at"], line["version"]) == (stamp, version.id)
 
 
 def test_a_light_override_is_stamped_in_office_time(monkeypatch, tmp_path):
-    store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     freeze(monkeypatch, 2026, 12, 1, 16, 30)
-    version = store.override_light(tmp_path, "B", N2, "red", "现场核查未动工", "区河长办")
-    items = store.read_tables(version)["items"]
+    version = publishing.override_light(tmp_path, "B", N2, "red", "现场核查未动工", "区河长办")
+    items = versions.read_tables(version)["items"]
     at = items[(items["item_id"] == "B") & (items["notice_date"].astype(str) == N2.isoformat())]["override_at"]
     assert list(at) == [dt.datetime(2026, 12, 2, 0, 30)]
 

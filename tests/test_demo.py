@@ -6,13 +6,13 @@ import pytest
 import shapely
 
 from loaders.demo import build_tables
-from riverchief import store
+from riverchief import versions
 from riverchief.db import Database
 
 
 @pytest.fixture(scope="module")
 def db(demo_dir):
-    return Database(store.current_version(demo_dir))
+    return Database(versions.current_version(demo_dir))
 
 
 def q(db, sql, **params):
@@ -20,7 +20,7 @@ def q(db, sql, **params):
 
 
 def test_demo_is_labelled_and_has_24_monthly_snapshots(demo_dir):
-    v = store.current_version(demo_dir)
+    v = versions.current_version(demo_dir)
     assert v.is_demo and "示例" in v.manifest["source"] and "示例" in v.manifest["district"]
     assert len(v.notices) >= 24
     assert all((v.path / "items" / f"notice={d}").is_dir() for d in v.notices)

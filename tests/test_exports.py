@@ -18,7 +18,7 @@ from exports.images import SLIDE_DPI, available, chart_png
 from exports.pack import build_pack
 from exports.xlsx import table_xlsx
 from output import figures
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.assessment_rules import default_rules
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
@@ -32,7 +32,7 @@ NOTICE = dt.date(2024, 10, 31)
 
 @pytest.fixture(scope="module")
 def demo_db(demo_dir):
-    return Database(store.current_version(demo_dir))
+    return Database(versions.current_version(demo_dir))
 
 
 @needs_chromium
@@ -86,7 +86,7 @@ def test_chart_png_title_keeps_off_the_left_edge():
 
 @needs_chromium
 def test_meeting_pack_slides_and_numbers(demo_dir, demo_db):
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     prs = Presentation(io.BytesIO(build_pack(demo_db, version, NOTICE, Filters(), "全区", default_rules())))
     assert len(prs.slides) == 11
     texts = [[sh.text_frame.text for sh in s.shapes if sh.has_text_frame] for s in prs.slides]
@@ -110,7 +110,7 @@ def test_meeting_pack_slides_and_numbers(demo_dir, demo_db):
 
 @needs_chromium
 def test_meeting_pack_says_an_empty_month_in_words(tiny_dir):
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     prs = Presentation(io.BytesIO(build_pack(Database(version), version, N1, Filters(), "全区", default_rules())))
     red = next(s for s in prs.slides if any(sh.has_text_frame and sh.text_frame.text.startswith("红灯事项") for sh in s.shapes))
     assert not any(sh.has_table for sh in red.shapes)
@@ -125,7 +125,7 @@ def test_meeting_pack_prints_readable(demo_dir, demo_db):
     """Rendered with LibreOffice: the slides to look at (tests/artifacts/pack/)."""
     from render import render
 
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     pages, images = render(build_pack(demo_db, version, NOTICE, Filters(), "全区", default_rules()), "pack.pptx",
                            ROOT / "tests" / "artifacts" / "pack")
     assert pages == 11 and all(Image.open(p).size[0] > Image.open(p).size[1] for p in images)
@@ -159,7 +159,7 @@ def crowded_dir(tmp_path_factory):
     longer = items["item_id"].str.len() % 2 == 0
     items.loc[longer, "title"] = items.loc[longer, "title"] + "（含配套管网、泵站及截污干管改造工程）"
     root = tmp_path_factory.mktemp("crowded")
-    store.publish(root, tables, source="测试", created_by="tests", demo=True)
+    publishing.publish(root, tables, source="测试", created_by="tests", demo=True)
     return root
 
 
@@ -177,7 +177,7 @@ def test_every_pack_table_ends_above_the_footer_and_no_name_breaks(crowded_dir):
     """The score slide's department table ran over the footer and broke `区生态环/境局`: every table's rows, at
     the height their text needs, end above the footer line; a unit's name is on one line; red items that do not
     fit go on a continued slide (续)."""
-    version = store.current_version(crowded_dir)
+    version = versions.current_version(crowded_dir)
     db = Database(version)
     notice = dt.date(2024, 10, 31)
     prs = Presentation(io.BytesIO(build_pack(db, version, notice, Filters(), "全区", default_rules())))
@@ -212,7 +212,7 @@ def test_every_pack_table_ends_above_the_footer_and_no_name_breaks(crowded_dir):
 def test_meeting_pack_water_of_a_month_without_readings(tiny_late_water_dir):
     """After a round the month had no readings: slide 8 said 本月无监测数据 over a table of zeros. Now it shows
     the latest month with readings and says so."""
-    version = store.current_version(tiny_late_water_dir)
+    version = versions.current_version(tiny_late_water_dir)
     prs = Presentation(io.BytesIO(build_pack(Database(version), version, N2, Filters(), "全区", default_rules())))
     slide = next(s for s in prs.slides if s.shapes[0].text_frame.text.startswith("断面水质类别"))
     texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, signed_in
 from exports.xlsx import table_xlsx
 from loaders.importer import prepare, publish
-from riverchief import assessment_rules, store
+from riverchief import assessment_rules, publishing, versions
 from riverchief.db import Database
 from tiny import N2
 
@@ -47,19 +47,19 @@ READING = "断面,采样时间,总磷\n一号河断面,2023-08-01,0.12\n"
 # 1. every writer refuses a stale base -----------------------------------------------------------------
 
 def test_an_override_on_a_version_that_is_no_longer_current_is_refused(tiny_dir):
-    seen = store.current_version(tiny_dir)
+    seen = versions.current_version(tiny_dir)
     landed = publish(prepare([("x.csv", csv(READING))], tiny_dir), tiny_dir, "甲")  # an import lands meanwhile
-    with pytest.raises(store.StoreError, match="已被他人更新"):
-        store.override_light(tiny_dir, "B", N2, "red", "现场核查", "乙", expect_current=seen.id)
-    assert store.current_version(tiny_dir).id == landed.id  # the import is not lost
+    with pytest.raises(versions.StoreError, match="已被他人更新"):
+        publishing.override_light(tiny_dir, "B", N2, "red", "现场核查", "乙", expect_current=seen.id)
+    assert versions.current_version(tiny_dir).id == landed.id  # the import is not lost
 
 
 def test_a_rollback_from_a_stale_page_is_refused(tiny_dir):
-    seen = store.current_version(tiny_dir)
+    seen = versions.current_version(tiny_dir)
     landed = publish(prepare([("x.csv", csv(READING))], tiny_dir), tiny_dir, "甲")
-    with pytest.raises(store.StoreError, match="已被他人更新"):
-        store.rollback(tiny_dir, seen.id, "乙", expect_current=seen.id)
-    assert store.current_version(tiny_dir).id == landed.id
+    with pytest.raises(versions.StoreError, match="已被他人更新"):
+        publishing.rollback(tiny_dir, seen.id, "乙", expect_current=seen.id)
+    assert versions.current_version(tiny_dir).id == landed.id
 
 
 def test_a_rules_save_over_someone_elses_is_refused(tmp_path):
@@ -76,32 +76,32 @@ def test_make_run_builds_no_demo_over_versions_without_current(tiny_dir):
     (tiny_dir / "CURRENT").unlink()
     out = subprocess.run([sys.executable, "-m", "loaders", "demo", "--if-empty"], cwd=ROOT, capture_output=True,
                          text=True, env=os.environ | {"RIVERBOARD_DATA_DIR": str(tiny_dir)})
-    assert out.returncode == 0 and len(store.list_versions(tiny_dir)) == 1  # no demo published
+    assert out.returncode == 0 and len(versions.list_versions(tiny_dir)) == 1  # no demo published
 
 
 @pytest.mark.parametrize("pointer", [b"../../etc", b"\x00\xff\xfe garbage \x89PNG", b"", b"20240101T000000-zzzzzz"])
 def test_a_bad_current_is_repaired_from_the_last_commit_record(monkeypatch, tiny_dir, pointer):
-    good = store.current_version(tiny_dir).id
+    good = versions.current_version(tiny_dir).id
     (tiny_dir / "CURRENT").write_bytes(pointer)
     at = app(monkeypatch, tiny_dir)
-    assert at.title[0].value.startswith("三色看板") and store.current_version(tiny_dir).id == good
+    assert at.title[0].value.startswith("三色看板") and versions.current_version(tiny_dir).id == good
 
 
 @pytest.mark.parametrize("pointer", [b"../../etc", b"\x00\xff\xfe garbage \x89PNG"])
 def test_a_bad_current_without_a_record_opens_the_recovery_page(monkeypatch, tiny_dir, pointer):
-    good = store.current_version(tiny_dir).id
+    good = versions.current_version(tiny_dir).id
     (tiny_dir / "CURRENT").write_bytes(pointer)
-    (tiny_dir / "audit.log").unlink()
+    (tiny_dir / "commits.log").unlink()
     at = app(monkeypatch, tiny_dir)
     assert at.title[0].value == "数据版本无法读取" and "CURRENT" in at.error[0].value
     at.selectbox[0].select(good)
     at.button[0].click().run()
-    assert store.current_version(tiny_dir).id == good  # rolled back from the app
+    assert versions.current_version(tiny_dir).id == good  # rolled back from the app
 
 
 def test_missing_current_with_versions_is_recovered_not_restarted(monkeypatch, tiny_dir):
     (tiny_dir / "CURRENT").unlink()
-    (tiny_dir / "audit.log").unlink()
+    (tiny_dir / "commits.log").unlink()
     at = app(monkeypatch, tiny_dir)
     assert at.title[0].value == "数据版本无法读取" and "CURRENT" in at.error[0].value
     assert not [b for b in at.button if b.label == "先看看示例数据"]
@@ -160,9 +160,9 @@ def test_the_import_report_of_a_hostile_file_name_is_text(tiny_dir):
 # 5. Markdown from data stays text -----------------------------------------------------------------------
 
 def test_an_imported_title_with_markdown_shows_as_text(monkeypatch, tiny_dir):
-    items = store.read_tables(store.current_version(tiny_dir))
+    items = versions.read_tables(versions.current_version(tiny_dir))
     items["items"].loc[items["items"]["item_id"] == "B", "title"] = "![x](http://evil.example/x.png) [点击领取](http://e.x)"
-    store.publish(tiny_dir, items, source="测试", created_by="[链接](http://e.x)")
+    publishing.publish(tiny_dir, items, source="测试", created_by="[链接](http://e.x)")
     at = app(monkeypatch, tiny_dir)
     at.query_params["item"] = "B"
     at.switch_page("app_pages/item.py").run()
@@ -220,16 +220,16 @@ def test_a_read_only_data_folder_still_scores(monkeypatch, tiny_dir):
 
 
 def test_a_full_disk_is_said_in_words_and_nothing_is_half_published(monkeypatch, tiny_dir):
-    before = store.current_version(tiny_dir).id
+    before = versions.current_version(tiny_dir).id
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.pq, "write_table", full)
+    monkeypatch.setattr(versions.pq, "write_table", full)
     prepared = prepare([("x.csv", csv(READING))], tiny_dir)
-    with pytest.raises(store.StoreError, match="磁盘空间已满"):
+    with pytest.raises(versions.StoreError, match="磁盘空间已满"):
         publish(prepared, tiny_dir, "甲")
-    assert store.current_version(tiny_dir).id == before
+    assert versions.current_version(tiny_dir).id == before
     assert not list((tiny_dir / "versions").glob(".tmp-*"))
 
 
@@ -264,7 +264,7 @@ def test_a_shapefile_whose_cpg_has_bad_bytes_is_read(tiny_dir, tmp_path):
 
 @pytest.mark.parametrize("damage", ["townships", "monthly", "manifest", "partition"])
 def test_a_damaged_version_shows_why_and_rolls_back(monkeypatch, tiny_dir, damage):
-    good = store.current_version(tiny_dir)
+    good = versions.current_version(tiny_dir)
     bad = publish(prepare([("x.csv", csv(READING))], tiny_dir), tiny_dir, "甲")
     if damage == "townships":
         (bad.path / "townships.parquet").write_bytes(b"garbage")
@@ -280,7 +280,7 @@ def test_a_damaged_version_shows_why_and_rolls_back(monkeypatch, tiny_dir, damag
     assert any(w in at.error[0].value for w in ("损坏", "缺失", "缺少"))
     at.selectbox[0].select(good.id)
     at.button[0].click().run()
-    assert store.current_version(tiny_dir).id == good.id
+    assert versions.current_version(tiny_dir).id == good.id
 
 
 # 8. wrong data is refused, by row and column -------------------------------------------------------------
@@ -352,9 +352,9 @@ def test_parts_of_one_township_are_joined_not_the_last_kept(tiny_dir):
 
 
 def test_a_name_two_rivers_share_is_refused(tiny_dir):
-    tables = store.read_tables(store.current_version(tiny_dir))
+    tables = versions.read_tables(versions.current_version(tiny_dir))
     tables["rivers"].loc[tables["rivers"]["river_id"] == "R2", "name"] = "一号河"
-    store.publish(tiny_dir, tables, source="测试", created_by="tests")
+    publishing.publish(tiny_dir, tables, source="测试", created_by="tests")
     prepared = prepare([("x.csv", csv(ITEM_HEAD + "2023-06-30,G,一河一策,2023,x,一号河,甲镇,2023-01-01,2023-12-31,,,\n"))],
                        tiny_dir)
     assert any("对应多个河流（编号 R1、R2）" in i.message for i in prepared.issues)
@@ -363,7 +363,7 @@ def test_a_name_two_rivers_share_is_refused(tiny_dir):
 def test_a_header_only_file_publishes_nothing(tiny_dir):
     prepared = prepare([("x.csv", csv("断面,采样时间,总磷\n"))], tiny_dir)
     assert prepared.unchanged and any("只有表头" in n.message for n in prepared.notes)
-    with pytest.raises(store.StoreError, match="没有变化"):
+    with pytest.raises(versions.StoreError, match="没有变化"):
         publish(prepared, tiny_dir, "甲")
 
 
@@ -377,14 +377,14 @@ def test_too_many_problems_are_counted_not_listed(tiny_dir):
 
 def test_a_stopped_publish_is_cleaned_or_rolled_forward(tiny_dir):
     (tiny_dir / "versions" / ".tmp-20240101T000000-abcdef").mkdir()
-    assert any("removed" in d for d in store.recover(tiny_dir))
+    assert any("removed" in d for d in versions.recover(tiny_dir))
     assert not list((tiny_dir / "versions").glob(".tmp-*"))
-    first = store.current_version(tiny_dir)
+    first = versions.current_version(tiny_dir)
     second = publish(prepare([("x.csv", csv(READING))], tiny_dir), tiny_dir, "甲")
     (tiny_dir / "CURRENT").write_text(first.id)  # stopped after the commit record, before CURRENT moved
-    assert store.recover(tiny_dir) == [f"CURRENT rolled forward to {second.id}"]
-    assert store.current_version(tiny_dir).id == second.id
-    assert store.audit_log(tiny_dir)[-1]["version"] == second.id
+    assert versions.recover(tiny_dir) == [f"CURRENT rolled forward to {second.id}"]
+    assert versions.current_version(tiny_dir).id == second.id
+    assert versions.commits(tiny_dir)[-1]["version"] == second.id
 
 
 # fuzz: the readers never raise anything but their own sentences -----------------------------------------

@@ -17,7 +17,7 @@ from loaders import convert
 from loaders.importer import prepare, publish
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.db import Database
 
 
@@ -94,7 +94,7 @@ def test_messy_excel_readings_publish_the_right_rows(tiny_dir):
     assert got["codmn"].iloc[1] == 3.1
     assert pd.Timestamp(got["sampled_at"].iloc[3]).date() == dt.date(2023, 7, 30)
     assert version.manifest["source"] == "导入：7月水质.xlsx" and version.manifest["created_by"] == "测试员"
-    assert store.audit_log(tiny_dir)[-1]["by"] == "测试员"
+    assert versions.commits(tiny_dir)[-1]["by"] == "测试员"
 
 
 def test_gbk_csv_is_read(tiny_dir):
@@ -106,7 +106,7 @@ def test_gbk_csv_is_read(tiny_dir):
 
 
 def test_every_error_at_once_with_row_and_column_and_nothing_published(tiny_dir):
-    before = store.current_version(tiny_dir).id
+    before = versions.current_version(tiny_dir).id
     rows = [READINGS[0],
             ["一号和断面", "2023-07-01", 0.1, 0.2, 3, 7],  # a near miss of a name
             ["一号河断面", "明天", 0.1, 0.2, 3, 7],  # not a date
@@ -121,10 +121,10 @@ def test_every_error_at_once_with_row_and_column_and_nothing_published(tiny_dir)
     assert "不大于 25" in found[(6, "溶解氧")]
     assert any("重复" in m for (row, _), m in found.items() if row in (6, 7))
     assert not prepared.ok
-    with pytest.raises(store.StoreError):
+    with pytest.raises(versions.StoreError):
         publish(prepared, tiny_dir, "测试员")
-    assert store.current_version(tiny_dir).id == before
-    assert len(Database(store.current_version(tiny_dir)).execute("SELECT * FROM readings")) == 3  # still served
+    assert versions.current_version(tiny_dir).id == before
+    assert len(Database(versions.current_version(tiny_dir)).execute("SELECT * FROM readings")) == 3  # still served
 
 
 def test_missing_required_column_and_unknown_file(tiny_dir):
@@ -170,7 +170,7 @@ def test_templates_have_headers_example_and_notes():
 
 
 def _towns_layer(tiny_dir, crs: int):
-    towns = store.read_tables(store.current_version(tiny_dir))["townships"]
+    towns = versions.read_tables(versions.current_version(tiny_dir))["townships"]
     shapes = [shapely.box(106.0, 29.8, 106.1, 29.9), shapely.Polygon([(106.1, 29.8), (106.2, 29.9), (106.2, 29.8),
                                                                        (106.1, 29.9), (106.1, 29.8)])]  # a bow-tie
     return gpd.GeoDataFrame({"名称": towns["name"].tolist()}, geometry=shapes, crs=4326).to_crs(crs)
@@ -184,7 +184,7 @@ def test_boundaries_in_chinese_coordinate_systems(tiny_dir, tmp_path, crs):
     assert prepared.ok, [str(i) for i in prepared.issues]
     assert prepared.changes["changed"].tolist() == [2] and "修复无效图形1个" in prepared.changes["table"].iloc[0]
     version = publish(prepared, tiny_dir, "测试员")
-    geoms = shapely.from_wkt(store.read_tables(version)["townships"]["geom_wkt"]).tolist()
+    geoms = shapely.from_wkt(versions.read_tables(version)["townships"]["geom_wkt"]).tolist()
     assert geoms[0].bounds == pytest.approx((106.0, 29.8, 106.1, 29.9), abs=1e-5)  # back in WGS84
     assert all(g.is_valid for g in geoms)
 
@@ -220,22 +220,22 @@ def test_command_line_import(tiny_dir, tmp_path):
     env = {"RIVERBOARD_DATA_DIR": str(tiny_dir), "PATH": "/usr/bin:/bin"}
     run = lambda *a: subprocess.run([sys.executable, "-m", "loaders", "import", *a], cwd=ROOT, env=env,  # noqa: E731
                                     capture_output=True, text=True)
-    before = store.current_version(tiny_dir).id
+    before = versions.current_version(tiny_dir).id
     out = run(str(bad))
     assert out.returncode == 1 and "未知的监测断面“三号河”" in out.stderr and "—— bad.csv，第2行，“断面”列" in out.stderr
     out = run(str(good), "--dry-run")
-    assert out.returncode == 0 and "新增5" in out.stdout and store.current_version(tiny_dir).id == before
+    assert out.returncode == 0 and "新增5" in out.stdout and versions.current_version(tiny_dir).id == before
     out = run(str(good), "--by", "李某")
     assert out.returncode == 0 and "已发布为数据版本" in out.stdout
-    assert store.current_version(tiny_dir).manifest["created_by"] == "李某"
+    assert versions.current_version(tiny_dir).manifest["created_by"] == "李某"
 
 
 def test_rollback_is_recorded(tiny_dir):
-    first = store.current_version(tiny_dir)
+    first = versions.current_version(tiny_dir)
     publish(prepare([("x.xlsx", xlsx(READINGS))], tiny_dir), tiny_dir, "甲")
-    store.rollback(tiny_dir, first.id, "乙")
-    assert store.current_version(tiny_dir).id == first.id
-    assert [(a["action"], a["by"]) for a in store.audit_log(tiny_dir)][-2:] == [("publish", "甲"), ("rollback", "乙")]
+    publishing.rollback(tiny_dir, first.id, "乙")
+    assert versions.current_version(tiny_dir).id == first.id
+    assert [(a["action"], a["by"]) for a in versions.commits(tiny_dir)][-2:] == [("publish", "甲"), ("rollback", "乙")]
 
 
 def test_every_table_has_a_template_that_imports(tiny_dir):
@@ -270,9 +270,9 @@ def test_two_imports_at_once_cannot_overwrite_each_other(tiny_dir):
     other = READINGS[:1] + [["二号水库", "2023-09-01", 0.04, 0.3, 2, 8]]
     second = prepare([("b.xlsx", xlsx(other))], tiny_dir)
     publish(first, tiny_dir, "甲")
-    with pytest.raises(store.StoreError, match="已被他人更新"):
+    with pytest.raises(versions.StoreError, match="已被他人更新"):
         publish(second, tiny_dir, "乙")  # prepared against the old version: re-check first
-    assert store.current_version(tiny_dir).manifest["created_by"] == "甲"
+    assert versions.current_version(tiny_dir).manifest["created_by"] == "甲"
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -362,7 +362,7 @@ def test_a_list_for_the_month_of_the_open_round_is_refused(tiny_dir, monkeypatch
     rows = [["事项名称", "河流", "责任单位", "完成时限", "完成进度"], ["清理河道", "一号河", "甲镇", "2023-12-31", "50%"]]
     july = prepare([("2023年7月一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)
     assert july.blocked and "2023年7月的月报送正在进行" in july.blocked
-    with pytest.raises(store.StoreError, match="月报送正在进行"):
+    with pytest.raises(versions.StoreError, match="月报送正在进行"):
         publish(july, tiny_dir, "测试")
     june = prepare([("2023年6月一河一策任务清单.xlsx", xlsx(rows))], tiny_dir)  # another month: as before
     assert not june.blocked

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from conftest import ROOT, xlsx_of
 from loaders import answers, convert
 from loaders.importer import prepare, publish
-from riverchief import store
+from riverchief import versions
 
 TASKS = ["2024年6月一河一策任务清单"], ["任务名称", "河流", "责任单位", "完成时限", "完成进度"]
 
@@ -239,7 +239,7 @@ def test_an_answer_is_asked_once_and_used_next_month_on_the_page_and_the_command
     env = {"RIVERBOARD_DATA_DIR": str(small), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "loaders", "import", str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0 and "已发布" in out.stdout, out.stderr
-    tables = store.read_tables(store.current_version(small))
+    tables = versions.read_tables(versions.current_version(small))
     assert set(tables["items"]["river_id"]) == {tables["rivers"].set_index("name").at["东河", "river_id"]}
     assert len(tables["items"]) == 2  # June and July
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import xlsx_of
 from loaders.importer import prepare, publish
 from loaders.issues import grouped, grouped_lines
-from riverchief import store
+from riverchief import publishing, versions
 
 TASKS = ["2024年6月一河一策任务清单"], ["任务名称", "河流", "责任单位", "完成时限", "完成进度"]
 
@@ -22,11 +22,11 @@ def test_a_sheet_not_understood_and_a_sheet_in_error_hold_back_only_themselves(s
     held = {h.sheet: h for h in prepared.held}
     assert set(held) == {"统计", "水质"} and held["水质"].rows is None and "没有读到任何数值" in held["水质"].reason
     assert prepared.changes["table"].tolist() == ["三张清单"]
-    with pytest.raises(store.StoreError, match="仍有错误"):
+    with pytest.raises(versions.StoreError, match="仍有错误"):
         publish(prepared, small, "测试", whole=True)  # the office may still choose all or nothing
     version = publish(prepared, small, "测试")
     assert "暂缓导入" in version.manifest["source"]
-    assert store.read_tables(version)["items"]["title"].tolist() == ["清淤"]
+    assert versions.read_tables(version)["items"]["title"].tolist() == ["清淤"]
 
 
 def test_rows_in_error_are_held_back_and_the_rest_goes_in(small):
@@ -37,7 +37,7 @@ def test_rows_in_error_are_held_back_and_the_rest_goes_in(small):
     assert {(i.row, i.column) for i in prepared.issues} == {(4, "完成时限"), (5, "进度")}
     assert [(h.rows, h.sheet) for h in prepared.held] == [(2, "一河一策")]
     version = publish(prepared, small, "测试")
-    assert sorted(store.read_tables(version)["items"]["title"]) == ["清淤", "种树"]
+    assert sorted(versions.read_tables(version)["items"]["title"]) == ["清淤", "种树"]
 
 
 def test_a_snapshot_with_rows_held_back_removes_nothing(small):
@@ -46,7 +46,7 @@ def test_a_snapshot_with_rows_held_back_removes_nothing(small):
     broken = [["清淤", "东河", "区水务局", "2024-12-31", "60%"], ["护岸", "东河", "区水务局", "不知道", "20%"]]
     prepared = prepare([("六月.xlsx", xlsx_of({"一河一策": [*TASKS, *broken]}))], small)
     assert prepared.changes[["added", "changed", "removed"]].values.tolist() == [[0, 1, 0]]
-    items = publish(prepared, small, "测试") and store.read_tables(store.current_version(small))["items"]
+    items = publish(prepared, small, "测试") and versions.read_tables(versions.current_version(small))["items"]
     assert dict(zip(items["title"], items["progress"])) == {"清淤": 0.6, "护岸": 0.1}  # the held row keeps its value
 
 
@@ -123,7 +123,7 @@ def test_every_order_and_grouping_of_a_folder_gives_the_same_data_and_then_no_ch
     seen = set()
     for k, order in enumerate(list(itertools.permutations(files))[::5]):
         root = tmp_path / f"d{k}"
-        store.init_district(root, "测试区")
+        publishing.init_district(root, "测试区")
         prepared = prepare(list(order), root)
         assert prepared.ok, ([n for n, _ in order], [str(i) for i in prepared.issues])
         t = prepared.tables

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riverchief import lights, schema
-from riverchief.store import _table
+from riverchief.versions import conform
 from riverchief.lights import (DEFAULT_TOLERANCE, GREEN, LIGHTS, RED, YELLOW, ItemState, Light, expected_progress,
                                progress_of, with_lights)
 
@@ -137,7 +137,7 @@ def test_override_with_reason_wins_over_everything(override):
 
 
 def test_override_needs_a_reason_and_a_known_light():
-    with pytest.raises(ValueError, match="reason"):
+    with pytest.raises(ValueError, match="须写明理由"):
         light_for(item(override=RED, override_reason="  "), MID)
     with pytest.raises(ValueError):
         light_for(item(override="blue", override_reason="x"), MID)
@@ -288,6 +288,6 @@ def test_facts_digest_is_the_same_after_a_parquet_round_trip(rows):
                                override_light=None, override_reason=None) for k, (p, r, d) in enumerate(rows)])
     lit = lights.keep_lights(frame, None, 0.1, "item_id")
     with tempfile.TemporaryDirectory() as d:  # written with the types the store writes, read back
-        pq.write_table(_table("items", lit.reindex(columns=schema.TABLES["items"].names)), f"{d}/x.parquet")
+        pq.write_table(conform("items", lit.reindex(columns=schema.TABLES["items"].names)), f"{d}/x.parquet")
         back = pd.read_parquet(f"{d}/x.parquet")
     assert (lights.facts_digest(back) == lights.facts_digest(frame)).all()

@@ -4,17 +4,17 @@ import pandas as pd
 import pytest
 import shapely
 
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.db import Database
 from riverchief.geo import load_map, simplified, to_gcj02
 from ui import maps
-from ui.tiles import TileConfigError, tiles_from_env
+from riverchief.settings import TileConfigError, tiles_from_env
 from tiny import N2, tiny_tables
 
 
 @pytest.fixture
 def geo(tiny_dir):
-    return load_map(Database(store.current_version(tiny_dir)), N2)
+    return load_map(Database(versions.current_version(tiny_dir)), N2)
 
 
 def test_rivers_carry_classes_and_lights(geo):
@@ -51,8 +51,8 @@ def test_map_html_escapes_data_and_uses_local_assets_only(tiny_dir):
     tables = tiny_tables()
     tables["problems"].loc[0, "title"] = "<img src=x onerror=alert(1)>"
     tables["rivers"].loc[0, "name"] = "<script>alert(2)</script>河"
-    store.publish(tiny_dir, tables, source="测试", created_by="tests")
-    geo = load_map(Database(store.current_version(tiny_dir)), N2)
+    publishing.publish(tiny_dir, tables, source="测试", created_by="tests")
+    geo = load_map(Database(versions.current_version(tiny_dir)), N2)
     html = maps.build_map(geo, "water_worst", None, {}).get_root().render()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html

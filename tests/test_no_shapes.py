@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import geo, store
+from riverchief import geo, publishing, versions
 from riverchief.db import Database
 
 APP = str(ROOT / "app.py")
@@ -14,14 +14,14 @@ PAGES = ("light_board", "meeting", "item", "progress", "water", "river_map", "sc
 
 def _version(root, demo_dir, keep) -> None:
     """The demo's tables with each shape kept where keep(table, position) says so."""
-    tables = store.read_tables(store.current_version(demo_dir), carry=())
+    tables = versions.read_tables(versions.current_version(demo_dir), carry=())
     for name in ("district", "townships", "rivers"):
         frame = tables[name].copy()
         frame["geom_wkt"] = [w if keep(name, i) else None for i, w in enumerate(frame["geom_wkt"])]
         if not any(keep(name, i) for i in range(len(frame))):
             frame["geom_wkt"] = pd.Series([float("nan")] * len(frame), dtype="float64")  # as a column of nothing reads
         tables[name] = frame
-    store.publish(root, tables, source="测试", created_by="tests")
+    publishing.publish(root, tables, source="测试", created_by="tests")
 
 
 CASES = {
@@ -35,10 +35,10 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_map_data_leaves_out_what_has_no_shape(tmp_path, demo_dir, case):
     _version(tmp_path, demo_dir, CASES[case])
-    version = store.current_version(tmp_path)
+    version = versions.current_version(tmp_path)
     data = geo.load_map(Database(version), version.notices[-1])
     assert data.rivers["geometry"].notna().all() and data.areas["geometry"].notna().all()
-    rivers = store.read_tables(version)["rivers"]
+    rivers = versions.read_tables(version)["rivers"]
     assert len(data.rivers) + len(data.unshaped["river"]) == len(rivers)
     if case == "none":
         assert data.rivers.empty and data.areas.empty and data.bounds is not None  # sections still place it

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from conftest import ROOT
 from exports.notice_files import notice_docx, notice_xlsx
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.board import Filters
 from riverchief.db import Database
 from riverchief.notice import build_notice, load_changes, scope_words, ytd_sentence, _list_words, change_summary
@@ -20,7 +20,7 @@ from tiny import N1, N2
 
 @pytest.fixture
 def db(tiny_dir):
-    return Database(store.current_version(tiny_dir))
+    return Database(versions.current_version(tiny_dir))
 
 
 def test_changes_item_by_item(db):
@@ -89,25 +89,25 @@ def test_scope_words(db):
 
 
 def test_override_is_a_new_version_with_who_and_why(tiny_dir):
-    before = store.current_version(tiny_dir)
-    after = store.override_light(tiny_dir, "B", N2, "green", "已核实进度正常", "河长办 李某")
-    assert after.id != before.id and store.current_version(tiny_dir).id == after.id
+    before = versions.current_version(tiny_dir)
+    after = publishing.override_light(tiny_dir, "B", N2, "green", "已核实进度正常", "河长办 李某")
+    assert after.id != before.id and versions.current_version(tiny_dir).id == after.id
     row = Database(after).query("item_history", item="B").set_index("notice_date").loc[pd.Timestamp(N2)]
     assert row["light"] == "green" and row["override_by"] == "河长办 李某" and "已核实进度正常" in row["light_reason"]
     assert pd.notna(row["override_at"])
-    cleared = store.override_light(tiny_dir, "B", N2, None, "", "河长办 李某")
+    cleared = publishing.override_light(tiny_dir, "B", N2, None, "", "河长办 李某")
     assert Database(cleared).query("item_history", item="B")["light"].tolist() == ["yellow", "yellow"]
 
 
 @pytest.mark.parametrize("args,message", [
-    (("B", N2, "green", "  ", "某人"), "reason"), (("B", N2, "green", "理由", " "), "who"),
-    (("B", N2, "blue", "理由", "某人"), "unknown light"), (("Z", N2, "green", "理由", "某人"), "not on the notice"),
+    (("B", N2, "green", "  ", "某人"), "须写明理由"), (("B", N2, "green", "理由", " "), "须写明认定人"),
+    (("B", N2, "blue", "理由", "某人"), "“blue”无法识别"), (("Z", N2, "green", "理由", "某人"), "事项 Z 不在2023年6月通报中"),
 ])
 def test_bad_overrides_are_refused_and_change_nothing(tiny_dir, args, message):
-    before = store.current_version(tiny_dir).id
-    with pytest.raises(store.StoreError, match=message):
-        store.override_light(tiny_dir, *args)
-    assert store.current_version(tiny_dir).id == before
+    before = versions.current_version(tiny_dir).id
+    with pytest.raises(versions.StoreError, match=message):
+        publishing.override_light(tiny_dir, *args)
+    assert versions.current_version(tiny_dir).id == before
 
 
 def test_command_line_notice(tiny_dir, tmp_path):
@@ -126,7 +126,7 @@ def test_command_line_notice(tiny_dir, tmp_path):
 
 
 def test_demo_supervision_follows_the_lights_every_month(demo_dir):
-    records = Database(store.current_version(demo_dir)).execute(
+    records = Database(versions.current_version(demo_dir)).execute(
         "SELECT kind, count(*) n FROM supervision WHERE year(notice_date) = 2024 GROUP BY kind")
     n = dict(zip(records["kind"], records["n"]))
     assert n["通报"] == 12 and n["批示"] > 0 and n["约谈"] > 0 and n["提醒"] > 0  # the scale: test_demo.py
@@ -162,7 +162,7 @@ def test_the_demo_notice_prints_as_a_short_gongwen(demo_dir):
     """Rendered with LibreOffice: A4 portrait text, landscape annexes, the yellow and red list on a few pages."""
     from render import render
 
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     notice = build_notice(Database(version), dt.date(2024, 10, 31), Filters(), "全区", version.manifest["district"])
     pages, images = render(notice_docx(notice, "范围：全区", demo=True), "notice_2024-10.docx",
                            ROOT / "tests" / "artifacts" / "notice")
@@ -255,7 +255,7 @@ def test_the_demo_notice_closing_is_on_a_page_with_the_body(demo_dir):
     from riverchief import clock
     from riverchief.dates import cn_date
 
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     notice = build_notice(Database(version), dt.date(2024, 12, 31), Filters(), "全区", version.manifest["district"])
     out = ROOT / "tests" / "artifacts" / "notice"
     render(notice_docx(notice, "范围：全区 · 数据版本 " + version.id, demo=True), "notice_2024-12.docx", out)

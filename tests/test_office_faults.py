@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, PostgresServer, signed_in
-from riverchief import access, clock, store
+from riverchief import access, clock, publishing, versions
 from riverchief.access import Principal
 from riverchief.office import accounts, audit, database, rounds
 from riverchief.reporting import Report, ReportError
@@ -167,8 +167,8 @@ def test_a_round_whose_record_fails_after_its_version_is_recorded_not_published_
     published. The page said 数据未受影响 and 发布 again published a duplicate; now it says the notice is out,
     and the next look (or 发布 again) records the round as published by that version, once."""
     rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
-    versions_before = len(store.list_versions(tiny_dir))
-    real_publish, real_engine = store.publish, database.engine
+    versions_before = len(versions.list_versions(tiny_dir))
+    real_publish, real_engine = publishing.publish, database.engine
     dead = ("sqlite:////no-such-folder/office.sqlite" if office_db.startswith("sqlite")
             else "postgresql+psycopg://postgres@127.0.0.1:9/gone")
 
@@ -177,17 +177,17 @@ def test_a_round_whose_record_fails_after_its_version_is_recorded_not_published_
         monkeypatch.setattr(database, "engine", lambda url=None: real_engine(dead))
         return new
 
-    monkeypatch.setattr(rounds.store, "publish", publish_then_the_store_stops)
+    monkeypatch.setattr(rounds.publishing, "publish", publish_then_the_store_stops)
     with pytest.raises(ReportError, match=r"2023年7月通报已发布为版本 .*错误编号 [0-9a-f]{8}.*请勿重复发布"):
-        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
     monkeypatch.setattr(database, "engine", real_engine)  # the store is back
     assert rounds.open_round_now()["status"] == "publishing"
     with pytest.raises(ReportError, match="已发布"):  # 发布 pressed again
-        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
-    assert len(store.list_versions(tiny_dir)) == versions_before + 1
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
+    assert len(versions.list_versions(tiny_dir)) == versions_before + 1
     assert rounds.open_round_now() is None
     done = rounds.all_rounds()[0]
-    assert done["status"] == "published" and done["published_version"] == store.current_version(tiny_dir).id
+    assert done["status"] == "published" and done["published_version"] == versions.current_version(tiny_dir).id
     log = audit.log(action="round_publish")
     assert len(log) == 1 and "补记" in log["detail"].iloc[0]
     with pytest.raises(ReportError):
@@ -198,7 +198,7 @@ def test_a_round_whose_record_fails_after_its_version_is_recorded_not_published_
 def _stalled_publish(tiny_dir, rnd, monkeypatch):
     """A publish of the round that stops after its version is committed and before the round is recorded
     (the process killed there): the round stays 'publishing' with the attempt's version in the data folder."""
-    real_publish = store.publish
+    real_publish = publishing.publish
 
     class Killed(BaseException):
         pass
@@ -207,10 +207,10 @@ def _stalled_publish(tiny_dir, rnd, monkeypatch):
         real_publish(*args, **kwargs)
         raise Killed
 
-    monkeypatch.setattr(rounds.store, "publish", publish_then_killed)
+    monkeypatch.setattr(rounds.publishing, "publish", publish_then_killed)
     with pytest.raises(Killed):
-        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
-    monkeypatch.setattr(rounds.store, "publish", real_publish)
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
+    monkeypatch.setattr(rounds.publishing, "publish", real_publish)
 
 
 def test_a_publish_under_way_is_not_recorded_by_a_look_nor_started_twice(tiny_dir, office_db, monkeypatch):
@@ -221,27 +221,27 @@ def test_a_publish_under_way_is_not_recorded_by_a_look_nor_started_twice(tiny_di
     assert rounds.open_round_now()["status"] == "publishing"
     later = clock.instant() + rounds.LIVE_PUBLISH + dt.timedelta(seconds=1)
     monkeypatch.setattr(clock, "_instant", lambda: later)
-    assert rounds.reconcile(tiny_dir) == [f"2023年7月月报送已发布为 {store.current_version(tiny_dir).id}"]
+    assert rounds.reconcile(tiny_dir) == [f"2023年7月月报送已发布为 {versions.current_version(tiny_dir).id}"]
     log = audit.log(action="round_publish")
     assert len(log) == 1 and log["actor"].iloc[0] == "hzb" and "补记" in log["detail"].iloc[0]
 
 
 def test_a_second_publish_while_one_is_under_way_is_refused(tiny_dir, office_db, monkeypatch):
     rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
-    real_publish, said = store.publish, []
+    real_publish, said = publishing.publish, []
 
     def publish_with_another_office_pressing_too(*args, **kwargs):
         try:
             rounds.publish(Principal("hzb2", "区河长办2", access.OFFICE), tiny_dir, rnd["id"],
-                           store.current_version(tiny_dir).id)
+                           versions.current_version(tiny_dir).id)
         except ReportError as exc:
             said.append(str(exc))
         return real_publish(*args, **kwargs)
 
-    monkeypatch.setattr(rounds.store, "publish", publish_with_another_office_pressing_too)
-    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    monkeypatch.setattr(rounds.publishing, "publish", publish_with_another_office_pressing_too)
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
     assert said == ["本轮月报送正由hzb发布中，请稍后刷新查看"]
-    assert store.current_version(tiny_dir).id == new.id and rounds.all_rounds()[0]["status"] == "published"
+    assert versions.current_version(tiny_dir).id == new.id and rounds.all_rounds()[0]["status"] == "published"
     assert len(audit.log(action="round_publish")) == 1
 
 
@@ -249,8 +249,8 @@ def test_a_version_of_another_attempt_is_never_taken_for_this_round(tiny_dir, of
     """A store restored from a backup gives ids again: a version that names the same round id but another
     attempt (or was never committed) is not adopted; the round is published afresh."""
     rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
-    base = store.current_version(tiny_dir)
-    old = store.publish(tiny_dir, store.read_tables(base), source="旧库的月报送", created_by="tests",
+    base = versions.current_version(tiny_dir)
+    old = publishing.publish(tiny_dir, versions.read_tables(base), source="旧库的月报送", created_by="tests",
                         extra={"round": {"id": rnd["id"], "notice": JULY.isoformat(), "attempt": "0123456789abcdef"}})
     new = rounds.publish(OFFICE, tiny_dir, rnd["id"], old.id)  # nothing to reconcile: it publishes its own
     assert new.id != old.id and rounds.all_rounds()[0]["published_version"] == new.id

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import store
+from riverchief import publishing, versions
 
 OFFICES = {"linjiang": "临江区", "songxi": "松溪县"}
 PAGES = ("light_board", "meeting", "progress", "water", "river_map", "score", "data_admin")
@@ -44,7 +44,7 @@ def _mean(readings, factor: str) -> float:
 
 def test_every_value_is_the_office_s_own(office):
     name, root, expected = office
-    t = store.read_tables(store.current_version(root), carry=())
+    t = versions.read_tables(versions.current_version(root), carry=())
     units, rivers = dict(zip(t["units"]["unit_id"], t["units"]["name"])), dict(zip(t["rivers"]["river_id"], t["rivers"]["name"]))
     lists = t["items"]["list"].value_counts().to_dict()
     c = expected["counts"]
@@ -101,7 +101,7 @@ def test_the_office_s_files_go_in_through_the_page(name, tmp_path, monkeypatch):
     files, expected, root = tmp_path / "files", tmp_path / "expected.json", tmp_path / "data"
     subprocess.run([sys.executable, str(ROOT / "tests" / "offices" / f"{name}.py"), str(files), str(expected)],
                    check=True, capture_output=True)
-    store.init_district(root, OFFICES[name])
+    publishing.init_district(root, OFFICES[name])
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(root))
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)).run()
     at.switch_page("app_pages/data_admin.py").run()
@@ -111,6 +111,6 @@ def test_the_office_s_files_go_in_through_the_page(name, tmp_path, monkeypatch):
     assert any(s.value.startswith("检查通过") for s in at.success), [e.value for e in at.error + at.warning]
     next(b for b in at.button if b.label == "确认发布").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    version = store.current_version(root)
-    assert "导入" in version.manifest["source"] and len(store.read_tables(version)["rivers"]) == \
+    version = versions.current_version(root)
+    assert "导入" in version.manifest["source"] and len(versions.read_tables(version)["rivers"]) == \
         json.loads(expected.read_text(encoding="utf-8"))["counts"]["rivers"]

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, signed_in, xlsx_of
 from loaders import convert, mappings
 from loaders.importer import expand, prepare, publish
-from riverchief import access, store
+from riverchief import access, publishing, versions
 from riverchief.db import Database
 
 APP = str(ROOT / "app.py")
@@ -57,18 +57,18 @@ def district(office_files, tmp_path_factory) -> Path:
 
 
 def test_init_starts_an_empty_real_district(tmp_path):
-    version = store.init_district(tmp_path, "青川区", "500199", "河长办")
+    version = publishing.init_district(tmp_path, "青川区", "500199", "河长办")
     assert not version.is_demo and version.manifest["district"] == "青川区" and version.notices == []
     assert all(n == 0 for t, n in version.manifest["rows"].items() if t != "district")
-    with pytest.raises(store.StoreError, match="已在使用本区数据"):
-        store.init_district(tmp_path, "别的区")
-    with pytest.raises(store.StoreError, match="6位数字"):
-        store.init_district(tmp_path / "x", "青川区", "12ab")
+    with pytest.raises(versions.StoreError, match="已在使用本区数据"):
+        publishing.init_district(tmp_path, "别的区")
+    with pytest.raises(versions.StoreError, match="6位数字"):
+        publishing.init_district(tmp_path / "x", "青川区", "12ab")
 
 
 def test_the_sample_district_goes_in_whole(district, office_files):
     want = expected(office_files)
-    version = store.current_version(district)
+    version = versions.current_version(district)
     db = Database(version)
     assert not version.is_demo and version.manifest["district"] == "青川区"
     count = lambda sql: int(db.execute(sql).iloc[0, 0])  # noqa: E731
@@ -108,14 +108,14 @@ def test_the_sample_district_goes_in_whole(district, office_files):
 
 
 def test_reimporting_any_file_changes_nothing(district, office_files):
-    before = store.current_version(district).id
+    before = versions.current_version(district).id
     out = cli(district, "import", office_files)
     assert out.returncode == 0 and "无变化" in out.stdout, out.stdout + out.stderr
     for path in sorted(office_files.iterdir()):
         if path.suffix in (".xlsx", ".geojson"):
             prepared = prepare([(path.name, path.read_bytes())], district)
             assert prepared.ok and prepared.unchanged, (path.name, [str(i) for i in prepared.issues])
-    assert store.current_version(district).id == before
+    assert versions.current_version(district).id == before
 
 
 def test_a_corrected_reading_replaces_the_old_one(district, office_files, tmp_path):
@@ -151,7 +151,7 @@ def test_the_app_walks_a_new_office_from_nothing(monkeypatch, tmp_path):
     at.text_input[0].input("青川区")
     at.button[0].click().run()
     assert not at.exception
-    version = store.current_version(tmp_path)
+    version = versions.current_version(tmp_path)
     assert version.manifest["district"] == "青川区" and not version.is_demo
     assert version.manifest["created_by"] == "测试河长办"
     at = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
@@ -170,11 +170,11 @@ def test_demo_and_real_data_never_mix(tmp_path, office_files):
     build_demo(tmp_path)
     prepared = prepare([("河库名录.xlsx", (office_files / "河库名录.xlsx").read_bytes())], tmp_path)
     assert not prepared.ok and "示例数据" in prepared.issues[0].message
-    demo = store.current_version(tmp_path)
-    real = store.init_district(tmp_path, "青川区")
+    demo = versions.current_version(tmp_path)
+    real = publishing.init_district(tmp_path, "青川区")
     assert not real.is_demo and real.manifest["rows"]["items"] == 0
-    store.rollback(tmp_path, demo.id, "张某")  # the demo can be brought back whole
-    assert store.current_version(tmp_path).is_demo
+    publishing.rollback(tmp_path, demo.id, "张某")  # the demo can be brought back whole
+    assert versions.current_version(tmp_path).is_demo
 
 
 # -- other offices' habits --------------------------------------------------------------------------------
@@ -354,7 +354,7 @@ def nanxi(tmp_path_factory):
     files = tmp_path_factory.mktemp("nanxi_files")
     want = write(files)
     root = tmp_path_factory.mktemp("nanxi")
-    store.init_district(root, "南溪区")
+    publishing.init_district(root, "南溪区")
     found, passed = expand([files])
     prepared = prepare(found, root)
     assert prepared.ok, [str(i) for i in prepared.issues] + [u.label for u in prepared.unknown]
@@ -365,7 +365,7 @@ def nanxi(tmp_path_factory):
 def test_another_district_goes_in_with_its_own_habits(nanxi):
     root, files, want, prepared, passed = nanxi
     assert passed == ["说明.txt"]  # not a data file: passed over, and said
-    db = Database(store.current_version(root))
+    db = Database(versions.current_version(root))
     count = lambda sql: int(db.execute(sql).iloc[0, 0])  # noqa: E731
     assert count("SELECT count(*) FROM townships") == want["townships"]
     assert count("SELECT count(*) FROM units WHERE kind = '部门'") == want["departments"]
@@ -374,7 +374,7 @@ def test_another_district_goes_in_with_its_own_habits(nanxi):
     assert count("SELECT count(*) FROM items") == want["tasks"]
     assert count("SELECT count(*) FROM problems") == want["problems"]
     assert count("SELECT count(*) FROM readings") == want["readings"]
-    assert store.current_version(root).notices == [want["notice"]]  # 截至2024年9月底
+    assert versions.current_version(root).notices == [want["notice"]]  # 截至2024年9月底
     assert count("SELECT count(*) FROM rivers WHERE geom_wkt IS NOT NULL") == want["river_shapes"]
     # the river merged down over its tasks belongs to each; 3360米 is a target with its unit
     got = db.execute("SELECT r.name, i.target_qty, i.target_unit FROM items i JOIN rivers r USING (river_id) "

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from riverchief import outlook, store
+from riverchief import outlook, versions
 from riverchief.board import Filters
 from riverchief.db import Database
 
@@ -96,7 +96,7 @@ def test_the_track_record_counts_hits_and_misses():
 
 
 def test_the_warning_on_the_demo_is_worth_reading(demo_dir):
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     db = Database(version)
     trajectory = db.query("item_trajectory", notice=max(version.notices), **Filters().params())
     said = outlook.warnings(trajectory, d(2024, 7, 31))
@@ -159,7 +159,7 @@ def test_water_outlook_per_section_uses_the_target_class_and_the_lake_limits():
 
 
 def test_the_record_up_to_a_month_is_the_replay_of_the_rows_up_to_that_month(demo_dir):
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     db = Database(version)
     everything = db.query("item_trajectory", notice=max(version.notices), **Filters().params())
     pairs = outlook.replay_pairs(everything)

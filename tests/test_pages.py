@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import assessment_rules, store
+from riverchief import assessment_rules, publishing, versions
 from riverchief.board import Filters, load_board
 from riverchief.db import Database
 from riverchief.office import audit
@@ -30,12 +30,12 @@ def metrics(at) -> dict[str, str]:
 
 
 def expected_board(data_dir, notice, filters=Filters()):
-    return load_board(Database(store.current_version(data_dir)), notice, filters)
+    return load_board(Database(versions.current_version(data_dir)), notice, filters)
 
 
 def test_board_shows_the_latest_notice_of_the_demo(monkeypatch, demo_dir):
     at = run_app(monkeypatch, demo_dir)
-    latest = store.current_version(demo_dir).notices[-1]
+    latest = versions.current_version(demo_dir).notices[-1]
     board = expected_board(demo_dir, latest)
     assert at.title[0].value == f"三色看板 · {latest.year}年{latest.month}月通报 · 全区"
     assert "示例数据" in at.caption[0].value
@@ -208,7 +208,7 @@ def test_meeting_mode_escapes_titles(monkeypatch, tmp_path):
 
     tables = tiny_tables()
     tables["items"].loc[tables["items"]["item_id"] == "A", "title"] = "<script>alert(1)</script>"
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
     at = run_app(monkeypatch, tmp_path, screen="2")
     at.switch_page("app_pages/meeting.py").run()
     html = " ".join(h.proto.body for h in at.get("html"))
@@ -236,7 +236,7 @@ def test_item_override_through_the_page(monkeypatch, tiny_dir):
     at.text_area[0].input("现场核查进度正常")
     [b for b in at.button if b.label == "保存认定"][0].click().run()
     assert not at.exception
-    history = Database(store.current_version(tiny_dir)).query("item_history", item="B")
+    history = Database(versions.current_version(tiny_dir)).query("item_history", item="B")
     assert history["light"].tolist() == ["yellow", "green"] and history["override_by"].iloc[-1] == "测试河长办"
     entry = audit.log(action="override").iloc[0]
     assert (entry["actor"], entry["target"]) == ("test-office", "B") and "现场核查进度正常" in entry["detail"]
@@ -248,11 +248,11 @@ def test_item_override_through_the_page(monkeypatch, tiny_dir):
 def test_item_override_needs_reason_and_name(monkeypatch, tiny_dir):
     at = run_app(monkeypatch, tiny_dir, item="B")
     at.switch_page("app_pages/item.py").run()
-    before = store.current_version(tiny_dir).id
+    before = versions.current_version(tiny_dir).id
     at.radio[-1].set_value("red")
     [b for b in at.button if b.label == "保存认定"][0].click().run()
     assert "请填写认定理由" in at.error[0].value
-    assert store.current_version(tiny_dir).id == before
+    assert versions.current_version(tiny_dir).id == before
 
 
 def test_score_page_ranks_and_explains(monkeypatch, tiny_dir):
@@ -326,7 +326,7 @@ def test_progress_page_follows_the_filters(monkeypatch, demo_dir):
     at.switch_page("app_pages/progress.py").run()
     assert not at.exception
     prog_rows = [d.value for d in at.dataframe if "problem_id" in d.value.columns and "source" in d.value.columns][0]
-    db = Database(store.current_version(demo_dir))
+    db = Database(versions.current_version(demo_dir))
     expected = db.execute("SELECT count(*) n FROM problems WHERE notice_date = '2024-06-30' AND year(found_date) = 2024 "
                           "AND township_id = 'T05'")["n"][0]
     assert len(prog_rows) == expected
@@ -334,10 +334,10 @@ def test_progress_page_follows_the_filters(monkeypatch, demo_dir):
 
 
 def test_data_page_lists_versions_and_rolls_back(monkeypatch, tiny_dir):
-    first = store.current_version(tiny_dir)
+    first = versions.current_version(tiny_dir)
     from tiny import tiny_tables
 
-    second = store.publish(tiny_dir, tiny_tables(), source="第二次", created_by="测试员")
+    second = publishing.publish(tiny_dir, tiny_tables(), source="第二次", created_by="测试员")
     at = run_app(monkeypatch, tiny_dir)
     at.switch_page("app_pages/data_admin.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -346,8 +346,8 @@ def test_data_page_lists_versions_and_rolls_back(monkeypatch, tiny_dir):
     assert history["id"].tolist() == [second.id, first.id] and history["current"].tolist() == ["当前", ""]
     assert "下载模板" in [b.label for b in at.get("download_button")]
     [b for b in at.button if b.label == "回退"][0].click().run()
-    assert store.current_version(tiny_dir).id == first.id
-    assert store.audit_log(tiny_dir)[-1] == {**store.audit_log(tiny_dir)[-1], "action": "rollback", "by": "test-office"}
+    assert versions.current_version(tiny_dir).id == first.id
+    assert versions.commits(tiny_dir)[-1] == {**versions.commits(tiny_dir)[-1], "action": "rollback", "by": "test-office"}
     assert audit.log(action="rollback").iloc[0]["target"] == first.id
 
 
@@ -364,7 +364,7 @@ def test_the_board_warns_of_next_months_lights_and_says_how_good_the_warning_has
 
     at = run_app(monkeypatch, demo_dir, month="2024-06")
     title = [h.value for h in at.subheader if h.value.startswith("下期预警")][0]
-    trajectory = Database(store.current_version(demo_dir)).query("item_trajectory", notice=dt.date(2024, 6, 30),
+    trajectory = Database(versions.current_version(demo_dir)).query("item_trajectory", notice=dt.date(2024, 6, 30),
                                                                  **Filters().params())
     expected = outlook.warnings(trajectory, dt.date(2024, 6, 30))
     red, yellow = (expected["predicted"] == "red").sum(), (expected["predicted"] == "yellow").sum()
@@ -413,7 +413,7 @@ def test_a_story_of_many_rivers_names_ten_and_says_how_many(monkeypatch, tmp_pat
     from loaders.demo import build_tables
     from scale import replicate
 
-    store.publish(tmp_path, replicate(build_tables(), 3), source="测试", created_by="tests", demo=True)
+    publishing.publish(tmp_path, replicate(build_tables(), 3), source="测试", created_by="tests", demo=True)
     at = run_app(monkeypatch, tmp_path, role="analyst")
     at.switch_page("app_pages/water.py").run()
     assert not at.exception
@@ -430,7 +430,7 @@ def test_the_progress_page_leaves_its_shared_data_as_it_found_it(monkeypatch, de
     at = run_app(monkeypatch, demo_dir, role="analyst")
     at.switch_page("app_pages/progress.py").run()
     assert not at.exception
-    version = store.current_version(demo_dir)
+    version = versions.current_version(demo_dir)
     shared = data.progress(str(version.root), version.id, version.notices[-1], Filters())  # what the page used
     fresh = load_progress(Database(version), version.notices[-1], Filters())
     for field in dataclasses.fields(fresh):
@@ -446,18 +446,18 @@ def test_the_office_relights_a_notice_and_changes_the_water_rule_on_the_data_pag
     from riverchief.office import database
     from tiny import N1
 
-    before = store.current_version(tiny_dir)
+    before = versions.current_version(tiny_dir)
     at = run_app(monkeypatch, tiny_dir)
     at.switch_page("app_pages/data_admin.py").run()
     assert not at.exception, [e.value for e in at.exception]
     form = [ms for ms in at.multiselect if ms.label == "重新亮灯的通报"][0]
     form.set_value([N1])
     at.button(key="FormSubmitter:relight-按现行规则重新亮灯").click().run()
-    assert "请先勾选确认" in at.error[0].value and store.current_version(tiny_dir).id == before.id  # not without
+    assert "请先勾选确认" in at.error[0].value and versions.current_version(tiny_dir).id == before.id  # not without
     [ms for ms in at.multiselect if ms.label == "重新亮灯的通报"][0].set_value([N1])
     [c for c in at.checkbox if c.label.startswith("我已知晓")][0].check()
     at.button(key="FormSubmitter:relight-按现行规则重新亮灯").click().run()
-    relit = store.current_version(tiny_dir)
+    relit = versions.current_version(tiny_dir)
     assert relit.id != before.id and relit.manifest["relit"] == [N1.isoformat()]
     with database.session(database.default_url(tiny_dir)) as s:
         assert "2023-05-31" in [e.target for e in s.query(audit.AuditEntry).filter_by(action="relight")]
@@ -465,7 +465,7 @@ def test_the_office_relights_a_notice_and_changes_the_water_rule_on_the_data_pag
     [sb for sb in at.selectbox if sb.label == "水质月值口径"][0].set_value("manual")
     at.button(key="FormSubmitter:water_rule-按此口径重建水质月值").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert store.current_version(tiny_dir).manifest["water_rule"] == {"kind": "manual", "min_days": 20}
+    assert versions.current_version(tiny_dir).manifest["water_rule"] == {"kind": "manual", "min_days": 20}
 
 
 def test_a_change_that_rounds_to_nothing_reads_as_level(monkeypatch, demo_dir):
@@ -482,7 +482,7 @@ def test_water_cards_hold_short_values_and_the_rates_a_line_of_their_own(monkeyp
 
     at = run_app(monkeypatch, demo_dir)
     at.switch_page("app_pages/water.py").run()
-    view = load_water(Database(store.current_version(demo_dir)), dt.date(2024, 12, 31), None, None)
+    view = load_water(Database(versions.current_version(demo_dir)), dt.date(2024, 12, 31), None, None)
     means = ytd_means(view.annual)
     cards = {m.label: m for m in at.metric}
     tp, nh3n = cards["总磷均值"], cards["氨氮均值"]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, signed_in
 from exports.papers import paper_docx
 from render import render
-from riverchief import access, papers, store
+from riverchief import access, papers, publishing, versions
 from riverchief.db import Database
 from tiny import N2
 
@@ -17,7 +17,7 @@ TODAY = dt.date(2023, 7, 3)
 
 
 def test_a_red_item_gets_a_numbered_assignment_with_its_light_history(tiny_dir):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     paper = papers.build_paper(db, N2, "T1", ["A"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     assert (paper.kind, paper.title, paper.addressee) == ("交办", "河长制工作督办通知（交办单）", "甲镇")
     assert paper.number == "河长办交〔2023〕1号"
@@ -29,7 +29,7 @@ def test_a_red_item_gets_a_numbered_assignment_with_its_light_history(tiny_dir):
 
 
 def test_a_yellow_item_gets_a_reminder(tiny_dir):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     paper = papers.build_paper(db, N2, "D1", ["B"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     assert paper.kind == "提醒" and paper.number == "河长办提〔2023〕1号" and "约谈" not in paper.paragraphs[2]
 
@@ -42,7 +42,7 @@ def test_a_yellow_item_gets_a_reminder(tiny_dir):
     ("T1", ["ZZ"], dt.date(2023, 7, 15), "不在2023年6月通报中"),
 ])
 def test_papers_that_cannot_be_made_say_why(tiny_dir, unit, items, reply, message):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     with pytest.raises(papers.PaperError, match=message):
         papers.build_paper(db, N2, unit, items, reply, "区河长办公室", TODAY)
 
@@ -50,7 +50,7 @@ def test_papers_that_cannot_be_made_say_why(tiny_dir, unit, items, reply, messag
 def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(tiny_dir):
     from riverchief.office import actions
 
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     with pytest.raises(access.Forbidden):
         actions.issue_paper(access.Principal("fx", "分析", access.ANALYST), tiny_dir, paper, version.id)
@@ -63,12 +63,12 @@ def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(ti
         papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     again = papers.build_paper(Database(new), N2, "T2", ["D"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     assert again.number == "河长办交〔2023〕2号"
-    with pytest.raises(store.StoreError, match="他人更新"):  # issued from a page read before the first one
+    with pytest.raises(versions.StoreError, match="他人更新"):  # issued from a page read before the first one
         papers.record(tiny_dir, again, "区河长办", version.id)
 
 
 def test_the_assignment_opens_in_word_as_a_gongwen(tiny_dir):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     paper = papers.build_paper(db, N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     data = paper_docx(paper, demo=False)
     from docx import Document
@@ -86,7 +86,7 @@ def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
     """Listed from its records and made again: the same number, dates, items and words — after the data moved on."""
     from riverchief.office import actions
 
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), papers.ISSUER, TODAY)
     new = actions.issue_paper(access.Principal("hzb", "区河长办", access.OFFICE), tiny_dir, paper, version.id)
     later = papers.build_paper(Database(new), N2, "D1", ["B"], dt.date(2023, 7, 25), papers.ISSUER,
@@ -99,11 +99,11 @@ def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
     row = issued.iloc[1].to_dict()
     assert (row["addressee"], row["issued"], row["reply_by"], row["item_ids"]) == ("甲镇", TODAY, dt.date(2023, 7, 15),
                                                                                   ["A", "E"])
-    tables = store.read_tables(newest)  # later the office corrects June: A was done after all (green)
+    tables = versions.read_tables(newest)  # later the office corrects June: A was done after all (green)
     june = tables["items"]["item_id"].eq("A") & (tables["items"]["notice_date"].astype(str).str[:10] == str(N2))
     tables["items"].loc[june, ["progress", "done_date"]] = [1.0, dt.date(2023, 6, 20)]
-    store.publish(tiny_dir, tables, source="更正", created_by="tests")
-    now = Database(store.current_version(tiny_dir)).query("item_history", item="A")
+    publishing.publish(tiny_dir, tables, source="更正", created_by="tests")
+    now = Database(versions.current_version(tiny_dir)).query("item_history", item="A")
     assert now.loc[now["notice_date"].astype(str).str[:10] == str(N2), "light"].iloc[0] == "green"
     again = papers.reissue(tiny_dir, row)
     assert (again.number, again.issued, again.reply_by, again.paragraphs) == (paper.number, paper.issued,
@@ -131,7 +131,7 @@ def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):
     reloaded.run()
     reloaded.switch_page("app_pages/item.py").run()
     assert [b.label for b in reloaded.get("download_button") if b.label == "下载 Word"]
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     records = Database(version).query("supervision_for", notice=N2, year=None, unit="D1", item="B")
     assert "提醒" in set(records["kind"]) and version.manifest["source"].startswith("河长办提〔")
     at.query_params["score_unit"] = "D1"
@@ -155,7 +155,7 @@ def test_the_command_line_writes_and_records_a_paper(monkeypatch, tiny_dir, tmp_
                  "--by", "区河长办 王某", "--out", str(tmp_path)]) == 0
     written = list(tmp_path.glob("*.docx"))
     assert len(written) == 1 and "甲镇" in written[0].name
-    records = Database(store.current_version(tiny_dir)).query("supervision_for", notice=N2, year=None, unit="T1",
+    records = Database(versions.current_version(tiny_dir)).query("supervision_for", notice=N2, year=None, unit="T1",
                                                                item=None)
     assert sorted(records.loc[records["kind"] == "交办", "item_id"]) == ["A", "E"]
     assert main(["paper", "--month", "2023-06", "--unit", "T2", "--light", "yellow", "--reply-by", "2099-07-15",

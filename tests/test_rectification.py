@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from riverchief import rectification as R
-from riverchief import store
+from riverchief import publishing, versions
 from riverchief.board import Filters
 from riverchief.db import Database
 from tiny import N2, tiny_tables
@@ -93,7 +93,7 @@ def test_task_figures():
 
 
 def test_progress_sql_on_the_tiny_district(tiny_dir):
-    prog = R.load_progress(Database(store.current_version(tiny_dir)), N2, Filters())
+    prog = R.load_progress(Database(versions.current_version(tiny_dir)), N2, Filters())
     assert prog.problems["problem_id"].tolist() == ["P1"] and prog.lookbacks["result"].tolist() == ["巩固"]
     # tasks A, B, E (standing tasks excluded; none here) on both notices
     assert sorted(prog.tasks["item_id"].unique()) == ["A", "B", "E"]
@@ -107,7 +107,7 @@ def test_progress_sql_on_the_tiny_district(tiny_dir):
 def test_a_version_from_before_every_plan_was_stored_still_draws_the_plan(tiny_dir):
     """Versions published by earlier releases kept the schedule progress only where it decided the light: the
     plan line of red and overridden tasks is worked out by the same formula, equal to what is stored now."""
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     now = R.load_progress(Database(version), N2, Filters()).tasks
     for part in (version.path / "items").glob("*/*.parquet"):  # make the stored rows look like an old release's
         items = pd.read_parquet(part)
@@ -126,20 +126,20 @@ def test_suspected_relapse_same_problem_same_place(tmp_path):
     far = {**base, "problem_id": "P3", "found_date": D(2023, 6, 26), "lon": base["lon"] + 0.01}  # ~1 km away
     closed = {**base, "rectified_date": D(2023, 6, 10), "closed_date": D(2023, 6, 15), "progress": 1.0, "status": "已销号"}
     tables["problems"] = pd.DataFrame([closed, again, far])
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
-    prog = R.load_progress(Database(store.current_version(tmp_path)), N2, Filters())
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
+    prog = R.load_progress(Database(versions.current_version(tmp_path)), N2, Filters())
     s = prog.suspected
     assert s[["closed_problem", "new_problem", "days_after_closing"]].values.tolist() == [["P1", "P2", 10]]
     assert 90 <= s["metres_apart"].iloc[0] <= 120
 
 
 def test_demo_look_back_at_bulletin_scale(demo_dir):
-    prog = R.load_progress(Database(store.current_version(demo_dir)), D(2023, 12, 31), Filters())
+    prog = R.load_progress(Database(versions.current_version(demo_dir)), D(2023, 12, 31), Filters())
     assert len(prog.lookbacks) == 32 and (prog.lookbacks["result"] == "反弹").sum() == 2
     assert len(prog.suspected) >= 1
     exposed = prog.exposed
     assert len(exposed) == 10 and exposed["done_date"].notna().sum() == 7
-    relapsed = Database(store.current_version(demo_dir)).execute(
+    relapsed = Database(versions.current_version(demo_dir)).execute(
         "SELECT count(DISTINCT problem_id) n FROM problems WHERE status = '反弹重办'")
     assert relapsed["n"][0] >= 2  # a relapse re-opens the problem in the snapshots
 
@@ -147,8 +147,8 @@ def test_demo_look_back_at_bulletin_scale(demo_dir):
 def test_a_units_patrols_are_those_in_its_township_and_on_the_rivers_it_leads(tmp_path):
     tables = tiny_tables()
     tables["rivers"].loc[tables["rivers"]["river_id"] == "R2", "lead_unit_id"] = "D1"
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
-    db = Database(store.current_version(tmp_path))
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
+    db = Database(versions.current_version(tmp_path))
     chiefs = lambda unit: sorted(R.load_progress(db, N2, Filters(unit=unit)).patrols["chief"])  # noqa: E731
     assert chiefs("T1") == ["张三"]  # a township: its own township's chiefs
     assert chiefs("T2") == ["李四"]

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from riverchief import access, dates, reporting, store
+from riverchief import access, dates, publishing, reporting, versions
 from riverchief.access import Forbidden, Principal
 from riverchief.office import audit, rounds
 from riverchief.reporting import Report, ReportError
@@ -158,7 +158,7 @@ def test_next_notice():
 
 def _light(root, item_id, notice):
     """The light the published version holds for an item on a notice (as the pages read it)."""
-    items = pd.read_parquet(store.current_version(root).path / "items")
+    items = pd.read_parquet(versions.current_version(root).path / "items")
     hit = items[(items["item_id"] == item_id) & (pd.to_datetime(items["notice_date"]).dt.date == notice)]
     return hit["light"].iloc[0] if len(hit) else None
 
@@ -200,16 +200,16 @@ def test_a_full_round_from_entries_to_the_published_notice(tiny_dir, office_db):
         rounds.review(OFFICE, int(review.loc[ref, "id"]), int(review.loc[ref, "row_version"]), True)
     assert rounds.overview(tiny_dir, rnd, {}).set_index("unit_id").loc["T1", "status"] == reporting.UNIT_RETURNED
 
-    before = store.current_version(tiny_dir)
+    before = versions.current_version(tiny_dir)
     with pytest.raises(Forbidden):
         rounds.publish(T1, tiny_dir, rnd["id"], before.id)
-    with pytest.raises(store.StoreError, match="他人更新"):
+    with pytest.raises(versions.StoreError, match="他人更新"):
         rounds.publish(OFFICE, tiny_dir, rnd["id"], "20000101T000000-000000")
     new = rounds.publish(OFFICE, tiny_dir, rnd["id"], before.id)
-    assert JULY in new.notices and store.current_version(tiny_dir).id == new.id
+    assert JULY in new.notices and versions.current_version(tiny_dir).id == new.id
     assert _light(tiny_dir, "A", N2) == "red" and _light(tiny_dir, "A", JULY) == "green"  # reported done
     assert _light(tiny_dir, "B", JULY) in ("yellow", "red")  # D1 never reported: carried, lit by the rule
-    items = store.read_tables(new)["items"]
+    items = versions.read_tables(new)["items"]
     july = items[pd.to_datetime(items["notice_date"]).dt.date == JULY].set_index("item_id")
     assert july.loc["E", "override_light"] is None or pd.isna(july.loc["E", "override_light"])  # not carried
     assert july.loc["E", "progress"] == pytest.approx(0.6)  # returned: last month's value stands
@@ -237,7 +237,7 @@ def test_publishing_waits_for_every_submitted_entry_to_be_reviewed(tiny_dir, off
     rounds.save(D1, tiny_dir, rnd["id"], {(k, r): Report(progress=0.5) for k, r in zip(work_d1["kind"], work_d1["ref_id"])},
                 submit=True)
     with pytest.raises(ReportError, match="待审核"):
-        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
 
 
 def test_a_returned_entry_is_corrected_and_submitted_again(tiny_dir, office_db):
@@ -255,8 +255,8 @@ def test_a_returned_entry_is_corrected_and_submitted_again(tiny_dir, office_db):
     assert (again["status"], again["progress"], again["note"]) == ("submitted", 0.35, "已核实")
     assert rounds.review_table(tiny_dir, rnd).iloc[0]["warnings"] == ""  # 20% → 35%, on time
     rounds.review(OFFICE, int(again["id"]), int(again["row_version"]), True)
-    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
-    items = store.read_tables(new)["items"]
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
+    items = versions.read_tables(new)["items"]
     b = items[(items["item_id"] == "B") & (pd.to_datetime(items["notice_date"]).dt.date == JULY)].iloc[0]
     assert b["progress"] == pytest.approx(0.35) and bool(b["month_reported"])
 
@@ -324,7 +324,7 @@ def test_a_report_sent_while_the_round_is_being_published_is_refused_not_lost(ti
     version. It was told 已提交 and left 'submitted' for good, outside the published notice; it is now refused,
     saying so, and nothing it sent is in a state nobody will ever review."""
     rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
-    real_publish, said = store.publish, []
+    real_publish, said = publishing.publish, []
 
     def publish_with_a_report_arriving(*args, **kwargs):
         try:
@@ -334,8 +334,8 @@ def test_a_report_sent_while_the_round_is_being_published_is_refused_not_lost(ti
             said.append(str(exc))
         return real_publish(*args, **kwargs)
 
-    monkeypatch.setattr(rounds.store, "publish", publish_with_a_report_arriving)
-    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    monkeypatch.setattr(rounds.publishing, "publish", publish_with_a_report_arriving)
+    new = rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
     assert said == ["本轮月报送正在发布，这次填报没有保存；发布完成后请查看本月通报"]
     assert rounds.entries(rnd["id"], "D1").empty  # nothing left 'submitted' outside the notice
     assert JULY in new.notices and rounds.open_round_now() is None
@@ -345,11 +345,11 @@ def test_a_publish_that_fails_leaves_the_round_open(tiny_dir, office_db, monkeyp
     rnd = rounds.open_round(OFFICE, tiny_dir, JULY, dt.date(2027, 8, 5))
 
     def broken(*args, **kwargs):
-        raise store.StoreError("数据未能写入：磁盘空间已满；当前数据保持不变")
+        raise versions.StoreError("数据未能写入：磁盘空间已满；当前数据保持不变")
 
-    monkeypatch.setattr(rounds.store, "publish", broken)
-    with pytest.raises(store.StoreError):
-        rounds.publish(OFFICE, tiny_dir, rnd["id"], store.current_version(tiny_dir).id)
+    monkeypatch.setattr(rounds.publishing, "publish", broken)
+    with pytest.raises(versions.StoreError):
+        rounds.publish(OFFICE, tiny_dir, rnd["id"], versions.current_version(tiny_dir).id)
     assert rounds.open_round_now()["status"] == "open"
     rounds.save(D1, tiny_dir, rnd["id"], {("item", "B"): Report(progress=0.5)})  # reports are taken again
 
@@ -361,7 +361,7 @@ def test_a_standing_task_said_in_words_is_a_report_the_office_need_not_look_at_t
 
     tables = tiny_tables()
     tables["items"].loc[tables["items"]["item_id"] == "B", "deadline"] = None
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
     rnd = rounds.open_round(OFFICE, tmp_path, JULY, dt.date(2027, 8, 5))
     rounds.save(D1, tmp_path, rnd["id"], {("item", "B"): Report(progress=0.2, note="本月巡查保洁4次")}, submit=True)
     assert rounds.review_table(tmp_path, rnd).iloc[0]["warnings"] == ""
@@ -376,7 +376,7 @@ def _sheet_with(tiny_dir, change, drop_last_column=False):
     from loaders import report_sheet
 
     rnd = {"base_notice": N2, "notice_date": JULY}
-    work = reporting.open_work(*[store.read_notice(store.current_version(tiny_dir), N2)[t] for t in ("items", "problems")],
+    work = reporting.open_work(*[versions.read_notice(versions.current_version(tiny_dir), N2)[t] for t in ("items", "problems")],
                                "T1")
     wb = load_workbook(io.BytesIO(report_sheet.write(work, pd.DataFrame(columns=["kind", "ref_id"]), "甲镇")))
     ws = wb.active
@@ -423,7 +423,7 @@ def test_before_publishing_the_office_is_told_what_waits_what_carries_and_what_t
 
     tables = tiny_tables()
     tables["items"].loc[tables["items"]["item_id"] == "B", "deadline"] = None  # B: a standing task of D1
-    store.publish(tmp_path, tables, source="测试", created_by="tests")
+    publishing.publish(tmp_path, tables, source="测试", created_by="tests")
     rnd = rounds.open_round(OFFICE, tmp_path, JULY, dt.date(2027, 8, 5))
     n_open = len(rounds.work(tmp_path, rnd))
     assert rounds.publish_preview(tmp_path, rnd) == rounds.PublishPreview(pending=0, carried=n_open, standing_unreported=1)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import access, store
+from riverchief import access, versions
 
 APP = str(ROOT / "app.py")
 ALL_PAGES = ("light_board", "glance", "meeting", "item", "progress", "water", "river_map", "score", "report", "rounds",
@@ -101,17 +101,17 @@ def test_an_analyst_refused_an_office_action_in_the_domain_too(tiny_dir):
     from riverchief.office import actions
 
     analyst = access.Principal("fx", "分析", access.ANALYST)
-    before = store.current_version(tiny_dir).id
+    before = versions.current_version(tiny_dir).id
     with pytest.raises(access.Forbidden, match="无权回退数据版本"):
         actions.rollback(analyst, tiny_dir, before, expect_current=before)
     with pytest.raises(access.Forbidden, match="无权人工认定亮灯"):
-        actions.override(analyst, tiny_dir, "B", store.current_version(tiny_dir).notices[-1], "green", "x", before)
+        actions.override(analyst, tiny_dir, "B", versions.current_version(tiny_dir).notices[-1], "green", "x", before)
     from loaders.importer import prepare, publish
 
     prepared = prepare([("水质.csv", "断面,采样时间,总磷\n一号河断面,2023-08-01,0.12\n".encode())], tiny_dir)
     with pytest.raises(access.Forbidden, match="无权导入"):
         publish(prepared, tiny_dir, analyst)
-    assert store.current_version(tiny_dir).id == before
+    assert versions.current_version(tiny_dir).id == before
 
 
 def test_a_unit_sees_its_own_items_and_the_district_only_in_totals(monkeypatch, tiny_dir):
@@ -271,6 +271,28 @@ def test_an_import_from_the_command_line_is_in_the_audit_log_too(monkeypatch, ti
     version = publish(prepared, tiny_dir, "张某")
     entry = audit.log(action="import").iloc[0]
     assert (entry["actor"], entry["target"], entry["detail"]) == ("命令行：张某", version.id, "水质.csv")
+
+
+def test_the_audit_trail_shows_every_version_once_whoever_made_it(monkeypatch, tiny_dir):
+    """操作记录 is the one trail: an import logged by the office store appears once (its entry names the version);
+    a version only the data folder's commit record knows (a publish from a script, or with the store down) is
+    listed as 发布数据版本 with who and what the record says; a rollback through the page appears once."""
+    from loaders.importer import prepare, publish
+    from riverchief.office import actions, audit
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    first = versions.current_version(tiny_dir)  # the fixture's publish: in the commit record only
+    prepared = prepare([("水质.csv", "断面,采样时间,总磷\n一号河断面,2023-08-01,0.12\n".encode())], tiny_dir)
+    imported = publish(prepared, tiny_dir, "张某")
+    office = access.Principal("hzb", "区河长办", access.OFFICE)
+    actions.rollback(office, tiny_dir, first.id, expect_current=imported.id)
+    trail = audit.trail(tiny_dir)
+    assert [(r.action, r.target) for r in trail.itertuples()] == [
+        ("rollback", first.id), ("import", imported.id), ("version", first.id)]
+    made = trail.iloc[-1]
+    assert (made["actor"], made["detail"]) == ("tests", first.manifest["source"])
+    assert list(audit.trail(tiny_dir, action="version")["target"]) == [first.id]
+    assert audit.trail(tiny_dir, actor="张某").empty  # the import's actor is 命令行：张某
 
 
 def test_a_session_idle_too_long_ends_at_the_next_click(monkeypatch, tiny_dir):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from habits import habits, office_files
 from loaders.importer import prepare, publish
 from loaders.issues import grouped_lines
-from riverchief import store
+from riverchief import publishing, versions
 
 EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "8"))
 
@@ -23,7 +23,7 @@ EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "8"))
 def original(demo_dir):
     """A part of the demo: eight rivers (with their parents), their sections and tasks of the last notice, a
     year of their readings; every township and unit."""
-    t = store.read_tables(store.current_version(demo_dir), carry=())
+    t = versions.read_tables(versions.current_version(demo_dir), carry=())
     rivers = t["rivers"].head(8)
     rivers = t["rivers"][t["rivers"]["river_id"].isin(set(rivers["river_id"]) | set(rivers["parent_river_id"].dropna()))]
     sections = t["sections"][t["sections"]["river_id"].isin(rivers["river_id"])]
@@ -68,12 +68,12 @@ def test_every_value_comes_back_whatever_the_habits(original, h):
     files = office_files(original, original["district"], original["notice"], h)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        store.init_district(root, original["district"])
+        publishing.init_district(root, original["district"])
         prepared = prepare(sorted(files.items()), root)
         assert prepared.ok, (h, grouped_lines(prepared.issues), [u.label for u in prepared.unknown])
         publish(prepared, root, "测试")
-        version = store.current_version(root)
-        got = _rows({**store.read_tables(version, carry=()), "readings": store.read_tables(version, carry=())["readings"]},
+        version = versions.current_version(root)
+        got = _rows({**versions.read_tables(version, carry=()), "readings": versions.read_tables(version, carry=())["readings"]},
                     wide=False)
         want = _rows(original, wide=h.readings == "wide")
         for table in want:

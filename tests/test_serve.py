@@ -72,7 +72,7 @@ def test_make_serve_over_https_with_the_office_s_certificate(tmp_path, browser):
     proxy's X-Real-IP, trusted only from loopback), not nginx's 127.0.0.1."""
     from test_browser import PASSWORD, _intranet_address, account, login
 
-    from riverchief import store
+    from riverchief import publishing
     from riverchief.office import audit
     from tiny import tiny_tables
 
@@ -82,7 +82,7 @@ def test_make_serve_over_https_with_the_office_s_certificate(tmp_path, browser):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                     "-days", "1", "-subj", "/CN=riverboard"], check=True, capture_output=True)
     root = tmp_path / "data"
-    store.publish(root, tiny_tables(), source="测试", created_by="tests")
+    publishing.publish(root, tiny_tables(), source="测试", created_by="tests")
     account(root, "hzb", "office", name="区河长办")
     port, first = _free_port(), _free_port()
     while first + 1 == port:

@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from riverchief import store
+from riverchief import versions
 from riverchief.board import Filters, headline, load_board
 from riverchief.db import Database
 from tiny import N1, N2
@@ -12,7 +12,7 @@ from tiny import N1, N2
 
 @pytest.fixture
 def db(tiny_dir):
-    return Database(store.current_version(tiny_dir))
+    return Database(versions.current_version(tiny_dir))
 
 
 def counts(board):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from riverchief import store
+from riverchief import versions
 from riverchief.db import Database
 from riverchief.sql import params_of
 from tiny import N2
@@ -60,7 +60,7 @@ def test_every_call_passes_exactly_what_the_file_takes():
 
 
 def test_a_wrong_set_of_parameters_is_refused_when_the_query_runs(tiny_dir):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     with pytest.raises(TypeError, match="not taken \\['year'\\]"):
         db.query("light_totals", notice=N2, township=None, river=None, list=None, unit=None, year=2023)
     with pytest.raises(TypeError, match="missing \\['unit'\\]"):

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from conftest import ROOT
 from test_browser import ARTIFACTS, _free_port, browser  # noqa: F401 (the browser fixture)
-from riverchief import access, store
+from riverchief import access, publishing, versions
 from riverchief.office import accounts, audit, database, sso
 
 pytestmark = pytest.mark.browser
@@ -89,8 +89,8 @@ def app_with(root: Path, secrets: str, port: int, name: str):
     """`streamlit run server.py` on `port` with these secrets; yields (url, process) once it answers (or exits)."""
     from tiny import tiny_tables
 
-    if not store.any_version(root):
-        store.publish(root, tiny_tables(), source="测试", created_by="tests")
+    if not versions.any_version(root):
+        publishing.publish(root, tiny_tables(), source="测试", created_by="tests")
     path = root / "secrets.toml"
     path.write_text(secrets, encoding="utf-8")
     log_path = ARTIFACTS / f"streamlit-sso-{name}.log"

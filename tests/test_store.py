@@ -7,13 +7,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from riverchief import lights, store
+from riverchief import lights, publishing, versions
 from riverchief.db import Database
 from tiny import N1, N2, tiny_tables
 
 
 def test_publish_lays_out_a_version_and_points_current_at_it(tmp_path):
-    v = store.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
+    v = publishing.publish(tmp_path, tiny_tables(), source="测试", created_by="tests")
     assert (tmp_path / "CURRENT").read_text().strip() == v.id
     assert sorted(p.name for p in (v.path / "items").iterdir()) == [f"notice={N1}", f"notice={N2}"]
     assert (v.path / "readings" / "year=2023" / "part-0.parquet").exists()
@@ -26,36 +26,36 @@ def test_publish_lays_out_a_version_and_points_current_at_it(tmp_path):
 
 
 def test_lights_are_stored_with_the_snapshot(tiny_dir):
-    items = pd.read_parquet(store.current_version(tiny_dir).path / "items" / f"notice={N2}")
+    items = pd.read_parquet(versions.current_version(tiny_dir).path / "items" / f"notice={N2}")
     assert dict(zip(items["item_id"], items["light"])) == {"A": "red", "B": "yellow", "C": "green", "D": "red",
                                                            "E": "red"}
     assert items["light_reason"].str.len().min() > 0
 
 
 def test_a_publish_that_changes_no_reading_links_the_readings_instead_of_rewriting_them(tiny_dir):
-    old = store.current_version(tiny_dir)
-    tables = store.read_tables(old)
-    assert isinstance(tables["readings"], store.Carried)  # not read into memory
+    old = versions.current_version(tiny_dir)
+    tables = versions.read_tables(old)
+    assert isinstance(tables["readings"], versions.Carried)  # not read into memory
     tables["items"].loc[tables["items"]["item_id"] == "B", "title"] = "改过的标题"
-    new = store.publish(tiny_dir, tables, source="测试", created_by="tests")
+    new = publishing.publish(tiny_dir, tables, source="测试", created_by="tests")
     for part in ("year=2023", "year=2024"):
         a, b = (v.path / "readings" / part / "part-0.parquet" for v in (old, new))
         assert a.stat().st_ino == b.stat().st_ino  # one file, two versions
     assert new.manifest["rows"]["readings"] == old.manifest["rows"]["readings"]
     pd.testing.assert_frame_equal(pd.read_parquet(new.path / "readings_monthly.parquet"),
                                   pd.read_parquet(old.path / "readings_monthly.parquet"))
-    store.rollback(tiny_dir, old.id)  # the old version's files are whole after the new one is written
-    assert store.as_frame(store.read_tables(store.current_version(tiny_dir))["readings"]).equals(
-        store.as_frame(tables["readings"]))
+    publishing.rollback(tiny_dir, old.id)  # the old version's files are whole after the new one is written
+    assert versions.as_frame(versions.read_tables(versions.current_version(tiny_dir))["readings"]).equals(
+        versions.as_frame(tables["readings"]))
 
 
 def test_carried_readings_in_an_older_layout_are_rewritten_not_linked(tiny_dir):
-    old = store.current_version(tiny_dir)
+    old = versions.current_version(tiny_dir)
     part = old.path / "readings" / "year=2023" / "part-0.parquet"
     frame = pd.read_parquet(part).drop(columns=["do"])  # a version written before a column was added
     frame.to_parquet(part)
-    tables = store.read_tables(old)
-    new = store.publish(tiny_dir, tables, source="测试", created_by="tests")  # read, the new column left empty
+    tables = versions.read_tables(old)
+    new = publishing.publish(tiny_dir, tables, source="测试", created_by="tests")  # read, the new column left empty
     again = pd.read_parquet(new.path / "readings" / "year=2023" / "part-0.parquet")
     assert not (new.path / "readings" / "year=2023" / "part-0.parquet").samefile(part)  # rewritten, not linked
     assert again["do"].isna().all() and len(again) == len(frame)
@@ -66,40 +66,40 @@ def _no_leftovers(root):
 
 
 @pytest.mark.parametrize("break_it,message", [
-    (lambda t: t.__setitem__("items", t["items"].drop(columns=["deadline"])), "missing columns"),
-    (lambda t: t["readings"].loc.__setitem__((0, "section_id"), "S9"), "unknown sections"),
-    (lambda t: t.pop("units"), "without tables"),
-    (lambda t: t["items"].loc.__setitem__((0, "progress"), 1.5), "progress"),
-    (lambda t: t["readings"].loc.__setitem__((0, "tp"), -0.1), "negative"),
+    (lambda t: t.__setitem__("items", t["items"].drop(columns=["deadline"])), "的列不符：缺少"),
+    (lambda t: t["readings"].loc.__setitem__((0, "section_id"), "S9"), "不在断面表中"),
+    (lambda t: t.pop("units"), "缺少数据表"),
+    (lambda t: t["items"].loc.__setitem__((0, "progress"), 1.5), "进度应在0%至100%之间，实际为150%"),
+    (lambda t: t["readings"].loc.__setitem__((0, "tp"), -0.1), "总磷浓度不能为负数"),
 ])
 def test_a_refused_publish_leaves_the_last_good_version(tiny_dir, break_it, message):
-    before = store.current_version(tiny_dir)
+    before = versions.current_version(tiny_dir)
     tables = tiny_tables()
     break_it(tables)
-    with pytest.raises((store.StoreError, ValueError), match=message):
-        store.publish(tiny_dir, tables, source="坏文件", created_by="tests")
-    assert store.current_version(tiny_dir).id == before.id
-    assert len(store.list_versions(tiny_dir)) == 1 and _no_leftovers(tiny_dir)
-    assert Database(store.current_version(tiny_dir)).query("light_totals", notice=N2, township=None, river=None,
+    with pytest.raises((versions.StoreError, ValueError), match=message):
+        publishing.publish(tiny_dir, tables, source="坏文件", created_by="tests")
+    assert versions.current_version(tiny_dir).id == before.id
+    assert len(versions.list_versions(tiny_dir)) == 1 and _no_leftovers(tiny_dir)
+    assert Database(versions.current_version(tiny_dir)).query("light_totals", notice=N2, township=None, river=None,
                                                            list=None, unit=None)["n"].sum() == 5
 
 
 def test_old_versions_are_kept_and_rollback_restores_one(tiny_dir):
-    first = store.current_version(tiny_dir)
+    first = versions.current_version(tiny_dir)
     tables = tiny_tables()
     tables["items"] = tables["items"][tables["items"]["item_id"] != "E"]
-    second = store.publish(tiny_dir, tables, source="第二次", created_by="tests")
-    assert store.current_version(tiny_dir).id == second.id
-    assert [v.id for v in store.list_versions(tiny_dir)] == [first.id, second.id]
-    store.rollback(tiny_dir, first.id)
-    assert store.current_version(tiny_dir).id == first.id
-    with pytest.raises(store.StoreError):
-        store.rollback(tiny_dir, "no-such-version")
+    second = publishing.publish(tiny_dir, tables, source="第二次", created_by="tests")
+    assert versions.current_version(tiny_dir).id == second.id
+    assert [v.id for v in versions.list_versions(tiny_dir)] == [first.id, second.id]
+    publishing.rollback(tiny_dir, first.id)
+    assert versions.current_version(tiny_dir).id == first.id
+    with pytest.raises(versions.StoreError):
+        publishing.rollback(tiny_dir, "no-such-version")
 
 
 def test_a_reader_on_the_old_version_is_not_disturbed_by_a_publish(tiny_dir):
-    old = Database(store.current_version(tiny_dir))
-    store.publish(tiny_dir, tiny_tables(), source="新版本", created_by="tests")
+    old = Database(versions.current_version(tiny_dir))
+    publishing.publish(tiny_dir, tiny_tables(), source="新版本", created_by="tests")
     assert old.query("light_totals", notice=N2, township=None, river=None, list=None, unit=None)["n"].sum() == 5
 
 
@@ -108,7 +108,7 @@ def test_concurrent_publishes_each_produce_a_whole_version(tmp_path):
 
     def run():
         try:
-            store.publish(tmp_path, tiny_tables(), source="并发", created_by="tests")
+            publishing.publish(tmp_path, tiny_tables(), source="并发", created_by="tests")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -116,23 +116,23 @@ def test_concurrent_publishes_each_produce_a_whole_version(tmp_path):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert errors == []
-    versions = store.list_versions(tmp_path)
-    assert len({v.id for v in versions}) == 4 and _no_leftovers(tmp_path)
-    assert store.current_version(tmp_path).id in {v.id for v in versions}
-    for v in versions:
+    made = versions.list_versions(tmp_path)
+    assert len({v.id for v in made}) == 4 and _no_leftovers(tmp_path)
+    assert versions.current_version(tmp_path).id in {v.id for v in made}
+    for v in made:
         assert v.manifest["rows"]["items"] == 10
 
 
 def test_no_data_is_a_clear_error(tmp_path):
-    with pytest.raises(store.NoData, match="尚未发布数据"):
-        store.current_version(tmp_path)
+    with pytest.raises(versions.NoData, match="尚未发布数据"):
+        versions.current_version(tmp_path)
 
 
 def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tmp_path))
-    assert store.data_dir() == tmp_path
+    assert versions.data_dir() == tmp_path
     monkeypatch.delenv("RIVERBOARD_DATA_DIR")
-    assert str(store.data_dir()) == "data"
+    assert str(versions.data_dir()) == "data"
 
 
 def _light(version, item, notice):
@@ -145,35 +145,35 @@ def test_a_publish_under_another_tolerance_leaves_earlier_lights_alone_until_the
     """B on 2023-05-31: 10% done, schedule 41% (150 of 364 days). Lit yellow at 10% tolerance; a later publish at
     a 40% tolerance (10% + 40% ≥ 41% would be green) keeps it yellow — it is a fact of its notice — until the office
     re-lights that notice, which is recorded with the notice it re-lit."""
-    first = store.current_version(tiny_dir)
+    first = versions.current_version(tiny_dir)
     assert _light(first, "B", "2023-05-31") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")
-    loose = store.publish(tiny_dir, store.read_tables(first), source="测试", created_by="tests", tolerance=0.40,
+    loose = publishing.publish(tiny_dir, versions.read_tables(first), source="测试", created_by="tests", tolerance=0.40,
                           expect_current=first.id)
     assert _light(loose, "B", "2023-05-31") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")
     assert loose.manifest["lit_with"]["2023-05-31"] == [f"{lights.RULE_EDITION}版规则，容差10%"]
-    relit = store.relight_notices(tiny_dir, [N1], by="河长办", expect_current=loose.id)
+    relit = publishing.relight_notices(tiny_dir, [N1], by="河长办", expect_current=loose.id)
     assert _light(relit, "B", "2023-05-31") == ("green", f"{lights.RULE_EDITION}版规则，容差40%")
     assert _light(relit, "B", "2023-06-30") == ("yellow", f"{lights.RULE_EDITION}版规则，容差10%")  # not chosen
-    last = store.audit_log(tiny_dir)[-1]
+    last = versions.commits(tiny_dir)[-1]
     assert last["version"] == relit.id and last["by"] == "河长办"
     assert last["what"] == f"按现行规则重新亮灯（{lights.RULE_EDITION}版规则，容差40%）：2023年5月通报"
-    with pytest.raises(store.StoreError, match="没有 2022年1月通报"):
-        store.relight_notices(tiny_dir, [dt.date(2022, 1, 31)], by="河长办")
+    with pytest.raises(versions.StoreError, match="没有 2022年1月通报"):
+        publishing.relight_notices(tiny_dir, [dt.date(2022, 1, 31)], by="河长办")
 
 
 def test_a_changed_fact_is_lit_by_today_s_rule(tiny_dir):
-    first = store.current_version(tiny_dir)
-    tables = store.read_tables(first)
+    first = versions.current_version(tiny_dir)
+    tables = versions.read_tables(first)
     items = tables["items"]
     items.loc[(items["item_id"] == "B") & (items["notice_date"].astype(str) == "2023-05-31"), "progress"] = 0.4
-    new = store.publish(tiny_dir, tables, source="测试", created_by="tests", tolerance=0.05, expect_current=first.id)
+    new = publishing.publish(tiny_dir, tables, source="测试", created_by="tests", tolerance=0.05, expect_current=first.id)
     assert _light(new, "B", "2023-05-31") == ("green", f"{lights.RULE_EDITION}版规则，容差5%")
     assert _light(new, "D", "2023-05-31")[1].endswith("容差10%")  # untouched rows keep theirs
 
 
 def test_a_version_written_before_new_columns_is_still_read_by_every_query(tiny_dir):
     """An office upgrading keeps serving the version its old code wrote: columns added since read as empty."""
-    version = store.current_version(tiny_dir)
+    version = versions.current_version(tiny_dir)
     monthly = version.path / "readings_monthly.parquet"
     pq.write_table(pq.read_table(monthly).drop_columns(["tp_src", "nh3n_src", "tp_n", "nh3n_n"]), monthly)
     for part in (version.path / "items").glob("*/*.parquet"):
@@ -183,7 +183,7 @@ def test_a_version_written_before_new_columns_is_still_read_by_every_query(tiny_
     assert month["tp_src"].isna().all() and month["tp"].notna().any()
     tasks = db.query("task_progress", notice=N2, river=None, township=None, unit=None, year=2023)
     assert tasks["lit_tolerance"].isna().all() and len(tasks)
-    again = store.publish(tiny_dir, store.read_tables(version), source="测试", created_by="tests",
+    again = publishing.publish(tiny_dir, versions.read_tables(version), source="测试", created_by="tests",
                           expect_current=version.id)  # lights kept, stamped as given by an earlier rule
     items = pd.read_parquet(again.path / "items" / f"notice={N1}")
     assert set(items["lit_with"]) == {f"{lights.RULE_EDITION}版以前的规则"}

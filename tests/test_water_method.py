@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import store, water
+from riverchief import publishing, versions, water
 from riverchief.assessment import load_inputs
 from riverchief.db import Database
 from riverchief.water_quality import judge_rivers, load_water, month_figures, share_judgement, ytd_means
@@ -89,8 +89,8 @@ def _district(root, readings, rule=None, lists=True, shapes=("district", "townsh
     else:  # a March notice too, so the month of the issue's figure can be chosen
         march = tables["items"][tables["items"]["notice_date"] == tables["items"]["notice_date"].min()]
         tables["items"] = pd.concat([march.assign(notice_date=dt.date(2023, 3, 31)), tables["items"]], ignore_index=True)
-    store.publish(root, tables, source="测试", created_by="tests", water_rule=rule)
-    return store.current_version(root)
+    publishing.publish(root, tables, source="测试", created_by="tests", water_rule=rule)
+    return versions.current_version(root)
 
 
 ISSUE = [_reading(1, tp=0.30, nh3n=0.50), _reading(2, nh3n=0.70), _reading(3, tp=0.10, nh3n=0.30)]

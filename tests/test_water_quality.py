@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riverchief import store
+from riverchief import versions
 from riverchief.db import Database
 from riverchief.water_quality import (annual_table, attainment, enrich_month, improvement_rate, judge_rivers,
                                       load_water, main_pollutants, share_judgement, trend_of)
@@ -13,7 +13,7 @@ from riverchief.water_quality import (annual_table, attainment, enrich_month, im
 
 @pytest.fixture
 def view(tiny_dir):
-    return load_water(Database(store.current_version(tiny_dir)), dt.date(2023, 6, 30), None, None)
+    return load_water(Database(versions.current_version(tiny_dir)), dt.date(2023, 6, 30), None, None)
 
 
 def test_month_table_from_the_tiny_district(view):
@@ -97,7 +97,7 @@ def test_trend_of_a_river_averages_its_sections_and_years():
 
 
 def test_demo_tells_the_bulletin_story(demo_dir):
-    view = load_water(Database(store.current_version(demo_dir)), dt.date(2024, 12, 31), None, None)
+    view = load_water(Database(versions.current_version(demo_dir)), dt.date(2024, 12, 31), None, None)
     stories = view.stories.set_index("river_name")
     assert stories.loc["清溪河", "water_class_first"] == 5 and stories.loc["清溪河", "water_class"] == 3
     assert stories.loc["白沙河", "water_class_first"] == 5 and stories.loc["白沙河", "water_class"] == 3
@@ -109,7 +109,7 @@ def test_demo_tells_the_bulletin_story(demo_dir):
 def test_latest_month_with_readings_up_to_the_notice(tiny_late_water_dir):
     from riverchief.water_quality import latest_month_with_readings
 
-    db = Database(store.current_version(tiny_late_water_dir))
+    db = Database(versions.current_version(tiny_late_water_dir))
     june, april = dt.date(2023, 6, 30), dt.date(2023, 4, 1)
     assert latest_month_with_readings(db, june, None, None) == april  # not S2's January 2024: after the notice
     assert latest_month_with_readings(db, june, "T1", None) == april
@@ -121,7 +121,7 @@ def test_latest_month_with_readings_up_to_the_notice(tiny_late_water_dir):
 def test_water_of_a_month_without_readings_is_the_latest_month_with_them(tiny_late_water_dir):
     from riverchief.water_quality import fallback_words
 
-    db = Database(store.current_version(tiny_late_water_dir))
+    db = Database(versions.current_version(tiny_late_water_dir))
     view = load_water(db, dt.date(2023, 6, 30), None, None)
     assert view.month == dt.date(2023, 4, 1) and view.asked == dt.date(2023, 6, 1)
     assert view.sections.set_index("section_id").loc["S1", "water_class"] == 3  # the June samples, in April

@@ -59,7 +59,7 @@ def test_vectorised_classes_match_and_mark_missing_as_zero():
 
 @pytest.mark.parametrize("bad", [-0.01, -5])
 def test_negative_concentration_is_refused(bad):
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match="浓度不能为负数"):
         factor_class("tp", bad)
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from riverchief import access, clock, store
+from riverchief import access, settings, versions
 from riverchief.access import Principal
+from riverchief.errors import RiverBoardError
 from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
-from ui import data
+from ui import data, frame
 from ui import strings as S
 from ui.text import md
 
@@ -23,35 +23,27 @@ COOKIE = "riverboard_session"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def configure_database() -> None:
-    """The office store's URL from the secrets ([database] url), for the domain package to use. A secrets file
-    with a syntax error stops here with its file and line (server.py refuses to start on it already)."""
+def secrets_of_this_run() -> dict:
+    """The secrets as Streamlit has them for this run (its files and folders, or what server.py passed it, with
+    [auth]'s defaults), for the settings. Called after the files were read: a syntax error was said already."""
     try:
-        sso.read_secrets(st.get_option("secrets.files"))
-    except sso.SecretsError as exc:
-        st.error(str(exc), icon=":material/settings:")
-        st.stop()
-    url = _secrets_section("database").get("url")  # files and secrets folders, as Streamlit reads them
-    if url and not os.environ.get("RIVERBOARD_DB_URL"):
-        os.environ["RIVERBOARD_DB_URL"] = str(url)
-
-
-def _secrets_section(name: str) -> dict:
-    """A section of the secrets as plain dicts all the way down (server.py has put [auth]'s defaults in)."""
-    try:
-        section = st.secrets.get(name, {})
-    except Exception:  # no secrets file (server.py refused to start on a broken one)
+        return st.secrets.to_dict()
+    except FileNotFoundError:  # no secrets file at all (Streamlit's StreamlitSecretNotFoundError)
         return {}
-    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+
+
+def _auth() -> dict:
+    """[auth] of the secrets: the sign-on provider(s), as read and checked at start (riverchief/settings.py)."""
+    return settings.current().auth
 
 
 def _sso_mapping() -> dict:
     """[riverboard.sso]: who signs in as what, and where the claims are read from."""
-    return _secrets_section("riverboard").get("sso", {})
+    return settings.current().sso
 
 
 def sso_configured() -> bool:
-    return bool(_secrets_section("auth"))
+    return bool(_auth())
 
 
 def loopback_request(address: str, host: str) -> bool:
@@ -67,7 +59,7 @@ def loopback_request(address: str, host: str) -> bool:
 def listening_address() -> str:
     """Where the office reaches the app: the proxy's address when one stands in front (make serve sets
     RIVERBOARD_PUBLIC_ADDRESS), else the address Streamlit listens on."""
-    return os.environ.get("RIVERBOARD_PUBLIC_ADDRESS", "").strip() or str(st.get_option("server.address") or "")
+    return settings.current().public_address or str(st.get_option("server.address") or "")
 
 
 def is_local() -> bool:
@@ -109,7 +101,7 @@ def gate(demo_or_empty: bool) -> Principal:
             st.session_state["principal"] = access.GUEST_PRINCIPAL
             return access.GUEST_PRINCIPAL
         st.title(S.AUTH_TITLE, anchor=False)
-        st.error(str(exc), icon=":material/cloud_off:")
+        frame.show_error(exc)
         st.stop()
     if principal is not None:
         if not _touch_idle():
@@ -174,7 +166,7 @@ def _sso_principal(claims: dict) -> Principal:
     a user not allowed in sees why, and the run stops."""
     mapping = _sso_mapping()
     if sso.needs_userinfo(claims, mapping):
-        section = sso.providers(_secrets_section("auth")).get(str(claims.get("provider") or "default"), {})
+        section = sso.providers(_auth()).get(str(claims.get("provider") or "default"), {})
         tokens = getattr(st.user, "tokens", {}) or {}
         answer = sso.userinfo(str(section.get("server_metadata_url") or ""), tokens.get("access"))
         named = any(str(claims.get(c) or "").strip() for c in ("email", "preferred_username"))
@@ -190,7 +182,7 @@ def _sso_principal(claims: dict) -> Principal:
 def _units() -> set[str] | None:
     """The district's unit ids (a unit mapping must name one of them), None when no data is served."""
     try:
-        version = store.current_version()
+        version = versions.current_version()
         options = data.filter_options(str(version.root), version.id)  # cached per version
     except Exception:  # no data yet, or a damaged version (the frame says so): the ids are not checked
         return None
@@ -201,7 +193,7 @@ def _sso_error_said() -> None:
     """What the provider sent the user back with (?sso_error=…, set by server.py), in Chinese."""
     code = st.query_params.get("sso_error")
     if code:
-        where = str(_secrets_section("auth").get("redirect_uri") or "").removesuffix("/oauth2callback")
+        where = str(_auth().get("redirect_uri") or "").removesuffix("/oauth2callback")
         extra = S.AUTH_SSO_OPEN_AT.format(where=where) if sso.error_code(code) == "state" and where else ""
         st.error(sso.error_sentence(code) + extra, icon=":material/error:")
 
@@ -257,8 +249,8 @@ def _login_page() -> None:
         if st.form_submit_button(S.AUTH_LOGIN, type="primary", icon=":material/login:"):
             try:
                 who, must_change = accounts.authenticate(username, password, address=client_address())
-            except (accounts.AccountError, Unavailable) as exc:
-                st.error(md(exc))
+            except RiverBoardError as exc:
+                frame.show_error(exc)
                 down = isinstance(exc, Unavailable)
             else:
                 if must_change:
@@ -268,7 +260,7 @@ def _login_page() -> None:
     try:
         none_yet = not down and not accounts.any_account()
     except Unavailable as exc:
-        st.error(str(exc), icon=":material/cloud_off:")
+        frame.show_error(exc)
         none_yet = False
     if none_yet:
         st.info(S.AUTH_NO_ACCOUNTS, icon=":material/info:")
@@ -280,7 +272,7 @@ def _sso_login() -> None:
     """The sign-on button, or — when the settings are wrong or the provider sent the user back with an error —
     what to fix, naming the setting (the same sentences are in the server log)."""
     _sso_error_said()
-    wrong = sso.auth_problems(_secrets_section("auth"))
+    wrong = sso.auth_problems(_auth())
     mapped = mapping_problems()
     if wrong:  # nobody can sign in: what to fix, naming the setting (no secret values in it)
         _log_once("single sign-on settings: " + "; ".join(wrong))
@@ -290,7 +282,7 @@ def _sso_login() -> None:
         _log_once("single sign-on mapping: " + "; ".join(mapped))
         st.warning(S.AUTH_SSO_MAPPING.format(n=len(mapped)), icon=":material/settings:")
     st.markdown("本系统使用单位统一身份认证登录。")
-    for name in sso.providers(_secrets_section("auth")):
+    for name in sso.providers(_auth()):
         st.button("统一身份认证登录" + ("" if name == "default" else f" {name}"), on_click=st.login,
                   args=() if name == "default" else (name,), type="primary", icon=":material/login:", key=f"sso_{name}")
 
@@ -323,8 +315,8 @@ def _change_password_form(username: str) -> None:
             try:
                 accounts.change_password(username, old, new)
                 who, _ = accounts.authenticate(username, new, address=client_address())
-            except (accounts.AccountError, Unavailable) as exc:
-                st.error(md(exc))
+            except RiverBoardError as exc:
+                frame.show_error(exc)
             else:
                 st.session_state.pop("must_change", None)
                 _enter(who)
@@ -335,7 +327,7 @@ def _enter(who: Principal) -> None:
         token = accounts.start_session(who)
         ticket = accounts.ticket_for(token)
     except Unavailable as exc:
-        st.error(str(exc), icon=":material/cloud_off:")
+        frame.show_error(exc)
         return
     st.session_state.update(principal=who, session_token=token, last_seen=time.time())
     for key in ("want_login", "f_month", "signed_out"):  # the filters start afresh for who came in

@@ -11,9 +11,10 @@ from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
 from exports.papers import paper_docx
-from riverchief import access, clock, papers, store
+from riverchief import access, clock, papers
 from riverchief.access import EXPORT
 from riverchief.office import actions, rounds
+from riverchief.errors import RiverBoardError
 from riverchief.office.database import Unavailable
 from riverchief.dates import cn_date, cn_month, next_notice
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
@@ -195,8 +196,8 @@ def paper_form(version, notice, row) -> None:
                     paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
                                                papers.ISSUER, clock.today(), light=row["light"])
                     new = actions.issue_paper(who, root, paper, expect_current=version.id)
-                except (papers.PaperError, store.StoreError, access.Forbidden) as exc:
-                    st.error(md(exc))
+                except RiverBoardError as exc:
+                    frame.show_error(exc)
                 else:
                     frame.flash(S.PAPER_ISSUED.format(number=paper.number, id=new.id))
                     st.rerun()

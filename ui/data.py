@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from riverchief import outlook, store
+from riverchief import outlook, versions
 from riverchief.board import Board, Filters, load_board
 from riverchief.assessment import load_inputs, score_units
 from riverchief.assessment_rules import LoadedRules, Rules, load_rules, rules_stamp
@@ -24,15 +24,15 @@ from riverchief.water_quality import WaterView, load_water
 @st.cache_resource(show_spinner=False)
 def recover_once(root: str) -> list[str]:
     """Stale temp folders removed and a stopped publish rolled forward, once per server and data folder."""
-    done = store.recover(root)
+    done = versions.recover(root)
     if done:
         logging.getLogger("riverboard").warning("data folder %s recovered: %s", root, "; ".join(done))
     return done
 
 
-def current_version() -> store.Version:
+def current_version() -> versions.Version:
     """The version named in CURRENT, read on every run so a new publish is served at once."""
-    return store.current_version()
+    return versions.current_version()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -48,10 +48,10 @@ def rules(root: str) -> LoadedRules:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _database(root: str, version_id: str) -> Database:
-    return Database(store.read_version(root, version_id))
+    return Database(versions.read_version(root, version_id))
 
 
-def database(version: store.Version) -> Database:
+def database(version: versions.Version) -> Database:
     return _database(str(version.root), version.id)
 
 
@@ -114,7 +114,7 @@ def changes(root: str, version_id: str, notice: dt.date, filters: Filters) -> Ch
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def notice(root: str, version_id: str, notice: dt.date, filters: Filters, scope: str) -> Notice:
-    version = store.read_version(root, version_id)
+    version = versions.read_version(root, version_id)
     return build_notice(_database(root, version_id), notice, filters, scope, version.manifest.get("district", ""),
                         board=board(root, version_id, notice, filters), changes=changes(root, version_id, notice, filters))
 
@@ -140,7 +140,7 @@ def progress(root: str, version_id: str, notice: dt.date, filters: Filters) -> P
 @st.cache_resource(show_spinner=False, max_entries=2)  # ~200 MB each in a province; kept only to word a month
 def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
     """Every item on every notice under the filters (shared, never changed: the rule works on copies)."""
-    version = store.read_version(Path(root), version_id)
+    version = versions.read_version(Path(root), version_id)
     return outlook.numbered(_database(root, version_id).query_large("item_trajectory", notice=max(version.notices),
                                                                     **filters.params()))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 from typing import Callable, NamedTuple
@@ -9,7 +10,8 @@ from typing import Callable, NamedTuple
 import streamlit as st
 
 from riverchief.dates import cn_month, cn_notice
-from riverchief.store import Version
+from riverchief.errors import RiverBoardError
+from riverchief.versions import Version
 from ui import filters
 from ui import strings as S
 from ui.filters import Selection
@@ -69,6 +71,15 @@ def source_line(selection: Selection, version: Version) -> str:
 
 _FLASH = "_flash"
 FLASH_SECONDS = 30  # a message after an action stays through the reruns that follow it (a table's own refresh)
+
+
+def show_error(exc: RiverBoardError, before: str = "") -> None:
+    """A refusal, said the one way every page says it: the user's sentence (kept text, after `before`) in an
+    error box; its detail goes to the server log. A message left by an earlier action goes (it no longer holds)."""
+    clear_flash()
+    if exc.detail:
+        logging.getLogger("riverboard").info("refused: %s (%s)", exc.message, exc.detail)
+    st.error(before + md(exc.message), icon=":material/error:")
 
 
 def flash(text: str, kind: str = "success") -> None:

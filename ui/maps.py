@@ -18,9 +18,9 @@ from branca.element import MacroElement, Template
 from riverchief import water
 from riverchief.geo import RIVER_WIDTH, MapData, feature, to_gcj02
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
+from riverchief.settings import Tiles
 from ui import strings as S
 from ui.assets import JQUERY_JS, LEAFLET_CSS, LEAFLET_JS
-from ui.tiles import Tiles
 
 GREY = "#B0B4BA"
 MAP_SIZE = (1100, 680)  # pixels the map is drawn at on a 1600-wide screen

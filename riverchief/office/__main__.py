@@ -15,7 +15,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from riverchief import access, store
+from riverchief import access, versions
 from riverchief.office import accounts
 from riverchief.office.database import Unavailable
 
@@ -25,8 +25,8 @@ OPERATOR = "命令行"
 def _units() -> set[str]:
     """The units of the data served (a unit account must name one of them; none before any data)."""
     try:
-        return set(store.read_tables(store.current_version())["units"]["unit_id"].dropna())
-    except store.StoreError:
+        return set(versions.read_tables(versions.current_version())["units"]["unit_id"].dropna())
+    except versions.StoreError:
         return set()
 
 

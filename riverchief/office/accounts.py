@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import secrets
 import string
 import unicodedata
@@ -18,26 +17,24 @@ from pwdlib import PasswordHash
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from riverchief import access, clock
+from riverchief import access, clock, settings
 from riverchief.access import Principal
 from riverchief.office import audit, database, sso, throttle
 from riverchief.office.models import LoginSession, SsoLogin, Ticket, User
+from riverchief.errors import RiverBoardError
 
 MIN_LENGTH = 10
 _hasher = PasswordHash.recommended()  # argon2id
 _DUMMY = _hasher.hash("no such account")  # verify against it so an unknown name costs the same time
 
 
-class AccountError(Exception):
+class AccountError(RiverBoardError):
     """Refused: bad password, locked, unknown account, weak new password (message in Chinese)."""
 
 
 def idle_minutes() -> int:
-    """How long a signed-in session may stay idle (RIVERBOARD_IDLE_MINUTES, default 30)."""
-    try:
-        return max(1, int(os.environ.get("RIVERBOARD_IDLE_MINUTES", "30")))
-    except ValueError:
-        return 30
+    """How long a signed-in session may stay idle (RIVERBOARD_IDLE_MINUTES, riverchief/settings.py)."""
+    return settings.current().idle_minutes
 
 
 def one_time_password() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riverchief import access, assessment_rules, papers, store, water
+from riverchief import access, assessment_rules, papers, publishing, versions, water
 from riverchief.access import Principal
 from riverchief.office import audit, database
 
@@ -16,40 +16,41 @@ def _log(root: Path, principal: Principal | str, action: str, target: str, detai
         audit.record(s, principal, action, target, detail)
 
 
-def rollback(principal: Principal, root: Path, vid: str, expect_current: str) -> store.Version:
+def rollback(principal: Principal, root: Path, vid: str, expect_current: str) -> versions.Version:
     access.require(principal, access.ROLLBACK)
-    version = store.rollback(root, vid, principal.username, expect_current=expect_current)
+    version = publishing.rollback(root, vid, principal.username, expect_current=expect_current)
     _log(root, principal, "rollback", vid, f"从版本 {expect_current} 回退到 {vid}")
     return version
 
 
 def relight(who: Principal | str, root: Path, notices: list[dt.date], expect_current: str | None = None,
-            tolerance: float | None = None) -> store.Version:
+            tolerance: float | None = None) -> versions.Version:
     """Re-light earlier notices by today's rule: an explicit office act, recorded with the notices it changed
     (a principal's role is checked; a name is the command line's operator)."""
     if isinstance(who, Principal):
         access.require(who, access.OVERRIDE)
     name = who.name if isinstance(who, Principal) else who
-    version = store.relight_notices(root, notices, name, tolerance=tolerance, expect_current=expect_current)
+    version = publishing.relight_notices(root, notices, name, tolerance=tolerance, expect_current=expect_current)
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "relight",
          "、".join(f"{d:%Y-%m-%d}" for d in sorted(notices)), f"{version.manifest['source']}（版本 {version.id}）")
     return version
 
 
-def water_rule(principal: Principal, root: Path, rule: water.MonthlyRule, expect_current: str) -> store.Version:
+def water_rule(principal: Principal, root: Path, rule: water.MonthlyRule, expect_current: str) -> versions.Version:
     """Change which source gives a section's monthly value; every month is built again by the new rule."""
     access.require(principal, access.IMPORT)
-    version = store.rebuild_water(root, rule, principal.name, expect_current=expect_current)
+    version = publishing.rebuild_water(root, rule, principal.name, expect_current=expect_current)
     _log(root, principal, "water_rule", "水质月值", f"{rule.words}（版本 {version.id}）")
     return version
 
 
 def override(principal: Principal, root: Path, item_id: str, notice: dt.date, light: str | None, reason: str,
-             expect_current: str) -> store.Version:
+             expect_current: str) -> versions.Version:
     access.require(principal, access.OVERRIDE)
-    version = store.override_light(root, item_id, notice, light, reason, principal.name,
+    version = publishing.override_light(root, item_id, notice, light, reason, principal.name,
                                    expect_current=expect_current)
-    _log(root, principal, "override", item_id, f"{notice:%Y-%m-%d}：" + (f"认定为{light}，理由：{reason}" if light else "撤销人工认定"))
+    _log(root, principal, "override", item_id, f"{notice:%Y-%m-%d}：" + (f"认定为{light}，理由：{reason}" if light else "撤销人工认定")
+         + f"（版本 {version.id}）")
     return version
 
 
@@ -60,14 +61,14 @@ def save_rules(principal: Principal, root: Path, rules, expect_stamp: str) -> Pa
     return path
 
 
-def init_district(principal: Principal, root: Path, district: str, code: str = "") -> store.Version:
+def init_district(principal: Principal, root: Path, district: str, code: str = "") -> versions.Version:
     access.require(principal, access.IMPORT)
-    version = store.init_district(root, district, code, principal.name)
+    version = publishing.init_district(root, district, code, principal.name)
     _log(root, principal, "init", district, f"行政区划代码：{code or '未填'}，版本 {version.id}")
     return version
 
 
-def published(root: Path, who: Principal | str, version: store.Version, files: list[str],
+def published(root: Path, who: Principal | str, version: versions.Version, files: list[str],
               corrected: list[str] = ()) -> None:
     """Record an import the importer published (it checks a principal's role before publishing; a name is
     the command line's operator), with the cells the office corrected on the page."""
@@ -82,12 +83,12 @@ def answered(root: Path, who: Principal | str, said: list[str]) -> None:
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "answer", "", "；".join(said))
 
 
-def issue_paper(who: Principal | str, root: Path, paper: papers.Paper, expect_current: str) -> store.Version:
+def issue_paper(who: Principal | str, root: Path, paper: papers.Paper, expect_current: str) -> versions.Version:
     """Record a 交办单 or 提醒函 as supervision records (a new version), and in the audit log. A principal's
     role is checked; a name is the command line's operator."""
     if isinstance(who, Principal):
         access.require(who, access.SUPERVISE)
     version = papers.record(root, paper, who.name if isinstance(who, Principal) else who, expect_current)
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "paper", paper.number, f"{paper.title}致{paper.addressee}："
-         + "、".join(paper.items["item_id"]) + f"，回复期限{paper.reply_by:%Y-%m-%d}")
+         + "、".join(paper.items["item_id"]) + f"，回复期限{paper.reply_by:%Y-%m-%d}（版本 {version.id}）")
     return version

@@ -1,14 +1,16 @@
-"""The audit log: every change — import, rollback, rules, override, account, report, review, publish,
-login — with who, when and what. Written in the same transaction as the change it records."""
+"""The audit trail: every change — import, rollback, rules, override, account, report, review, publish,
+login — with who, when and what. Written in the same transaction as the change it records; `trail` adds the
+versions the data folder's commit record knows and no entry names, so 操作记录 shows every change whole."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
 
-from riverchief import clock
+from riverchief import clock, versions
 from riverchief.access import Principal
 from riverchief.office import database
 from riverchief.office.models import AuditEntry
@@ -20,7 +22,7 @@ ACTION_NAMES = {
     "logout": "退出登录", "round_open": "开启月报送",
     "report": "填报进展", "submit": "提交月报", "accept": "审核通过", "return": "退回修改",
     "round_publish": "发布月报送", "paper": "督办通知/提醒函", "answer": "导入写法对应",
-    "relight": "重新亮灯", "water_rule": "水质月值口径",
+    "relight": "重新亮灯", "water_rule": "水质月值口径", "version": "发布数据版本",
 }
 
 
@@ -38,6 +40,44 @@ def record(session, actor: Principal | str, action: str, target: str = "", detai
     name, role = (actor.username, actor.role) if isinstance(actor, Principal) else (str(actor), "")
     session.add(AuditEntry(at=clock.now(), actor=name[:64], role=role,
                            action=action, target=str(target)[:200], detail=str(detail)))
+
+
+def trail(root: Path, url: str | None = None, **filters) -> pd.DataFrame:
+    """The one audit trail (操作记录): the office store's entries, and every version the data folder's commit record
+    made current that no entry names — one published from the command line or by the demo build, or one whose
+    entry the office store missed (it was down) — as 发布数据版本 / 回退版本 with who and what the record says."""
+    entries, everything = log(url, **filters), log(url)
+    back = everything["action"] == "rollback"  # a rollback's entry names the version it went back to, not its making
+    said = {"rollback": " ".join(everything.loc[back, "target"].astype(str)),
+            "publish": " ".join(everything.loc[~back, "target"].astype(str) + " " + everything.loc[~back, "detail"].astype(str))}
+    rows = []
+    for c in versions.commits(root):
+        vid, at = str(c.get("version") or ""), _office_time(c.get("at"))
+        if not vid or at is None or vid in said["rollback" if c.get("action") == "rollback" else "publish"]:
+            continue
+        row = dict(at=at, actor=str(c.get("by") or ""), role="", action="rollback" if c.get("action") == "rollback"
+                   else "version", target=vid, detail=str(c.get("what") or ""))
+        if _kept(row, **filters):
+            rows.append(row)
+    if not rows:
+        return entries
+    both = pd.concat([entries, pd.DataFrame(rows)], ignore_index=True) if len(entries) else pd.DataFrame(rows)
+    return both.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _office_time(stamp) -> dt.datetime | None:
+    """A commit record's time (with its offset) as the office store keeps times: naive office time."""
+    try:
+        at = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    return at.astimezone(clock.zone()).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _kept(row: dict, actor: str | None = None, action: str | None = None, since: dt.date | None = None,
+          until: dt.date | None = None) -> bool:
+    return ((not actor or row["actor"] == actor) and (not action or row["action"] == action)
+            and (not since or row["at"].date() >= since) and (not until or row["at"].date() <= until))
 
 
 def log(url: str | None = None, *, actor: str | None = None, action: str | None = None,

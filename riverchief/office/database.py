@@ -1,5 +1,5 @@
-"""The office store's connection: SQLite in the data folder unless RIVERBOARD_DB_URL (or the secrets'
-[database] url, passed in by the frame) names another database, e.g. PostgreSQL shared by several app
+"""The office store's connection: SQLite in the data folder unless the settings (RIVERBOARD_DB_URL, or the
+secrets' [database] url) name another database, e.g. PostgreSQL shared by several app
 servers. The schema is brought up to date by Alembic on first use.
 
 A store that cannot be reached — its file removed, read-only or locked past the wait, the server stopped —
@@ -8,7 +8,6 @@ engine is dropped so the next use connects afresh: the app recovers by itself on
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import threading
 from contextlib import contextmanager
@@ -23,7 +22,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 
-from riverchief import store
+from riverchief import settings, versions
+from riverchief.errors import RiverBoardError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
@@ -32,22 +32,23 @@ _migrated: set[str] = set()  # brought to the newest revision in this process (n
 _lock = threading.Lock()
 
 
-class Unavailable(Exception):
+class Unavailable(RiverBoardError):
     """The office store cannot be used right now: said in Chinese with an error id the server log carries."""
 
     def __init__(self, detail: str):
         self.error_id = secrets.token_hex(4)
         logging.getLogger("riverboard").error("office store unavailable, error id %s: %s", self.error_id, detail)
         super().__init__(f"账号与报送库暂时无法使用（错误编号 {self.error_id}），登录、月报送和账号管理暂停；"
-                         "看板等页面不受影响。请稍后刷新；如持续出现，请把错误编号告知系统管理员。")
+                         "看板等页面不受影响。请稍后刷新；如持续出现，请把错误编号告知系统管理员。", detail)
 
 
 def default_url(root: Path | None = None) -> str:
-    url = os.environ.get("RIVERBOARD_DB_URL", "").strip()
+    """The office store in force (riverchief/settings.py): the URL set, else SQLite in the data folder."""
+    url = settings.current().db_url
     if url:
         return url
-    root = Path(root) if root is not None else store.data_dir()
-    store.private_folder(root)
+    root = Path(root) if root is not None else versions.data_dir()
+    versions.private_folder(root)
     return f"sqlite:///{(root / 'office.sqlite').resolve()}"
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from riverchief import access, clock, reporting, store, usertext
+from riverchief import access, clock, publishing, reporting, usertext, versions
 from riverchief.access import Principal
 from riverchief.dates import cn_month
 from riverchief.office import audit, database
@@ -32,7 +32,7 @@ def _as_dict(r: Round) -> dict:
 def open_round(principal: Principal, root: Path, notice: dt.date, deadline: dt.date) -> dict:
     """Open the month's round, carried from the newest published notice. One open round at a time."""
     access.require(principal, access.ROUNDS)
-    version = store.current_version(root)
+    version = versions.current_version(root)
     if not version.notices:
         raise ReportError("尚无已发布的清单，请先在“数据管理”导入三张清单")
     base = max(version.notices)
@@ -64,7 +64,7 @@ def all_rounds() -> list[dict]:
 
 def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
     """The open items and problems of the round (of one unit), from the notice it carries from."""
-    base = store.read_notice(store.current_version(root), rnd["base_notice"])
+    base = versions.read_notice(versions.current_version(root), rnd["base_notice"])
     return reporting.open_work(base["items"], base["problems"], unit_id)
 
 
@@ -259,17 +259,17 @@ def review_table(root: Path, rnd: dict) -> pd.DataFrame:
 LIVE_PUBLISH = dt.timedelta(minutes=2)  # a publish takes seconds: one 'publishing' longer has stopped
 
 
-def _published_as(root: Path, attempt: str | None) -> store.Version | None:
+def _published_as(root: Path, attempt: str | None) -> versions.Version | None:
     """The data version this publish attempt wrote and committed (its manifest carries the attempt; the data
     folder's commit record names it), if it did. Another attempt's version, or one never committed, is not it."""
     if not attempt:
         return None
-    committed = {e.get("version") for e in store.audit_log(root) if e.get("action") == "publish"}
-    return next((v for v in store.list_versions(root)
+    committed = {e.get("version") for e in versions.commits(root) if e.get("action") == "publish"}
+    return next((v for v in versions.list_versions(root)
                  if (v.manifest.get("round") or {}).get("attempt") == attempt and v.id in committed), None)
 
 
-def _record_published(s, rnd: Round, version: store.Version, actor, detail: str) -> bool:
+def _record_published(s, rnd: Round, version: versions.Version, actor, detail: str) -> bool:
     """Mark the round (locked by the caller) published by the version, once; False when already recorded."""
     if rnd.status == PUBLISHED:
         return False
@@ -299,7 +299,7 @@ def reconcile(root: Path, *, now: bool = False) -> list[str]:
     return done
 
 
-def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> store.Version:
+def publish(principal: Principal, root: Path, round_id: int, expect_current: str) -> versions.Version:
     """The round's accepted entries as the month's snapshot: the same atomic publish as an import. Each
     publish is an attempt with an id the version's manifest carries, so one whose last step failed is
     recorded (reconcile), never repeated; a second publish cannot start while one is under way."""
@@ -323,11 +323,11 @@ def publish(principal: Principal, root: Path, round_id: int, expect_current: str
     try:
         accepted = entries(round_id)
         accepted = accepted[accepted["status"] == ACCEPTED]
-        version = store.current_version(root)
-        tables = store.read_tables(version)
+        version = versions.current_version(root)
+        tables = versions.read_tables(version)
         tables["items"], tables["problems"] = reporting.carry(tables["items"], tables["problems"], info["base_notice"],
                                                               info["notice_date"], accepted)
-        new = store.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
+        new = publishing.publish(root, tables, source=f"{cn_month(info['notice_date'])}月报送（{len(accepted)}条报送）",
                             created_by=principal.name, demo=version.is_demo, tolerance=version.tolerance,
                             expect_current=expect_current, extra={"round": {
                                 "id": round_id, "notice": info["notice_date"].isoformat(), "attempt": attempt}})

@@ -7,7 +7,6 @@ docs/ACCOUNTS.md ("Single sign-on") lists what to register at the provider and e
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -15,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from riverchief import access
+from riverchief.settings import SettingsError
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret")  # in [auth] itself
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")  # in [auth] or in each [auth.<name>]
@@ -24,7 +24,7 @@ USERNAME_CLAIMS = ("email", "preferred_username", "sub")
 log = logging.getLogger("riverboard")
 
 
-class SecretsError(Exception):
+class SecretsError(SettingsError):
     """.streamlit/secrets.toml cannot be read: the app does not start (a silent fallback to local passwords and
     to SQLite would be worse)."""
 
