@@ -1,7 +1,9 @@
-"""The floors of the code, read from the imports themselves: arrows only point down, and folders on the same
-floor never import each other (README, "Code layout")."""
+"""The floors of the code, read from the imports themselves: arrows only point down, folders on the same floor
+never import each other, and a third-party package is imported only on the floors whose work it does — Streamlit
+only where pages are drawn (README, "Code layout")."""
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Higher imports lower; equal floors are siblings and stay apart. scripts/ and tests/ stand outside and may
 # import any floor.
-FLOORS = {"app": 4, "app_pages": 4, "ui": 3, "loaders": 2, "exports": 2, "output": 1, "riverchief": 0}
+FLOORS = {"app": 4, "server": 4, "app_pages": 4, "ui": 3, "loaders": 2, "exports": 2, "output": 1, "riverchief": 0}
+# Where each third-party package may be imported: drawing pages (Streamlit, the map), serving them, writing files
+# for people (Word, PowerPoint, chart images), reading the office's files, the domain's engines. A package not
+# named here, nor in EVERYWHERE, fails the test until it is given its floors.
+ONLY_IN = {
+    "streamlit": {"app", "server", "app_pages", "ui"}, "starlette": {"server"},
+    "streamlit_folium": {"ui"}, "folium": {"ui"}, "branca": {"ui"}, "xstatic": {"ui"}, "js_lib_leaflet": {"ui"},
+    "plotly": {"app_pages", "ui", "exports", "output"},
+    "kaleido": {"exports"}, "docx": {"exports"}, "pptx": {"exports"}, "openpyxl": {"loaders", "exports", "output"},
+    "python_calamine": {"loaders"}, "pandera": {"loaders"}, "geopandas": {"loaders"}, "pyogrio": {"loaders"},
+    "pyproj": {"loaders"},
+    "duckdb": {"riverchief"}, "sqlalchemy": {"riverchief"}, "alembic": {"riverchief"}, "pwdlib": {"riverchief"},
+    "httpx": {"riverchief"},
+}
+EVERYWHERE = {"pandas", "numpy", "pyarrow", "shapely", "tomli_w", "coordTransform"}  # data and its formats
 
 
 def _folder(path: Path) -> str:
@@ -36,11 +52,14 @@ def wrong_way(paths) -> list[str]:
             if target in FLOORS and target != here and FLOORS[target] >= FLOORS[here]:
                 kind = "sideways" if FLOORS[target] == FLOORS[here] else "upward"
                 out.append(f"{path.relative_to(ROOT)}:{line} imports {target} ({kind})")
+            elif target not in FLOORS and target not in sys.stdlib_module_names and target not in EVERYWHERE \
+                    and here not in ONLY_IN.get(target, ()):
+                out.append(f"{path.relative_to(ROOT)}:{line} imports {target} (third-party, not on this floor)")
     return out
 
 
 def _sources():
-    return [ROOT / "app.py", *(p for folder in FLOORS if (ROOT / folder).is_dir()
+    return [ROOT / "app.py", ROOT / "server.py", *(p for folder in FLOORS if (ROOT / folder).is_dir()
                                for p in sorted((ROOT / folder).rglob("*.py")))]
 
 
@@ -58,6 +77,10 @@ def test_every_folder_is_on_a_floor():
     ("riverchief/x.py", "from ui import strings\n", "upward"),
     ("exports/x.py", "def f():\n    import loaders.convert\n", "sideways"),
     ("output/x.py", "from exports.safe import clean\n", "upward"),
+    ("riverchief/x.py", "import streamlit as st\n", "third-party, not on this floor"),
+    ("loaders/x.py", "def f():\n    from streamlit import session_state\n", "third-party, not on this floor"),
+    ("output/x.py", "import docx\n", "third-party, not on this floor"),
+    ("ui/x.py", "import requests\n", "third-party, not on this floor"),  # not given its floors yet
 ])
 def test_the_check_finds_a_wrong_import(tmp_path, monkeypatch, writer, source, kind):
     monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
