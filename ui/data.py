@@ -73,14 +73,18 @@ def reading_months(root: str, version_id: str) -> list[dt.date]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> WaterView:
-    return load_water(_database(root, version_id), notice, township, river)
+def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None,
+          share_min_sections: int) -> WaterView:
+    """The month's water; rivers with at least `share_min_sections` sections (the rules') judged by shares."""
+    return load_water(_database(root, version_id), notice, township, river, share_min_sections)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> pd.DataFrame:
-    """达标形势: what the rest of the year must average, for the district and every section and factor."""
-    view = water(root, version_id, notice, township, river)
+def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None,
+                  share_min_sections: int) -> pd.DataFrame:
+    """达标形势: what the rest of the year must average, for the district and every section and factor (from the
+    water view the page has, hence its rules' value)."""
+    view = water(root, version_id, notice, township, river, share_min_sections)
     return outlook.water_outlook(outlook.with_scope(view.series, view.scope, river=bool(river)), notice.year,
                                  notice.month)
 
