@@ -15,7 +15,8 @@ h1 {font-size: 1.45rem !important; line-height: 1.3 !important;}
 board_parts.unit_round(version)  # a township's clerk on a phone lands on its task too
 board = data.board(root, version.id, sel.notice, sel.filters)
 changes = data.changes(root, version.id, sel.notice, sel.filters)
-water = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
+water = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river,
+                   data.rules(root).rules.share_min_sections)  # the same cached view as the water page's
 met, means = month_figures(water.sections)["met"], ytd_means(water.annual)
 blocks = [("", glance.legend()), ("本期灯色", glance.lights(board)),
           ("与上期相比", glance.changed(changes, board.prev_notice is not None)),

@@ -100,9 +100,9 @@ else:
         item = table["item_id"].iloc[chosen.selection.rows[0]]
         st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
 
-tolerance = version.tolerance
-warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance)
-board_parts.warning_section(warned, sel.notice)
+tolerance, pace = version.tolerance, data.rules(root).rules.pace_notices
+warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance, pace)
+board_parts.warning_section(warned, sel.notice, pace)
 
 changes = data.changes(root, version.id, sel.notice, sel.filters)
 board_parts.changes_section(changes, board.prev_notice is not None)
@@ -118,4 +118,4 @@ frame.method_note(S.METHOD_BOARD.format(
     lit="；".join(version.manifest.get("lit_with", {}).get(sel.notice.isoformat(), [])) or "发布时的规则",
     prev=cn_notice(board.prev_notice) if board.prev_notice else S.METRIC_NO_PREV,
     source=md(version.manifest.get("source", "")), version=version.id, created=cn_stamp(version.manifest.get("created_at", "")))
-    + board_parts.track_record_words(record))
+    + board_parts.track_record_words(record, pace))

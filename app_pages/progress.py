@@ -148,7 +148,8 @@ with tabs[2]:
                           "funds_spent_wan": "已支出（万元）"})
 
 with tabs[3]:
-    patrols = R.patrol_compliance(prog.patrols, sel.notice.month)
+    required = data.rules(root).rules.patrols_required  # a month, by level: the office's rules
+    patrols = R.patrol_compliance(prog.patrols, sel.notice.month, required)
     cols = st.columns(3)
     cols[0].metric(S.PATROLS, f"{int(patrols['patrols'].sum()):,} 次", border=True)
     cols[1].metric("巡河达标河长", f"{int((patrols['rate'] >= 1).sum())} / {len(patrols)} 人", border=True)
@@ -157,7 +158,7 @@ with tabs[3]:
     charts.show(figures.bars(levels, "chief_level", [("found", "发现问题", figures.ACCENT),
                                                     ("serious", "较重、严重问题", "#D93025")], "各级河长发现问题（其中较重、严重问题）", source,
                             stacked=False), key="levels")
-    st.markdown(f"**{S.PT_TABLE.format(**R.PATROLS_REQUIRED)}**")
+    st.markdown(f"**{S.PT_TABLE.format(**required)}**")
     st.caption("标记“提醒”的河长本年有巡河记录但从未上报问题，建议提醒。")
     tables.show(patrols.assign(flag=patrols["silent"].map({True: "提醒", False: ""})), hide_index=True,
                  width="stretch", column_order=["flag", "chief", "chief_level", "river_name", "township_name", "patrols",

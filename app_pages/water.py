@@ -12,7 +12,8 @@ from ui.text import md
 
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
 version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
-view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
+share_min = data.rules(root).rules.share_min_sections  # a river with this many sections is judged by shares
+view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river, share_min)
 at_month = view.month  # the notice's month, or the latest month with readings before it (said below)
 ytd, period = f"1–{at_month.month}月", f"{at_month.year}年{at_month.month}月"
 if sel.filters.list or sel.filters.unit:
@@ -145,7 +146,7 @@ with right:
 
 st.subheader("达标形势：本年剩余月份需达到的均值", anchor=False)
 st.caption(S.WATER_OUTLOOK_HELP)
-ahead = data.water_outlook(root, version.id, sel.notice, sel.filters.township, sel.filters.river)
+ahead = data.water_outlook(root, version.id, sel.notice, sel.filters.township, sel.filters.river, share_min)
 ahead = ahead.sort_values(["aggregate", "reachable", "need"], ascending=[False, True, True],  # the scope, then trouble
                           kind="stable")
 if len(ahead):
@@ -161,4 +162,4 @@ if len(ahead):
                        "words": st.column_config.TextColumn(S.WATER_OUTLOOK_COLS["words"], width="large")})
 
 frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id,
-                                        monthly=version.water_rule.words))
+                                        monthly=version.water_rule.words, share_min=share_min))

@@ -259,7 +259,7 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
                                    f"实际完成{last['actual']:.1%}，序时计划{last['planned']:.1%}", source, percent=True))
 
     # 6 TP and NH3-N of the most improved river, 7 water classes of the month
-    view = load_water(db, notice, filters.township, filters.river)
+    view = load_water(db, notice, filters.township, filters.river, rules.share_min_sections)
     stories = view.stories
     improved = stories[stories["change"] == "改善"].sort_values(["water_class_first", "river_id"], ascending=[False, True])
     pick = improved["river_id"].iloc[0] if len(improved) else (view.series["river_id"].iloc[0] if len(view.series) else None)

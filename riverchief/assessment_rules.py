@@ -22,6 +22,7 @@ DEFAULT_FILE = Path(__file__).with_name("assessment_default.toml")
 RATINGS = ("好", "较好", "一般")
 DEDUCTIONS = ("red", "yellow", "water", "rating", "complaint")  # what a section may hold (扣分项)
 DEDUCTION_NAMES = {"red": "红灯", "yellow": "黄灯", "water": "水质变差", "rating": "河长评价", "complaint": "重复举报"}
+CHIEF_LEVELS = ("区级", "镇级", "村级")  # the levels [patrols] names, each once
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class Rules:
     water_cap: float
     tp_floor: float
     nh3n_floor: float
+    # Policy the other pages follow, not scored (district rules differ; the default file says each):
+    patrols_required: dict  # 巡河: patrols a month required of a chief, by level
+    share_min_sections: int  # 水质: a river with at least this many sections is judged by their shares
+    pace_notices: int  # 下期预警: how many notices back an item's pace is measured
     rating_points: dict = field(default_factory=dict)
     complaint_points: float = -1.0
     sections: tuple[Section, ...] = ()
@@ -69,6 +74,9 @@ class Rules:
                       "tp_floor": self.tp_floor, "nh3n_floor": self.nh3n_floor},
             "rating": dict(self.rating_points),
             "complaint": {"points": self.complaint_points},
+            "patrols": dict(self.patrols_required),
+            "river_judgement": {"share_min_sections": self.share_min_sections},
+            "outlook": {"pace_notices": self.pace_notices},
             "section": [{"name": x.name, "full": x.full, "rules": list(x.rules)} for x in self.sections],
             **({"bonus": {"cap": self.bonus_cap}} if math.isfinite(self.bonus_cap) else {}),
         })
@@ -88,6 +96,8 @@ def _number(doc: dict, path: str, *, sign: str | None = None, integer: bool = Fa
         raise RulesError(f"规则项 {path} 是扣分项，应为 0 或负数，实际为 {node}")
     if sign == ">=0" and node < 0:
         raise RulesError(f"规则项 {path} 应为 0 或正数，实际为 {node}")
+    if sign == ">0" and node <= 0:
+        raise RulesError(f"规则项 {path} 应为正数，实际为 {node}")
     return int(node) if integer else float(node)
 
 
@@ -122,7 +132,28 @@ def parse_rules(text: str) -> Rules:
         nh3n_floor=_number(doc, "water.nh3n_floor", sign=">=0"),
         rating_points=rating_points,
         complaint_points=_number(doc, "complaint.points", sign="<=0"),
+        patrols_required=_patrols(_or_default(doc, "patrols")),
+        share_min_sections=_number(_or_default(doc, "river_judgement"), "river_judgement.share_min_sections",
+                                   sign=">0", integer=True),
+        pace_notices=_number(_or_default(doc, "outlook"), "outlook.pace_notices", sign=">0", integer=True),
     )
+
+
+def _or_default(doc: dict, table: str) -> dict:
+    """`doc`, or the default file's when `doc` lacks `table`: a rules file saved before that table existed
+    takes its default values (a table that is there but incomplete is the office's mistake, said as such)."""
+    return doc if table in doc else tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+def _patrols(doc: dict) -> dict[str, int]:
+    """[patrols]: every chief level once, each a whole number of patrols a month."""
+    raw = doc["patrols"]
+    if not isinstance(raw, dict):
+        raise RulesError(f"规则项 patrols 应为各级河长每月应巡河次数（{'、'.join(CHIEF_LEVELS)}），实际为 {raw!r}")
+    unknown = [k for k in raw if k not in CHIEF_LEVELS]
+    if unknown:
+        raise RulesError(f"规则项 patrols 中的“{'、'.join(unknown)}”不是河长层级，应为 {'、'.join(CHIEF_LEVELS)}")
+    return {k: _number(doc, f"patrols.{k}", sign=">0", integer=True) for k in CHIEF_LEVELS}
 
 
 def _sections(doc: dict, base: float) -> tuple[Section, ...]:

@@ -3,7 +3,8 @@ has been on the data's own past, and what a section's water must average for the
 its target. Pure rules over frames; the SQL only brings the rows (item_trajectory, water_monthly_series).
 
 Item rule (on a notice, for the next one): its progress is carried forward at its own recent pace (the
-change over the last PACE_NOTICES notices since its start, per day; since its start when it has fewer).
+change over the last `pace_notices` notices since its start, per day; since its start when it has fewer; how
+many is the office's rule, [outlook] pace_notices in its rules file).
 Due before the next notice and not finished by then at that pace → red; otherwise behind the next notice's
 schedule progress by more than the tolerance → yellow (only once it has two months of its own progress to
 go by). Only a light worse than today's is a warning.
@@ -17,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from riverchief import lights, water
+from riverchief.assessment_rules import default_rules
 from riverchief.dates import cn_date, day_numbers, next_notice, pct
 
-PACE_NOTICES = 3
+PACE_NOTICES = default_rules().pace_notices  # the default rules file's; an office's own rules pass theirs
 _RANK = {lights.GREEN: 0, lights.YELLOW: 1, lights.RED: 2}
 _EPS = 1e-9
 
@@ -28,11 +30,12 @@ def _date(v) -> dt.date | None:
     return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
 
-def forecast(history: pd.DataFrame, upcoming: dt.date, tolerance: float = lights.DEFAULT_TOLERANCE):
+def forecast(history: pd.DataFrame, upcoming: dt.date, tolerance: float = lights.DEFAULT_TOLERANCE,
+             pace_notices: int = PACE_NOTICES):
     """(light expected at the `upcoming` notice, reason in words) for one item's rows up to today's notice,
     or None when nothing worse than today is expected. The same rule as `warnings` (it is `warnings`)."""
     notice = _date(history["notice_date"].max())
-    said = warnings(history, notice, upcoming, tolerance)
+    said = warnings(history, notice, upcoming, tolerance, pace_notices)
     return (said["predicted"].iloc[0], said["reason"].iloc[0]) if len(said) else None
 
 
@@ -40,11 +43,11 @@ _COLUMNS = ["item_id", "title", "unit_name", "list", "deadline", "progress", "li
 
 
 def warnings(trajectory: pd.DataFrame, notice: dt.date, upcoming: dt.date | None = None,
-             tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
+             tolerance: float = lights.DEFAULT_TOLERANCE, pace_notices: int = PACE_NOTICES) -> pd.DataFrame:
     """The items expected to turn yellow or red at the next notice, worst first, each with its reason."""
     upcoming = upcoming or next_notice(notice)
     t = numbered(trajectory)
-    f = _flags(t[_SLIM], _day(notice), _day(upcoming), tolerance)  # the rule on numbers only
+    f = _flags(t[_SLIM], _day(notice), _day(upcoming), tolerance, pace_notices)  # the rule on numbers only
     if f is None:
         return pd.DataFrame(columns=_COLUMNS)
     words = t[t["nd"] == _day(notice)].drop_duplicates("item_id", keep="last").set_index("item_id")
@@ -95,14 +98,16 @@ class _Flags:
     expected: np.ndarray
 
 
-def _flags(t: pd.DataFrame, today: float, then: float, tolerance: float) -> _Flags | None:
+def _flags(t: pd.DataFrame, today: float, then: float, tolerance: float, pace_notices: int) -> _Flags | None:
     """The rule, on whole columns: the one home of the warning (`warnings` words it, `replay` counts it)."""
     t = t[t["nd"] <= today]
     last = t[t["nd"] == today].drop_duplicates("item_id", keep="last").set_index("item_id")
     if last.empty:
         return None
     started = t[np.isnan(t["sd"]) | (t["nd"] >= t["sd"])].sort_values(["item_id", "nd"])
-    started = started[started.groupby("item_id").cumcount(ascending=False) <= PACE_NOTICES]  # its last notices
+    back = started.groupby("item_id").cumcount(ascending=False)  # 0 on today's notice, 1 on the one before, …
+    seasoned = last.index.isin(started.loc[back == 2, "item_id"])  # two months of its own progress to go by
+    started = started[back <= pace_notices]  # the notices its pace is measured over
     window = started.groupby("item_id").agg(first_nd=("nd", "first"), first_p=("progress", "first"),
                                             n=("nd", "size")).reindex(last.index)
     p = pd.to_numeric(last["progress"]).to_numpy(dtype=float)
@@ -119,7 +124,7 @@ def _flags(t: pd.DataFrame, today: float, then: float, tolerance: float) -> _Fla
         light = last["lr"].to_numpy()
         open_ = ~(~np.isnan(fd) & (fd <= today)) & ~np.isnan(dd) & (light != _RANK[lights.RED])
         due = open_ & (dd < then) & ~(predicted >= 1.0 - _EPS)  # unless its pace finishes it in time
-        behind = (open_ & ~(dd < then) & ~np.isnan(predicted) & (n >= 3)  # a yellow needs two months of progress
+        behind = (open_ & ~(dd < then) & ~np.isnan(predicted) & seasoned  # a yellow needs two months of progress
                   & lights.behind_schedule(predicted, expected, tolerance) & (light == _RANK[lights.GREEN]))
     return _Flags(last, due, behind, p, n, by_window, predicted, expected)
 
@@ -144,10 +149,10 @@ class TrackRecord:
 
 
 def replay(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE,
-           upto: dt.date | None = None) -> TrackRecord:
+           upto: dt.date | None = None, pace_notices: int = PACE_NOTICES) -> TrackRecord:
     """Give the warning on every past notice (up to `upto`) and compare it with the light the next notice
     actually had."""
-    return record_upto(replay_pairs(trajectory, tolerance), upto)
+    return record_upto(replay_pairs(trajectory, tolerance, pace_notices), upto)
 
 
 def record_upto(pairs: pd.DataFrame, upto: dt.date | None = None) -> TrackRecord:
@@ -157,7 +162,8 @@ def record_upto(pairs: pd.DataFrame, upto: dt.date | None = None) -> TrackRecord
     return TrackRecord(len(pairs), *(int(pairs[c].sum()) for c in ("warned", "came_true", "turned", "foreseen")))
 
 
-def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE) -> pd.DataFrame:
+def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOLERANCE,
+                 pace_notices: int = PACE_NOTICES) -> pd.DataFrame:
     """One row per pair of consecutive notices (day numbers today, upcoming): warnings given on `today`, how
     many came true at `upcoming`, items that turned worse, and how many of those were warned. Computed once
     for every notice, so the record up to any chosen notice is a sum (a month change costs nothing).
@@ -170,7 +176,7 @@ def replay_pairs(trajectory: pd.DataFrame, tolerance: float = lights.DEFAULT_TOL
     rank = rank[~rank.index.duplicated(keep="last")].unstack()  # item × notice
     rows = []
     for today, upcoming in zip(days, days[1:]):
-        f = _flags(slim, today, upcoming, tolerance)
+        f = _flags(slim, today, upcoming, tolerance, pace_notices)
         flagged = set() if f is None else set(f.last.index[f.due | f.behind])
         now, then = rank[today], rank[upcoming]
         worse = set(rank.index[(now.notna() & then.notna() & (then > now)).to_numpy()])

@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from riverchief import lights
+from riverchief.assessment_rules import CHIEF_LEVELS, default_rules
 from riverchief.board import Filters
 from riverchief.dates import day_numbers
 from riverchief.db import Database
 
-# Patrols a month required of a chief at each level (a district's rule; the demo follows it).
-PATROLS_REQUIRED = {"区级": 1, "镇级": 2, "村级": 4}
+# Patrols a month required of a chief at each level: a district's rule, in its rules file ([patrols]); these
+# are the default file's, which the demo follows.
+PATROLS_REQUIRED = default_rules().patrols_required
 RELAPSE_WINDOW_DAYS = 90  # a problem reported again at the same place this soon after closing is suspect
 RELAPSE_RADIUS_M = 200
 FLOW_STAGES = ("发现", "已交办", "整改中", "已整改", "已销号")
@@ -177,10 +179,11 @@ def funds_by_quarter(funds: pd.DataFrame) -> pd.DataFrame:
                          "projects": g["item_id"].count()}).reset_index()
 
 
-def patrol_compliance(patrols: pd.DataFrame, months: int) -> pd.DataFrame:
-    """Patrols made against required (by level × months so far) and who never reports a problem."""
+def patrol_compliance(patrols: pd.DataFrame, months: int, required: dict[str, int] = PATROLS_REQUIRED) -> pd.DataFrame:
+    """Patrols made against required (a month by level, the rules' [patrols] × months so far) and who never
+    reports a problem."""
     out = patrols.copy()
-    out["required"] = out["chief_level"].map(PATROLS_REQUIRED) * months
+    out["required"] = out["chief_level"].map(required) * months
     out["rate"] = out["patrols"] / out["required"]
     out["silent"] = (out["patrols"] > 0) & (out["problems_reported"] == 0)
     return out.sort_values(["silent", "rate"], ascending=[False, True]).reset_index(drop=True)
@@ -190,5 +193,5 @@ def found_by_level(problems: pd.DataFrame) -> pd.DataFrame:
     """Which chief level's patrols found the year's problems, and the serious (较重/严重) ones."""
     patrol = problems[problems["source"] == "巡河"]
     g = patrol.assign(serious=patrol["severity"].isin(["较重", "严重"])).groupby("chief_level")
-    out = g.agg(found=("problem_id", "count"), serious=("serious", "sum")).reindex(["区级", "镇级", "村级"])
+    out = g.agg(found=("problem_id", "count"), serious=("serious", "sum")).reindex(list(CHIEF_LEVELS))
     return out.fillna(0).astype(int).reset_index()

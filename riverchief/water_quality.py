@@ -12,11 +12,14 @@ import numpy as np
 import pandas as pd
 
 from riverchief import water
+from riverchief.assessment_rules import default_rules
 from riverchief.dates import cn_month
 from riverchief.db import Database
 
 HEADLINE = ("tp", "nh3n")  # total phosphorus and ammonia nitrogen: the product's headline factors
-SHARE_RULE_MIN_SECTIONS = 5
+# A river with at least this many sections is judged by their shares: the office's rules file says how many
+# ([river_judgement]); this is the default file's.
+SHARE_RULE_MIN_SECTIONS = default_rules().share_min_sections
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class WaterView:
     month: dt.date  # first day of the month
     sections: pd.DataFrame  # one row per section: the month's result, see enrich_month
     annual: pd.DataFrame  # one row per section: this year-to-date vs the same period last year
-    rivers: pd.DataFrame  # one row per river: judged by the share rule (≥5 sections) or by the mean
+    rivers: pd.DataFrame  # one row per river: judged by the share rule (enough sections) or by the mean
     series: pd.DataFrame  # monthly means per section, all months
     attainment: pd.DataFrame  # per month: sections, meeting target, in Ⅰ–Ⅲ, 劣Ⅴ
     stories: pd.DataFrame  # per river: class of the first year and of this year (improved / worsened)
@@ -185,9 +188,9 @@ def annual_table(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def share_judgement(share_good: float, share_worst: float) -> str:
-    """A river with ≥5 sections, by its share of sections in Ⅰ–Ⅲ and in 劣Ⅴ (地表水环境质量评价办法: 优 ≥90%,
-    良好 75–90%; below 75%: 轻度 劣Ⅴ <20%, 中度 劣Ⅴ 20–40%, 重度 only when Ⅰ–Ⅲ <60% and 劣Ⅴ ≥40% — a river
-    with 60% in Ⅰ–Ⅲ and 40% 劣Ⅴ is not 重度, it is 中度)."""
+    """A river with enough sections (the rules' share_min_sections, by default 5), by its share of sections in
+    Ⅰ–Ⅲ and in 劣Ⅴ (地表水环境质量评价办法: 优 ≥90%, 良好 75–90%; below 75%: 轻度 劣Ⅴ <20%, 中度 劣Ⅴ 20–40%, 重度
+    only when Ⅰ–Ⅲ <60% and 劣Ⅴ ≥40% — a river with 60% in Ⅰ–Ⅲ and 40% 劣Ⅴ is not 重度, it is 中度)."""
     eps = 1e-9  # shares are ratios of counts: 3/5 must equal 0.6
     if share_good >= 0.9 - eps:
         return "优"
@@ -209,8 +212,9 @@ def _class_of_means(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFra
     return water.classify_frame(means, water.judged_body(means["_lakes"], means["_n"]))
 
 
-def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:
-    """Each river's water quality: the share rule with ≥5 sections, else the class of its mean."""
+def judge_rivers(annual: pd.DataFrame, min_sections: int = SHARE_RULE_MIN_SECTIONS) -> pd.DataFrame:
+    """Each river's water quality: the share rule with at least `min_sections` sections, else the class of its
+    mean."""
     columns = ["river_id", "river_name", "sections", "method", "water_class", "share_good", "judgement"]
     order = annual[["river_id", "river_name"]].drop_duplicates()  # rivers in the order they come
     judged = annual[annual["water_class"].notna()]
@@ -220,7 +224,7 @@ def judge_rivers(annual: pd.DataFrame) -> pd.DataFrame:
     c = _class_of_means(judged, ["river_id", "river_name"], sections=("water_class", "size"),
                         share_good=("_good", "mean"), share_worst=("_worst", "mean"))
     lake = c["_lakes"] == c["_n"]  # a lake or reservoir: always by the mean of its points (评价办法)
-    share = (c["sections"] >= SHARE_RULE_MIN_SECTIONS) & ~lake
+    share = (c["sections"] >= min_sections) & ~lake
     out = c.assign(
         method=np.where(share, "断面比例法", np.where(lake, "点位均值法", "断面均值法")),
         water_class=np.where(share, np.nan, c["water_class"]),
@@ -262,9 +266,11 @@ def attainment(series: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def load_water(db: Database, notice: dt.date, township: str | None, river: str | None) -> WaterView:
+def load_water(db: Database, notice: dt.date, township: str | None, river: str | None,
+               share_min_sections: int = SHARE_RULE_MIN_SECTIONS) -> WaterView:
     """The water of the notice's month; when that month has no readings in scope (yet), of the latest month before
-    it that has (`asked` keeps the month chosen), so a page never shows a month of nothing as the state of the water."""
+    it that has (`asked` keeps the month chosen), so a page never shows a month of nothing as the state of the water.
+    Rivers with at least `share_min_sections` sections are judged by the share rule."""
     month, asked = notice.replace(day=1), None
     params = dict(township=township, river=river)
     sections = enrich_month(db.query("water_sections_month", month=month, **params))
@@ -277,7 +283,7 @@ def load_water(db: Database, notice: dt.date, township: str | None, river: str |
     annual = annual_table(section_years, month.year)
     series = db.query("water_monthly_series", **params)
     return WaterView(
-        month=month, sections=sections, annual=annual, rivers=judge_rivers(annual), series=series,
+        month=month, sections=sections, annual=annual, rivers=judge_rivers(annual, share_min_sections), series=series,
         attainment=attainment(series), stories=river_stories(section_years, month.year),
         scope=_scope_name(sections, township, river), asked=asked,
     )

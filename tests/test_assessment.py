@@ -1,8 +1,12 @@
 """The assessment rules case by case, the rules file, and the score of the tiny district by hand."""
+import dataclasses
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from riverchief import versions
 from riverchief.assessment import (COMPONENTS, AssessmentInputs, breakdown, load_inputs, score_units, water_index,
@@ -143,6 +147,67 @@ def test_saving_rules_is_recorded(tmp_path):
     history = list((rules_dir(tmp_path) / "history").iterdir())
     assert len(history) == 1 and "河长办 赵某" in history[0].read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8").startswith("# 由 河长办 赵某")
+
+
+# --- the district's policy in the same file: patrols a month, the share rule's sections, the warning's pace ---
+
+def _without(text: str, *tables: str) -> str:
+    """The rules text as a file saved before these tables existed."""
+    for table in tables:
+        text = re.sub(rf"^\[{table}\]\n(?:[^\[\n].*\n)*\n?", "", text, flags=re.M)
+    return text
+
+
+def test_the_default_policy_is_what_the_pages_used_before_it_was_a_rule():
+    assert RULES.patrols_required == {"区级": 1, "镇级": 2, "村级": 4}
+    assert (RULES.share_min_sections, RULES.pace_notices) == (5, 3)
+
+
+@given(st.fixed_dictionaries({level: st.integers(1, 60) for level in ("区级", "镇级", "村级")}),
+       st.integers(1, 50), st.integers(1, 24))
+def test_the_policy_round_trips_through_the_file(patrols, share_min, pace):
+    rules = dataclasses.replace(RULES, patrols_required=patrols, share_min_sections=share_min, pace_notices=pace)
+    back = parse_rules(rules.to_toml())
+    assert back == rules
+    assert (back.patrols_required, back.share_min_sections, back.pace_notices) == (patrols, share_min, pace)
+
+
+def test_a_rules_file_saved_before_the_policy_existed_takes_the_defaults(tmp_path):
+    old = _without(RULES.to_toml().replace("points = -2.0", "points = -4.0", 1), "patrols", "river_judgement",
+                   "outlook")
+    assert "patrols" not in old and "pace_notices" not in old and "share_min_sections" not in old
+    rules_dir(tmp_path).mkdir()
+    (rules_dir(tmp_path) / "assessment.toml").write_text(old, encoding="utf-8")
+    loaded = load_rules(tmp_path)
+    assert loaded.error is None and loaded.rules.red_points == -4  # the office's own points, read
+    assert loaded.rules.patrols_required == {"区级": 1, "镇级": 2, "村级": 4}
+    assert (loaded.rules.share_min_sections, loaded.rules.pace_notices) == (5, 3)
+    only_pace = parse_rules(_without(RULES.to_toml().replace("pace_notices = 3", "pace_notices = 6"), "patrols"))
+    assert only_pace.pace_notices == 6 and only_pace.patrols_required == {"区级": 1, "镇级": 2, "村级": 4}
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda t: t.replace('"镇级" = 2', '"镇级" = 0'), "规则项 patrols.镇级 应为正数"),
+    (lambda t: t.replace('"村级" = 4', '"村级" = -4'), "规则项 patrols.村级 应为正数"),
+    (lambda t: t.replace('"区级" = 1', '"区级" = 1.5'), "规则项 patrols.区级 应为整数"),
+    (lambda t: t.replace('"区级" = 1', '"区级" = "一次"'), "规则项 patrols.区级 应为数字"),
+    (lambda t: t.replace('"村级" = 4\n', ""), "缺少规则项 patrols.村级"),
+    (lambda t: t.replace('"村级" = 4', '"乡级" = 4'), "patrols 中的“乡级”不是河长层级"),
+    (lambda t: "patrols = 4\n" + _without(t, "patrols"), "规则项 patrols 应为各级河长每月应巡河次数"),
+    (lambda t: t.replace("share_min_sections = 5", "share_min_sections = 0"),
+     "规则项 river_judgement.share_min_sections 应为正数"),
+    (lambda t: t.replace("share_min_sections = 5", 'share_min_sections = "五"'),
+     "规则项 river_judgement.share_min_sections 应为数字"),
+    (lambda t: t.replace("share_min_sections = 5", "share_min = 5"), "缺少规则项 river_judgement.share_min_sections"),
+    (lambda t: t.replace("pace_notices = 3", "pace_notices = -3"), "规则项 outlook.pace_notices 应为正数"),
+    (lambda t: t.replace("pace_notices = 3", "pace_notices = 2.5"), "规则项 outlook.pace_notices 应为整数"),
+    (lambda t: t.replace("pace_notices = 3", "pace_notices = true"), "规则项 outlook.pace_notices 应为数字"),
+])
+def test_a_bad_policy_value_is_refused_in_chinese_naming_its_key(edit, message):
+    text = edit(RULES.to_toml())
+    assert text != RULES.to_toml()
+    with pytest.raises(RulesError, match=re.escape(message)):
+        parse_rules(text)
 
 
 # --- sections with full marks: deductions stop at zero (扣完为止), bonus points have their own cap --------

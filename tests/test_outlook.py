@@ -81,6 +81,20 @@ def test_progress_never_goes_backwards_in_a_forecast():
     assert light == "yellow" and "下月预计完成30%" in reason
 
 
+def test_how_many_notices_the_pace_looks_back_on_is_the_rules_value():
+    # 10 points a month until April, then 1: over three notices (Feb–May) about 7 points a month, 43% by June, within
+    # the tolerance of the 50% schedule; over the last notice alone 1 point, 37%: yellow.
+    h = history((d(2024, 1, 31), 0.05), (d(2024, 2, 29), 0.15), (d(2024, 3, 31), 0.25), (d(2024, 4, 30), 0.35),
+                (d(2024, 5, 31), 0.36))
+    assert outlook.forecast(h, d(2024, 6, 30)) is None
+    assert outlook.forecast(h, d(2024, 6, 30), pace_notices=3) is None
+    light, reason = outlook.forecast(h, d(2024, 6, 30), pace_notices=1)
+    assert light == "yellow" and reason == "按近1个月进度，下月预计完成37%，序时进度50%"
+    assert outlook.forecast(h, d(2024, 6, 30), pace_notices=4) is None  # since January: 43.7%
+    both = pd.concat([h, history((d(2024, 6, 30), 0.37), lights={d(2024, 6, 30): "yellow"})])
+    assert outlook.replay(both).foreseen == 0 and outlook.replay(both, pace_notices=1).foreseen == 1
+
+
 def test_the_track_record_counts_hits_and_misses():
     rows = pd.concat([
         history((d(2024, 3, 31), 0.09), (d(2024, 4, 30), 0.1), (d(2024, 5, 31), 0.12), (d(2024, 6, 30), 0.13),

@@ -1,5 +1,7 @@
 """Every page through streamlit.testing.v1.AppTest, on the demo district and on the tiny one."""
+import dataclasses
 import datetime as dt
+import shutil
 
 import pandas as pd
 import pytest
@@ -373,6 +375,44 @@ def test_the_board_warns_of_next_months_lights_and_says_how_good_the_warning_has
     assert len(table) == red + yellow and table["reason"].str.contains("序时进度|届时将逾期").all()
     note = [e for e in at.expander if e.label == "口径说明"][0]
     assert any("预警回测" in m.value and "命中率" in m.value for m in note.markdown)
+
+
+def test_the_pages_follow_the_policy_of_the_offices_rules_file(monkeypatch, demo_dir, tmp_path):
+    """Patrols required, the sections that call for the share rule and the warning's pace are the office's rules
+    (each unlike the default here), on the board, the progress page and the water page."""
+    from riverchief import outlook
+    from riverchief.water_quality import load_water
+
+    root = tmp_path / "data"
+    shutil.copytree(demo_dir, root)  # the shared demo keeps the default rules
+    policy = dict(patrols_required={"区级": 3, "镇级": 5, "村级": 7}, share_min_sections=2, pace_notices=1)
+    assessment_rules.save_rules(root, dataclasses.replace(assessment_rules.default_rules(), **policy), "测试河长办")
+    june = dt.date(2024, 6, 30)
+    db = Database(store.current_version(root))
+    trajectory = db.query("item_trajectory", notice=june, **Filters().params())
+    expected = outlook.warnings(trajectory, june, pace_notices=1)
+    assert len(expected) != len(outlook.warnings(trajectory, june))  # the demo's warning does depend on the pace
+    at = run_app(monkeypatch, root, month="2024-06")
+    red, yellow = (expected["predicted"] == "red").sum(), (expected["predicted"] == "yellow").sum()
+    assert f"下期预警：预计2024年7月通报新增红灯{red}项、黄灯{yellow}项" in [h.value for h in at.subheader]
+    assert any("各事项近1期通报的实际进度" in c.value for c in at.caption)
+    note = [e for e in at.expander if e.label == "口径说明"][0]
+    assert any("近1期通报（不足1期按开始以来）" in m.value for m in note.markdown)
+
+    at.switch_page("app_pages/progress.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("应巡次数：区级每月3次、镇级5次、村级7次" in m.value for m in at.markdown)
+    patrols = [d.value for d in at.dataframe if "required" in d.value.columns][0]
+    assert len(patrols) and (patrols["required"] == patrols["chief_level"].map({"区级": 3, "镇级": 5, "村级": 7}) * 6).all()
+
+    at.switch_page("app_pages/water.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [d.value for d in at.dataframe if "method" in d.value.columns][0]
+    judged = load_water(db, june, None, None, share_min_sections=2).rivers
+    assert shown["method"].tolist() == judged["method"].tolist()
+    assert ((judged["sections"] < 5) & (judged["method"] == "断面比例法")).any()  # judged by shares only under this rule
+    note = [e for e in at.expander if e.label == "口径说明"][0]
+    assert any("有2个及以上断面的河流按Ⅰ–Ⅲ类断面比例评价" in m.value for m in note.markdown)
 
 
 def test_the_score_page_shows_where_a_section_cap_bit(monkeypatch, tiny_dir):

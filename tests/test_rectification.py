@@ -104,6 +104,17 @@ def test_progress_sql_on_the_tiny_district(tiny_dir):
     assert patrols.loc["张三", ["patrols", "problems_reported"]].tolist() == [2, 1]
 
 
+def test_the_patrols_required_are_the_rules_value_on_the_tiny_district(tiny_dir):
+    """张三 (镇级) patrolled twice in June and 李四 (村级) once: against 2 and 4 a month by default, six months so far;
+    a district that asks twice as much finds them twice as short."""
+    patrols = R.load_progress(Database(store.current_version(tiny_dir)), N2, Filters()).patrols
+    usual = R.patrol_compliance(patrols, N2.month).set_index("chief")
+    assert usual.loc["张三", "required"] == 12 and usual.loc["李四", "required"] == 24
+    doubled = R.patrol_compliance(patrols, N2.month, {"区级": 2, "镇级": 4, "村级": 8}).set_index("chief")
+    assert doubled.loc["张三", "required"] == 24 and doubled.loc["李四", "required"] == 48
+    assert doubled.loc["张三", "rate"] == pytest.approx(usual.loc["张三", "rate"] / 2) == pytest.approx(2 / 24)
+
+
 def test_a_version_from_before_every_plan_was_stored_still_draws_the_plan(tiny_dir):
     """Versions published by earlier releases kept the schedule progress only where it decided the light: the
     plan line of red and overridden tasks is worked out by the same formula, equal to what is stored now."""

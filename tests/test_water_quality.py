@@ -63,6 +63,24 @@ def test_rivers_with_five_sections_use_the_share_rule():
     assert judged["method"] == "断面比例法" and judged["judgement"] == "良好" and judged["share_good"] == 0.8
 
 
+def test_how_many_sections_call_for_the_share_rule_is_the_rules_value():
+    two = _annual([2, 4], tp=0.25)  # by default too few for shares: the class of the mean, Ⅳ
+    assert judge_rivers(two).iloc[0]["method"] == "断面均值法"
+    judged = judge_rivers(two, min_sections=2).iloc[0]  # a district that judges two sections by shares: 1 of 2 in Ⅰ–Ⅲ
+    assert judged["method"] == "断面比例法" and judged["share_good"] == 0.5 and judged["judgement"] == "轻度污染"
+    assert pd.isna(judged["water_class"])
+    five = judge_rivers(_annual([2, 3, 3, 4, 3]), min_sections=6).iloc[0]  # and five sections short of six: the mean
+    assert five["method"] == "断面均值法"
+    assert judge_rivers(_annual([3, 3], body="lake"), min_sections=2).iloc[0]["method"] == "点位均值法"  # lakes: always
+
+
+def test_load_water_judges_rivers_by_the_number_it_is_given(tiny_dir):
+    db = Database(store.current_version(tiny_dir))
+    assert load_water(db, dt.date(2023, 6, 30), None, None).rivers.set_index("river_id").loc["R1", "method"] == "断面均值法"
+    one = load_water(db, dt.date(2023, 6, 30), None, None, share_min_sections=1).rivers.set_index("river_id").loc["R1"]
+    assert one["method"] == "断面比例法" and one["share_good"] == 1.0 and one["judgement"] == "优"  # S1 is Ⅲ
+
+
 def test_rivers_with_fewer_sections_use_the_mean():
     judged = judge_rivers(_annual([2, 4], tp=0.25)).iloc[0]  # mean TP 0.25 → Ⅳ
     assert judged["method"] == "断面均值法" and judged["water_class"] == 4 and judged["judgement"] == "轻度污染"

@@ -224,11 +224,12 @@ def issued_papers(version, notice: dt.date | None = None, item: str | None = Non
                                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-def warning_section(warned: pd.DataFrame, notice) -> None:
-    """下期预警: items likely to turn red or yellow at the next notice, each with its reason."""
+def warning_section(warned: pd.DataFrame, notice, pace_notices: int) -> None:
+    """下期预警: items likely to turn red or yellow at the next notice, each with its reason (each item's pace over
+    its last `pace_notices` notices)."""
     red, yellow = int((warned["predicted"] == "red").sum()), int((warned["predicted"] == "yellow").sum())
     st.subheader(S.WARN_TITLE.format(month=cn_month(next_notice(notice)), red=red, yellow=yellow), anchor=False)
-    st.caption(S.WARN_HELP)
+    st.caption(S.WARN_HELP.format(pace=pace_notices))
     if warned.empty:
         st.info("按目前进度，下期通报预计没有事项转为黄灯或红灯。")
         return
@@ -248,11 +249,12 @@ def warning_section(warned: pd.DataFrame, notice) -> None:
                                "item_id": S.COL_ITEM_ID})
 
 
-def track_record_words(record) -> str:
-    """The warning's track record, for the 口径说明."""
+def track_record_words(record, pace_notices: int) -> str:
+    """The warning's rule and its track record, for the 口径说明."""
+    method = S.WARN_METHOD.format(pace=pace_notices)
     if not record.warned and not record.turned:
-        return S.WARN_METHOD + S.WARN_RECORD_NONE
+        return method + S.WARN_RECORD_NONE
     share = lambda x: "—" if x is None else f"{x:.0%}"  # noqa: E731
-    return S.WARN_METHOD + S.WARN_RECORD.format(notices=record.notices, warned=record.warned, hits=record.came_true,
-                                                precision=share(record.precision), turned=record.turned,
-                                                foreseen=record.foreseen, recall=share(record.recall))
+    return method + S.WARN_RECORD.format(notices=record.notices, warned=record.warned, hits=record.came_true,
+                                         precision=share(record.precision), turned=record.turned,
+                                         foreseen=record.foreseen, recall=share(record.recall))

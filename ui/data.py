@@ -73,14 +73,18 @@ def reading_months(root: str, version_id: str) -> list[dt.date]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> WaterView:
-    return load_water(_database(root, version_id), notice, township, river)
+def water(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None,
+          share_min_sections: int) -> WaterView:
+    """The month's water; rivers with at least `share_min_sections` sections (the rules') judged by shares."""
+    return load_water(_database(root, version_id), notice, township, river, share_min_sections)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None) -> pd.DataFrame:
-    """达标形势: what the rest of the year must average, for the district and every section and factor."""
-    view = water(root, version_id, notice, township, river)
+def water_outlook(root: str, version_id: str, notice: dt.date, township: str | None, river: str | None,
+                  share_min_sections: int) -> pd.DataFrame:
+    """达标形势: what the rest of the year must average, for the district and every section and factor (from the
+    water view the page has, hence its rules' value)."""
+    view = water(root, version_id, notice, township, river, share_min_sections)
     return outlook.water_outlook(outlook.with_scope(view.series, view.scope, river=bool(river)), notice.year,
                                  notice.month)
 
@@ -146,14 +150,15 @@ def _trajectory(root: str, version_id: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _replay_pairs(root: str, version_id: str, filters: Filters, tolerance: float) -> pd.DataFrame:
-    return outlook.replay_pairs(_trajectory(root, version_id, filters), tolerance)
+def _replay_pairs(root: str, version_id: str, filters: Filters, tolerance: float, pace_notices: int) -> pd.DataFrame:
+    return outlook.replay_pairs(_trajectory(root, version_id, filters), tolerance, pace_notices)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def warnings(root: str, version_id: str, notice: dt.date, filters: Filters, tolerance: float):
-    """(the next notice's warnings, the warning's track record over every earlier notice) under the filters.
+def warnings(root: str, version_id: str, notice: dt.date, filters: Filters, tolerance: float, pace_notices: int):
+    """(the next notice's warnings, the warning's track record over every earlier notice) under the filters, each
+    item's pace over its last `pace_notices` notices (the rules').
     The trajectory and the replay are computed once per version and filters, whichever month is chosen."""
     trajectory = _trajectory(root, version_id, filters)
-    return (outlook.warnings(trajectory, notice, tolerance=tolerance),
-            outlook.record_upto(_replay_pairs(root, version_id, filters, tolerance), notice))
+    return (outlook.warnings(trajectory, notice, tolerance=tolerance, pace_notices=pace_notices),
+            outlook.record_upto(_replay_pairs(root, version_id, filters, tolerance, pace_notices), notice))
