@@ -388,7 +388,7 @@ def test_the_pages_follow_the_policy_of_the_offices_rules_file(monkeypatch, demo
     policy = dict(patrols_required={"区级": 3, "镇级": 5, "村级": 7}, share_min_sections=2, pace_notices=1)
     assessment_rules.save_rules(root, dataclasses.replace(assessment_rules.default_rules(), **policy), "测试河长办")
     june = dt.date(2024, 6, 30)
-    db = Database(store.current_version(root))
+    db = Database(versions.current_version(root))
     trajectory = db.query("item_trajectory", notice=june, **Filters().params())
     expected = outlook.warnings(trajectory, june, pace_notices=1)
     assert len(expected) != len(outlook.warnings(trajectory, june))  # the demo's warning does depend on the pace

@@ -107,7 +107,7 @@ def test_progress_sql_on_the_tiny_district(tiny_dir):
 def test_the_patrols_required_are_the_rules_value_on_the_tiny_district(tiny_dir):
     """张三 (镇级) patrolled twice in June and 李四 (村级) once: against 2 and 4 a month by default, six months so far;
     a district that asks twice as much finds them twice as short."""
-    patrols = R.load_progress(Database(store.current_version(tiny_dir)), N2, Filters()).patrols
+    patrols = R.load_progress(Database(versions.current_version(tiny_dir)), N2, Filters()).patrols
     usual = R.patrol_compliance(patrols, N2.month).set_index("chief")
     assert usual.loc["张三", "required"] == 12 and usual.loc["李四", "required"] == 24
     doubled = R.patrol_compliance(patrols, N2.month, {"区级": 2, "镇级": 4, "村级": 8}).set_index("chief")

@@ -75,7 +75,7 @@ def test_how_many_sections_call_for_the_share_rule_is_the_rules_value():
 
 
 def test_load_water_judges_rivers_by_the_number_it_is_given(tiny_dir):
-    db = Database(store.current_version(tiny_dir))
+    db = Database(versions.current_version(tiny_dir))
     assert load_water(db, dt.date(2023, 6, 30), None, None).rivers.set_index("river_id").loc["R1", "method"] == "断面均值法"
     one = load_water(db, dt.date(2023, 6, 30), None, None, share_min_sections=1).rivers.set_index("river_id").loc["R1"]
     assert one["method"] == "断面比例法" and one["share_good"] == 1.0 and one["judgement"] == "优"  # S1 is Ⅲ
