@@ -15,7 +15,7 @@ import streamlit as st
 from riverchief import access, clock, settings, versions
 from riverchief.errors import RiverBoardError
 from riverchief.versions import NoData, StoreError
-from ui import auth, data, filters, frame, tables
+from ui import auth, data, filters, frame
 from ui import strings as S
 from ui.assets import ensure_assets
 
@@ -106,7 +106,6 @@ starts = version.is_demo and (principal.via == "guest" or access.can(principal, 
 page = st.navigation([_page(*p) for p in PAGES if p[0] in allowed] + ([START] if starts else []),
                      expanded=True)  # every page listed: folded, Streamlit adds an English "View N more"
 st.session_state["page_title"] = page.title
-tables.start_page()
 try:
     page.run()
 except RiverBoardError as exc:  # a refusal no page caught (the office store down, with its id): its sentence

@@ -10,14 +10,12 @@ from ui import auth, data, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version, _, root, *_ = frame.page(S.PAGE_ACCOUNTS, "账号与角色")
+version, _, root, *_, tables_label = frame.page(S.PAGE_ACCOUNTS, "账号与角色")
 st.caption(S.ACC_ROLES_HELP)
 me = auth.current()
 options = data.filter_options(root, version.id)
 units = dict(zip(options.loc[options["kind"] == "unit", "id"], options.loc[options["kind"] == "unit", "name"]))
 
-if "acc_notice" in st.session_state:
-    st.success(st.session_state.pop("acc_notice"))
 mapping_wrong = auth.mapping_problems()
 if mapping_wrong:  # the office sees in full what the login page only counts
     st.warning(S.ACC_SSO_MAPPING + "\n\n" + "\n".join(f"- {md(w)}" for w in mapping_wrong), icon=":material/settings:")
@@ -31,7 +29,7 @@ def _run(action, done: str | None = None, clear: bool = False) -> None:
     except RiverBoardError as exc:
         frame.show_error(exc)
     else:
-        st.session_state["acc_notice"] = (done or S.ACC_DONE).format(pw=result) if result else S.ACC_DONE
+        frame.flash((done or S.ACC_DONE).format(pw=result) if result else S.ACC_DONE, once=True)  # a password: once
         if clear:  # new widgets, empty: a browser sends a popped widget's old value back, a new key it cannot
             st.session_state["new_form"] = st.session_state.get("new_form", 0) + 1
         st.rerun()
@@ -55,7 +53,7 @@ with st.form(f"new_account_{form}"):  # not cleared on submit: a refused account
 
 with st.expander(S.ACC_UNIT_IDS):  # the ids a unit account or a sign-on mapping (unit:<编号>) names
     tables.show(pd.DataFrame({"单位编号": list(units), "单位名称": list(units.values())}), hide_index=True,
-                width="stretch", title=S.ACC_UNIT_IDS)
+                width="stretch", title=S.ACC_UNIT_IDS, label=tables_label)
 
 st.subheader("全部账号", anchor=False)
 people = pd.DataFrame(accounts.users(), columns=["username", "name", "role", "unit_id", "disabled", "locked",
@@ -66,7 +64,7 @@ shown = people.assign(
     role=people["role"].map(access.ROLE_NAMES), unit=people["unit_id"].map(units).fillna(""),
     state=[S.ACC_STATES["disabled" if d else "locked" if lk else "must_change" if m else "ok"]
            for d, lk, m in zip(people["disabled"], people["locked"], people["must_change"] & ~people["sso_only"])])
-tables.show(shown[list(S.ACC_COLS)], hide_index=True, width="stretch", title="账号", column_config=S.ACC_COLS)
+tables.show(shown[list(S.ACC_COLS)], hide_index=True, width="stretch", title="账号", column_config=S.ACC_COLS, label=tables_label)
 
 pick = st.selectbox("选择账号", list(people["username"]),
                     format_func=lambda u: f"{u}（{people.set_index('username').loc[u, 'name']}）")
@@ -91,7 +89,7 @@ if len(waiting):
     st.subheader(S.ACC_WAITING_ADDRESSES, anchor=False)
     st.caption(S.ACC_WAITING_HELP)
     tables.show(waiting, hide_index=True, width="stretch", title=S.ACC_WAITING_ADDRESSES, column_config={
-        "address": "地址", "failures": "近一小时输错次数", "until": st.column_config.DatetimeColumn("须等待至", format="HH:mm:ss")})
+        "address": "地址", "failures": "近一小时输错次数", "until": st.column_config.DatetimeColumn("须等待至", format="HH:mm:ss")}, label=tables_label)
     where = st.selectbox("选择地址", list(waiting["address"]), key="acc_address")
     if st.button("解除该地址的登录等待", icon=":material/lock_open:"):
         _run(lambda: accounts.unlock_address(me, where) and None)

@@ -22,7 +22,7 @@ from ui import auth, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version = frame.page(S.PAGE_DATA, "导入与版本").version
+version, *_, tables_label = frame.page(S.PAGE_DATA, "导入与版本")
 root = version.root
 m = version.manifest
 st.caption(S.DATA_CURRENT.format(id=version.id, created=cn_stamp(m.get("created_at", "")), by=md(m.get("created_by", "")),
@@ -215,11 +215,11 @@ if uploads:
         tables.show(prepared.changes, hide_index=True, width="stretch", title="导入预览", column_config={
             "table": S.COL_TABLE, "file": "文件", "sheets": "工作表", "rows": "行数", "added": "新增",
             "changed": "修改", "removed": "删除", "unchanged": "不变",
-            "ignored": "忽略的列", "skipped": "跳过的行"})
+            "ignored": "忽略的列", "skipped": "跳过的行"}, label=tables_label)
         if len(prepared.details):
             with st.expander(f"逐行变化（{len(prepared.details)} 行）", icon=":material/list:"):
                 tables.show(prepared.details, hide_index=True, width="stretch", title="逐行变化", column_config={
-                    "table": S.COL_TABLE, "action": "变化", "what": S.WHOM, "change": S.CONTENT})
+                    "table": S.COL_TABLE, "action": "变化", "what": S.WHOM, "change": S.CONTENT}, label=tables_label)
         if prepared.notes:
             with st.expander(S.DATA_NOTES.format(n=len(prepared.notes)), icon=":material/info:"):
                 st.dataframe(issues_frame(prepared.notes).rename(columns={"问题": "说明"}), hide_index=True,
@@ -256,7 +256,7 @@ history = pd.DataFrame([dict(seq=v.manifest.get("seq"), id=v.id, created=cn_stam
                              notices=len(v.manifest.get("notices", [])),
                              current="当前" if v.id == version.id else "") for v in reversed(kept)])
 tables.show(history, hide_index=True, width="stretch", title="数据版本", column_config={
-    "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""})
+    "seq": "序号", "id": "版本", "created": "发布时间", "by": "操作人", "source": "来源", "notices": "通报期数", "current": ""}, label=tables_label)
 with st.form("rollback"):
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     earlier = [v.id for v in reversed(kept) if v.id != version.id]
@@ -277,7 +277,7 @@ st.subheader(S.DATA_RULES_TITLE, anchor=False)
 lit = m.get("lit_with", {})
 if lit:
     tables.show(pd.DataFrame([(cn_notice(dt.date.fromisoformat(n)), "；".join(rules)) for n, rules in sorted(lit.items())],
-                             columns=["通报", "亮灯所依规则"]), hide_index=True, width="stretch", title="亮灯规则")
+                             columns=["通报", "亮灯所依规则"]), hide_index=True, width="stretch", title="亮灯规则", label=tables_label)
 st.caption(S.DATA_RELIGHT_HELP.format(rule=lights.lit_with(version.tolerance)))
 with st.form("relight"):
     chosen = st.multiselect("重新亮灯的通报", version.notices, format_func=cn_notice, placeholder="选择通报期次")

@@ -17,7 +17,7 @@ from ui import strings as S
 from ui.text import md
 
 ITEMS_LISTED = 2000  # in the picker (it is sent to the browser on every run); any other opens by its link
-version, sel, root, source, _ = frame.page(S.PAGE_ITEM)
+version, sel, root, source, _, tables_label = frame.page(S.PAGE_ITEM)
 choices = data.query(root, version.id, "item_choices", notice=sel.notice, **sel.filters.params())
 wanted = st.query_params.get("item")
 options = choices["item_id"].head(ITEMS_LISTED).tolist()  # red first: a province's notice lists ~47,000 items
@@ -75,7 +75,7 @@ left, right = st.columns([2, 3])
 with left:
     st.markdown("**基本情况**")
     tables.show(pd.DataFrame([(S.FIELD_NAMES[k], str(v)) for k, v in fields.items() if v not in ("", None)],
-                              columns=["项目", "内容"]), hide_index=True, width="stretch")
+                              columns=["项目", "内容"]), hide_index=True, width="stretch", label=tables_label)
 with right:
     counts = history["light"].value_counts()
     title = S.ITEM_TIMELINE_TITLE.format(n=len(history), red=int(counts.get("red", 0)),
@@ -108,14 +108,14 @@ tables.show(history.assign(month=[cn_month(pd.Timestamp(d).date()) for d in hist
     ["month", "light_text", "progress_pct", "status", "light_reason"]].iloc[::-1], hide_index=True, width="stretch",
     column_config={"month": "通报月份", "light_text": S.COL_LIGHT, "status": "状态", "light_reason": S.COL_REASON,
                    "progress_pct": st.column_config.ProgressColumn(S.PROGRESS, format="%.0f%%", min_value=0,
-                                                                   max_value=100)})
+                                                                   max_value=100)}, label=tables_label)
 
 st.markdown("**督办记录**")
 records = data.query(root, version.id, "supervision_for", notice=None, year=None, unit=None, item=item_id)
 if records.empty:
     st.caption("该事项没有督办记录。")
 else:
-    board_parts.supervision_table(records)
+    board_parts.supervision_table(records, label=tables_label)
     board_parts.issued_papers(version, item=item_id)
 
 if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in papers.KIND_FOR_LIGHT:

@@ -13,7 +13,7 @@ from ui import strings as S
 from ui.text import md
 
 frame.send_phones_to_glance()
-version, sel, root, source, _ = frame.page(S.PAGE_BOARD)
+version, sel, root, source, _, tables_label = frame.page(S.PAGE_BOARD)
 board_parts.lights_legend()
 board_parts.unit_round(version)  # a unit lands on its task in the open round
 board = data.board(root, version.id, sel.notice, sel.filters)
@@ -95,22 +95,22 @@ else:
                      "expected_pct": st.column_config.NumberColumn(S.SCHEDULE, format="%.0f%%"),
                      "quantity": st.column_config.TextColumn("完成量/目标"),
                      "light_reason": st.column_config.TextColumn(S.COL_REASON, width="large"),
-                 })
+                 }, label=tables_label)
     if chosen.selection.rows:  # drill down: one item
         item = table["item_id"].iloc[chosen.selection.rows[0]]
         st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
 
 tolerance, pace = version.tolerance, data.rules(root).rules.pace_notices
 warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance, pace)
-board_parts.warning_section(warned, sel.notice, pace)
+board_parts.warning_section(warned, sel.notice, pace, label=tables_label)
 
 changes = data.changes(root, version.id, sel.notice, sel.filters)
-board_parts.changes_section(changes, board.prev_notice is not None)
+board_parts.changes_section(changes, board.prev_notice is not None, label=tables_label)
 left, right = st.columns([2, 3])
 with left:
-    board_parts.ytd_section(changes)
+    board_parts.ytd_section(changes, label=tables_label)
 with right:
-    board_parts.supervision_section(changes, version, sel)
+    board_parts.supervision_section(changes, version, sel, label=tables_label)
 board_parts.notice_downloads(sel, root, version)
 
 frame.method_note(S.METHOD_BOARD.format(

@@ -9,7 +9,7 @@ from riverchief.dates import cn_month, on_day
 from ui import charts, data, frame, tables
 from ui import strings as S
 
-version, sel, root, source, _ = frame.page(
+version, sel, root, source, _, tables_label = frame.page(
     S.PAGE_PROGRESS, lambda notice: f"{notice.year}年（截至{notice.month}月通报）")
 prog = data.progress(root, version.id, sel.notice, sel.filters)
 problems = prog.problems
@@ -20,7 +20,7 @@ days = lambda label: st.column_config.NumberColumn(label, format="%.0f 天")  # 
 def rows(frame_, columns: dict, label: str | None = None) -> None:
     """A count opened into the rows behind it."""
     with st.expander(label or f"查看明细（{len(frame_)}条）"):
-        tables.show(frame_[list(columns)], hide_index=True, width="stretch", column_config=columns)
+        tables.show(frame_[list(columns)], hide_index=True, width="stretch", column_config=columns, label=tables_label)
 
 
 PROBLEM_COLUMNS = {"problem_id": S.COL_ITEM_ID, "title": S.ITEM, "source": S.COL_SOURCE, "unit_name": S.UNIT,
@@ -63,7 +63,7 @@ with tabs[0]:
                  hide_index=True, width="stretch", column_config={
                      "item_id": S.COL_ITEM_ID, "title": S.ITEM, "unit_name": S.UNIT,
                      "exposed_on": st.column_config.DateColumn("曝光日期"), "deadline": st.column_config.DateColumn(S.COL_DEADLINE),
-                     "status": "状态", "light_reason": S.COL_REASON})
+                     "status": "状态", "light_reason": S.COL_REASON}, label=tables_label)
 
     left, right = st.columns(2)
     with left:
@@ -75,13 +75,13 @@ with tabs[0]:
         st.markdown("**整改用时（天）：各责任单位中位数与四分位距**")
         tables.show(times, hide_index=True, width="stretch", height=320, column_config={
             "unit_name": S.UNIT, "n": S.COL_TOTAL_PROBLEMS, "median": days("中位数（天）"), "p25": days("下四分位"),
-            "p75": days("上四分位"), "max": days("最长")})
+            "p75": days("上四分位"), "max": days("最长")}, label=tables_label)
     st.subheader("整改完成率排名", anchor=False)
     for col, key, label in zip(st.columns(2), ("township_name", "unit_name"), ("按镇街", "按责任单位")):
         col.markdown(f"**{label}**")
         tables.show_in(col, R.completion(problems, key), hide_index=True, width="stretch", height=360, column_config={
             key: label[1:], "total": S.COL_TOTAL_PROBLEMS, "rectified": S.RECTIFIED, "rate": pct(S.COL_RATE),
-            "rank": S.COL_RANK})
+            "rank": S.COL_RANK}, label=tables_label)
 
 with tabs[1]:
     lb = prog.lookbacks
@@ -94,16 +94,16 @@ with tabs[1]:
     left.markdown("**回头看记录**")
     tables.show_in(left, lb[["date", "problem_id", "title", "unit_name", "result", "notes"]], hide_index=True, width="stretch",
                    column_config={"date": st.column_config.DateColumn("抽查日期"), "problem_id": S.COL_ITEM_ID,
-                                  "title": S.ITEM, "unit_name": S.UNIT, "result": "结果", "notes": "说明"})
+                                  "title": S.ITEM, "unit_name": S.UNIT, "result": "结果", "notes": "说明"}, label=tables_label)
     right.markdown("**各责任单位反弹率**")
     tables.show_in(right, R.relapse_by_unit(lb), hide_index=True, width="stretch", column_config={
-        "unit_name": S.UNIT, "inspected": "抽查", "relapsed": "反弹", "rate": pct("反弹率")})
+        "unit_name": S.UNIT, "inspected": "抽查", "relapsed": "反弹", "rate": pct("反弹率")}, label=tables_label)
     st.markdown(f"**{S.LB_SUSPECTED.format(radius=R.RELAPSE_RADIUS_M, days=R.RELAPSE_WINDOW_DAYS)}**")
     tables.show(prog.suspected, hide_index=True, width="stretch", column_config={
         "closed_problem": "原问题", "closed_title": "原问题内容", "closed_date": st.column_config.DateColumn("销号日期"),
         "new_problem": "再次发现", "new_title": "新问题内容", "found_date": st.column_config.DateColumn("发现日期"),
         "days_after_closing": days("销号后"), "metres_apart": st.column_config.NumberColumn("相距", format="%d 米"),
-        "river_name": S.RIVER, "unit_name": S.UNIT})
+        "river_name": S.RIVER, "unit_name": S.UNIT}, label=tables_label)
 
 with tabs[2]:
     tasks = prog.tasks
@@ -127,12 +127,12 @@ with tabs[2]:
         tables.show_in(col, R.progress_by(now, key), hide_index=True, width="stretch", height=360, column_config={
             key: label[1:], "tasks": S.COL_TASKS, "progress": st.column_config.ProgressColumn(
                 "平均进度", format="percent", min_value=0, max_value=1),
-            "planned": pct(S.SCHEDULE), "done": S.DONE, "behind": pct("落后")})
+            "planned": pct(S.SCHEDULE), "done": S.DONE, "behind": pct("落后")}, label=tables_label)
     st.markdown("**量化指标完成情况**")
     tables.show(R.quantities(now), hide_index=True, width="stretch", column_config={
         "target_unit": "计量单位", "tasks": S.COL_TASKS, "target": st.column_config.NumberColumn(S.COL_TARGET_QTY, format="localized"),
         "planned": st.column_config.NumberColumn("序时应完成", format="localized"),
-        "done": st.column_config.NumberColumn("已完成量", format="localized"), "share": pct(S.COL_RATE)})
+        "done": st.column_config.NumberColumn("已完成量", format="localized"), "share": pct(S.COL_RATE)}, label=tables_label)
     rows(now, {"item_id": S.COL_ITEM_ID, "title": S.ITEM, "river_name": S.RIVER, "unit_name": S.UNIT,
                "progress": pct(S.PROGRESS), "planned": pct(S.SCHEDULE)})
     funds = R.funds_by_quarter(prog.funds)
@@ -166,7 +166,7 @@ with tabs[3]:
                  column_config={"flag": "提醒", "chief": "河长", "chief_level": "层级",
                                 "river_name": S.RIVER, "township_name": S.TOWNSHIP, "patrols": S.PATROLS,
                                 "required": "应巡次数", "rate": pct("完成率"), "problems_reported": "上报问题",
-                                "serious_reported": "较重以上"})
+                                "serious_reported": "较重以上"}, label=tables_label)
 
 frame.method_note(S.METHOD_PROGRESS.format(days=R.RELAPSE_WINDOW_DAYS, radius=R.RELAPSE_RADIUS_M,
                                            source=version.manifest.get("source", ""), version=version.id))

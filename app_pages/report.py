@@ -18,7 +18,7 @@ from ui import strings as S
 from ui.text import md
 
 rnd = rounds.open_round_now()
-version = frame.page(S.PAGE_REPORT, cn_month(rnd["notice_date"]) if rnd else None).version
+version, *_, tables_label = frame.page(S.PAGE_REPORT, cn_month(rnd["notice_date"]) if rnd else None)
 root = version.root
 me = auth.current()
 if rnd is None:
@@ -140,7 +140,7 @@ if not locked_rows.empty:
                                "deadline": S.REPORT_COLS["deadline"], "before": shown_pct(S.REPORT_COLS["before"]),
                                "done_qty": S.REPORT_COLS["done_qty"], "progress": shown_pct(S.REPORT_COLS["progress"]),
                                "done_date": st.column_config.DateColumn(S.REPORT_COLS["done_date"], format="YYYY-MM-DD"),
-                               "note": S.REPORT_COLS["note"]})
+                               "note": S.REPORT_COLS["note"]}, label=tables_label)
 
 with st.expander(S.REPORT_DOWNLOAD + " / " + S.REPORT_UPLOAD, icon=":material/table:"):
     title = f"{me.name} · {cn_month(rnd['notice_date'])}月报送（截止{cn_date(rnd['deadline'])}）"

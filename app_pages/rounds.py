@@ -16,7 +16,7 @@ from ui.text import md
 
 rounds.reconcile(versions.data_dir())  # a publish whose last step the store missed is recorded first
 rnd = rounds.open_round_now()
-version = frame.page(S.PAGE_ROUNDS, cn_month(rnd["notice_date"]) if rnd else None).version
+version, *_, tables_label = frame.page(S.PAGE_ROUNDS, cn_month(rnd["notice_date"]) if rnd else None)
 root = version.root
 me = auth.current()
 options = data.filter_options(str(root), version.id)
@@ -61,7 +61,7 @@ else:
                             (cols[3], S.ROUND_RETURNED, reporting.UNIT_RETURNED)):
         col.metric(label, f"{sum(v == key for v in status.values())} 个", border=True)
     cols[4].metric("待审核", f"{int(over['pending'].sum())} 条", border=True)
-    tables.show(over[list(S.ROUND_COLS)], hide_index=True, width="stretch", title="月报送情况", column_config=S.ROUND_COLS)
+    tables.show(over[list(S.ROUND_COLS)], hide_index=True, width="stretch", title="月报送情况", column_config=S.ROUND_COLS, label=tables_label)
     chase = over.loc[over["status"] != reporting.REPORTED, "unit"]
     st.markdown("**催报名单（可复制）**")
     if chase.empty:
@@ -175,4 +175,4 @@ if len(history):
     tables.show(shown[["month", "deadline", "status", "opened_by", "opened_at", "published_version", "published_at"]],
                 hide_index=True, width="stretch", title="历次月报送", column_config={
                     "month": "月份", "deadline": "报送截止", "status": "状态", "opened_by": "开启人", "opened_at": "开启时间",
-                    "published_version": "发布版本", "published_at": "发布时间"})
+                    "published_version": "发布版本", "published_at": "发布时间"}, label=tables_label)

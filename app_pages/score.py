@@ -20,7 +20,7 @@ from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
-version, sel, root, source, period = frame.page(S.PAGE_SCORE, lambda notice: f"{notice.year}年度（截至{notice.month}月通报）")
+version, sel, root, source, period, tables_label = frame.page(S.PAGE_SCORE, lambda notice: f"{notice.year}年度（截至{notice.month}月通报）")
 loaded = data.rules(root)
 rules = loaded.rules
 st.session_state.setdefault("rules_stamp", rules_stamp(root))  # the rules a trial starts from
@@ -52,7 +52,7 @@ rank_config = {"rank": S.COL_RANK, "unit_name": S.UNIT, "total": points(S.COL_TO
                "yellow_n": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次"), "rating": "评价等次"}
 for tab, group in zip(st.tabs(["镇街排名", "部门排名"]), (towns, depts)):
     tables.show_in(tab, group[list(rank_config)].fillna({"rating": "未评价"}), hide_index=True, width="stretch",
-                  height=min(36 * (len(group) + 1) + 4, 560), column_config=rank_config)
+                  height=min(36 * (len(group) + 1) + 4, 560), column_config=rank_config, label=tables_label)
 
 # One unit: a waterfall from the base to the final score, and the rows behind each component.
 st.subheader("单位得分明细", anchor=False)
@@ -81,18 +81,18 @@ if row["cap_note"]:
 st.markdown("**各部分得分（扣完为止）**")
 parts_table = pd.DataFrame(section_scores(row, rules))
 tables.show(parts_table.assign(capped=parts_table["capped"].map({True: "已扣完", False: ""})),
-            hide_index=True, width="stretch", title="各部分得分", column_config=S.SCORE_SECTION_COLS)
+            hide_index=True, width="stretch", title="各部分得分", column_config=S.SCORE_SECTION_COLS, label=tables_label)
 
 st.markdown("**计分依据**")
 tables.show(pd.DataFrame([(COMPONENT_NAMES[c], round(float(row[c]), 2), words[c]) for c in COMPONENTS],
-                          columns=["计分项", "得分", "说明"]), hide_index=True, width="stretch")
+                          columns=["计分项", "得分", "说明"]), hide_index=True, width="stretch", label=tables_label)
 for light, label in (("red", "红灯"), ("yellow", "黄灯")):
     rows = data.query(root, version.id, "assessment_evidence_lights", unit=unit_id, year=sel.notice.year,
                       notice=sel.notice, light=light)
     with st.expander(f"{label}明细（{len(rows)}次）"):
         tables.show(rows.assign(month=[cn_date(pd.Timestamp(d).date()) for d in rows["notice_date"]])[
             ["month", "item_id", "title", "light_reason"]], hide_index=True, width="stretch",
-            column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.ITEM, "light_reason": S.COL_REASON})
+            column_config={"month": "通报日期", "item_id": S.COL_ITEM_ID, "title": S.ITEM, "light_reason": S.COL_REASON}, label=tables_label)
 if row["unit_kind"] == "镇街":
     sections = data.query(root, version.id, "water_section_years", township=unit_id, river=None, upto=sel.notice.month)
     sections = sections[sections["year"].isin([sel.notice.year - 1, sel.notice.year])]
@@ -101,14 +101,14 @@ if row["unit_kind"] == "镇街":
                      width="stretch", column_config={
                          "section_name": S.COL_SECTION, "river_name": S.RIVER, "year": "年份", "months": "月数",
                          "tp": st.column_config.NumberColumn(S.COL_TP, format="%.3f"),
-                         "nh3n": st.column_config.NumberColumn(S.COL_NH3N, format="%.3f")})
+                         "nh3n": st.column_config.NumberColumn(S.COL_NH3N, format="%.3f")}, label=tables_label)
 complaints = data.query(root, version.id, "assessment_evidence_complaints", unit=unit_id, year=sel.notice.year)
 with st.expander(f"重复举报明细（{len(complaints)}件，计分{int(complaints['counted'].sum()) if len(complaints) else 0}件）"):
-    tables.show(complaints, hide_index=True, width="stretch")
+    tables.show(complaints, hide_index=True, width="stretch", label=tables_label)
 supervised = data.query(root, version.id, "supervision_for", notice=None, year=sel.notice.year, unit=unit_id, item=None)
 with st.expander(S.SCORE_SUPERVISION.format(n=len(supervised), kinds="、".join(
         f"{k}{n}次" for k, n in supervised["kind"].value_counts().items()) or "无")):
-    board_parts.supervision_table(supervised)
+    board_parts.supervision_table(supervised, label=tables_label)
 
 # What-if: change the points, compare rankings; saving is an office action, recorded.
 if see_all:
@@ -136,7 +136,7 @@ if see_all:
             tables.show(side.sort_values(["unit_kind", "rank_trial"]), hide_index=True, width="stretch", column_config={
                 "unit_name": S.UNIT, "unit_kind": S.COL_KIND, "total": points(S.COL_TOTAL), "rank": S.COL_RANK,
                 "total_trial": points("试算总分"), "rank_trial": "试算名次",
-                "change": st.column_config.NumberColumn("名次变化", format="%+d")})
+                "change": st.column_config.NumberColumn("名次变化", format="%+d")}, label=tables_label)
             if auth.may(access.RULES) and st.button("保存为正式规则", icon=":material/save:"):
                 try:
                     saved = actions.save_rules(auth.current(), root, trial, expect_stamp=st.session_state["rules_stamp"])

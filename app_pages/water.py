@@ -11,7 +11,7 @@ from ui import strings as S
 from ui.text import md
 
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
-version, sel, root, source, period = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
+version, sel, root, source, period, tables_label = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
 share_min = data.rules(root).rules.share_min_sections  # a river with this many sections is judged by shares
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river, share_min)
 at_month = view.month  # the notice's month, or the latest month with readings before it (said below)
@@ -86,7 +86,7 @@ tables.show(styled, hide_index=True, width="stretch", title=f"{S.PAGE_WATER}_断
     "nh3n": num(S.COL_NH3N), "codmn": num("高锰酸盐指数 mg/L", "%.1f"), "do": num("溶解氧 mg/L", "%.1f"),
     "tp_x3": num("总磷超标倍数（Ⅲ类）", "%.2f"), "tp_xt": num("总磷超标倍数（目标）", "%.2f"), "nh3n_x3": num("氨氮超标倍数（Ⅲ类）", "%.2f"),
     "nh3n_xt": num("氨氮超标倍数（目标）", "%.2f"), "main_pollutants": "主要污染物", "cls_last": "去年同月",
-    "bdl": "检出限以下", "src": "月值来源"})
+    "bdl": "检出限以下", "src": "月值来源"}, label=tables_label)
 
 # Trends over the class bands, for a river (mean of its sections) or one section.
 st.subheader("总磷、氨氮变化趋势", anchor=False)
@@ -125,7 +125,7 @@ tables.show(yoy[yoy_cols].sort_values("tp_rate", ascending=False).style.map(figu
              height=min(36 * (len(yoy) + 1) + 4, 420), column_config={
     "section_name": S.COL_SECTION, "river_name": S.RIVER, "tp": num(S.COL_TP), "tp_last": num("总磷（去年同期）"),
     "tp_rate": num("总磷改善率", "percent"), "nh3n": num(S.COL_NH3N), "nh3n_last": num("氨氮（去年同期）"),
-    "nh3n_rate": num("氨氮改善率", "percent"), "cls_last": "去年同期类别", "cls": S.COL_CLASS_THIS})
+    "nh3n_rate": num("氨氮改善率", "percent"), "cls_last": "去年同期类别", "cls": S.COL_CLASS_THIS}, label=tables_label)
 
 # Attainment over time and rivers judged.
 left, right = st.columns([3, 2])
@@ -142,7 +142,7 @@ with right:
                  .style.map(figures.class_badge_style, subset=["cls"]), hide_index=True, width="stretch",
                  title=f"{S.PAGE_WATER}_河流水质评价_{at_month.year}年{ytd}", height=380, column_config={
         "river_name": S.RIVER, "sections": "断面数", "method": "评价方法", "cls": S.COL_CLASS_THIS,
-        "share_good": num("Ⅰ–Ⅲ类比例", "percent"), "judgement": "水质状况"})
+        "share_good": num("Ⅰ–Ⅲ类比例", "percent"), "judgement": "水质状况"}, label=tables_label)
 
 st.subheader("达标形势：本年剩余月份需达到的均值", anchor=False)
 st.caption(S.WATER_OUTLOOK_HELP)
@@ -159,7 +159,7 @@ if len(ahead):
         column_config={**S.WATER_OUTLOOK_COLS, "limit": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["limit"], format="%.3f"),
                        "mean": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["mean"], format="%.3f"),
                        "need": st.column_config.NumberColumn(S.WATER_OUTLOOK_COLS["need"], format="%.3f"),
-                       "words": st.column_config.TextColumn(S.WATER_OUTLOOK_COLS["words"], width="large")})
+                       "words": st.column_config.TextColumn(S.WATER_OUTLOOK_COLS["words"], width="large")}, label=tables_label)
 
 frame.method_note(S.METHOD_WATER.format(source=md(version.manifest.get("source", "")), version=version.id,
                                         monthly=version.water_rule.words, share_min=share_min))

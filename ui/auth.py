@@ -210,8 +210,8 @@ def _sso_expired() -> None:
     """The tab's session ended: say so, and sign in again through the provider (never on the old cookie)."""
     st.title(S.AUTH_TITLE, anchor=False)
     _sso_error_said()
-    st.info(st.session_state.pop("auth_notice", None) or S.AUTH_SSO_EXPIRED.format(minutes=accounts.idle_minutes()),
-            icon=":material/schedule:")
+    said = frame.take_flash(on=S.AUTH_TITLE)
+    st.info(said[0] if said else S.AUTH_SSO_EXPIRED.format(minutes=accounts.idle_minutes()), icon=":material/schedule:")
     provider = str(getattr(st.user, "provider", "") or "default")
     st.button(S.AUTH_SSO_AGAIN, on_click=st.login, args=() if provider == "default" else (provider,),
               type="primary", icon=":material/login:")
@@ -233,8 +233,7 @@ def _post(path: str, fields: dict[str, str], reload: bool = False) -> None:
 
 def _login_page() -> None:
     st.title(S.AUTH_TITLE, anchor=False)
-    if "auth_notice" in st.session_state:
-        st.info(st.session_state.pop("auth_notice"), icon=":material/info:")
+    frame.show_flash(on=S.AUTH_TITLE)
     if sso_configured():
         _sso_login()
         return
@@ -348,7 +347,7 @@ def logout(notice: str | None = None) -> None:
         st.session_state.pop(key, None)
     st.session_state["signed_out"] = True
     if notice:
-        st.session_state["auth_notice"] = notice
+        frame.flash(notice, "info", once=True, on=S.AUTH_TITLE)
     _post("/riverboard/leave", {})
     time.sleep(0.3)
     if who is not None and who.via == "sso" and not notice:

@@ -81,7 +81,7 @@ def unit_round(version) -> None:
         round_task_card(rnd, task)
 
 
-def changes_section(changes: Changes, has_previous: bool) -> None:
+def changes_section(changes: Changes, has_previous: bool, *, label: tables.Label) -> None:
     st.subheader("与上期相比", anchor=False)
     if not has_previous:
         st.caption("这是第一期通报，没有上期可比。")
@@ -101,27 +101,27 @@ def changes_section(changes: Changes, has_previous: bool) -> None:
             ["item_id", "title", "unit_name", "prev", "now", "days_overdue"]], hide_index=True, width="stretch",
             column_config={"item_id": S.COL_ITEM_ID, "title": S.ITEM, "unit_name": S.UNIT,
                            "prev": "上期灯色", "now": "本期灯色",
-                           "days_overdue": st.column_config.NumberColumn(S.COL_OVERDUE, format="%d 天")})
+                           "days_overdue": st.column_config.NumberColumn(S.COL_OVERDUE, format="%d 天")}, label=label)
 
 
-def ytd_section(changes: Changes) -> None:
+def ytd_section(changes: Changes, *, label: tables.Label) -> None:
     st.subheader("本年亮灯次数（考核口径）", anchor=False)
     tables.show(changes.ytd[["unit_name", "unit_kind", "red_lights", "yellow_lights"]], hide_index=True,
                  width="stretch", height=min(36 * (len(changes.ytd) + 1) + 4, 400), column_config={
                      "unit_name": S.UNIT, "unit_kind": S.COL_KIND,
                      "red_lights": st.column_config.NumberColumn(S.COL_RED_LIGHTS, format="%d 次"),
-                     "yellow_lights": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次")})
+                     "yellow_lights": st.column_config.NumberColumn(S.COL_YELLOW_LIGHTS, format="%d 次")}, label=label)
 
 
-def supervision_table(records: pd.DataFrame) -> None:
+def supervision_table(records: pd.DataFrame, *, label: tables.Label) -> None:
     tables.show(records[["kind", "date", "unit_name", "item_title", "by_whom", "person", "content"]].fillna(""),
                  hide_index=True, width="stretch", column_config={
                      "kind": "方式", "date": st.column_config.DateColumn("日期", format="YYYY年M月D日"),
                      "unit_name": S.UNIT, "item_title": S.ITEM, "by_whom": "督办人",
-                     "person": S.WHOM, "content": S.CONTENT})
+                     "person": S.WHOM, "content": S.CONTENT}, label=label)
 
 
-def supervision_section(changes: Changes, version, sel: Selection) -> None:
+def supervision_section(changes: Changes, version, sel: Selection, *, label: tables.Label) -> None:
     st.subheader("本期督办", anchor=False)
     records = changes.supervision
     if records.empty:
@@ -129,7 +129,7 @@ def supervision_section(changes: Changes, version, sel: Selection) -> None:
         return
     counts = records["kind"].value_counts()
     st.markdown(S.SUPERVISION_LINE.format(**{k: int(counts.get(k, 0)) for k in SUPERVISION_KINDS}))
-    supervision_table(records)
+    supervision_table(records, label=label)
     issued_papers(version, notice=sel.notice, unit=sel.filters.unit)
 
 
@@ -224,7 +224,7 @@ def issued_papers(version, notice: dt.date | None = None, item: str | None = Non
                                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-def warning_section(warned: pd.DataFrame, notice, pace_notices: int) -> None:
+def warning_section(warned: pd.DataFrame, notice, pace_notices: int, *, label: tables.Label) -> None:
     """下期预警: items likely to turn red or yellow at the next notice, each with its reason (each item's pace over
     its last `pace_notices` notices)."""
     red, yellow = int((warned["predicted"] == "red").sum()), int((warned["predicted"] == "yellow").sum())
@@ -246,7 +246,7 @@ def warning_section(warned: pd.DataFrame, notice, pace_notices: int) -> None:
                                "progress_pct": st.column_config.ProgressColumn(S.PROGRESS, format="%.0f%%",
                                                                                min_value=0, max_value=100),
                                "reason": st.column_config.TextColumn("预警依据", width="large"),
-                               "item_id": S.COL_ITEM_ID})
+                               "item_id": S.COL_ITEM_ID}, label=label)
 
 
 def track_record_words(record, pace_notices: int) -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 from riverchief.dates import cn_month, cn_notice
 from riverchief.errors import RiverBoardError
 from riverchief.versions import Version
-from ui import filters
+from ui import filters, tables
 from ui import strings as S
 from ui.filters import Selection
 from ui.text import md
@@ -20,13 +20,14 @@ from ui.text import md
 
 class Page(NamedTuple):
     """What a page works with: the data version, the shared selection (None before the district's first notice),
-    the data folder as text (the cache key of every query), the line naming the source under each chart, and
-    the period as the title says it."""
+    the data folder as text (the cache key of every query), the line naming the source under each chart, the
+    period as the title says it, and what its tables are exported under (passed to every tables.show)."""
     version: Version
     sel: Selection | None
     root: str
     source: str
     period: str | None
+    tables_label: tables.Label
 
 
 def page(title: str | None, period: str | Callable[[dt.date], str] | None = None, compact: bool = False) -> Page:
@@ -39,7 +40,9 @@ def page(title: str | None, period: str | Callable[[dt.date], str] | None = None
     if title is not None:
         header(title, sel, version, said, compact)
         show_flash()
-    return Page(version, sel, str(version.root), source_line(sel, version) if sel else "", said)
+    label = tables.Label(title or S.APP_TITLE, sel.scope if sel else "", sel.notice.isoformat() if sel else "",
+                         version.id)
+    return Page(version, sel, str(version.root), source_line(sel, version) if sel else "", said, label)
 
 
 def header(page: str, selection: Selection | None, version: Version, period: str | None = None,
@@ -82,9 +85,11 @@ def show_error(exc: RiverBoardError, before: str = "") -> None:
     st.error(before + md(exc.message), icon=":material/error:")
 
 
-def flash(text: str, kind: str = "success") -> None:
-    """Say `text` on this page after the rerun an action triggers (st.rerun drops what the run drew)."""
-    st.session_state[_FLASH] = (text, kind, st.session_state.get("page_title"), time.monotonic())
+def flash(text: str, kind: str = "success", *, once: bool = False, on: str | None = None) -> None:
+    """Say `text` after the rerun an action triggers (st.rerun drops what the run drew): the one way a message
+    outlives its run. On this page (or the page `on` names, such as the login page), for FLASH_SECONDS — or,
+    `once`, at the next run only (a one-time password is not kept on screen)."""
+    st.session_state[_FLASH] = (text, kind, on or st.session_state.get("page_title"), time.monotonic(), once)
 
 
 def clear_flash() -> None:
@@ -92,16 +97,25 @@ def clear_flash() -> None:
     st.session_state.pop(_FLASH, None)
 
 
-def show_flash() -> None:
-    """The last action's message on the page it was done on, for FLASH_SECONDS; page() calls it below the title."""
+def take_flash(on: str | None = None) -> tuple[str, str] | None:
+    """(text, kind) of the message left for this page (or the page `on` names), if it still holds."""
     said = st.session_state.get(_FLASH)
     if said is None:
-        return
-    text, kind, page_title, at = said
-    if time.monotonic() - at > FLASH_SECONDS or page_title != st.session_state.get("page_title"):
+        return None
+    text, kind, page_title, at, once = said
+    holds = page_title == (on or st.session_state.get("page_title")) and (once or time.monotonic() - at <= FLASH_SECONDS)
+    if once or not holds:  # gone once shown (`once`), or once it no longer holds (another page, too old)
         st.session_state.pop(_FLASH, None)
-        return
-    (st.success if kind == "success" else st.info)(text, icon=":material/check_circle:" if kind == "success" else None)
+    return (text, kind) if holds else None
+
+
+def show_flash(on: str | None = None) -> None:
+    """The last action's message where it was left; page() calls it below the title."""
+    said = take_flash(on)
+    if said is not None:
+        text, kind = said
+        (st.success if kind == "success" else st.info)(
+            text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
 
 
 def chinese_widgets() -> None:

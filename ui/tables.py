@@ -1,8 +1,11 @@
 """Every table on every page: shown with st.dataframe and downloadable as Excel — header styled,
-widths set, lights and water classes as cell colours, the filters in force written above it."""
+widths set, lights and water classes as cell colours, the filters in force written above it. What a table is
+exported under (page, scope, notice, data version) is passed in: a `Label`, made by frame.page for its page."""
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -13,13 +16,21 @@ from riverchief.access import EXPORT
 from ui import auth
 from ui import strings as S
 
-_COUNTER = "_tables_on_page"
 ROWS_SHOWN = 300  # a longer table is sent to the browser in its first rows; the Excel download has every row
 
 
-def start_page() -> None:
-    """Called by app.py before each page runs: numbers the tables so their download keys are stable."""
-    st.session_state[_COUNTER] = 0
+@dataclass
+class Label:
+    """What one run of a page exports its tables under: the page's title, the selection's scope and notice, the
+    data version. It numbers the page's tables in order, so their download keys are the same on every run."""
+    page: str
+    scope: str = ""
+    notice: str = ""
+    version: str = ""
+    _count: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)
+
+    def next_table(self) -> int:
+        return next(self._count)
 
 
 def _label(name: str, config) -> str | None:
@@ -56,10 +67,11 @@ def _head(data, n: int):
     return data.head(n)
 
 
-def show_in(container, data, *, title: str | None = None, **kwargs):
-    """`container.dataframe(data, **kwargs)` plus an Excel download of every row. Beyond ROWS_SHOWN rows
-    only the first are sent to the browser, and a line above the table says so; a table without rows is the
-    words 暂无数据 (and None is returned: there is nothing to select)."""
+def show_in(container, data, *, label: Label, title: str | None = None, **kwargs):
+    """`container.dataframe(data, **kwargs)` plus an Excel download of every row, headed by `label` (the page's,
+    from frame.page) and named `title` (else the page's table number). Beyond ROWS_SHOWN rows only the first are
+    sent to the browser, and a line above the table says so; a table without rows is the words 暂无数据 (and
+    None is returned: there is nothing to select)."""
     frame = data.data if isinstance(data, Styler) else data
     if frame.empty:  # Streamlit would draw a header row over the English word "empty"
         container.caption("暂无数据")
@@ -73,13 +85,9 @@ def show_in(container, data, *, title: str | None = None, **kwargs):
     result = container.dataframe(data, **kwargs)
     if not may_export:
         return result
-    n = st.session_state.get(_COUNTER, 0) + 1
-    st.session_state[_COUNTER] = n
-    sel, version = st.session_state.get("selection"), st.session_state.get("version")
-    page_title = st.session_state.get("page_title", S.APP_TITLE)
-    name = title or f"{page_title}_表{n}"
-    line = S.TABLE_EXPORT_LINE.format(title=name, scope=sel.scope if sel else "", version=version.id if version else "",
-                                      notice=sel.notice.isoformat() if sel else "")
+    n = label.next_table()
+    name = title or f"{label.page}_表{n}"
+    line = S.TABLE_EXPORT_LINE.format(title=name, scope=label.scope, version=label.version, notice=label.notice)
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
 
     def workbook() -> bytes:  # widths and formats worked out only when someone downloads (not on every run)
@@ -93,5 +101,5 @@ def show_in(container, data, *, title: str | None = None, **kwargs):
     return result
 
 
-def show(data, **kwargs):
-    return show_in(st, data, **kwargs)
+def show(data, *, label: Label, **kwargs):
+    return show_in(st, data, label=label, **kwargs)
