@@ -14,7 +14,7 @@ from loaders.importer import prepare, publish
 from loaders.issues import grouped, held_frame, issues_frame
 from loaders.specs import SPECS
 from loaders.templates import template_xlsx
-from riverchief import lights, versions, water
+from riverchief import lights, versions, water_rules
 from riverchief.dates import cn_notice, cn_stamp
 from riverchief.office import actions
 from riverchief.errors import RiverBoardError
@@ -296,12 +296,12 @@ rule = version.water_rule
 st.caption(S.DATA_WATER_RULE_NOW.format(words=rule.words))
 with st.form("water_rule"):
     left, right = st.columns([3, 1])
-    kind = left.selectbox("水质月值口径", list(water.MONTHLY_RULES), index=list(water.MONTHLY_RULES).index(rule.kind),
-                          format_func=lambda k: water.MonthlyRule(k, rule.min_days).words)
+    kind = left.selectbox("水质月值口径", list(water_rules.MONTHLY_RULES), index=list(water_rules.MONTHLY_RULES).index(rule.kind),
+                          format_func=lambda k: water_rules.MonthlyRule(k, rule.min_days).words)
     days = right.number_input("自动监测有效天数不少于", min_value=1, max_value=31, value=rule.min_days, step=1)
     if st.form_submit_button("按此口径重建水质月值"):
         try:
-            new = actions.water_rule(auth.current(), root, water.MonthlyRule(kind, int(days)), expect_current=version.id)
+            new = actions.water_rule(auth.current(), root, water_rules.MonthlyRule(kind, int(days)), expect_current=version.id)
         except RiverBoardError as exc:
             frame.show_error(exc)
         else:

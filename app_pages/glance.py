@@ -3,7 +3,7 @@ the water on one narrow screen, readable without zoom; the full board and the me
 import streamlit as st
 
 from riverchief import access
-from riverchief.water_quality import fallback_words, month_figures, ytd_means
+from riverchief.water_report import fallback_words, month_figures, ytd_means
 from ui import auth, board_parts, data, frame, glance
 from ui import strings as S
 

@@ -4,8 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from output import figures
-from riverchief import access, papers
+from rendering import figures
+from riverchief import access, supervision
 from riverchief.board import light_label
 from riverchief.dates import cn_date, cn_month, cn_notice, on_day
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
@@ -118,7 +118,7 @@ else:
     board_parts.supervision_table(records, label=tables_label)
     board_parts.issued_papers(version, item=item_id)
 
-if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in papers.KIND_FOR_LIGHT:
+if auth.may(access.SUPERVISE) and not on_notice.empty and row["light"] in supervision.KIND_FOR_LIGHT:
     board_parts.paper_form(version, sel.notice, row)
 if not auth.may(access.OVERRIDE):
     st.stop()

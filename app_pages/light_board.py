@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from output import figures
+from rendering import figures
 from riverchief import access
 from riverchief.board import Filters, headline, light_label
 from riverchief.dates import cn_notice, cn_stamp

@@ -3,7 +3,7 @@ tasks on schedule, and are the chiefs finding problems at all. Every count opens
 import pandas as pd
 import streamlit as st
 
-from output import figures
+from rendering import figures
 from riverchief import rectification as R
 from riverchief.dates import cn_month, on_day
 from ui import charts, data, frame, tables

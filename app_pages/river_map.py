@@ -4,7 +4,7 @@ import streamlit as st
 
 from riverchief import access, settings
 from riverchief.dates import cn_notice
-from ui import auth, data, filters, frame, maps
+from ui import auth, data, filters, frame, leaflet_map
 from ui import strings as S
 from ui.text import md
 
@@ -25,7 +25,7 @@ if geo.bounds is None:
 else:
     view = data.map_view(root, version.id, sel.notice, colour_by, tiles, tuple(sorted(focus.items())), own)
     st.caption(S.MAP_CLICK_HINT)
-    clicked = maps.show(view, key=f"river_map_{colour_by}", height=680, returned_objects=["last_active_drawing"])
+    clicked = leaflet_map.show(view, key=f"river_map_{colour_by}", height=680, returned_objects=["last_active_drawing"])
 missing = [S.MAP_UNSHAPED[k].format(n=len(v), names=md("、".join(v))) for k, v in geo.unshaped.items() if v]
 if missing:
     st.caption(S.MAP_UNSHAPED_NOTE + "；".join(missing))

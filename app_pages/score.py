@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports.score_file import score_xlsx
-from output import figures
+from rendering import figures
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, explain, section_scores
 from riverchief.assessment_rules import Section
 from riverchief import access

@@ -3,9 +3,9 @@ bands, change on last year, attainment over time and each river judged."""
 import pandas as pd
 import streamlit as st
 
-from output import figures
-from riverchief import water as rules
-from riverchief.water_quality import fallback_words, month_figures, source_words, trend_change, trend_of, ytd_means
+from rendering import figures
+from riverchief import water_rules as rules
+from riverchief.water_report import fallback_words, month_figures, source_words, trend_change, trend_of, ytd_means
 from ui import charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -26,7 +26,7 @@ if view.asked is not None:
     st.info(fallback_words(view), icon=":material/history:")
 
 # Key numbers: this month against the same month last year, year-to-date means against last year's same months
-# (riverchief.water_quality: the change always on the sections measured in both years).
+# (riverchief.water_report: the change always on the sections measured in both years).
 figures_now, means = month_figures(view.sections), ytd_means(view.annual)
 cols = st.columns(5)
 for col, key, label in ((cols[0], "met", "断面达标率"), (cols[1], "good", "Ⅰ–Ⅲ类断面比例")):

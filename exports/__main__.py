@@ -76,17 +76,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _paper(db: Database, version, notice, args) -> int:
-    from exports.papers import paper_docx
-    from riverchief import papers
+    from exports.paper_files import paper_docx
+    from riverchief import supervision
     from riverchief.office import actions
 
     items = args.item or list(db.query("item_choices", notice=notice, township=None, river=None, list=None,
                                        unit=args.unit).query("light == @args.light and unit_id == @args.unit")["item_id"])
     try:
-        paper = papers.build_paper(db, notice, args.unit, items, args.reply_by, papers.ISSUER, clock.today(),
+        paper = supervision.build_paper(db, notice, args.unit, items, args.reply_by, supervision.ISSUER, clock.today(),
                                    light=args.light)
         new = actions.issue_paper(args.by, versions.data_dir(), paper, expect_current=version.id)
-    except (papers.PaperError, versions.StoreError) as exc:
+    except (supervision.PaperError, versions.StoreError) as exc:
         print(f"未生成：{exc}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)

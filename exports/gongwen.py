@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from output.safe import clean
+from rendering.safe import clean
 
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 TITLE_PT, BODY_PT, NUMBER_PT, TABLE_PT = 22, 16, 14, 10.5  # 2号, 3号, 4号, 5号

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from exports import gongwen
-from output.safe import clean, defuse
+from rendering.safe import clean, defuse
 from exports.xlsx import table_sheet
 from riverchief import clock
 from riverchief.board import light_label

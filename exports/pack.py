@@ -17,12 +17,12 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from output.safe import clean
+from rendering.safe import clean
 from exports.images import slide_png
 from exports.xlsx import auto_style
 from riverchief import clock
 from riverchief import rectification as R
-from riverchief import water
+from riverchief import water_rules
 from riverchief.assessment import load_inputs, score_units
 from riverchief.assessment_rules import Rules
 from riverchief.board import Filters, headline
@@ -31,8 +31,8 @@ from riverchief.db import Database
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import build_notice, change_summary
 from riverchief.versions import Version
-from riverchief.water_quality import fallback_words, load_water, month_figures, trend_of
-from output import figures
+from riverchief.water_report import fallback_words, load_water, month_figures, trend_of
+from rendering import figures
 
 FONT = "微软雅黑"
 GREY = RGBColor(0x5F, 0x63, 0x68)
@@ -266,23 +266,23 @@ def build_pack(db: Database, version: Version, notice: dt.date, filters: Filters
     if pick is not None:
         trend = trend_of(view.series, river_id=pick)
         name = view.series.loc[view.series["river_id"] == pick, "river_name"].iloc[0]
-        body = water.body_of(view.series.loc[view.series["river_id"] == pick, "water_body"])
+        body = water_rules.body_of(view.series.loc[view.series["river_id"] == pick, "water_body"])
         for f in ("tp", "nh3n"):
-            _chart_slide(prs, f"{water.FACTOR_NAMES[f]}变化：{name}", footer,
-                         figures.concentration_trend(trend, f, body, f"{water.FACTOR_NAMES[f]}：{name}月均值与年均值", source))
+            _chart_slide(prs, f"{water_rules.FACTOR_NAMES[f]}变化：{name}", footer,
+                         figures.concentration_trend(trend, f, body, f"{water_rules.FACTOR_NAMES[f]}：{name}月均值与年均值", source))
     month = view.sections[view.sections["water_class"].notna()]
     slide = _slide(prs, f"断面水质类别 · {cn_month(view.month)}", footer)
     if len(month):  # the notice's month, or the latest with readings before it, said so
         counts = month["water_class"].value_counts()
-        classes = pd.DataFrame([(water.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)],
+        classes = pd.DataFrame([(water_rules.CLASS_NAMES[c], int(counts.get(c, 0))) for c in range(1, 7)],
                                columns=["类别", "断面数"])
         _table(slide, classes, ["类别", "断面数"], Inches(0.5), Inches(1.3), Inches(4.2), size=20, colours=auto_style)
         said = month_figures(view.sections)  # the water page's own figures
         _text(slide, f"达标率 {said['met'].value:.1%}\nⅠ–Ⅲ类比例 {said['good'].value:.1%}\n"
                      f"劣Ⅴ类断面 {int(said['worst'].value)} 个",
               Inches(5.2), Inches(1.4), Inches(7.5), Inches(2.2), size=28, bold=True)
-        lines = [f"{r.river_name}：由{int(r.first_year)}年{water.CLASS_NAMES[int(r.water_class_first)]}"
-                 f"{r.change}为{water.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]
+        lines = [f"{r.river_name}：由{int(r.first_year)}年{water_rules.CLASS_NAMES[int(r.water_class_first)]}"
+                 f"{r.change}为{water_rules.CLASS_NAMES[int(r.water_class)]}" for r in stories[stories["change"] != "持平"].itertuples()][:8]
         _text(slide, "\n".join(lines), Inches(5.2), Inches(3.8), Inches(7.5), Inches(3), size=20)
         if view.asked is not None:
             _text(slide, fallback_words(view), Inches(0.5), Inches(5.2), Inches(4.4), Inches(1.2), size=18, colour=GREY)

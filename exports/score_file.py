@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
-from output.safe import defuse
+from rendering.safe import defuse
 from exports.xlsx import table_sheet
 from riverchief.assessment import COMPONENT_NAMES, COMPONENTS, breakdown
 from riverchief.assessment_rules import Rules

@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from output.safe import clean, defuse
+from rendering.safe import clean, defuse
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES
-from riverchief.water import CLASS_COLOURS, CLASS_NAMES
+from riverchief.water_rules import CLASS_COLOURS, CLASS_NAMES
 
 THIN = Side(style="thin", color="DADCE0")
 # Cells whose text names a light or a water class get its colour (the word stays, for black and white).

@@ -16,7 +16,7 @@ from loaders.issues import Issue
 from loaders.names import ID_PREFIX, LIST_PREFIX, _dedupe, _digest, _is_sequence, _lookup, _next_ids, name_key
 from loaders.read import RawTable, match
 from loaders.specs import CHOICE_WORDS, DEFAULT_DAYS, FACTORS, SPECS
-from riverchief import clock, lights, schema, water
+from riverchief import clock, lights, schema, water_rules
 from riverchief.schema import LIST_NAMES
 
 
@@ -414,7 +414,7 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
         keyed = frame.assign(_day=when.dt.normalize(), _month=when.dt.to_period("M"))
         per_day = keyed.groupby(["section_id", "_day"], dropna=False)["_row"].transform("size")
         days = keyed.groupby(["section_id", "_month"], dropna=False)["_day"].transform("nunique")
-        inferred = pd.Series(np.where((per_day >= 4) | (days >= 20), water.AUTOMATIC, water.MANUAL), index=frame.index)
+        inferred = pd.Series(np.where((per_day >= 4) | (days >= 20), water_rules.AUTOMATIC, water_rules.MANUAL), index=frame.index)
         how = "同一断面一天有4个及以上数值或一个月有20天及以上有数值"
     if isinstance(earlier, pd.DataFrame) and len(earlier):  # (a table not read into memory has nothing to say)
         # the same reading kept already (same section, time and values): it keeps its source, so a file imported
@@ -430,7 +430,7 @@ def _method(frame: pd.DataFrame, raw: RawTable, notes: list[Issue], earlier: pd.
         adopt = same & pd.notna(before)
         inferred = inferred.where(~adopt, pd.Series(before, index=frame.index))
     frame["method"] = given.where(given.notna(), inferred)
-    automatic = int((given.isna() & (frame["method"] == water.AUTOMATIC)).sum())
+    automatic = int((given.isna() & (frame["method"] == water_rules.AUTOMATIC)).sum())
     if automatic:
         notes.append(Issue(raw.file, raw.sheet, None, "监测方式", f"未注明监测方式：{how}，{automatic}行按自动监测计"
                            "（如不对，请增加“监测方式”列写明手工或自动）"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import answers, mappings as saved_mappings, maps
+from loaders import answers, mappings as saved_mappings, map_files
 from loaders.cells import _convert, _Refs, _validate
 from loaders.filling import _finish, _reference_ids
 from loaders.issues import Held, Issue, cap
@@ -30,7 +30,7 @@ from riverchief.errors import RuleError
 from riverchief.office import actions, database, rounds
 
 ORDER = {"townships": 0, "units": 1, "rivers": 2, "sections": 3, "items": 5, "problems": 6}  # references first
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv") + maps.MAP_SUFFIXES
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv") + map_files.MAP_SUFFIXES
 
 
 CHANGE_COLUMNS = ["table", "file", "sheets", "rows", "added", "changed", "removed", "unchanged", "ignored", "skipped"]
@@ -149,9 +149,9 @@ def _prepare(files, root, kind, notice, crs, map_kind, accept_new_units, correct
     raws: list[RawTable] = []
     layers = []
     for name, data in files:
-        if name.lower().endswith(maps.MAP_SUFFIXES):
+        if name.lower().endswith(map_files.MAP_SUFFIXES):
             try:
-                layers.append((name, *maps.read_map(name, data, crs)))
+                layers.append((name, *map_files.read_map(name, data, crs)))
             except ReadError as exc:
                 prepared.issues.append(Issue(name, None, None, None, str(exc)))
                 prepared.held.append(Held(name, None, "地图", None, str(exc)))

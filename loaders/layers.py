@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shapely
 
-from loaders import maps
+from loaders import map_files
 from loaders.filling import NEAR_KM
 from loaders.issues import Issue
 from loaders.merge import change_row
@@ -15,7 +15,7 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
     """Replace the shapes of the district (its outline), townships (polygons) or rivers (lines) the layer names."""
     district = tables["district"]
     try:
-        target = maps.geometry_kind(layer, map_kind, district["name"].tolist(), tables["townships"]["name"].tolist())
+        target = map_files.geometry_kind(layer, map_kind, district["name"].tolist(), tables["townships"]["name"].tolist())
     except ReadError as exc:
         issues.append(Issue(name, None, None, None, str(exc)))
         return None
@@ -23,7 +23,7 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
         if district.empty:
             issues.append(Issue(name, None, None, None, "还没有本区名称，无法导入行政区界"))
             return None
-        outline = maps.dissolve(layer)
+        outline = map_files.dissolve(layer)
         updated = district.copy()
         old = updated.at[0, "geom_wkt"]
         updated.at[0, "geom_wkt"] = outline
@@ -40,12 +40,12 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
             return None
     frame = tables[target]
     key = "township_id" if target == "townships" else "river_id"
-    column = maps.name_column(layer, frame["name"].tolist())
+    column = map_files.name_column(layer, frame["name"].tolist())
     if column is None:
         issues.append(Issue(name, None, None, None, "地图图层中找不到名称字段：应有一列写着"
                             + ("镇街" if target == "townships" else "河流") + "名称（如“名称”“NAME”）"))
         return None
-    found, unknown = maps.match_names(layer[column], {name_key(n): i for n, i in zip(frame["name"], frame[key])}, name_key)
+    found, unknown = map_files.match_names(layer[column], {name_key(n): i for n, i in zip(frame["name"], frame[key])}, name_key)
     for n, near in unknown:
         hint = f"，您是否要填“{near}”？" if near else ""
         issues.append(Issue(name, None, None, column, f"未知的{'镇街' if target == 'townships' else '河流'}“{n}”{hint}"))
@@ -57,7 +57,7 @@ def _apply_layer(name: str, layer, repaired: int, tables: dict, issues: list[Iss
     shapes = {k: v[0] if len(v) == 1 else shapely.union_all(v) for k, v in shapes.items()}
     updated = frame.copy()
     hit = updated[key].isin(shapes)
-    new_wkt = [maps.to_wkt(shapes[k]) for k in updated.loc[hit, key]]
+    new_wkt = [map_files.to_wkt(shapes[k]) for k in updated.loc[hit, key]]
     old_wkt = updated.loc[hit, "geom_wkt"].tolist()
     updated.loc[hit, "geom_wkt"] = new_wkt
     tables[target] = updated

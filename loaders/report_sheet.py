@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from output.safe import clean, defuse
+from rendering.safe import clean, defuse
 from loaders import convert
 from riverchief.reporting import Report
 from riverchief.errors import RiverBoardError

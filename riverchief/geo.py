@@ -13,9 +13,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from riverchief import water
+from riverchief import water_rules
 from riverchief.db import Database
-from riverchief.water_quality import enrich_month
+from riverchief.water_report import enrich_month
 
 SIMPLIFY_DEGREES = 0.0003  # ≈ 30 m: invisible at district zoom, a fraction of the vertices
 RIVER_WIDTH = {"区级": 4.0, "镇级": 2.2, "村级": 1.4}  # rivers of a higher chief are drawn as 区级
@@ -47,8 +47,8 @@ def mean_class(rivers: pd.DataFrame) -> pd.Series:
     out = pd.Series(float("nan"), index=rivers.index)
     if has.any():
         judged = rivers.loc[has]
-        classed = water.classify_frame(judged[list(water.MEAN_FACTORS)],
-                                       water.judged_body(judged["lake_sections"], judged["sections"]))
+        classed = water_rules.classify_frame(judged[list(water_rules.MEAN_FACTORS)],
+                                       water_rules.judged_body(judged["lake_sections"], judged["sections"]))
         out[has] = classed["water_class"].astype(float)
     return out
 

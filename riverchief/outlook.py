@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riverchief import lights, water
+from riverchief import lights, water_rules
 from riverchief.assessment_rules import default_rules
 from riverchief.dates import cn_date, day_numbers, next_notice, pct
 
@@ -238,7 +238,7 @@ def water_outlook(monthly: pd.DataFrame, year: int, upto_month: int) -> pd.DataF
             if pd.isna(r["target_class"]):
                 continue  # a section without a target has nothing to meet
             target = int(r["target_class"])
-            limit = water.class_limit(factor, target, r["water_body"])
+            limit = water_rules.class_limit(factor, target, r["water_body"])
             n = int(r["count"]) if pd.notna(r["count"]) else 0
             total = float(r["sum"]) if n else 0.0
             need, words, reachable = _target(n, total, limit, left, r["floor"] if pd.notna(r["floor"]) else None)
@@ -255,12 +255,12 @@ def with_scope(monthly: pd.DataFrame, scope: str, river: bool = False) -> pd.Dat
     """The series with the scope first (全区, a township or a river, named): the mean of its river sections each
     month, against their target class when they share one, else the strictest of their targets (said in the
     row's name). Lake sections are left out (their TP limits differ)."""
-    rivers = monthly[monthly["water_body"] == water.RIVER]
+    rivers = monthly[monthly["water_body"] == water_rules.RIVER]
     if rivers.empty or rivers["target_class"].dropna().empty:
         return monthly
     targets = sorted(set(rivers["target_class"].dropna().astype(int)))
     target = targets[0]
-    name = f"{scope}{'' if river else '河流'}断面均值" + ("" if len(targets) == 1 else f"（目标不一，按最严的{water.CLASS_NAMES[target]}）")
+    name = f"{scope}{'' if river else '河流'}断面均值" + ("" if len(targets) == 1 else f"（目标不一，按最严的{water_rules.CLASS_NAMES[target]}）")
     aggregate = rivers.groupby("month", as_index=False)[["tp", "nh3n"]].mean().assign(
-        section_id="", section_name=name, river_name="", water_body=water.RIVER, target_class=target, aggregate=True)
+        section_id="", section_name=name, river_name="", water_body=water_rules.RIVER, target_class=target, aggregate=True)
     return pd.concat([aggregate, monthly.assign(aggregate=False)], ignore_index=True)

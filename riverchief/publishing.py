@@ -16,12 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riverchief import clock, dates, lights, schema, usertext, versions, water
+from riverchief import clock, dates, lights, schema, usertext, versions, water_rules
 from riverchief.sql import checked
 
 def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created_by: str,
             demo: bool = False, tolerance: float = lights.DEFAULT_TOLERANCE, extra: dict | None = None,
-            expect_current: str | None = None, water_rule: water.MonthlyRule | None = None,
+            expect_current: str | None = None, water_rule: water_rules.MonthlyRule | None = None,
             relight: tuple[dt.date, ...] = ()) -> versions.Version:
     """Write a complete new version and make it current. Refuses (and leaves CURRENT alone) on error.
 
@@ -64,7 +64,7 @@ def publish(root: Path, tables: dict[str, pd.DataFrame], *, source: str, created
                 else:
                     versions.write(table, tmp / f"{name}.parquet")
             rows = {name: t.num_rows for name, t in arrow.items()} | {name: t.rows() for name, t in carried.items()}
-            rule = water_rule or (served.water_rule if served else water.MonthlyRule())
+            rule = water_rule or (served.water_rule if served else water_rules.MonthlyRule())
             monthly = _monthly_from(tmp, tables["sections"], rows["readings"], rule)
             versions.write(versions.conform("readings_monthly", monthly), tmp / "readings_monthly.parquet")
             manifest = {
@@ -137,7 +137,7 @@ def _lit(version: versions.Version | None, name: str) -> pd.DataFrame | None:
     return pq.read_table(version.path / name, columns=columns, partitioning=None).to_pandas()
 
 
-def rebuild_water(root: Path, rule: water.MonthlyRule, by: str, expect_current: str | None = None) -> versions.Version:
+def rebuild_water(root: Path, rule: water_rules.MonthlyRule, by: str, expect_current: str | None = None) -> versions.Version:
     """Serve the same data with the monthly values built by another rule (manual / automatic), as a new version."""
     version = _based_on(root, expect_current)
     return _republish(version, versions.read_tables(version), f"水质月值口径改为：{rule.words}", by, water_rule=rule)
@@ -168,18 +168,18 @@ def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: floa
                       extra={"relit": [d.isoformat() for d in sorted(notices)]})
 
 
-def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int, rule: water.MonthlyRule) -> pd.DataFrame:
+def _monthly_from(folder: Path, sections: pd.DataFrame, n_readings: int, rule: water_rules.MonthlyRule) -> pd.DataFrame:
     glob = str(folder / "readings" / "*" / "*.parquet")
     if not n_readings:  # a district with no readings yet
         return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.TABLES["readings_monthly"].names})
     con = duckdb.connect()
     params = {"readings": glob}
-    monthly = water.monthly_values(con.execute(checked("build_readings_monthly", params), params).df(), rule)
+    monthly = water_rules.monthly_values(con.execute(checked("build_readings_monthly", params), params).df(), rule)
     body = monthly["section_id"].map(sections.set_index("section_id")["water_body"])
     if body.isna().any():
         unknown = sorted(monthly.loc[body.isna(), "section_id"].unique())
         raise versions.StoreError(f"监测数据中有断面不在断面表中：{unknown[:5]}", f"readings name unknown sections: {unknown[:5]}")
-    return water.classify_frame(monthly, body)
+    return water_rules.classify_frame(monthly, body)
 
 
 def empty_tables(district: str, code: str = "") -> dict[str, pd.DataFrame]:

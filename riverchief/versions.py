@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riverchief import clock, lights, schema, settings, water
+from riverchief import clock, lights, schema, settings, water_rules
 from riverchief.errors import RiverBoardError
 
 class StoreError(RiverBoardError):
@@ -77,9 +77,9 @@ class Version:
         return float(self.manifest.get("tolerance", lights.DEFAULT_TOLERANCE))
 
     @property
-    def water_rule(self) -> water.MonthlyRule:
+    def water_rule(self) -> water_rules.MonthlyRule:
         """Which source gives a section's monthly value (manual or automatic), as the version was built."""
-        return water.MonthlyRule.of(self.manifest.get("water_rule"))
+        return water_rules.MonthlyRule.of(self.manifest.get("water_rule"))
 
 
 def current_version(root: Path | None = None) -> Version:
@@ -341,7 +341,7 @@ def _read_frame(version: Version, name: str) -> pd.DataFrame:
         if column not in frame.columns and column not in schema.COMPUTED_COLUMNS:
             frame[column] = None
     if name == "readings":  # readings kept before their source was: manual samples (docs/DATA.md)
-        frame["method"] = frame["method"].where(frame["method"].notna(), water.MANUAL)
+        frame["method"] = frame["method"].where(frame["method"].notna(), water_rules.MANUAL)
     return frame.drop(columns=[c for c in schema.COMPUTED_COLUMNS if c in frame.columns])
 
 

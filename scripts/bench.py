@@ -26,8 +26,8 @@ from riverchief import publishing, versions
 from riverchief.board import Filters, load_board
 from riverchief.db import Database
 from riverchief.geo import load_map
-from riverchief.water_quality import load_water
-from ui.maps import build_map
+from riverchief.water_report import load_water
+from ui.leaflet_map import build_map
 
 
 def timed(fn, *args, **kw):
@@ -288,7 +288,7 @@ def bench_exports(version) -> None:
     from riverchief.assessment_rules import default_rules
     from riverchief.board import headline
     from riverchief.notice import build_notice
-    from output.figures import lights_by_unit
+    from rendering.figures import lights_by_unit
 
     db = Database(version)
     notice = version.notices[-1]

@@ -17,7 +17,7 @@ from conftest import ROOT
 from exports.images import SLIDE_DPI, available, chart_png
 from exports.pack import build_pack
 from exports.xlsx import table_xlsx
-from output import figures
+from rendering import figures
 from riverchief import publishing, versions
 from riverchief.assessment_rules import default_rules
 from riverchief.board import Filters, headline, load_board

@@ -117,7 +117,7 @@ def test_served_on_localhost_without_error_details_or_usage_statistics():
 
 
 def test_a_page_error_shows_a_chinese_sentence_with_an_error_id(monkeypatch, tiny_dir, caplog):
-    import riverchief.water_quality as wq
+    import riverchief.water_report as wq
     import ui.data
 
     def broken(*args, **kwargs):

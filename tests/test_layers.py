@@ -11,15 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Higher imports lower; equal floors are siblings and stay apart. scripts/ and tests/ stand outside and may
 # import any floor.
-FLOORS = {"app": 4, "server": 4, "app_pages": 4, "ui": 3, "loaders": 2, "exports": 2, "output": 1, "riverchief": 0}
+FLOORS = {"app": 4, "server": 4, "app_pages": 4, "ui": 3, "loaders": 2, "exports": 2, "rendering": 1, "riverchief": 0}
 # Where each third-party package may be imported: drawing pages (Streamlit, the map), serving them, writing files
 # for people (Word, PowerPoint, chart images), reading the office's files, the domain's engines. A package not
 # named here, nor in EVERYWHERE, fails the test until it is given its floors.
 ONLY_IN = {
     "streamlit": {"app", "server", "app_pages", "ui"}, "starlette": {"server"},
     "streamlit_folium": {"ui"}, "folium": {"ui"}, "branca": {"ui"}, "xstatic": {"ui"}, "js_lib_leaflet": {"ui"},
-    "plotly": {"app_pages", "ui", "exports", "output"},
-    "kaleido": {"exports"}, "docx": {"exports"}, "pptx": {"exports"}, "openpyxl": {"loaders", "exports", "output"},
+    "plotly": {"app_pages", "ui", "exports", "rendering"},
+    "kaleido": {"exports"}, "docx": {"exports"}, "pptx": {"exports"}, "openpyxl": {"loaders", "exports", "rendering"},
     "python_calamine": {"loaders"}, "pandera": {"loaders"}, "geopandas": {"loaders"}, "pyogrio": {"loaders"},
     "pyproj": {"loaders"},
     "duckdb": {"riverchief"}, "sqlalchemy": {"riverchief"}, "alembic": {"riverchief"}, "pwdlib": {"riverchief"},
@@ -76,10 +76,10 @@ def test_every_folder_is_on_a_floor():
 @pytest.mark.parametrize("writer,source,kind", [
     ("riverchief/x.py", "from ui import strings\n", "upward"),
     ("exports/x.py", "def f():\n    import loaders.convert\n", "sideways"),
-    ("output/x.py", "from exports.safe import clean\n", "upward"),
+    ("rendering/x.py", "from exports.safe import clean\n", "upward"),
     ("riverchief/x.py", "import streamlit as st\n", "third-party, not on this floor"),
     ("loaders/x.py", "def f():\n    from streamlit import session_state\n", "third-party, not on this floor"),
-    ("output/x.py", "import docx\n", "third-party, not on this floor"),
+    ("rendering/x.py", "import docx\n", "third-party, not on this floor"),
     ("ui/x.py", "import requests\n", "third-party, not on this floor"),  # not given its floors yet
 ])
 def test_the_check_finds_a_wrong_import(tmp_path, monkeypatch, writer, source, kind):

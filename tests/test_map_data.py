@@ -7,7 +7,7 @@ import shapely
 from riverchief import publishing, versions
 from riverchief.db import Database
 from riverchief.geo import load_map, simplified, to_gcj02
-from ui import maps
+from ui import leaflet_map
 from riverchief.settings import TileConfigError, tiles_from_env
 from tiny import N2, tiny_tables
 
@@ -29,9 +29,9 @@ def test_rivers_carry_classes_and_lights(geo):
 def test_river_colour_under_each_colouring(geo):
     r1 = next(geo.rivers[geo.rivers["river_id"] == "R1"].itertuples())
     r2 = next(geo.rivers[geo.rivers["river_id"] == "R2"].itertuples())
-    assert maps._river_style(r1, "water_worst") == ("#2E7D32", "Ⅲ类")
-    assert maps._river_style(r2, "water_worst") == (maps.GREY, "无数据")  # the reservoir has no June sample
-    colour, words = maps._river_style(r1, "lights")
+    assert leaflet_map._river_style(r1, "water_worst") == ("#2E7D32", "Ⅲ类")
+    assert leaflet_map._river_style(r2, "water_worst") == (leaflet_map.GREY, "无数据")  # the reservoir has no June sample
+    colour, words = leaflet_map._river_style(r1, "lights")
     assert colour == "#D93025" and words.startswith("红灯（红灯2项")
 
 
@@ -53,7 +53,7 @@ def test_map_html_escapes_data_and_uses_local_assets_only(tiny_dir):
     tables["rivers"].loc[0, "name"] = "<script>alert(2)</script>河"
     publishing.publish(tiny_dir, tables, source="测试", created_by="tests")
     geo = load_map(Database(versions.current_version(tiny_dir)), N2)
-    html = maps.build_map(geo, "water_worst", None, {}).get_root().render()
+    html = leaflet_map.build_map(geo, "water_worst", None, {}).get_root().render()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     assert "/app/static/vendor/leaflet/leaflet.js" in html
@@ -84,5 +84,5 @@ def test_bad_tile_configuration_is_refused_in_chinese(env):
 
 
 def test_zoom_fits_the_bounds():
-    assert maps._zoom_to_fit((105.75, 29.6, 106.35, 30.1), (1100, 680)) == pytest.approx(10.25, abs=0.5)
-    assert maps._zoom_to_fit((0, 0, 0.01, 0.01), (1100, 680)) > maps._zoom_to_fit((0, 0, 1, 1), (1100, 680))
+    assert leaflet_map._zoom_to_fit((105.75, 29.6, 106.35, 30.1), (1100, 680)) == pytest.approx(10.25, abs=0.5)
+    assert leaflet_map._zoom_to_fit((0, 0, 0.01, 0.01), (1100, 680)) > leaflet_map._zoom_to_fit((0, 0, 1, 1), (1100, 680))

@@ -381,7 +381,7 @@ def test_the_pages_follow_the_policy_of_the_offices_rules_file(monkeypatch, demo
     """Patrols required, the sections that call for the share rule and the warning's pace are the office's rules
     (each unlike the default here), on the board, the progress page and the water page."""
     from riverchief import outlook
-    from riverchief.water_quality import load_water
+    from riverchief.water_report import load_water
 
     root = tmp_path / "data"
     shutil.copytree(demo_dir, root)  # the shared demo keeps the default rules
@@ -518,7 +518,7 @@ def test_a_change_that_rounds_to_nothing_reads_as_level(monkeypatch, demo_dir):
 
 def test_water_cards_hold_short_values_and_the_rates_a_line_of_their_own(monkeypatch, demo_dir):
     """The cards cut `0.133 …` and `-0.001（改善率+0.…`: the value alone, the change alone, the rates under them."""
-    from riverchief.water_quality import load_water, ytd_means
+    from riverchief.water_report import load_water, ytd_means
 
     at = run_app(monkeypatch, demo_dir)
     at.switch_page("app_pages/water.py").run()

@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from exports.papers import paper_docx
+from exports.paper_files import paper_docx
 from render import render
-from riverchief import access, papers, publishing, versions
+from riverchief import access, supervision, publishing, versions
 from riverchief.db import Database
 from tiny import N2
 
@@ -18,19 +18,19 @@ TODAY = dt.date(2023, 7, 3)
 
 def test_a_red_item_gets_a_numbered_assignment_with_its_light_history(tiny_dir):
     db = Database(versions.current_version(tiny_dir))
-    paper = papers.build_paper(db, N2, "T1", ["A"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    paper = supervision.build_paper(db, N2, "T1", ["A"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     assert (paper.kind, paper.title, paper.addressee) == ("交办", "河长制工作督办通知（交办单）", "甲镇")
     assert paper.number == "河长办交〔2023〕1号"
     assert paper.items.iloc[0]["history"] == "2023年5月绿灯 → 6月红灯"
     assert "2023年7月15日前" in paper.paragraphs[2] and "约谈" in paper.paragraphs[2]
-    line = papers.item_lines(paper)[0]
+    line = supervision.item_lines(paper)[0]
     assert line[:4] == ["事项A（一号河）", "2023年5月31日", "95%", "红灯"]
     assert line[4].startswith("截止2023年5月31日未完成") and line[4].endswith("亮灯记录：2023年5月绿灯 → 6月红灯")
 
 
 def test_a_yellow_item_gets_a_reminder(tiny_dir):
     db = Database(versions.current_version(tiny_dir))
-    paper = papers.build_paper(db, N2, "D1", ["B"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    paper = supervision.build_paper(db, N2, "D1", ["B"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     assert paper.kind == "提醒" and paper.number == "河长办提〔2023〕1号" and "约谈" not in paper.paragraphs[2]
 
 
@@ -43,15 +43,15 @@ def test_a_yellow_item_gets_a_reminder(tiny_dir):
 ])
 def test_papers_that_cannot_be_made_say_why(tiny_dir, unit, items, reply, message):
     db = Database(versions.current_version(tiny_dir))
-    with pytest.raises(papers.PaperError, match=message):
-        papers.build_paper(db, N2, unit, items, reply, "区河长办公室", TODAY)
+    with pytest.raises(supervision.PaperError, match=message):
+        supervision.build_paper(db, N2, unit, items, reply, "区河长办公室", TODAY)
 
 
 def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(tiny_dir):
     from riverchief.office import actions
 
     version = versions.current_version(tiny_dir)
-    paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    paper = supervision.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     with pytest.raises(access.Forbidden):
         actions.issue_paper(access.Principal("fx", "分析", access.ANALYST), tiny_dir, paper, version.id)
     new = actions.issue_paper(access.Principal("hzb", "区河长办", access.OFFICE), tiny_dir, paper, version.id)
@@ -59,17 +59,17 @@ def test_issuing_records_supervision_numbers_the_next_and_only_the_office_may(ti
     issued = records[records["kind"] == "交办"]
     assert sorted(issued["item_id"]) == ["A", "E"] and set(issued["by_whom"]) == {"区河长办"}
     assert issued["content"].str.startswith("河长办交〔2023〕1号《河长制工作督办通知（交办单）》").all()
-    with pytest.raises(papers.PaperError, match=r"已就“事项A”发出河长办交〔2023〕1号"):  # not a second number for A
-        papers.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
-    again = papers.build_paper(Database(new), N2, "T2", ["D"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
+    with pytest.raises(supervision.PaperError, match=r"已就“事项A”发出河长办交〔2023〕1号"):  # not a second number for A
+        supervision.build_paper(Database(new), N2, "T1", ["A"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
+    again = supervision.build_paper(Database(new), N2, "T2", ["D"], dt.date(2023, 7, 20), "区河长办公室", TODAY)
     assert again.number == "河长办交〔2023〕2号"
     with pytest.raises(versions.StoreError, match="他人更新"):  # issued from a page read before the first one
-        papers.record(tiny_dir, again, "区河长办", version.id)
+        supervision.record(tiny_dir, again, "区河长办", version.id)
 
 
 def test_the_assignment_opens_in_word_as_a_gongwen(tiny_dir):
     db = Database(versions.current_version(tiny_dir))
-    paper = papers.build_paper(db, N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
+    paper = supervision.build_paper(db, N2, "T1", ["A", "E"], dt.date(2023, 7, 15), "区河长办公室", TODAY)
     data = paper_docx(paper, demo=False)
     from docx import Document
     import io
@@ -87,15 +87,15 @@ def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
     from riverchief.office import actions
 
     version = versions.current_version(tiny_dir)
-    paper = papers.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), papers.ISSUER, TODAY)
+    paper = supervision.build_paper(Database(version), N2, "T1", ["A", "E"], dt.date(2023, 7, 15), supervision.ISSUER, TODAY)
     new = actions.issue_paper(access.Principal("hzb", "区河长办", access.OFFICE), tiny_dir, paper, version.id)
-    later = papers.build_paper(Database(new), N2, "D1", ["B"], dt.date(2023, 7, 25), papers.ISSUER,
+    later = supervision.build_paper(Database(new), N2, "D1", ["B"], dt.date(2023, 7, 25), supervision.ISSUER,
                                dt.date(2023, 7, 10))
     newest = actions.issue_paper("tests", tiny_dir, later, new.id)
-    issued = papers.issued_papers(Database(newest))
+    issued = supervision.issued_papers(Database(newest))
     assert list(issued["number"]) == ["河长办提〔2023〕1号", "河长办交〔2023〕1号"]  # the newest first
-    assert list(papers.issued_papers(Database(newest), item="E")["number"]) == ["河长办交〔2023〕1号"]
-    assert list(papers.issued_papers(Database(newest), unit="D1")["number"]) == ["河长办提〔2023〕1号"]
+    assert list(supervision.issued_papers(Database(newest), item="E")["number"]) == ["河长办交〔2023〕1号"]
+    assert list(supervision.issued_papers(Database(newest), unit="D1")["number"]) == ["河长办提〔2023〕1号"]
     row = issued.iloc[1].to_dict()
     assert (row["addressee"], row["issued"], row["reply_by"], row["item_ids"]) == ("甲镇", TODAY, dt.date(2023, 7, 15),
                                                                                   ["A", "E"])
@@ -105,10 +105,10 @@ def test_an_issued_paper_is_made_again_as_it_was_issued(tiny_dir):
     publishing.publish(tiny_dir, tables, source="更正", created_by="tests")
     now = Database(versions.current_version(tiny_dir)).query("item_history", item="A")
     assert now.loc[now["notice_date"].astype(str).str[:10] == str(N2), "light"].iloc[0] == "green"
-    again = papers.reissue(tiny_dir, row)
+    again = supervision.reissue(tiny_dir, row)
     assert (again.number, again.issued, again.reply_by, again.paragraphs) == (paper.number, paper.issued,
                                                                               paper.reply_by, paper.paragraphs)
-    assert papers.item_lines(again) == papers.item_lines(paper)  # still red in it, as it was sent
+    assert supervision.item_lines(again) == supervision.item_lines(paper)  # still red in it, as it was sent
 
 
 def test_the_office_issues_a_paper_from_the_item_page(monkeypatch, tiny_dir):

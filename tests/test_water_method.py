@@ -16,10 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import publishing, versions, water
+from riverchief import publishing, versions, water_rules
 from riverchief.assessment import load_inputs
 from riverchief.db import Database
-from riverchief.water_quality import judge_rivers, load_water, month_figures, share_judgement, ytd_means
+from riverchief.water_report import judge_rivers, load_water, month_figures, share_judgement, ytd_means
 from tiny import _frame, tiny_tables
 
 # --- judgement by shares (≥ 5 river sections) -------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_a_reservoir_with_many_points_by_the_mean_of_its_points_at_the_lake_limi
     ("nh3n", 1.0, "river", 3), ("nh3n", 0.15, "river", 1), ("do", 5.0, "river", 3), ("do", 1.9, "river", 6),
 ])
 def test_single_factor_classes_at_their_limits(factor, value, body, cls):
-    assert water.factor_class(factor, value, body) == cls
+    assert water_rules.factor_class(factor, value, body) == cls
 
 
 # --- through the pipeline: a one-section district ----------------------------------------------------------
@@ -163,7 +163,7 @@ def test_the_month_s_value_follows_the_stated_rule_not_the_average_of_everything
     monthly = Database(version).execute("SELECT month, tp, tp_src, tp_n FROM readings_monthly ORDER BY month")
     assert monthly["tp"].tolist() == pytest.approx([0.10, 0.30])
     assert monthly["tp_src"].tolist() == ["自动", "手工"] and monthly["tp_n"].tolist() == [30, 1]
-    manual = _district(tmp_path / "manual", rows, rule=water.MonthlyRule(water.MANUAL_ONLY))
+    manual = _district(tmp_path / "manual", rows, rule=water_rules.MonthlyRule(water_rules.MANUAL_ONLY))
     again = Database(manual).execute("SELECT tp, tp_src FROM readings_monthly ORDER BY month")
     assert again["tp"].tolist() == pytest.approx([0.30, 0.30]) and set(again["tp_src"]) == {"手工"}
 

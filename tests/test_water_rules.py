@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riverchief import water
-from riverchief.water import LAKE, RIVER, factor_class
-from riverchief.water_quality import enrich_month
+from riverchief import water_rules
+from riverchief.water_rules import LAKE, RIVER, factor_class
+from riverchief.water_report import enrich_month
 
 # (factor, water body, value, class) — the table of docs/DOMAIN.md §5, at each limit and just past it.
 CASES = [
@@ -54,7 +54,7 @@ def test_float_noise_at_a_limit_stays_in_the_class():
 
 def test_vectorised_classes_match_and_mark_missing_as_zero():
     values = [0.02, 0.2, float("nan"), 0.45]
-    assert water.factor_classes("tp", values, RIVER).tolist() == [1, 3, 0, 6]
+    assert water_rules.factor_classes("tp", values, RIVER).tolist() == [1, 3, 0, 6]
 
 
 @pytest.mark.parametrize("bad", [-0.01, -5])
@@ -74,8 +74,8 @@ def test_unknown_factor_and_water_body_are_refused():
 
 def _classed(rows: list[dict], body: str = RIVER) -> list[tuple[int, str]]:
     """The class and deciding factors of samples, the way the pages get them (classify_frame, enrich_month)."""
-    frame = pd.DataFrame([{f: r.get(f, np.nan) for f in water.MEAN_FACTORS} for r in rows])
-    classed = water.classify_frame(frame, [body] * len(rows)).assign(water_body=body, target_class=3)
+    frame = pd.DataFrame([{f: r.get(f, np.nan) for f in water_rules.MEAN_FACTORS} for r in rows])
+    classed = water_rules.classify_frame(frame, [body] * len(rows)).assign(water_body=body, target_class=3)
     out = enrich_month(classed)
     return list(zip(out["water_class"].astype(int), out["deciding"]))
 
@@ -99,31 +99,31 @@ def test_same_tp_is_worse_in_a_lake():
 
 
 def test_worse_than_v():
-    assert _classed([{"tp": 0.5, "nh3n": 0.1}]) == [(water.WORSE_THAN_V, "总磷")]
+    assert _classed([{"tp": 0.5, "nh3n": 0.1}]) == [(water_rules.WORSE_THAN_V, "总磷")]
 
 
 @pytest.mark.parametrize("lakes,sections,body", [(0, 0, RIVER), (0, 3, RIVER), (2, 3, RIVER), (3, 3, LAKE), (1, 1, LAKE)])
 def test_a_river_is_judged_a_lake_only_when_all_its_sections_are(lakes, sections, body):
-    assert water.judged_body([lakes], [sections])[0] == body
-    assert water.body_of([LAKE] * lakes + [RIVER] * (sections - lakes)) == body
+    assert water_rules.judged_body([lakes], [sections])[0] == body
+    assert water_rules.body_of([LAKE] * lakes + [RIVER] * (sections - lakes)) == body
 
 
 def test_the_lake_limits_are_chosen_for_tp_only():
-    assert water.limits("tp", LAKE) == water.LIMITS["tp_lake"]
-    assert water.limits("nh3n", LAKE) == water.limits("nh3n", RIVER) == water.LIMITS["nh3n"]
+    assert water_rules.limits("tp", LAKE) == water_rules.LIMITS["tp_lake"]
+    assert water_rules.limits("nh3n", LAKE) == water_rules.limits("nh3n", RIVER) == water_rules.LIMITS["nh3n"]
     with pytest.raises(ValueError):
-        water.limits("tp_lake")
+        water_rules.limits("tp_lake")
 
 
 @pytest.mark.parametrize("factor,value,cls,expected", [
     ("tp", 0.3, 3, 0.5), ("tp", 0.2, 3, 0.0), ("tp", 0.1, 3, -0.5), ("nh3n", 2.5, 3, 1.5), ("do", 4.0, 3, 0.2),
 ])
 def test_exceedance_multiple(factor, value, cls, expected):
-    assert math.isclose(water.exceedance(factor, value, cls), expected, abs_tol=1e-12)
+    assert math.isclose(water_rules.exceedance(factor, value, cls), expected, abs_tol=1e-12)
 
 
 def test_exceedance_against_lake_limit():
-    assert math.isclose(water.exceedance("tp", 0.1, 3, LAKE), 1.0)
+    assert math.isclose(water_rules.exceedance("tp", 0.1, 3, LAKE), 1.0)
 
 
 @given(st.sampled_from(["tp", "nh3n", "codmn", "cod", "bod5"]), st.sampled_from([RIVER, LAKE]),
@@ -139,17 +139,17 @@ def test_more_oxygen_never_gives_a_worse_class(a, b):
     assert factor_class("do", hi) <= factor_class("do", lo)
 
 
-@given(st.sampled_from(list(water.CLASSED_FACTORS)), st.integers(1, 5))
+@given(st.sampled_from(list(water_rules.CLASSED_FACTORS)), st.integers(1, 5))
 def test_every_limit_value_is_in_its_own_class(factor, cls):
-    limits = water.LIMITS[factor]
+    limits = water_rules.LIMITS[factor]
     # where two classes share a limit (COD, BOD5 Ⅰ/Ⅱ) the value belongs to the better one
     assert factor_class(factor, limits[cls - 1]) == limits.index(limits[cls - 1]) + 1
 
 
 def test_class_limits_are_the_standard():
     # Pinned against GB 3838-2002 Table 1 (several copies online are wrong).
-    assert water.LIMITS["tp"] == (0.02, 0.1, 0.2, 0.3, 0.4)
-    assert water.LIMITS["tp_lake"] == (0.01, 0.025, 0.05, 0.1, 0.2)
-    assert water.LIMITS["nh3n"] == (0.15, 0.5, 1.0, 1.5, 2.0)
-    assert water.LIMITS["do"] == (7.5, 6, 5, 3, 2)
-    assert np.all(np.diff(water.LIMITS["codmn"]) > 0)
+    assert water_rules.LIMITS["tp"] == (0.02, 0.1, 0.2, 0.3, 0.4)
+    assert water_rules.LIMITS["tp_lake"] == (0.01, 0.025, 0.05, 0.1, 0.2)
+    assert water_rules.LIMITS["nh3n"] == (0.15, 0.5, 1.0, 1.5, 2.0)
+    assert water_rules.LIMITS["do"] == (7.5, 6, 5, 3, 2)
+    assert np.all(np.diff(water_rules.LIMITS["codmn"]) > 0)

@@ -10,8 +10,8 @@ import streamlit as st
 from exports import images
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
-from exports.papers import paper_docx
-from riverchief import access, clock, papers
+from exports.paper_files import paper_docx
+from riverchief import access, clock, supervision
 from riverchief.access import EXPORT
 from riverchief.office import actions, rounds
 from riverchief.errors import RiverBoardError
@@ -178,9 +178,9 @@ def _notice_preview(root: str, version, sel: Selection) -> None:
 def paper_form(version, notice, row) -> None:
     """督办: a 交办单 (red) or 提醒函 (yellow) for this item, or for all the unit's items of that light on the
     notice; issuing records it as supervision (a new version) and offers the Word file."""
-    kind = papers.KIND_FOR_LIGHT[row["light"]]
+    kind = supervision.KIND_FOR_LIGHT[row["light"]]
     root = version.root
-    with st.expander(f"督办：{papers.TITLES[kind]}", icon=":material/gavel:"):
+    with st.expander(f"督办：{supervision.TITLES[kind]}", icon=":material/gavel:"):
         st.caption(S.PAPER_HELP)
         same = data.query(str(root), version.id, "item_choices", notice=notice, township=None, river=None, list=None,
                           unit=row["unit_id"])
@@ -193,8 +193,8 @@ def paper_form(version, notice, row) -> None:
                 ids = [row["item_id"]] if scope == "item" else list(same["item_id"])
                 who = auth.current()
                 try:
-                    paper = papers.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
-                                               papers.ISSUER, clock.today(), light=row["light"])
+                    paper = supervision.build_paper(data.database(version), notice, row["unit_id"], ids, reply_by,
+                                               supervision.ISSUER, clock.today(), light=row["light"])
                     new = actions.issue_paper(who, root, paper, expect_current=version.id)
                 except RiverBoardError as exc:
                     frame.show_error(exc)
@@ -207,7 +207,7 @@ def issued_papers(version, notice: dt.date | None = None, item: str | None = Non
     """已发督办文件: the 交办单 and 提醒函 issued (of a notice, or naming an item), each downloadable again as it
     was issued — made from its records when asked for, never kept in the session."""
     db = data.database(version)
-    issued = papers.issued_papers(db, notice=notice, item=item, unit=unit)
+    issued = supervision.issued_papers(db, notice=notice, item=item, unit=unit)
     if issued.empty:
         return
     st.markdown(f"**{S.PAPERS_ISSUED_TITLE.format(n=len(issued))}**")
@@ -218,7 +218,7 @@ def issued_papers(version, notice: dt.date | None = None, item: str | None = Non
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(md(line))
         if auth.may(EXPORT):
-            right.download_button(S.PAPERS_DOWNLOAD, lambda p=p: paper_docx(papers.reissue(version.root, p), version.is_demo),
+            right.download_button(S.PAPERS_DOWNLOAD, lambda p=p: paper_docx(supervision.reissue(version.root, p), version.is_demo),
                                   file_name=f"{p['number']}_{p['addressee']}.docx", on_click="ignore",
                                   key=f"paper_{p['number']}", icon=":material/description:", type="tertiary",
                                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

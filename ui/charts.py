@@ -1,5 +1,5 @@
 """Charts on a page: drawn with the app's theme, each with a slide-ready PNG download.
-The figure builders live in output/figures.py (no Streamlit), so exports draw the same charts."""
+The figure builders live in rendering/figures.py (no Streamlit), so exports draw the same charts."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,7 @@ from exports import images
 from riverchief.access import EXPORT
 from ui import auth, frame
 from ui import strings as S
-from output.figures import PLOTLY_CONFIG, wrapped_title
+from rendering.figures import PLOTLY_CONFIG, wrapped_title
 
 
 def chart_config(may_export: bool) -> dict:

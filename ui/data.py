@@ -18,7 +18,7 @@ from riverchief.db import Database
 from riverchief.geo import MapData, load_map
 from riverchief.notice import Changes, Notice, build_notice, load_changes
 from riverchief.rectification import Progress, load_progress
-from riverchief.water_quality import WaterView, load_water
+from riverchief.water_report import WaterView, load_water
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,9 +98,9 @@ def map_data(root: str, version_id: str, notice: dt.date) -> MapData:
 def map_view(root: str, version_id: str, notice: dt.date, colour_by: str, tiles, focus: tuple, unit: str | None):
     """The river map rendered for the component, once per map: the data (a unit's view keeps only its own
     problems), the folium map and its HTML and script."""
-    from ui import maps
+    from ui import leaflet_map
 
-    return maps.render(maps.build_map(map_for(root, version_id, notice, unit), colour_by, tiles, dict(focus)))
+    return leaflet_map.render(leaflet_map.build_map(map_for(root, version_id, notice, unit), colour_by, tiles, dict(focus)))
 
 
 def map_for(root: str, version_id: str, notice: dt.date, unit: str | None) -> MapData:

@@ -11,7 +11,7 @@ from riverchief.board import Board, light_label
 from riverchief.dates import cn_month
 from riverchief.lights import GREEN, LIGHT_COLOURS, LIGHT_NAMES, RED, YELLOW
 from riverchief.notice import CHANGE_NAMES, Changes
-from riverchief.water import CLASS_COLOURS, CLASS_NAMES
+from riverchief.water_rules import CLASS_COLOURS, CLASS_NAMES
 from ui import strings as S
 
 RED_SHOWN = 5  # red items listed on the phone; the rest are counted, with the full board a tap away

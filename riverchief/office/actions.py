@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riverchief import access, assessment_rules, papers, publishing, versions, water
+from riverchief import access, assessment_rules, supervision, publishing, versions, water_rules
 from riverchief.access import Principal
 from riverchief.office import audit, database
 
@@ -36,7 +36,7 @@ def relight(who: Principal | str, root: Path, notices: list[dt.date], expect_cur
     return version
 
 
-def water_rule(principal: Principal, root: Path, rule: water.MonthlyRule, expect_current: str) -> versions.Version:
+def water_rule(principal: Principal, root: Path, rule: water_rules.MonthlyRule, expect_current: str) -> versions.Version:
     """Change which source gives a section's monthly value; every month is built again by the new rule."""
     access.require(principal, access.IMPORT)
     version = publishing.rebuild_water(root, rule, principal.name, expect_current=expect_current)
@@ -83,12 +83,12 @@ def answered(root: Path, who: Principal | str, said: list[str]) -> None:
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "answer", "", "；".join(said))
 
 
-def issue_paper(who: Principal | str, root: Path, paper: papers.Paper, expect_current: str) -> versions.Version:
+def issue_paper(who: Principal | str, root: Path, paper: supervision.Paper, expect_current: str) -> versions.Version:
     """Record a 交办单 or 提醒函 as supervision records (a new version), and in the audit log. A principal's
     role is checked; a name is the command line's operator."""
     if isinstance(who, Principal):
         access.require(who, access.SUPERVISE)
-    version = papers.record(root, paper, who.name if isinstance(who, Principal) else who, expect_current)
+    version = supervision.record(root, paper, who.name if isinstance(who, Principal) else who, expect_current)
     _log(root, who if isinstance(who, Principal) else f"命令行：{who}", "paper", paper.number, f"{paper.title}致{paper.addressee}："
          + "、".join(paper.items["item_id"]) + f"，回复期限{paper.reply_by:%Y-%m-%d}（版本 {version.id}）")
     return version

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
-from riverchief import water
+from riverchief import water_rules
 from riverchief.geo import RIVER_WIDTH, MapData, feature, to_gcj02
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.settings import Tiles
@@ -33,8 +33,8 @@ def _class_badge(cls) -> str:
         return S.MAP_NO_DATA
     cls = int(cls)
     text = "#202124" if cls == 4 else "white"
-    return (f'<span style="background:{water.CLASS_COLOURS[cls]};color:{text};padding:1px 6px;'
-            f'border-radius:2px;font-weight:600">{water.CLASS_NAMES[cls]}</span>')
+    return (f'<span style="background:{water_rules.CLASS_COLOURS[cls]};color:{text};padding:1px 6px;'
+            f'border-radius:2px;font-weight:600">{water_rules.CLASS_NAMES[cls]}</span>')
 
 
 def _river_style(row, colour_by: str) -> tuple[str, str]:
@@ -47,14 +47,14 @@ def _river_style(row, colour_by: str) -> tuple[str, str]:
     cls = row.worst_class if colour_by == "water_worst" else row.mean_class
     if pd.isna(cls):
         return GREY, S.MAP_NO_DATA
-    return water.CLASS_COLOURS[int(cls)], water.CLASS_NAMES[int(cls)]
+    return water_rules.CLASS_COLOURS[int(cls)], water_rules.CLASS_NAMES[int(cls)]
 
 
 def _legend(colour_by: str) -> MacroElement:
     if colour_by == "lights":
         rows = [(LIGHT_COLOURS[l], LIGHT_NAMES[l], "line") for l in LIGHTS]
     else:
-        rows = [(water.CLASS_COLOURS[c], name, "line") for c, name in
+        rows = [(water_rules.CLASS_COLOURS[c], name, "line") for c, name in
                 ((1, "Ⅰ–Ⅱ类"), (3, "Ⅲ类"), (4, "Ⅳ类"), (5, "Ⅴ类"), (6, "劣Ⅴ类"))]
     rows.append((GREY, "无数据", "line"))
     rows.append(("#2E7D32", "监测断面（方块内为本月类别）", "square"))
@@ -130,12 +130,12 @@ def build_map(data: MapData, colour_by: str, tiles: Tiles | None, focus: dict) -
         cls = None if pd.isna(s.water_class) else int(s.water_class)
         popup = S.MAP_SECTION_POPUP.format(
             name=escape(s.section_name), river=escape(s.river_name), badge=_class_badge(cls),
-            target=water.CLASS_NAMES[int(s.target_class)],
+            target=water_rules.CLASS_NAMES[int(s.target_class)],
             meets=S.MAP_NO_DATA if cls is None else (S.YES if cls <= s.target_class else S.NO),
             tp=_mgl(s.tp), nh3n=_mgl(s.nh3n), last_badge=_class_badge(s.last_year_class),
             tp_last=_mgl(s.last_year_tp), nh3n_last=_mgl(s.last_year_nh3n))
-        colour = GREY if cls is None else water.CLASS_COLOURS[cls]
-        numeral = "–" if cls is None else water.CLASS_NAMES[cls].removesuffix("类")
+        colour = GREY if cls is None else water_rules.CLASS_COLOURS[cls]
+        numeral = "–" if cls is None else water_rules.CLASS_NAMES[cls].removesuffix("类")
         text = "#202124" if cls == 4 else "white"
         badges.append([round(y, 6), round(x, 6), S.MAP_SECTION_BADGE.format(colour=colour, text=text, numeral=numeral),
                        popup, escape(s.section_name)])

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from riverchief import water
+from riverchief import water_rules
 from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.schema import LIST_NAMES
 
@@ -80,23 +80,23 @@ def lights_by_list(by_list: pd.DataFrame, source: str) -> go.Figure:
 def class_bands(fig: go.Figure, factor: str, water_body: str, y_max: float) -> None:
     """Shade each class range behind a concentration line and label it (Ⅱ Ⅲ Ⅳ …) at the right edge.
     The shapes and labels are added at once (plotly's add_hrect re-validates every shape on each call)."""
-    limits = water.limits(factor, water_body)
+    limits = water_rules.limits(factor, water_body)
     lower, shapes, labels = 0.0, [], []
     for cls in range(1, 7):
         upper = min(limits[cls - 1] if cls <= 5 else y_max, y_max)
         if upper > lower:
             shapes.append(dict(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=lower, y1=upper,
-                               fillcolor=water.CLASS_COLOURS[cls], opacity=0.10, line_width=0, layer="below"))
+                               fillcolor=water_rules.CLASS_COLOURS[cls], opacity=0.10, line_width=0, layer="below"))
             labels.append(dict(x=1.0, xref="x domain", y=(lower + upper) / 2, yref="y", showarrow=False,
-                               text=water.CLASS_NAMES[cls].removesuffix("类"), xanchor="left",
-                               font=dict(size=12, color=water.CLASS_COLOURS[cls])))
+                               text=water_rules.CLASS_NAMES[cls].removesuffix("类"), xanchor="left",
+                               font=dict(size=12, color=water_rules.CLASS_COLOURS[cls])))
         lower = max(lower, upper)
     fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *labels])
 
 
 def concentration_trend(trend: pd.DataFrame, factor: str, water_body: str, title: str, source: str) -> go.Figure:
     """Monthly means with the annual mean as a step, over the class bands of the factor."""
-    name = water.FACTOR_NAMES[factor]
+    name = water_rules.FACTOR_NAMES[factor]
     y_max = float(np.nanmax(trend[factor])) * 1.15 if len(trend) else 1.0
     fig = go.Figure()
     class_bands(fig, factor, water_body, y_max)
@@ -125,11 +125,11 @@ def attainment_lines(att: pd.DataFrame, title: str, source: str) -> go.Figure:
 
 def class_badge_style(value) -> str:
     """Cell style of a water-class name: a filled badge in the bulletin palette (never a dot)."""
-    cls = next((k for k, v in water.CLASS_NAMES.items() if v == value), None)
+    cls = next((k for k, v in water_rules.CLASS_NAMES.items() if v == value), None)
     if cls is None:
         return ""
     text = "#202124" if cls == 4 else "white"
-    return f"background-color: {water.CLASS_COLOURS[cls]}; color: {text}; font-weight: 600"
+    return f"background-color: {water_rules.CLASS_COLOURS[cls]}; color: {text}; font-weight: 600"
 
 
 GREY_BAR = "#9AA0A6"

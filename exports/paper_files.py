@@ -7,7 +7,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from exports import gongwen
 from riverchief.dates import cn_date
-from riverchief.papers import ITEM_HEADERS, Paper, item_lines
+from riverchief.supervision import ITEM_HEADERS, Paper, item_lines
 
 
 def paper_docx(paper: Paper, demo: bool) -> bytes:

@@ -7,7 +7,7 @@ import pytest
 
 from riverchief import versions
 from riverchief.db import Database
-from riverchief.water_quality import (annual_table, attainment, enrich_month, improvement_rate, judge_rivers,
+from riverchief.water_report import (annual_table, attainment, enrich_month, improvement_rate, judge_rivers,
                                       load_water, main_pollutants, share_judgement, trend_of)
 
 
@@ -125,7 +125,7 @@ def test_demo_tells_the_bulletin_story(demo_dir):
 
 
 def test_latest_month_with_readings_up_to_the_notice(tiny_late_water_dir):
-    from riverchief.water_quality import latest_month_with_readings
+    from riverchief.water_report import latest_month_with_readings
 
     db = Database(versions.current_version(tiny_late_water_dir))
     june, april = dt.date(2023, 6, 30), dt.date(2023, 4, 1)
@@ -137,7 +137,7 @@ def test_latest_month_with_readings_up_to_the_notice(tiny_late_water_dir):
 
 
 def test_water_of_a_month_without_readings_is_the_latest_month_with_them(tiny_late_water_dir):
-    from riverchief.water_quality import fallback_words
+    from riverchief.water_report import fallback_words
 
     db = Database(versions.current_version(tiny_late_water_dir))
     view = load_water(db, dt.date(2023, 6, 30), None, None)
@@ -152,7 +152,7 @@ def test_water_of_a_month_without_readings_is_the_latest_month_with_them(tiny_la
 
 def test_exceedance_is_published_only_above_the_limit_to_two_decimals():
     """水质_表1.xlsx showed -0.3900000000000001 as the 超标倍数 of a compliant section."""
-    from riverchief.water_quality import exceeded
+    from riverchief.water_report import exceeded
 
     assert pd.isna(exceeded("tp", 0.122, 3, "river"))  # (0.122 − 0.2) / 0.2 = −0.39: within the limit, no multiple
     assert pd.isna(exceeded("tp", 0.2, 3, "river"))  # at the limit is within it

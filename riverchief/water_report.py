@@ -1,7 +1,7 @@
 """Water quality (水质) for a month: sections' classes, annual means and their change, rivers judged.
 
 SQL brings monthly and year-to-date means (from the aggregate built at publish); the rules of
-riverchief.water classify them; this module puts the two together for the pages.
+riverchief.water_rules classify them; this module puts the two together for the pages.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riverchief import water
+from riverchief import water_rules
 from riverchief.assessment_rules import default_rules
 from riverchief.dates import cn_month
 from riverchief.db import Database
@@ -51,13 +51,13 @@ def fallback_words(view: WaterView) -> str | None:
 def main_pollutants(row) -> str:
     """主要污染物: factors above the Class Ⅲ limit, worst exceedance first (at most three)."""
     found = []
-    for f in water.MEAN_FACTORS:
+    for f in water_rules.MEAN_FACTORS:
         value = row[f]
         if pd.isna(value):
             continue
-        x = water.exceedance(f, value, 3, row["water_body"])
+        x = water_rules.exceedance(f, value, 3, row["water_body"])
         if x > 0:
-            found.append((x, f"{water.FACTOR_NAMES[f]}（{x:.2f}倍）"))
+            found.append((x, f"{water_rules.FACTOR_NAMES[f]}（{x:.2f}倍）"))
     return "、".join(text for _, text in sorted(found, reverse=True)[:3])
 
 
@@ -69,7 +69,7 @@ def exceeded(factor: str, value: float, water_class: int, water_body: str) -> fl
     where it is within it or missing — a compliant section has no multiple, not a negative one."""
     if pd.isna(value):
         return np.nan
-    x = water.exceedance(factor, value, water_class, water_body)
+    x = water_rules.exceedance(factor, value, water_class, water_body)
     return round(x, EXCEEDANCE_DECIMALS) if x > 0 else np.nan  # 0.2008 against 0.2 is above it: 0.0, not blank
 
 
@@ -78,7 +78,7 @@ def enrich_month(sections: pd.DataFrame) -> pd.DataFrame:
     out = sections.copy()
     has = out["water_class"].notna()
     out["deciding"] = [
-        "、".join(water.FACTOR_NAMES[f] for f in water.MEAN_FACTORS if r[f"{f}_class"] == r["water_class"]) if ok else ""
+        "、".join(water_rules.FACTOR_NAMES[f] for f in water_rules.MEAN_FACTORS if r[f"{f}_class"] == r["water_class"]) if ok else ""
         for ok, r in zip(has, out.to_dict("records"))
     ]
     out["meets_target"] = np.where(has, out["water_class"] <= out["target_class"], pd.NA)
@@ -96,13 +96,13 @@ def source_words(row) -> str:
         src = row.get(f"{f}_src")
         if isinstance(src, str) and src:
             n = row.get(f"{f}_n")
-            count = "" if n is None or pd.isna(n) else f"（{int(n)}{'天' if src == water.AUTOMATIC else '次'}）"
+            count = "" if n is None or pd.isna(n) else f"（{int(n)}{'天' if src == water_rules.AUTOMATIC else '次'}）"
             said[f] = src + count
     if not said:
         return ""
     if len(set(said.values())) == 1:
         return next(iter(said.values()))
-    return "、".join(water.FACTOR_NAMES[f] + s for f, s in said.items())
+    return "、".join(water_rules.FACTOR_NAMES[f] + s for f, s in said.items())
 
 
 def improvement_rate(last: float, this: float) -> float:
@@ -177,7 +177,7 @@ def trend_change(trend: pd.DataFrame, factor: str, year: int, upto_month: int) -
 
 def annual_table(section_years: pd.DataFrame, year: int) -> pd.DataFrame:
     """This year-to-date against the same period last year, classed, with improvement rates."""
-    classed = water.classify_frame(section_years, section_years["water_body"])
+    classed = water_rules.classify_frame(section_years, section_years["water_body"])
     this = classed[classed["year"] == year].set_index("section_id")
     last = classed[classed["year"] == year - 1].set_index("section_id")
     out = this.join(last[["tp", "nh3n", "codmn", "do", "water_class"]], suffixes=("", "_last"))
@@ -204,12 +204,12 @@ def share_judgement(share_good: float, share_worst: float) -> str:
 
 
 def _class_of_means(frame: pd.DataFrame, keys: list[str], **extra) -> pd.DataFrame:
-    """Per group: the mean of each factor over its sections, classed (its body by `water.judged_body`),
+    """Per group: the mean of each factor over its sections, classed (its body by `water_rules.judged_body`),
     all groups at once."""
-    means = frame.assign(_lake=frame["water_body"] == water.LAKE).groupby(keys, sort=False).agg(
-        **{f: (f, "mean") for f in water.MEAN_FACTORS}, _lakes=("_lake", "sum"), _n=("_lake", "size"),
+    means = frame.assign(_lake=frame["water_body"] == water_rules.LAKE).groupby(keys, sort=False).agg(
+        **{f: (f, "mean") for f in water_rules.MEAN_FACTORS}, _lakes=("_lake", "sum"), _n=("_lake", "size"),
         **extra).reset_index()
-    return water.classify_frame(means, water.judged_body(means["_lakes"], means["_n"]))
+    return water_rules.classify_frame(means, water_rules.judged_body(means["_lakes"], means["_n"]))
 
 
 def judge_rivers(annual: pd.DataFrame, min_sections: int = SHARE_RULE_MIN_SECTIONS) -> pd.DataFrame:
@@ -228,7 +228,7 @@ def judge_rivers(annual: pd.DataFrame, min_sections: int = SHARE_RULE_MIN_SECTIO
     out = c.assign(
         method=np.where(share, "断面比例法", np.where(lake, "点位均值法", "断面均值法")),
         water_class=np.where(share, np.nan, c["water_class"]),
-        judgement=[share_judgement(g, w) if by_share else water.CLASS_WORDS[int(k)]
+        judgement=[share_judgement(g, w) if by_share else water_rules.CLASS_WORDS[int(k)]
                    for by_share, g, w, k in zip(share, c["share_good"], c["share_worst"], c["water_class"])])
     return order.merge(out[columns], on=["river_id", "river_name"])[columns].reset_index(drop=True)
 
