@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from riverchief import access, clock, settings, versions
-from riverchief.errors import RiverBoardError
+from riverchief.office.database import Unavailable
 from riverchief.versions import NoData, StoreError
 from ui import auth, data, filters, frame
 from ui import strings as S
@@ -108,7 +108,7 @@ page = st.navigation([_page(*p) for p in PAGES if p[0] in allowed] + ([START] if
 st.session_state["page_title"] = page.title
 try:
     page.run()
-except RiverBoardError as exc:  # a refusal no page caught (the office store down, with its id): its sentence
+except Unavailable as exc:  # the office store is down: said with its id; the store reconnects by itself
     frame.show_error(exc)
 except Exception:  # never a traceback on a page: a sentence, and an id to find the traceback in the server log
     if config.strict:  # the tests want to see the error itself

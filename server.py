@@ -26,7 +26,6 @@ from starlette.routing import Route
 from streamlit.url_util import make_url_path
 
 from riverchief import settings
-from riverchief.errors import RiverBoardError
 from riverchief.office import accounts, sso
 from riverchief.office.database import Unavailable
 from ui import strings as S
@@ -135,7 +134,7 @@ def _script_error(exc: Exception) -> bool:
     error id the server log carries — never Streamlit's English box."""
     error_id = getattr(exc, "error_id", None) or secrets.token_hex(4)
     log.error("run failed, error id %s", error_id, exc_info=exc)
-    st.error(md(exc.message) if isinstance(exc, RiverBoardError) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")
+    st.error(md(exc.message) if isinstance(exc, Unavailable) else S.PAGE_ERROR.format(id=error_id), icon=":material/error:")
     return True
 
 

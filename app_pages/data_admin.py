@@ -18,6 +18,7 @@ from riverchief import lights, versions, water_rules
 from riverchief.dates import cn_notice, cn_stamp
 from riverchief.office import actions
 from riverchief.errors import RiverBoardError
+from riverchief.office.database import Unavailable
 from ui import auth, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -246,6 +247,8 @@ if uploads:
                     st.session_state.pop("corrections", None)
                     filters.show_newest()  # the newest notice is shown after an import
                     st.rerun()
+                except Unavailable as exc:  # the log's write after the publish: the version may well be served
+                    frame.show_error(exc)
                 except RiverBoardError as exc:
                     frame.show_error(exc, "未发布：")
 

@@ -12,6 +12,7 @@ from riverchief.lights import LIGHT_COLOURS, LIGHT_NAMES, LIGHTS
 from riverchief.office import actions
 from riverchief.schema import LIST_NAMES
 from riverchief.errors import RiverBoardError
+from riverchief.office.database import Unavailable
 from ui import auth, board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
@@ -140,5 +141,7 @@ with st.expander("人工认定灯色（河长办）", icon=":material/edit:", ex
                                                None if choice == "clear" else choice, reason, expect_current=version.id)
                         frame.flash(f"已保存：生成新的数据版本 {new.id}。")
                         st.rerun()  # the new light shows at once; the notice says which version holds it
+                    except Unavailable as exc:  # the log's write after the new version: it may well be saved
+                        frame.show_error(exc)
                     except RiverBoardError as exc:
                         frame.show_error(exc, "未保存：")

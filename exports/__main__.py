@@ -15,7 +15,7 @@ from pathlib import Path
 
 from exports.notice_files import notice_docx, notice_xlsx
 from exports.pack import build_pack
-from riverchief import clock, versions
+from riverchief import clock, settings, versions
 from riverchief.assessment_rules import load_rules
 from riverchief.board import Filters
 from riverchief.db import Database
@@ -98,4 +98,4 @@ def _paper(db: Database, version, notice, args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(settings.run_command(main))

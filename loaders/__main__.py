@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from loaders.specs import SPECS
-from riverchief import publishing, versions
+from riverchief import publishing, settings, versions
 
 
 def _month(text: str) -> dt.date:
@@ -258,4 +258,4 @@ def _map(root: Path, args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(settings.run_command(main))

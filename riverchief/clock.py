@@ -2,7 +2,7 @@
 (Asia/Shanghai unless RIVERBOARD_TIME_ZONE names another zone), whatever zone the server itself is kept in.
 
 The office store's columns and the Parquet timestamps are naive, so `now()` is naive and means office time;
-text meant to be read elsewhere (a manifest's created_at, audit.log lines) carries the offset (`stamp()`).
+text meant to be read elsewhere (a manifest's created_at, commits.log lines) carries the offset (`stamp()`).
 """
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ def with_lights(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, st
     progress = pd.to_numeric(frame["progress"], errors="coerce").to_numpy(dtype=float)
     if n and (np.isnan(progress).any() or (progress < 0).any() or (progress > 1).any()):
         bad = progress[np.isnan(progress) | (progress < 0) | (progress > 1)][0]
-        raise RuleError(f"进度应在0%至100%之间，实际为{bad:.0%}", f"progress {bad!r}")
+        raise RuleError("进度未填写" if np.isnan(bad) else f"进度应在0%至100%之间，实际为{bad:.0%}", f"progress {bad!r}")
     override = col("override_light").where(col("override_light").notna(), None).to_numpy(dtype=object)
     reason_in = col("override_reason").fillna("").astype(str).str.strip().to_numpy(dtype=object)
     has_override = pd.notna(override) & (override != "")

@@ -155,7 +155,7 @@ def _lit_by_notice(*frames: pd.DataFrame) -> dict[str, list[str]]:
 def relight_notices(root: Path, notices: list[dt.date], by: str, tolerance: float | None = None,
                     expect_current: str | None = None) -> versions.Version:
     """Light the chosen notices again by today's rule (and `tolerance`, else the version's): the office's
-    explicit act, recorded in audit.log with the notices it re-lit. Every other notice keeps its lights."""
+    explicit act, recorded in the commit record and 操作记录 with the notices it re-lit. Every other notice keeps its lights."""
     version = _based_on(root, expect_current)
     unknown = [d for d in notices if d not in version.notices]
     if not notices or unknown:

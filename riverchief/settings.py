@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -20,6 +22,7 @@ from riverchief.errors import RiverBoardError
 
 # Streamlit's own default for its secrets.files option: the user's, then the project's (later sections win).
 STREAMLIT_SECRETS = ("~/.streamlit/secrets.toml", ".streamlit/secrets.toml")
+STREAMLIT_CONFIG = Path(".streamlit/config.toml")  # where an office may name other secrets files ([secrets] files)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def load(env: Mapping[str, str] | None = None, secrets_files: Sequence[str | Pat
 
     env = os.environ if env is None else env
     read = sso.read_secrets([Path(p).expanduser() for p in secrets_files])
-    secrets = read if secrets is None else dict(secrets)
+    secrets = read if secrets is None else read | dict(secrets)  # what the run has wins, section by section
     _table(secrets, "auth"), _table(secrets, "riverboard", "sso")
     data_dir = Path(_get(env, "RIVERBOARD_DATA_DIR"))
     if data_dir.exists() and not data_dir.is_dir():
@@ -195,6 +198,27 @@ def load(env: Mapping[str, str] | None = None, secrets_files: Sequence[str | Pat
                     time_zone=time_zone(_get(env, "RIVERBOARD_TIME_ZONE")), tiles=tiles_from_env(env),
                     public_address=_get(env, "RIVERBOARD_PUBLIC_ADDRESS"),
                     strict=bool(_get(env, "RIVERBOARD_STRICT")), secrets=secrets)
+
+
+def configured_secrets_files(config: Path = STREAMLIT_CONFIG) -> tuple[str, ...]:
+    """The secrets files Streamlit reads, as a command-line tool finds them without Streamlit: `[secrets] files` of
+    the project's .streamlit/config.toml when it names some, else Streamlit's default."""
+    try:
+        files = tomllib.loads(config.read_text(encoding="utf-8")).get("secrets", {}).get("files")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return STREAMLIT_SECRETS
+    return tuple(map(str, files)) if isinstance(files, list) and files else STREAMLIT_SECRETS
+
+
+def run_command(main) -> int:
+    """A command-line tool (python -m loaders, exports, riverchief.office): the same settings as the app, read
+    and checked before it starts; one that cannot be used stops it with the sentence naming it, no traceback."""
+    try:
+        current(configured_secrets_files())
+    except SettingsError as exc:
+        print(f"河长看板未启动：{exc}", file=sys.stderr)
+        return 2
+    return main()
 
 
 _files: tuple[str, ...] = STREAMLIT_SECRETS  # the secrets files the server was started with (server.py, app.py)

@@ -249,7 +249,7 @@ def refuse_stale(root: Path, expect_current: str | None) -> None:
 
 
 def recover(root: Path) -> list[str]:
-    """At start: finish what a stopped publish left. A version whose commit record (audit line) is written
+    """At start: finish what a stopped publish left. A version whose commit record (a commits.log line) is written
     but CURRENT not yet switched is served (rolled forward); half-written .tmp folders are removed.
     Returns what was done, for the log."""
     root = Path(root)
@@ -294,7 +294,8 @@ def commit(root: Path, action: str, vid: str, by: str, what: str) -> None:
 
 
 def commits(root: Path) -> list[dict]:
-    """Every commit record, oldest first (an older folder's audit.log before commits.log)."""
+    """Every commit record, oldest first by its time (an older folder's audit.log and commits.log together: a
+    server of the old code writing into audit.log after commits.log exists does not come out last)."""
     out = []
     for name in (_OLD_COMMITS, COMMITS):
         path = Path(root) / name
@@ -307,7 +308,15 @@ def commits(root: Path) -> list[dict]:
                 continue  # a line cut short by a stop: the others still count
             if isinstance(entry, dict):
                 out.append(entry)
-    return out
+    return sorted(out, key=_when)
+
+
+def _when(entry: dict) -> dt.datetime:
+    try:
+        at = dt.datetime.fromisoformat(str(entry.get("at")))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=clock.zone())
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, signed_in
-from riverchief import access, versions
+from riverchief import access, publishing, versions
 
 APP = str(ROOT / "app.py")
 ALL_PAGES = ("light_board", "glance", "meeting", "item", "progress", "water", "river_map", "score", "report", "rounds",
@@ -293,6 +293,20 @@ def test_the_audit_trail_shows_every_version_once_whoever_made_it(monkeypatch, t
     assert (made["actor"], made["detail"]) == ("tests", first.manifest["source"])
     assert list(audit.trail(tiny_dir, action="version")["target"]) == [first.id]
     assert audit.trail(tiny_dir, actor="张某").empty  # the import's actor is 命令行：张某
+
+
+def test_the_audit_trail_takes_an_older_override_entry_as_naming_its_version(monkeypatch, tiny_dir):
+    """Override and paper entries written before they named their version: one within two minutes of a commit
+    covers it (no second row for the same change)."""
+    from riverchief.office import audit, database
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    first = versions.current_version(tiny_dir)
+    made = publishing.override_light(tiny_dir, "B", first.notices[-1], "green", "已核实", "区河长办")
+    with database.session(database.default_url(tiny_dir)) as s:
+        audit.record(s, "hzb", "override", "B", "2023-06-30：认定为green，理由：已核实")  # the old wording
+    trail = audit.trail(tiny_dir)
+    assert made.id not in set(trail["target"]) and list(trail["action"]) == ["override", "version"]
 
 
 def test_a_session_idle_too_long_ends_at_the_next_click(monkeypatch, tiny_dir):

@@ -16,6 +16,12 @@ def test_every_setting_has_its_line_in_the_docs(setting):
     assert f"| `{setting.name}` | {default} |" in DOC.read_text(encoding="utf-8")
 
 
+def test_the_docs_name_no_setting_that_is_not_declared():
+    import re
+    written = set(re.findall(r"^\| `([^`]+)` \|", DOC.read_text(encoding="utf-8"), flags=re.M))
+    assert written == {s.name for s in settings.SETTINGS}
+
+
 def test_every_setting_the_code_reads_is_declared():
     """No RIVERBOARD_* variable read anywhere but declared in SETTINGS (and read only in settings.py)."""
     import re
@@ -23,7 +29,7 @@ def test_every_setting_the_code_reads_is_declared():
     declared = {s.name for s in settings.SETTINGS}
     read_elsewhere = []
     for path in [root / "app.py", root / "server.py", *(p for f in ("app_pages", "ui", "riverchief", "loaders",
-                                                                    "exports", "output") for p in (root / f).rglob("*.py"))]:
+                                                                    "exports", "rendering") for p in (root / f).rglob("*.py"))]:
         text = path.read_text(encoding="utf-8")
         for name in re.findall(r"\bRIVERBOARD_[A-Z0-9_]+", text):
             assert name in declared, f"{path.name} names {name}, which SETTINGS does not declare"
@@ -99,3 +105,33 @@ def test_the_app_stops_at_start_on_a_broken_setting(monkeypatch, tiny_dir):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception and len(at.error) == 1 and "RIVERBOARD_IDLE_MINUTES" in at.error[0].value
     assert not at.dataframe and not at.metric  # nothing of the data was shown
+
+
+def test_a_command_line_tool_stops_on_a_setting_it_cannot_use(tmp_path):
+    """python -m riverchief.office (and loaders, exports) read the same settings first: a sentence, exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RIVERBOARD_DATA_DIR": str(tmp_path), "RIVERBOARD_TIME_ZONE": "Asia/Beijing"}
+    for tool in (["riverchief.office", "list"], ["loaders", "templates", "--out", str(tmp_path)]):
+        out = subprocess.run([sys.executable, "-m", *tool], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert out.returncode == 2 and "河长看板未启动：时区设置 RIVERBOARD_TIME_ZONE=“Asia/Beijing”" in out.stderr
+        assert "Traceback" not in out.stderr
+
+
+def test_the_command_line_reads_the_secrets_files_streamlit_is_told_to(tmp_path):
+    config = tmp_path / "config.toml"
+    assert settings.configured_secrets_files(config) == settings.STREAMLIT_SECRETS  # no config: Streamlit's default
+    config.write_text('[secrets]\nfiles = ["/etc/riverboard/secrets.toml"]\n', encoding="utf-8")
+    assert settings.configured_secrets_files(config) == ("/etc/riverboard/secrets.toml",)
+    config.write_text("[server]\nport = 8501\n", encoding="utf-8")
+    assert settings.configured_secrets_files(config) == settings.STREAMLIT_SECRETS
+
+
+def test_the_secrets_a_run_has_are_laid_over_the_files(tmp_path):
+    """server.py hands Streamlit [auth] with its defaults; the files' [database] stays."""
+    path = tmp_path / "secrets.toml"
+    path.write_text('[database]\nurl = "sqlite:////srv/office.sqlite"\n[auth]\nclient_id = "a"\n', encoding="utf-8")
+    got = settings.load({}, [path], secrets={"auth": {"client_id": "a", "expose_tokens": ["access"]}})
+    assert got.db_url == "sqlite:////srv/office.sqlite" and got.auth == {"client_id": "a", "expose_tokens": ["access"]}

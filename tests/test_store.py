@@ -70,6 +70,7 @@ def _no_leftovers(root):
     (lambda t: t["readings"].loc.__setitem__((0, "section_id"), "S9"), "不在断面表中"),
     (lambda t: t.pop("units"), "缺少数据表"),
     (lambda t: t["items"].loc.__setitem__((0, "progress"), 1.5), "进度应在0%至100%之间，实际为150%"),
+    (lambda t: t["items"].loc.__setitem__((0, "progress"), None), "进度未填写"),
     (lambda t: t["readings"].loc.__setitem__((0, "tp"), -0.1), "总磷浓度不能为负数"),
 ])
 def test_a_refused_publish_leaves_the_last_good_version(tiny_dir, break_it, message):
@@ -121,6 +122,21 @@ def test_concurrent_publishes_each_produce_a_whole_version(tmp_path):
     assert versions.current_version(tmp_path).id in {v.id for v in made}
     for v in made:
         assert v.manifest["rows"]["items"] == 10
+
+
+def test_the_commit_record_is_read_in_time_order_across_its_old_and_new_files(tiny_dir):
+    """A server of the old code writing into audit.log after commits.log exists: its line is not taken as the last
+    (recover() would otherwise roll CURRENT back to it)."""
+    import json
+
+    first = versions.current_version(tiny_dir)
+    second = publishing.publish(tiny_dir, versions.read_tables(first), source="测试", created_by="tests")
+    (tiny_dir / "audit.log").write_text(json.dumps({"at": "2000-01-01T00:00:00+08:00", "action": "publish",
+                                                    "version": first.id, "by": "old", "what": "old"}) + "\n")
+    assert [c["version"] for c in versions.commits(tiny_dir)][-1] == second.id
+    (tiny_dir / "CURRENT").write_text(first.id)  # as if the switch to `second` had stopped half-way
+    versions.recover(tiny_dir)
+    assert versions.current_version(tiny_dir).id == second.id
 
 
 def test_no_data_is_a_clear_error(tmp_path):

@@ -28,8 +28,11 @@ def secrets_of_this_run() -> dict:
     [auth]'s defaults), for the settings. Called after the files were read: a syntax error was said already."""
     try:
         return st.secrets.to_dict()
-    except FileNotFoundError:  # no secrets file at all (Streamlit's StreamlitSecretNotFoundError)
-        return {}
+    except FileNotFoundError as exc:  # Streamlit's StreamlitSecretNotFoundError, for every way secrets fail
+        if getattr(exc, "error_id", None) == "no-secrets-found":  # no secrets at all: none are needed
+            return {}
+        raise settings.SettingsError("Streamlit 无法读取本系统的机密设置（.streamlit/secrets.toml 或 secrets 文件夹）："
+                                     "统一身份认证和数据库设置都在其中，请改正后再启动。", str(exc)) from None
 
 
 def _auth() -> dict:

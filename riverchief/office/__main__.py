@@ -15,7 +15,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from riverchief import access, versions
+from riverchief import access, settings, versions
 from riverchief.office import accounts
 from riverchief.office.database import Unavailable
 
@@ -87,4 +87,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(settings.run_command(main))

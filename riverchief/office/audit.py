@@ -22,8 +22,12 @@ ACTION_NAMES = {
     "logout": "退出登录", "round_open": "开启月报送",
     "report": "填报进展", "submit": "提交月报", "accept": "审核通过", "return": "退回修改",
     "round_publish": "发布月报送", "paper": "督办通知/提醒函", "answer": "导入写法对应",
-    "relight": "重新亮灯", "water_rule": "水质月值口径", "version": "发布数据版本",
+    "relight": "重新亮灯", "water_rule": "水质月值口径",
 }
+TRAIL_NAMES = ACTION_NAMES | {"version": "发布数据版本"}  # 操作记录's actions: the commit record's too (never recorded here)
+# The office's acts that make a version: their entries name it (older override and paper entries do not, see trail)
+MAKES_A_VERSION = ("import", "rollback", "override", "init", "round_publish", "paper", "relight", "water_rule")
+UNNAMED_WITHIN = dt.timedelta(minutes=2)  # an older entry naming no version covers the commit this close to it
 
 
 def unknown_name(typed: str) -> str:
@@ -46,14 +50,24 @@ def trail(root: Path, url: str | None = None, **filters) -> pd.DataFrame:
     """The one audit trail (操作记录): the office store's entries, and every version the data folder's commit record
     made current that no entry names — one published from the command line or by the demo build, or one whose
     entry the office store missed (it was down) — as 发布数据版本 / 回退版本 with who and what the record says."""
-    entries, everything = log(url, **filters), log(url)
-    back = everything["action"] == "rollback"  # a rollback's entry names the version it went back to, not its making
-    said = {"rollback": " ".join(everything.loc[back, "target"].astype(str)),
-            "publish": " ".join(everything.loc[~back, "target"].astype(str) + " " + everything.loc[~back, "detail"].astype(str))}
+    entries = log(url, **filters)
+    with database.session(url) as s:  # every entry of an act that makes a version, however long the log
+        acts = s.execute(select(AuditEntry.action, AuditEntry.at, AuditEntry.target, AuditEntry.detail)
+                         .where(AuditEntry.action.in_(MAKES_A_VERSION))).all()
+    back = [a for a in acts if a.action == "rollback"]  # names the version it went back to, not its making
+    said = {"rollback": " ".join(a.target for a in back),
+            "publish": " ".join(f"{a.target} {a.detail}" for a in acts if a.action != "rollback")}
+    records = [(c, str(c.get("version") or ""), _office_time(c.get("at"))) for c in versions.commits(root)]
+    records = [(c, vid, at) for c, vid, at in records if vid and at is not None]
+    made = [(vid, at) for c, vid, at in records if c.get("action") != "rollback" and vid not in said["publish"]]
+    for entry in (a for a in acts if a.action in ("override", "paper") and "版本" not in a.detail):  # written before
+        near = min(reversed(made), key=lambda m: abs(m[1] - entry.at), default=None)  # the closest (latest on a tie)
+        if near is not None and abs(near[1] - entry.at) <= UNNAMED_WITHIN:
+            said["publish"] += f" {near[0]}"
+            made.remove(near)
     rows = []
-    for c in versions.commits(root):
-        vid, at = str(c.get("version") or ""), _office_time(c.get("at"))
-        if not vid or at is None or vid in said["rollback" if c.get("action") == "rollback" else "publish"]:
+    for c, vid, at in records:
+        if vid in said["rollback" if c.get("action") == "rollback" else "publish"]:
             continue
         row = dict(at=at, actor=str(c.get("by") or ""), role="", action="rollback" if c.get("action") == "rollback"
                    else "version", target=vid, detail=str(c.get("what") or ""))

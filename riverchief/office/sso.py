@@ -41,10 +41,10 @@ def read_secrets(paths: list[str | Path]) -> dict:
         except tomllib.TOMLDecodeError as exc:
             where = re.search(r"line (\d+), column (\d+)", str(exc))
             at = f"第{where[1]}行第{where[2]}列" if where else ""
-            raise SecretsError(f"{path} {at}写法有误（{exc}）。统一身份认证和数据库设置都在这个文件里，不能当它不存在："
-                               "请改正后再启动。") from None
+            raise SecretsError(f"{path} {at}写法有误。统一身份认证和数据库设置都在这个文件里，不能当它不存在："
+                               "请改正后再启动。", str(exc)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise SecretsError(f"{path} 无法读取（{exc}）。河长看板未启动，请检查文件后再启动。") from None
+            raise SecretsError(f"{path} 无法读取。河长看板未启动，请检查文件后再启动。", str(exc)) from None
     return merged
 
 
