@@ -100,7 +100,7 @@ else:
         item = table["item_id"].iloc[chosen.selection.rows[0]]
         st.switch_page("app_pages/item.py", query_params=st.query_params.to_dict() | {"item": item})
 
-tolerance, pace = version.tolerance, data.rules(root).rules.pace_notices
+tolerance, pace = version.tolerance, board_parts.rules_in_force(root, "下期预警的进度推算期数").pace_notices
 warned, record = data.warnings(root, version.id, sel.notice, sel.filters, tolerance, pace)
 board_parts.warning_section(warned, sel.notice, pace, label=tables_label)
 

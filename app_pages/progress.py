@@ -6,7 +6,7 @@ import streamlit as st
 from rendering import figures
 from riverchief import rectification as R
 from riverchief.dates import cn_month, on_day
-from ui import charts, data, frame, tables
+from ui import board_parts, charts, data, frame, tables
 from ui import strings as S
 
 version, sel, root, source, _, tables_label = frame.page(
@@ -148,7 +148,7 @@ with tabs[2]:
                           "funds_spent_wan": "已支出（万元）"})
 
 with tabs[3]:
-    required = data.rules(root).rules.patrols_required  # a month, by level: the office's rules
+    required = board_parts.rules_in_force(root, "各级河长每月应巡河次数").patrols_required  # a month, by level
     patrols = R.patrol_compliance(prog.patrols, sel.notice.month, required)
     cols = st.columns(3)
     cols[0].metric(S.PATROLS, f"{int(patrols['patrols'].sum()):,} 次", border=True)

@@ -6,13 +6,13 @@ import streamlit as st
 from rendering import figures
 from riverchief import water_rules as rules
 from riverchief.water_report import fallback_words, month_figures, source_words, trend_change, trend_of, ytd_means
-from ui import charts, data, filters, frame, tables
+from ui import board_parts, charts, data, filters, frame, tables
 from ui import strings as S
 from ui.text import md
 
 STORY_NAMES = 10  # rivers named in a sentence of what changed; beyond that, how many
 version, sel, root, source, period, tables_label = frame.page(S.PAGE_WATER, lambda notice: f"{notice.year}年{notice.month}月")
-share_min = data.rules(root).rules.share_min_sections  # a river with this many sections is judged by shares
+share_min = board_parts.rules_in_force(root, "按断面比例评价河流的断面数").share_min_sections  # judged by shares
 view = data.water(root, version.id, sel.notice, sel.filters.township, sel.filters.river, share_min)
 at_month = view.month  # the notice's month, or the latest month with readings before it (said below)
 ytd, period = f"1–{at_month.month}月", f"{at_month.year}年{at_month.month}月"

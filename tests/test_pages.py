@@ -311,6 +311,20 @@ def test_score_page_says_when_the_rules_file_is_broken(monkeypatch, tiny_dir):
     assert at.dataframe[0].value["total"].tolist() == [97, 95]
 
 
+def test_the_pages_that_follow_the_rules_file_say_when_it_is_broken(monkeypatch, tiny_dir):
+    """The board's warning, 水质's rivers judged and 整改进度's patrols follow the rules file: broken, each says
+    so and what it decides there, and goes on with the last good (here the default) rules."""
+    (tiny_dir / "rules").mkdir()
+    (tiny_dir / "rules" / "assessment.toml").write_text("base = [", encoding="utf-8")
+    at = run_app(monkeypatch, tiny_dir)
+    for page, what in (("light_board", "下期预警的进度推算期数"), ("water", "按断面比例评价河流的断面数"),
+                       ("progress", "各级河长每月应巡河次数")):
+        at.switch_page(f"app_pages/{page}.py").run()
+        said = [w.value for w in at.warning if "本区规则文件有误" in w.value]
+        assert not at.exception and len(said) == 1 and what in said[0] and "默认规则" in said[0], page
+        assert at.dataframe or at.get("plotly_chart"), page  # and the page goes on
+
+
 def test_progress_page_every_tab(monkeypatch, demo_dir):
     at = run_app(monkeypatch, demo_dir, month="2023-12")
     at.switch_page("app_pages/progress.py").run()

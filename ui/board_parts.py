@@ -81,6 +81,16 @@ def unit_round(version) -> None:
         round_task_card(rnd, task)
 
 
+def rules_in_force(root: str, what: str):
+    """The rules a page follows beyond the score (patrols, rivers judged, the warning's pace): the office's file,
+    or — said on the page, naming `what` it decides there — the last good rules when that file is broken."""
+    loaded = data.rules(root)
+    if loaded.error:
+        st.warning(S.RULES_FALLBACK.format(error=md(loaded.error), source=md(loaded.source), what=what),
+                   icon=":material/rule:")
+    return loaded.rules
+
+
 def changes_section(changes: Changes, has_previous: bool, *, label: tables.Label) -> None:
     st.subheader("与上期相比", anchor=False)
     if not has_previous:

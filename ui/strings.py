@@ -168,6 +168,7 @@ FIELD_NAMES = {
 # --- 考核评分 ---------------------------------------------------------------------------------------
 PAGE_SCORE = "考核评分"
 SCORE_RULES_ERROR = "考核规则文件有误，未采用：{error}。当前按{source}计分。"
+RULES_FALLBACK = "本区规则文件有误，未采用：{error}。本页按{source}的规定（{what}）。"
 SCORE_WATERFALL = "{unit}：{total:.1f}分（满分{base:g}分{parts}）"
 SCORE_WHATIF_HELP = "修改分值后对比正式排名与试算排名；保存为正式规则需填写操作人，并留存记录。"
 COL_RANK = "名次"
