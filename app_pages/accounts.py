@@ -57,13 +57,11 @@ with st.expander(S.ACC_UNIT_IDS):  # the ids a unit account or a sign-on mapping
 
 st.subheader("全部账号", anchor=False)
 people = pd.DataFrame(accounts.users(), columns=["username", "name", "role", "unit_id", "disabled", "locked",
-                                                  "must_change", "sso_only", "last_login", "created_at"])
+                                                  "must_change", "sso_only", "last_login", "created_at", "state"])
 if people.empty:
     st.stop()
 shown = people.assign(
-    role=people["role"].map(access.ROLE_NAMES), unit=people["unit_id"].map(units).fillna(""),
-    state=[S.ACC_STATES["disabled" if d else "locked" if lk else "must_change" if m else "ok"]
-           for d, lk, m in zip(people["disabled"], people["locked"], people["must_change"] & ~people["sso_only"])])
+    role=people["role"].map(access.ROLE_NAMES), unit=people["unit_id"].map(units).fillna(""))
 tables.show(shown[list(S.ACC_COLS)], hide_index=True, width="stretch", title="账号", column_config=S.ACC_COLS, label=tables_label)
 
 pick = st.selectbox("选择账号", list(people["username"]),

@@ -391,6 +391,25 @@ def test_the_account_command_refuses_an_unknown_unit_a_long_name_and_control_cha
     assert main(["add", "jiazhen", "--role", "unit", "--unit", "T1"]) == 0  # a unit of the district: made
 
 
+def test_the_account_list_says_the_state_the_page_says(tiny_dir, monkeypatch, capsys):
+    """`list` shows 待修改初始密码 for an account whose one-time password is not yet changed (it said 正常), and
+    every subcommand has its help text."""
+    from riverchief.office.__main__ import main
+
+    monkeypatch.setenv("RIVERBOARD_DATA_DIR", str(tiny_dir))
+    monkeypatch.delenv("RIVERBOARD_DB_URL", raising=False)
+    assert main(["add", "fx", "--role", "analyst", "--name", "分析员"]) == 0
+    assert main(["add", "old", "--role", "analyst"]) == 0 and main(["disable", "old"]) == 0
+    capsys.readouterr()
+    assert main(["list"]) == 0
+    rows = {line.split("\t")[0]: line.split("\t")[-1] for line in capsys.readouterr().out.splitlines()}
+    assert rows == {"fx": "待修改初始密码", "old": "已停用"}
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    said = capsys.readouterr().out
+    assert all(word in said for word in ("重置密码", "停用账号", "恢复已停用的账号", "列出全部账号", "解除登录等待"))
+
+
 def test_a_store_from_before_throttling_keeps_its_accounts_when_migrated(office_db):
     """Migration 0002 drops the lock columns (SQLite rebuilds the table): the accounts stay, and sign in."""
     import sqlalchemy as sa

@@ -297,7 +297,6 @@ ACC_UNIT_IDS = "本区单位编号"
 ACC_WAITING_ADDRESSES = "登录等待中的地址"
 ACC_WAITING_HELP = ("从这些地址多次输错密码，此后每次须等待更久（最长15分钟）才能再试；账号本身不会被锁定。"
                     "确认是本单位人员输错后，可在此解除。")
-ACC_STATES = {"disabled": "已停用", "locked": "登录等待中（有地址多次输错）", "must_change": "待修改初始密码", "ok": "正常"}
 
 PAGE_AUDIT = "操作记录"
 AUDIT_ALL = "全部"

@@ -39,12 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--name", default="")
     add.add_argument("--unit", default=None, help="责任单位账号的单位编号")
     add.add_argument("--sso-only", action="store_true", help="只用统一身份认证登录")
-    for name in ("reset", "disable", "enable"):
-        sub.add_parser(name).add_argument("username")
+    for name, said in (("reset", "重置密码：打印一次性密码，下次登录须修改"), ("disable", "停用账号（记录保留）"),
+                       ("enable", "恢复已停用的账号")):
+        sub.add_parser(name, help=said).add_argument("username")
     unlock = sub.add_parser("unlock", help="解除登录等待（某账号，或 --address 某地址）")
     unlock.add_argument("username", nargs="?")
     unlock.add_argument("--address", help="解除该地址的登录等待")
-    sub.add_parser("list")
+    sub.add_parser("list", help="列出全部账号：账号、姓名或单位名称、角色、单位编号、状态")
     args = parser.parse_args(argv)
     try:
         if args.command == "add":
@@ -72,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             print("已完成")
         else:
             for u in accounts.users():
-                state = "停用" if u["disabled"] else "登录等待中" if u["locked"] else "正常"
-                print(f"{u['username']}\t{u['name']}\t{access.ROLE_NAMES[u['role']]}\t{u['unit_id'] or ''}\t{state}")
+                print(f"{u['username']}\t{u['name']}\t{access.ROLE_NAMES[u['role']]}\t{u['unit_id'] or ''}\t{u['state']}")
     except accounts.AccountError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

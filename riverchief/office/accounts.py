@@ -200,15 +200,23 @@ def _get(s, username: str) -> User:
     return user
 
 
+STATES = {"disabled": "已停用", "locked": "登录等待中（有地址多次输错）", "must_change": "待修改初始密码", "ok": "正常"}
+
+
 def users(url: str | None = None) -> list[dict]:
-    """Every account; `locked`: some address must currently wait before trying its name again."""
+    """Every account; `locked`: some address must currently wait before trying its name again; `state`: the one
+    word 账号管理 and `python -m riverchief.office list` both show (STATES)."""
     with database.session(url) as s:
         everyone = s.scalars(select(User).order_by(User.role, User.username)).all()
         waiting = throttle.waiting_names(s, [u.username for u in everyone], clock.now())
-        return [dict(username=u.username, name=u.name, role=u.role, unit_id=u.unit_id, disabled=u.disabled,
-                     locked=u.username in waiting, must_change=u.must_change,
-                     sso_only=u.password_hash is None, last_login=u.last_login, created_at=u.created_at)
-                for u in everyone]
+        out = [dict(username=u.username, name=u.name, role=u.role, unit_id=u.unit_id, disabled=u.disabled,
+                    locked=u.username in waiting, must_change=u.must_change,
+                    sso_only=u.password_hash is None, last_login=u.last_login, created_at=u.created_at)
+               for u in everyone]
+    for u in out:  # a sign-on account has no password to change
+        u["state"] = STATES["disabled" if u["disabled"] else "locked" if u["locked"]
+                            else "must_change" if u["must_change"] and not u["sso_only"] else "ok"]
+    return out
 
 
 def waiting_addresses(url: str | None = None) -> list[dict]:
