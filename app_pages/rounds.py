@@ -51,7 +51,8 @@ if rnd is None:
                  f"已开启{cn_month(notice)}月报送，截止{cn_date(deadline)}。")
 else:
     st.subheader(f'{cn_month(rnd["notice_date"])}月报送 · 截止{cn_date(rnd["deadline"])}', anchor=False)
-    over = rounds.overview(root, rnd, units)
+    read = rounds.now(root, rnd)  # the round's work and entries, read once for this run
+    over = rounds.overview(root, rnd, units, read)
     status = dict(zip(over["unit_id"], over["status"]))
     rate = reporting.report_rate(list(over["unit_id"]), status)
     cols = st.columns(5)
@@ -72,7 +73,7 @@ else:
 
     st.subheader(S.ROUND_REVIEW, anchor=False)
     st.caption(S.ROUND_REVIEW_HELP)
-    review = rounds.review_table(root, rnd)
+    review = rounds.review_table(root, rnd, read)
     if review.empty:
         st.info("还没有单位提交。")
     else:
@@ -143,7 +144,7 @@ else:
     if st.button(f'发布为{cn_month(rnd["notice_date"])}通报…', type="primary", icon=":material/publish:"):
         st.session_state["publish_confirm"] = rnd["id"]
     if st.session_state.get("publish_confirm") == rnd["id"]:
-        ahead = rounds.publish_preview(root, rnd)
+        ahead = rounds.publish_preview(root, rnd, read)
         with st.container(border=True):
             st.markdown(S.ROUND_CONFIRM.format(month=cn_month(rnd["notice_date"]), rate=f"{rate:.1%}",
                                                reported=len(over) - len(not_reported), units=len(over)))

@@ -68,6 +68,18 @@ def work(root: Path, rnd: dict, unit_id: str | None = None) -> pd.DataFrame:
     return reporting.open_work(base["items"], base["problems"], unit_id)
 
 
+@dataclass(frozen=True)
+class RoundNow:
+    """The round's open work (from the notice it carries from) and its entries, read once for a page's run: the
+    overview, the review table and the publish preview all read the same."""
+    work: pd.DataFrame
+    entries: pd.DataFrame
+
+
+def now(root: Path, rnd: dict) -> RoundNow:
+    return RoundNow(work(root, rnd), entries(rnd["id"]))
+
+
 def entries(round_id: int, unit_id: str | None = None) -> pd.DataFrame:
     cols = ["id", "kind", "ref_id", "unit_id", "done_qty", "progress", "done_date", "at_risk", "risk_reason", "note",
             "no_progress", "status", "return_reason", "updated_by", "updated_at", "submitted_at", "reviewed_by",
@@ -208,8 +220,9 @@ class PublishPreview:
     standing_unreported: int  # standing tasks whose month's work is not reported done: they light yellow
 
 
-def publish_preview(root: Path, rnd: dict) -> PublishPreview:
-    all_work, got = work(root, rnd), entries(rnd["id"])
+def publish_preview(root: Path, rnd: dict, read: RoundNow | None = None) -> PublishPreview:
+    read = read or now(root, rnd)
+    all_work, got = read.work, read.entries
     accepted = got[got["status"] == ACCEPTED]
     taken = set(zip(accepted["kind"], accepted["ref_id"]))
     done_month = {(k, r) for k, r, still in zip(accepted["kind"], accepted["ref_id"], accepted["no_progress"]) if not still}
@@ -219,10 +232,10 @@ def publish_preview(root: Path, rnd: dict) -> PublishPreview:
                           standing_unreported=sum(k not in done_month for k in standing))
 
 
-def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
+def overview(root: Path, rnd: dict, unit_names: dict[str, str], read: RoundNow | None = None) -> pd.DataFrame:
     """Per unit that has open work: its status, how many entries, returned, and 报送率 inputs."""
-    all_work = work(root, rnd)
-    got = entries(rnd["id"])
+    read = read or now(root, rnd)
+    all_work, got = read.work, read.entries
     rows = []
     for unit, w in all_work.groupby("unit_id"):
         mine = got[got["unit_id"] == unit]
@@ -237,10 +250,10 @@ def overview(root: Path, rnd: dict, unit_names: dict[str, str]) -> pd.DataFrame:
                                        "pending", "accepted", "submitted_at"])
 
 
-def review_table(root: Path, rnd: dict) -> pd.DataFrame:
+def review_table(root: Path, rnd: dict, read: RoundNow | None = None) -> pd.DataFrame:
     """Every entry beside what the notice it carries from said, with the warnings for the reviewer."""
-    all_work = work(root, rnd).set_index(["kind", "ref_id"])
-    got = entries(rnd["id"])
+    read = read or now(root, rnd)
+    all_work, got = read.work.set_index(["kind", "ref_id"]), read.entries
     rows = []
     for e in got.to_dict("records"):
         key = (e["kind"], e["ref_id"])
