@@ -33,8 +33,9 @@ for col, key, label in ((cols[0], "met", "断面达标率"), (cols[1], "good", "
     c = figures_now[key]
     col.metric(label, f"{c.value:.1%}", None if c.delta is None else f"{c.delta:+.1%}", help=S.WATER_M_HELP_YOY, border=True)
 worst = figures_now["worst"]
-cols[2].metric("劣Ⅴ类断面", f"{int(worst.value)} 个", None if worst.delta is None else f"{int(worst.delta):+d} 个",
-               delta_color="inverse", help=S.WATER_M_HELP_YOY, border=True)
+cols[2].metric("劣Ⅴ类断面", f"{int(worst.value)} 个",  # no change reads 持平, without an arrow (as on the board)
+               **board_parts.change_delta(None if worst.delta is None else int(worst.delta), "个", "inverse"),
+               help=S.WATER_M_HELP_YOY, border=True)
 for col, f, label in ((cols[3], "tp", "总磷均值"), (cols[4], "nh3n", "氨氮均值")):  # period and unit: caption
     c = means[f]  # the value alone and its change: short enough for a phone and a fifth of a wide screen
     level = c.delta is not None and round(c.delta, 3) == 0  # "-0.000" is no change a chief can read: 持平

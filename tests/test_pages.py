@@ -121,6 +121,8 @@ def test_water_page_on_the_demo(monkeypatch, demo_dir):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "水质 · 2024年12月 · 全区"
     assert [m.label for m in at.metric][:3] == ["断面达标率", "Ⅰ–Ⅲ类断面比例", "劣Ⅴ类断面"]
+    worst = str(at.metric[2].proto)  # none this year or last: 持平, no arrow (it read '+0 个' with a red arrow)
+    assert at.metric[2].value == "0 个" and 'delta: "持平"' in worst and "direction: NONE" in worst
     stories = " ".join(m.value for m in at.markdown)
     assert "清溪河、白沙河** 由2021年Ⅴ类改善为Ⅲ类" in stories
     assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 4
