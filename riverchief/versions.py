@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from riverchief import clock, lights, schema, settings, water_rules
 from riverchief.errors import RiverBoardError
 
+
 class StoreError(RiverBoardError):
     """The data folder holds no usable version, or a publish was refused (messages in Chinese)."""
 
@@ -308,14 +309,16 @@ def commits(root: Path) -> list[dict]:
                 continue  # a line cut short by a stop: the others still count
             if isinstance(entry, dict):
                 out.append(entry)
-    return sorted(out, key=_when)
+    earliest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # a line without a readable time: first
+    return sorted(out, key=lambda entry: committed_at(entry) or earliest)
 
 
-def _when(entry: dict) -> dt.datetime:
+def committed_at(entry: dict) -> dt.datetime | None:
+    """When a commit record's line was written, aware (a line without an offset is in office time), or None."""
     try:
         at = dt.datetime.fromisoformat(str(entry.get("at")))
     except ValueError:
-        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        return None
     return at if at.tzinfo else at.replace(tzinfo=clock.zone())
 
 

@@ -57,7 +57,7 @@ def trail(root: Path, url: str | None = None, **filters) -> pd.DataFrame:
     back = [a for a in acts if a.action == "rollback"]  # names the version it went back to, not its making
     said = {"rollback": " ".join(a.target for a in back),
             "publish": " ".join(f"{a.target} {a.detail}" for a in acts if a.action != "rollback")}
-    records = [(c, str(c.get("version") or ""), _office_time(c.get("at"))) for c in versions.commits(root)]
+    records = [(c, str(c.get("version") or ""), _office_time(c)) for c in versions.commits(root)]
     records = [(c, vid, at) for c, vid, at in records if vid and at is not None]
     made = [(vid, at) for c, vid, at in records if c.get("action") != "rollback" and vid not in said["publish"]]
     for entry in (a for a in acts if a.action in ("override", "paper") and "版本" not in a.detail):  # written before
@@ -79,13 +79,10 @@ def trail(root: Path, url: str | None = None, **filters) -> pd.DataFrame:
     return both.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _office_time(stamp) -> dt.datetime | None:
-    """A commit record's time (with its offset) as the office store keeps times: naive office time."""
-    try:
-        at = dt.datetime.fromisoformat(str(stamp))
-    except ValueError:
-        return None
-    return at.astimezone(clock.zone()).replace(tzinfo=None) if at.tzinfo else at
+def _office_time(commit: dict) -> dt.datetime | None:
+    """A commit record's time as the office store keeps times: naive office time."""
+    at = versions.committed_at(commit)
+    return None if at is None else at.astimezone(clock.zone()).replace(tzinfo=None)
 
 
 def _kept(row: dict, actor: str | None = None, action: str | None = None, since: dt.date | None = None,
